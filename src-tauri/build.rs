@@ -1,0 +1,18 @@
+/// The app's own commands, each with an `allow-…` permission so that capabilities can grant
+/// exactly what the UI uses (without a manifest every app command would be open to any window).
+const COMMANDS: &[&str] = &[
+    "list_accounts",
+    "account_codes",
+    "add_account_uri",
+    "add_account_manual",
+    "delete_account",
+    "copy_code",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed");
+}

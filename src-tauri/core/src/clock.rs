@@ -1,0 +1,17 @@
+//! The one place that reads the system clock; everything else takes the time as an argument.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Milliseconds since the Unix epoch, as the UI needs them for its countdowns.
+pub fn now_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        // A clock set before 1970 is broken; codes computed for t=0 are then the least surprise.
+        .unwrap_or(0)
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_unix() -> u64 {
+    now_millis() / 1000
+}

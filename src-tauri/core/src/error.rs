@@ -1,0 +1,64 @@
+//! The crate's one error type. `code()` is the stable, machine-readable kind the UI maps to
+//! translated text; the `Display` text is for logs and for the `gen` command line.
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("this is not an otpauth:// link")]
+    NotOtpauthUri,
+    #[error("the OTP type {0:?} is not supported")]
+    UnsupportedOtpType(String),
+    #[error("the {0} parameter is missing")]
+    MissingParameter(&'static str),
+    #[error("the {param} parameter is invalid: {reason}")]
+    InvalidParameter { param: &'static str, reason: String },
+    #[error("the account has neither a name nor an issuer")]
+    MissingLabel,
+    #[error("the keychain is locked")]
+    KeychainLocked,
+    #[error("no keychain is available: {0}")]
+    KeychainUnavailable(String),
+    #[error("the secret of account {0} is missing from the keychain")]
+    SecretMissing(String),
+    #[error("there is no account {0}")]
+    AccountNotFound(String),
+    #[error("the database was written by a newer Pocket (schema {found}, this one knows {known})")]
+    DatabaseTooNew { found: i64, known: i64 },
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+impl Error {
+    /// A stable identifier for the kind of error; never changes once shipped.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotOtpauthUri => "not_otpauth_uri",
+            Error::UnsupportedOtpType(_) => "unsupported_otp_type",
+            Error::MissingParameter(_) => "missing_parameter",
+            Error::InvalidParameter { .. } => "invalid_parameter",
+            Error::MissingLabel => "missing_label",
+            Error::KeychainLocked => "keychain_locked",
+            Error::KeychainUnavailable(_) => "keychain_unavailable",
+            Error::SecretMissing(_) => "secret_missing",
+            Error::AccountNotFound(_) => "account_not_found",
+            Error::DatabaseTooNew { .. } => "database_too_new",
+            Error::Database(_) => "database",
+        }
+    }
+
+    /// The parameter an input error is about, so the UI can say which one is wrong.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::MissingParameter(param) | Error::InvalidParameter { param, .. } => Some(param),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(param: &'static str, reason: impl Into<String>) -> Error {
+        Error::InvalidParameter {
+            param,
+            reason: reason.into(),
+        }
+    }
+}

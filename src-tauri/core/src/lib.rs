@@ -1,0 +1,9 @@
+//! Pocket's domain logic. Everything here runs and is tested without a window: the app shell
+//! (`src-tauri`) and the QA tool (`gen`) are thin layers over this crate.
+
+pub mod clock;
+pub mod error;
+pub mod otp;
+pub mod vault;
+
+pub use error::{Error, Result};

@@ -1,0 +1,128 @@
+//! The vault: accounts' metadata in SQLite, their secrets in the keychain, kept consistent.
+//!
+//! Adding writes a `pending` row, then the secret, then marks the row `active`. Removing marks
+//! the row `deleting`, deletes the secret, then the row. A crash at any instant therefore leaves
+//! either a complete account or a row that [`Vault::reconcile`] finishes at the next start —
+//! never a secret that no row points to, nor an active account without its secret.
+
+mod account;
+mod db;
+mod keychain;
+mod secret_store;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+pub use account::{Account, AccountState};
+pub use keychain::{APP_SERVICE, KeychainStore, use_platform_keychain};
+pub use secret_store::{MemoryStore, SecretStore};
+
+use crate::error::{Error, Result};
+use crate::otp::{AccountDraft, Code, SecretKey, current_code};
+use db::Db;
+
+pub struct Vault {
+    db: Db,
+    secrets: Box<dyn SecretStore>,
+    /// Secrets read once per run: keychain round trips take tens of milliseconds.
+    cache: HashMap<String, SecretKey>,
+}
+
+/// What start-up reconciliation did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ReconcileReport {
+    pub unfinished_adds_undone: usize,
+    pub unfinished_removals_completed: usize,
+}
+
+impl Vault {
+    pub fn open(db_path: &Path, secrets: Box<dyn SecretStore>) -> Result<Vault> {
+        Ok(Vault {
+            db: Db::open(db_path)?,
+            secrets,
+            cache: HashMap::new(),
+        })
+    }
+
+    /// Finishes what a crash interrupted. Safe to run again after a failure (a locked keychain).
+    pub fn reconcile(&mut self) -> Result<ReconcileReport> {
+        let mut report = ReconcileReport::default();
+        for account in self.db.list(AccountState::Pending)? {
+            // The secret may or may not have been written before the crash.
+            self.secrets.delete(&account.id)?;
+            self.db.delete(&account.id)?;
+            report.unfinished_adds_undone += 1;
+        }
+        for account in self.db.list(AccountState::Deleting)? {
+            self.secrets.delete(&account.id)?;
+            self.db.delete(&account.id)?;
+            report.unfinished_removals_completed += 1;
+        }
+        Ok(report)
+    }
+
+    pub fn accounts(&self) -> Result<Vec<Account>> {
+        self.db.list(AccountState::Active)
+    }
+
+    pub fn add(&mut self, draft: AccountDraft, now_unix: u64) -> Result<Account> {
+        // A counter-based account is useless without the flow that advances and saves its
+        // counter before showing a code; until that exists, refuse rather than mislead.
+        if let crate::otp::OtpKind::Hotp { .. } = draft.params.kind {
+            return Err(Error::UnsupportedOtpType("hotp".to_string()));
+        }
+        let account = Account {
+            id: uuid::Uuid::new_v4().to_string(),
+            issuer: draft.issuer,
+            name: draft.name,
+            params: draft.params,
+        };
+        self.db.insert_pending(&account, now_unix)?;
+        if let Err(error) = self.secrets.put(&account.id, &draft.secret) {
+            // Nothing reached the keychain worth keeping; if this cleanup fails too,
+            // reconcile removes the pending row at the next start.
+            let _ = self.db.delete(&account.id);
+            return Err(error);
+        }
+        self.db.set_state(&account.id, AccountState::Active)?;
+        self.cache.insert(account.id.clone(), draft.secret);
+        Ok(account)
+    }
+
+    pub fn remove(&mut self, id: &str) -> Result<()> {
+        match self.db.get(id)? {
+            Some((_, AccountState::Active)) => {}
+            _ => return Err(Error::AccountNotFound(id.to_string())),
+        }
+        self.db.set_state(id, AccountState::Deleting)?;
+        if let Err(error) = self.secrets.delete(id) {
+            // The user keeps the account when the keychain refuses (locked, say).
+            self.db.set_state(id, AccountState::Active)?;
+            return Err(error);
+        }
+        self.cache.remove(id);
+        self.db.delete(id)
+    }
+
+    /// The current code of an active account.
+    pub fn code(&mut self, id: &str, now_unix: u64) -> Result<Code> {
+        let account = match self.db.get(id)? {
+            Some((account, AccountState::Active)) => account,
+            _ => return Err(Error::AccountNotFound(id.to_string())),
+        };
+        let secret = self.secret(id)?;
+        Ok(current_code(&account.params, &secret, now_unix))
+    }
+
+    fn secret(&mut self, id: &str) -> Result<SecretKey> {
+        if let Some(secret) = self.cache.get(id) {
+            return Ok(secret.clone());
+        }
+        let secret = self.secrets.get(id)?;
+        self.cache.insert(id.to_string(), secret.clone());
+        Ok(secret)
+    }
+}
+
+#[cfg(test)]
+mod tests;

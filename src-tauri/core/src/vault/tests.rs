@@ -1,0 +1,140 @@
+use std::sync::Arc;
+
+use super::*;
+use crate::otp::{OtpParams, parse_uri};
+
+fn draft(name: &str) -> AccountDraft {
+    parse_uri(&format!(
+        "otpauth://totp/Corp:{name}?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+    ))
+    .unwrap()
+}
+
+fn open(dir: &tempfile::TempDir, store: &Arc<MemoryStore>) -> Vault {
+    Vault::open(&dir.path().join("pocket.sqlite"), Box::new(store.clone())).unwrap()
+}
+
+#[test]
+fn accounts_survive_reopening_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let mut vault = open(&dir, &store);
+    let alice = vault.add(draft("alice"), 100).unwrap();
+    let bob = vault.add(draft("bob"), 100).unwrap();
+    drop(vault);
+
+    let mut vault = open(&dir, &store);
+    let names: Vec<_> = vault
+        .accounts()
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names, ["alice", "bob"]);
+    assert_eq!(vault.accounts().unwrap()[0], alice);
+    assert_eq!(vault.code(&bob.id, 59).unwrap().current, "287082");
+}
+
+#[test]
+fn removing_deletes_the_secret_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let mut vault = open(&dir, &store);
+    let account = vault.add(draft("alice"), 0).unwrap();
+    assert_eq!(store.len(), 1);
+    vault.remove(&account.id).unwrap();
+    assert!(store.is_empty());
+    assert!(vault.accounts().unwrap().is_empty());
+    assert_eq!(
+        vault.remove(&account.id).unwrap_err().code(),
+        "account_not_found"
+    );
+    assert_eq!(
+        vault.code(&account.id, 0).unwrap_err().code(),
+        "account_not_found"
+    );
+}
+
+#[test]
+fn a_locked_keychain_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let mut vault = open(&dir, &store);
+    let kept = vault.add(draft("kept"), 0).unwrap();
+
+    store.set_locked(true);
+    assert_eq!(
+        vault.add(draft("new"), 0).unwrap_err().code(),
+        "keychain_locked"
+    );
+    assert_eq!(
+        vault.remove(&kept.id).unwrap_err().code(),
+        "keychain_locked"
+    );
+    store.set_locked(false);
+
+    assert_eq!(vault.accounts().unwrap(), [kept]);
+    assert_eq!(store.len(), 1);
+}
+
+#[test]
+fn reconcile_finishes_what_a_crash_interrupted() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let mut vault = open(&dir, &store);
+    let kept = vault.add(draft("kept"), 0).unwrap();
+    let removing = vault.add(draft("removing"), 0).unwrap();
+    // A crash after the row was marked for removal, before the keychain was touched.
+    vault
+        .db
+        .set_state(&removing.id, AccountState::Deleting)
+        .unwrap();
+    // A crash after the secret was written, before the row became active.
+    let half_added = Account {
+        id: "half".into(),
+        ..kept.clone()
+    };
+    vault.db.insert_pending(&half_added, 0).unwrap();
+    store.put("half", &draft("x").secret).unwrap();
+    drop(vault);
+
+    let mut vault = open(&dir, &store);
+    let report = vault.reconcile().unwrap();
+    assert_eq!(
+        report,
+        ReconcileReport {
+            unfinished_adds_undone: 1,
+            unfinished_removals_completed: 1
+        }
+    );
+    assert_eq!(vault.accounts().unwrap(), [kept.clone()]);
+    assert_eq!(store.len(), 1);
+    assert!(store.get(&kept.id).is_ok());
+    assert_eq!(vault.reconcile().unwrap(), ReconcileReport::default());
+}
+
+#[test]
+fn a_database_from_a_newer_pocket_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pocket.sqlite");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let err = Vault::open(&path, Box::new(MemoryStore::default()))
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), "database_too_new");
+}
+
+#[test]
+fn steam_accounts_are_stored_as_steam() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let mut vault = open(&dir, &store);
+    let steam = parse_uri("otpauth://totp/Steam:gamer?secret=JBSWY3DP&issuer=Steam").unwrap();
+    vault.add(steam, 0).unwrap();
+    drop(vault);
+    let vault = open(&dir, &store);
+    assert_eq!(vault.accounts().unwrap()[0].params, OtpParams::steam());
+}

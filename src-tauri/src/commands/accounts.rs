@@ -1,0 +1,76 @@
+//! The account list: list, codes, add, delete, copy.
+
+use pocket_core::clock;
+use pocket_core::otp::{AccountDraft, Algorithm, OtpKind, OtpParams, SecretKey, parse_uri};
+use tauri::{AppHandle, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+
+use crate::dto::{AccountDto, CodeDto, CodesDto, ManualAccountInput};
+use crate::error::IpcError;
+use crate::state::AppState;
+
+#[tauri::command]
+pub fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountDto>, IpcError> {
+    state.with_vault(|vault| Ok(vault.accounts()?.iter().map(AccountDto::from).collect()))
+}
+
+#[tauri::command]
+pub fn account_codes(state: State<'_, AppState>) -> Result<CodesDto, IpcError> {
+    let now_ms = clock::now_millis();
+    state.with_vault(|vault| {
+        let accounts = vault.accounts()?;
+        let codes = accounts
+            .into_iter()
+            .map(|account| {
+                let code = vault.code(&account.id, now_ms / 1000);
+                CodeDto::new(account.id, code)
+            })
+            .collect();
+        Ok(CodesDto { now_ms, codes })
+    })
+}
+
+#[tauri::command]
+pub fn add_account_uri(state: State<'_, AppState>, uri: String) -> Result<AccountDto, IpcError> {
+    let draft = parse_uri(&uri)?;
+    state.with_vault(|vault| Ok(AccountDto::from(&vault.add(draft, clock::now_unix())?)))
+}
+
+#[tauri::command]
+pub fn add_account_manual(
+    state: State<'_, AppState>,
+    input: ManualAccountInput,
+) -> Result<AccountDto, IpcError> {
+    let defaults = OtpParams::default_totp();
+    let params = OtpParams {
+        kind: OtpKind::Totp {
+            period: input.period.unwrap_or(30),
+        },
+        algorithm: match input.algorithm.as_deref() {
+            Some(name) => Algorithm::parse(name)?,
+            None => defaults.algorithm,
+        },
+        digits: input.digits.unwrap_or(defaults.digits),
+    };
+    let draft = AccountDraft::new(
+        &input.issuer,
+        &input.name,
+        SecretKey::from_base32(&input.secret)?,
+        params,
+    )?;
+    state.with_vault(|vault| Ok(AccountDto::from(&vault.add(draft, clock::now_unix())?)))
+}
+
+#[tauri::command]
+pub fn delete_account(state: State<'_, AppState>, id: String) -> Result<(), IpcError> {
+    state.with_vault(|vault| vault.remove(&id))
+}
+
+/// Copies the current code from the Rust side, so the webview needs no clipboard permission.
+#[tauri::command]
+pub fn copy_code(app: AppHandle, state: State<'_, AppState>, id: String) -> Result<(), IpcError> {
+    let code = state.with_vault(|vault| vault.code(&id, clock::now_unix()))?;
+    app.clipboard()
+        .write_text(code.current)
+        .map_err(IpcError::clipboard)
+}

@@ -1,0 +1,3 @@
+//! `#[tauri::command]` functions, one file per area of the UI.
+
+pub mod accounts;

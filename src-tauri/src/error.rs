@@ -1,0 +1,51 @@
+//! Errors as they cross IPC: `{code, message, field}`. The UI branches on `code` (stable) and
+//! shows its own translated text; `message` is English detail for logs and bug reports.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IpcError {
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
+}
+
+impl IpcError {
+    /// The data directory could not be created or written (permissions, a full disk).
+    pub fn storage(error: &std::io::Error) -> IpcError {
+        log::error!("storage: {error}");
+        IpcError {
+            code: "storage",
+            message: error.to_string(),
+            field: None,
+        }
+    }
+
+    pub fn clipboard(error: impl std::fmt::Display) -> IpcError {
+        log::error!("clipboard: {error}");
+        IpcError {
+            code: "clipboard",
+            message: "the clipboard is not available".into(),
+            field: None,
+        }
+    }
+}
+
+impl From<pocket_core::Error> for IpcError {
+    fn from(error: pocket_core::Error) -> IpcError {
+        let message = match &error {
+            // Internal detail stays in the log.
+            pocket_core::Error::Database(_) => {
+                log::error!("{error}");
+                "internal database error".to_string()
+            }
+            _ => error.to_string(),
+        };
+        IpcError {
+            code: error.code(),
+            message,
+            field: error.field(),
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import AccountRow from './AccountRow.svelte';
+import type { Account, AccountCode } from '../lib/api';
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const account: Account = { id: 'a1', issuer: 'GitHub', name: 'alice', kind: 'totp', digits: 6, period: 30 };
+const code: AccountCode = {
+  id: 'a1',
+  code: '081804',
+  nextCode: '050471',
+  validFromMs: 30_000,
+  validUntilMs: 60_000,
+  error: null,
+};
+
+describe('AccountRow', () => {
+  it('shows the grouped code and the seconds left, without the next code early on', () => {
+    render(AccountRow, { account, code, nowMs: 35_000, ondelete: () => {} });
+    expect(screen.getByTestId('code').textContent?.trim()).toBe('081 804');
+    expect(screen.getByRole('timer').getAttribute('aria-label')).toBe('25 seconds left');
+    expect(screen.queryByTestId('next-code')).toBeNull();
+  });
+
+  it('shows the next code near the end of the period and warns in the last seconds', () => {
+    render(AccountRow, { account, code, nowMs: 56_500, ondelete: () => {} });
+    expect(screen.getByTestId('next-code').textContent).toContain('050 471');
+    expect(screen.getByRole('timer').classList.contains('ending')).toBe(true);
+  });
+
+  it('never shows a code past its window', () => {
+    render(AccountRow, { account, code, nowMs: 60_000, ondelete: () => {} });
+    expect(screen.queryByTestId('code')).toBeNull();
+  });
+
+  it('shows why there is no code', () => {
+    const locked = { ...code, code: null, error: { code: 'keychain_locked', message: '' } };
+    render(AccountRow, { account, code: locked, nowMs: 35_000, ondelete: () => {} });
+    expect(screen.getByRole('alert').textContent).toContain('keychain is locked');
+  });
+
+  it('copies through the Rust side and confirms', async () => {
+    const copied = vi.fn();
+    mockIPC((command, args) => {
+      if (command === 'copy_code') copied(args);
+    });
+    render(AccountRow, { account, code, nowMs: 35_000, ondelete: () => {} });
+    await fireEvent.click(screen.getByRole('button', { name: 'Copy code for GitHub (alice)' }));
+    expect(copied).toHaveBeenCalledWith({ id: 'a1' });
+  });
+});

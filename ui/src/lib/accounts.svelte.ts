@@ -1,0 +1,95 @@
+// The account list and its codes, kept fresh: codes are fetched again as soon as one expires.
+import { api, asIpcError, type Account, type AccountCode, type IpcError } from './api';
+
+const TICK_MS = 250;
+const RETRY_FAILED_MS = 5000;
+
+export class AccountsState {
+  accounts = $state<Account[]>([]);
+  codes = $state<Record<string, AccountCode>>({});
+  loadError = $state<IpcError | null>(null);
+  loaded = $state(false);
+  /** Now, on the Rust side's clock, in Unix milliseconds. */
+  now = $state(Date.now());
+
+  #clockOffset = 0;
+  #lastFetch = 0;
+  #fetching: Promise<void> | null = null;
+  #timer: ReturnType<typeof setInterval> | null = null;
+
+  async load(): Promise<void> {
+    try {
+      this.accounts = await api.listAccounts();
+      this.loadError = null;
+      await this.refreshCodes();
+    } catch (error) {
+      this.loadError = asIpcError(error);
+    } finally {
+      this.loaded = true;
+    }
+  }
+
+  refreshCodes(): Promise<void> {
+    this.#fetching ??= (async () => {
+      try {
+        const result = await api.accountCodes();
+        this.#clockOffset = result.nowMs - Date.now();
+        this.#lastFetch = result.nowMs;
+        this.now = result.nowMs;
+        this.codes = Object.fromEntries(result.codes.map((code) => [code.id, code]));
+      } catch (error) {
+        this.loadError = asIpcError(error);
+        this.#lastFetch = this.now;
+      } finally {
+        this.#fetching = null;
+      }
+    })();
+    return this.#fetching;
+  }
+
+  /** Advances the clock; fetches codes when one expired or a failed one is due a retry. */
+  tick(): void {
+    this.now = Date.now() + this.#clockOffset;
+    const values = Object.values(this.codes);
+    const expired = values.some((c) => c.validUntilMs !== null && c.validUntilMs <= this.now);
+    const retry =
+      (values.some((c) => c.error) || this.loadError !== null) &&
+      this.now - this.#lastFetch >= RETRY_FAILED_MS;
+    if (expired || retry) void this.refreshCodes();
+  }
+
+  start(): void {
+    this.#timer ??= setInterval(() => this.tick(), TICK_MS);
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  async addFromUri(uri: string): Promise<Account> {
+    return this.#added(await api.addAccountUri(uri));
+  }
+
+  async addManual(input: Parameters<typeof api.addAccountManual>[0]): Promise<Account> {
+    return this.#added(await api.addAccountManual(input));
+  }
+
+  async remove(id: string): Promise<void> {
+    await api.deleteAccount(id);
+    this.accounts = this.accounts.filter((account) => account.id !== id);
+    const { [id]: _removed, ...rest } = this.codes;
+    this.codes = rest;
+  }
+
+  async #added(account: Account): Promise<Account> {
+    this.accounts = [...this.accounts, account];
+    await this.refreshCodes();
+    return account;
+  }
+}
+
+export function accountLabel(account: Account): string {
+  if (account.issuer && account.name) return `${account.issuer} (${account.name})`;
+  return account.issuer || account.name;
+}

@@ -1,0 +1,37 @@
+// Translations. The language follows the system; English is the fallback for missing keys.
+import en from './en.json';
+import nl from './nl.json';
+import type { IpcError } from '../api';
+
+export type MessageKey = keyof typeof en;
+type Catalog = Record<string, string>;
+
+const catalogs: Record<string, Catalog> = { en, nl };
+
+export function pickLocale(languages: readonly string[]): 'en' | 'nl' {
+  for (const language of languages) {
+    const base = language.toLowerCase().split('-')[0];
+    if (base === 'nl' || base === 'en') return base;
+  }
+  return 'en';
+}
+
+let active: Catalog = catalogs[pickLocale(globalThis.navigator?.languages ?? [])] ?? en;
+
+export function setLocale(locale: 'en' | 'nl'): void {
+  active = catalogs[locale] ?? en;
+}
+
+export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
+  const template = active[key] ?? (en as Catalog)[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in vars ? String(vars[name]) : whole,
+  );
+}
+
+/** The user's text for an error from the Rust side: by code and field, never by message. */
+export function errorText(error: IpcError): string {
+  const catalog = { ...(en as Catalog), ...active };
+  const specific = error.field ? catalog[`errors.${error.code}.${error.field}`] : undefined;
+  return specific ?? catalog[`errors.${error.code}`] ?? catalog['errors.internal'] ?? error.message;
+}
