@@ -10,6 +10,11 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
+    // generate_context! embeds these at compile time, but tauri-build does not watch them:
+    // without this a rebuilt UI or a new icon would not reach the binary.
+    for watched in ["../ui/dist", "../icons", "permissions"] {
+        println!("cargo:rerun-if-changed={watched}");
+    }
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),

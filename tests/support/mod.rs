@@ -1,1 +1,20 @@
+//! The harness for Pocket's system tests: a private X display, a private session bus with an
+//! unlocked gnome-keyring under a throwaway HOME, tauri-driver with WebKitWebDriver, and the
+//! real app window driven over WebDriver. Everything it starts, it stops.
 
+pub mod app;
+pub mod desktop;
+pub mod process;
+pub mod tools;
+
+pub use app::{App, AppDriver};
+pub use desktop::Desktop;
+
+use std::sync::{Mutex, MutexGuard};
+
+/// System tests share two cores and a keychain per test; running them one at a time keeps
+/// timings (countdowns, period roll-overs) honest.
+pub fn serial() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,0 +1,245 @@
+//! The real Pocket window, driven over WebDriver (tauri-driver + WebKitWebDriver), and a page
+//! object that speaks in the user's terms.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
+use serde_json::json;
+
+use super::desktop::Desktop;
+use super::process::{Guarded, free_port, wait_until};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+/// The app binary: `POCKET_APP`, else the workspace's debug build (built by `make test`).
+pub fn app_binary() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("POCKET_APP") {
+        return Ok(PathBuf::from(path));
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let binary = target.join("debug/pocket");
+    if !binary.exists() {
+        bail!(
+            "{} is missing: build the app first (`make test` does)",
+            binary.display()
+        );
+    }
+    Ok(binary.canonicalize()?)
+}
+
+/// tauri-driver, which starts WebKitWebDriver, which starts the app for each session.
+pub struct AppDriver {
+    url: String,
+    _driver: Guarded,
+}
+
+impl AppDriver {
+    pub fn start(desktop: &Desktop) -> Result<AppDriver> {
+        let (port, native_port) = (free_port()?, free_port()?);
+        let program = tauri_driver_path();
+        let mut command = desktop.command(&program);
+        command.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ]);
+        let driver = Guarded::spawn("tauri-driver", &mut command)?;
+        wait_until("tauri-driver to listen", WAIT, || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        })?;
+        Ok(AppDriver {
+            url: format!("http://127.0.0.1:{port}"),
+            _driver: driver,
+        })
+    }
+
+    /// Starts the app and opens a WebDriver session on its window.
+    pub async fn launch(&self) -> Result<App> {
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "tauri:options".into(),
+            json!({ "application": app_binary()?.display().to_string() }),
+        );
+        let client = ClientBuilder::rustls()?
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .context("cannot open a WebDriver session on the app")?;
+        let app = App { client };
+        app.wait_for("[data-testid=add-account], [data-testid=add-screen]")
+            .await?;
+        Ok(app)
+    }
+}
+
+fn tauri_driver_path() -> String {
+    let in_cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .map(|home| home.join("bin/tauri-driver"));
+    match in_cargo_home {
+        Some(path) if path.exists() => path.display().to_string(),
+        _ => "tauri-driver".to_string(),
+    }
+}
+
+/// One account as the home screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRow {
+    pub id: String,
+    pub issuer: String,
+    pub name: String,
+    /// The code without grouping, or None while none is shown.
+    pub code: Option<String>,
+    /// The code as displayed, grouped.
+    pub shown: Option<String>,
+}
+
+pub struct App {
+    client: Client,
+}
+
+impl App {
+    /// Closes the window; the app process ends with the session.
+    pub async fn quit(self) -> Result<()> {
+        self.client.close().await?;
+        Ok(())
+    }
+
+    pub async fn wait_for(&self, css: &str) -> Result<Element> {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("nothing matched {css} within {WAIT:?}"))
+    }
+
+    async fn click(&self, css: &str) -> Result<()> {
+        self.wait_for(css)
+            .await?
+            .click()
+            .await
+            .with_context(|| format!("click {css}"))
+    }
+
+    /// Whether something matches `css` now.
+    pub async fn exists(&self, css: &str) -> Result<bool> {
+        let found = self
+            .client
+            .execute(
+                "return document.querySelector(arguments[0]) !== null;",
+                vec![json!(css)],
+            )
+            .await?;
+        Ok(found.as_bool().unwrap_or(false))
+    }
+
+    /// Whether the home screen, once loaded, says there are no accounts.
+    pub async fn is_empty_state_shown(&self) -> Result<bool> {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            if self.exists("[data-testid=empty]").await? {
+                return Ok(true);
+            }
+            if self.exists("[data-testid=account-list]").await? {
+                return Ok(false);
+            }
+            if std::time::Instant::now() > deadline {
+                bail!("the home screen did not load within {WAIT:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Opens "Add account", pastes `uri` and submits.
+    pub async fn add_account_uri(&self, uri: &str) -> Result<()> {
+        if !self.exists("[data-testid=add-screen]").await? {
+            self.click("[data-testid=add-account]").await?;
+        }
+        self.click("[data-testid=tab-link]").await?;
+        let input = self.wait_for("[data-testid=uri-input]").await?;
+        input.clear().await?;
+        input.send_keys(uri).await?;
+        self.click("[data-testid=submit-uri]").await
+    }
+
+    /// The error the add screen shows, once it shows one.
+    pub async fn form_error(&self) -> Result<String> {
+        Ok(self
+            .wait_for("[data-testid=form-error]")
+            .await?
+            .text()
+            .await?)
+    }
+
+    pub async fn leave_add_screen(&self) -> Result<()> {
+        self.click("[data-testid=add-screen] header button").await?;
+        self.wait_for("[data-testid=add-account]").await?;
+        Ok(())
+    }
+
+    /// The rows of the home screen, read in one round trip.
+    pub async fn accounts(&self) -> Result<Vec<AccountRow>> {
+        const READ_ROWS: &str = r#"
+            const text = (row, id) => row.querySelector(`[data-testid=${id}]`)?.textContent.trim() ?? null;
+            return [...document.querySelectorAll('[data-testid=account]')].map((row) => ({
+                id: row.dataset.accountId,
+                issuer: text(row, 'issuer') ?? '',
+                name: text(row, 'name') ?? '',
+                code: row.querySelector('[data-testid=code]')?.dataset.code ?? null,
+                shown: text(row, 'code'),
+            }));
+        "#;
+        let rows = self.client.execute(READ_ROWS, vec![]).await?;
+        let rows = rows
+            .as_array()
+            .context("the rows script returned no list")?;
+        let field = |row: &serde_json::Value, name: &str| row[name].as_str().map(str::to_string);
+        Ok(rows
+            .iter()
+            .map(|row| AccountRow {
+                id: field(row, "id").unwrap_or_default(),
+                issuer: field(row, "issuer").unwrap_or_default(),
+                name: field(row, "name").unwrap_or_default(),
+                code: field(row, "code"),
+                shown: field(row, "shown"),
+            })
+            .collect())
+    }
+
+    /// Waits until exactly one account shows a code, and returns it.
+    pub async fn single_account_with_code(&self) -> Result<AccountRow> {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let rows = self.accounts().await?;
+            if let [row] = rows.as_slice()
+                && row.code.is_some()
+            {
+                return Ok(row.clone());
+            }
+            if std::time::Instant::now() > deadline {
+                bail!("expected one account with a code, found {rows:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, path: &std::path::Path) -> Result<()> {
+        std::fs::write(path, self.client.screenshot().await?)?;
+        Ok(())
+    }
+}
+
+/// Unix seconds now, read independently of the app.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}

@@ -1,0 +1,165 @@
+//! A private desktop session: an Xvfb display, a session bus, and an unlocked gnome-keyring,
+//! all under a throwaway HOME so nothing touches the real user's files or keyring.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use tempfile::TempDir;
+
+use super::process::{Guarded, piped, wait_until};
+
+/// The identifier in src-tauri/tauri.conf.json; the app keeps its data under it.
+pub const APP_IDENTIFIER: &str = "app.pocketauth.pocket";
+
+pub struct Desktop {
+    // Field order is drop order: the keyring before its bus, the bus before the display,
+    // the home directory last.
+    keyring: Guarded,
+    _bus: Guarded,
+    _display_server: Guarded,
+    env: SessionEnv,
+    home: TempDir,
+}
+
+impl Desktop {
+    pub fn start() -> Result<Desktop> {
+        let home = tempfile::Builder::new().prefix("pocket-e2e-").tempdir()?;
+        for dir in [".local/share", ".config", ".cache", "runtime"] {
+            std::fs::create_dir_all(home.path().join(dir))?;
+        }
+        set_mode_0700(&home.path().join("runtime"))?;
+
+        // -displayfd 1: Xvfb picks a free display itself and prints its number.
+        let mut display_server = Guarded::spawn(
+            "Xvfb",
+            piped(Command::new("Xvfb").args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x1024x24",
+                "-nolisten",
+                "tcp",
+            ])),
+        )?;
+        let display = format!(":{}", display_server.first_line(Duration::from_secs(20))?);
+
+        let mut bus = Guarded::spawn(
+            "dbus-daemon",
+            piped(Command::new("dbus-daemon").args(["--session", "--nofork", "--print-address=1"])),
+        )?;
+        let bus_address = bus.first_line(Duration::from_secs(20))?;
+
+        let env = SessionEnv {
+            home: home.path().to_path_buf(),
+            display,
+            bus_address,
+        };
+        let keyring = start_keyring(&env)?;
+        Ok(Desktop {
+            keyring,
+            _bus: bus,
+            _display_server: display_server,
+            env,
+            home,
+        })
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// Where the app keeps its SQLite database in this session.
+    pub fn app_data_dir(&self) -> PathBuf {
+        self.home().join(".local/share").join(APP_IDENTIFIER)
+    }
+
+    /// A command that runs inside this session.
+    pub fn command(&self, program: &str) -> Command {
+        self.env.command(program)
+    }
+
+    pub fn keyring_running(&mut self) -> bool {
+        self.keyring.is_running()
+    }
+}
+
+/// The environment every process of the session gets, and nothing of the caller's.
+struct SessionEnv {
+    home: PathBuf,
+    display: String,
+    bus_address: String,
+}
+
+impl SessionEnv {
+    fn command(&self, program: &str) -> Command {
+        let (home, display, bus_address) = (&self.home, &self.display, &self.bus_address);
+        let mut command = Command::new(program);
+        command
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_CACHE_HOME", home.join(".cache"))
+            .env("XDG_RUNTIME_DIR", home.join("runtime"))
+            .env("DISPLAY", display)
+            .env("GDK_BACKEND", "x11")
+            .env("DBUS_SESSION_BUS_ADDRESS", bus_address)
+            // The accessibility bus is not part of what is tested and only adds noise.
+            .env("NO_AT_BRIDGE", "1")
+            .env("GTK_A11Y", "none")
+            .env("LANG", "C.UTF-8");
+        if let Some(level) = std::env::var_os("RUST_LOG") {
+            command.env("RUST_LOG", level);
+        }
+        command
+    }
+}
+
+/// gnome-keyring's Secret Service, its login keyring created and unlocked with a password.
+fn start_keyring(env: &SessionEnv) -> Result<Guarded> {
+    let mut command = env.command("gnome-keyring-daemon");
+    command
+        .args(["--foreground", "--unlock", "--components=secrets"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut keyring = Guarded::spawn("gnome-keyring-daemon", &mut command)?;
+    {
+        let mut stdin = keyring.take_stdin()?;
+        stdin.write_all(b"pocket-test-password")?;
+    }
+    let mut name_check = env.command("dbus-send");
+    name_check.args([
+        "--session",
+        "--print-reply",
+        "--dest=org.freedesktop.DBus",
+        "/org/freedesktop/DBus",
+        "org.freedesktop.DBus.NameHasOwner",
+        "string:org.freedesktop.secrets",
+    ]);
+    wait_until(
+        "gnome-keyring on the session bus",
+        Duration::from_secs(20),
+        || {
+            name_check
+                .output()
+                .map(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
+                .unwrap_or(false)
+        },
+    )?;
+    if !keyring.is_running() {
+        bail!("gnome-keyring-daemon exited during start-up");
+    }
+    Ok(keyring)
+}
+
+fn set_mode_0700(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+        .with_context(|| format!("chmod {}", path.display()))
+}

@@ -1,0 +1,86 @@
+//! Independent witnesses: oathtool for codes, secret-tool for the Secret Service, and a raw
+//! look at the app's data files.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use super::desktop::Desktop;
+
+/// The TOTP code oathtool (not Pocket) computes for a base32 secret at `unix_time`.
+pub fn oathtool_totp(secret_base32: &str, unix_time: u64) -> Result<String> {
+    let out = std::process::Command::new("oathtool")
+        .args([
+            "--totp",
+            "--base32",
+            "--now",
+            &format!("@{unix_time}"),
+            secret_base32,
+        ])
+        .output()
+        .context("cannot run oathtool: is it installed? (`make test` installs it)")?;
+    if !out.status.success() {
+        bail!("oathtool failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8(out.stdout)?.trim().to_string())
+}
+
+/// What the Secret Service holds for (service, username), looked up with secret-tool.
+pub fn keychain_lookup(desktop: &Desktop, service: &str, username: &str) -> Result<Option<String>> {
+    let out = desktop
+        .command("secret-tool")
+        .args(["lookup", "service", service, "username", username])
+        .output()
+        .context("cannot run secret-tool")?;
+    // secret-tool exits 1 with no output when nothing matches.
+    Ok(out
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string()))
+}
+
+/// How many Secret Service items the app's service has.
+pub fn keychain_item_count(desktop: &Desktop, service: &str) -> Result<usize> {
+    let out = desktop
+        .command("secret-tool")
+        .args(["search", "--all", "service", service])
+        .output()
+        .context("cannot run secret-tool")?;
+    let listing =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    Ok(listing
+        .lines()
+        .filter(|line| line.starts_with("[/"))
+        .count())
+}
+
+/// Every byte of every file in `dir` (the database, its WAL and shared memory files).
+pub fn all_file_bytes(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("read {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_file() {
+            files.push((path.display().to_string(), std::fs::read(&path)?));
+        }
+    }
+    Ok(files)
+}
+
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+/// Rows of the app's accounts table, by state, read straight from the SQLite file.
+pub fn account_rows(data_dir: &Path) -> Result<Vec<(String, String)>> {
+    let path = data_dir.join("pocket.sqlite");
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let db =
+        rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let mut statement = db.prepare("SELECT id, state FROM accounts ORDER BY position")?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
