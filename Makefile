@@ -1,23 +1,77 @@
 # Pocket: the README's two commands, `make run` and `make test`, and the steps they share.
-# Every step checks what is already there and installs only what is missing.
+# Every install step checks what is there and installs only what is missing.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
+APP := $(CARGO_TARGET_DIR)/debug/pocket
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_BUILD := libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev curl
 APT_TEST := xvfb xauth x11-utils webkit2gtk-driver gnome-keyring dbus libsecret-tools oathtool imagemagick
-TAURI_DRIVER := $(HOME)/.cargo/bin/tauri-driver
+# Only for `cargo check` of the Android target: libsqlite3-sys compiles SQLite's C source even
+# when checking. A real Android build uses the NDK's compiler instead (see the README).
+APT_ANDROID_CHECK := gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 ANDROID_TARGET := aarch64-linux-android
+TAURI_DRIVER := $(HOME)/.cargo/bin/tauri-driver
+NODE_MIN := 20.19
+RUST_TEST_LOG := $(CARGO_TARGET_DIR)/rust-tests.log
 
-.PHONY: help run test deps-build deps-test deps-ui deps-tauri-driver ui app lint rust-tests ui-tests e2e android-check icons
+.PHONY: help run test deps-build deps-test deps-ui deps-tauri-driver deps-android-check ui app \
+	lint ui-tests rust-tests android-check icons clean
 
 help:
 	@echo "make run    install what is missing, build, and start Pocket"
 	@echo "make test   install what is missing and run every test"
 
-# --- installing -----------------------------------------------------------------------------
+# --- running ---------------------------------------------------------------------------------
+
+run: app
+	@echo "Starting Pocket ($(APP)). Close its window to stop."
+	$(APP)
+
+# --- testing ---------------------------------------------------------------------------------
+
+test: deps-test lint ui-tests app rust-tests android-check
+	@echo "All tests passed (UI tests: see above)."
+	@awk '/^test result:/ { passed += $$4; failed += $$6 } END { printf "Rust: %d passed, %d failed\n", passed, failed }' $(RUST_TEST_LOG)
+
+lint: deps-build deps-ui ui
+	cargo fmt --all -- --check
+	npm --prefix ui run check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+ui-tests: deps-ui
+	npm --prefix ui test
+
+# Unit tests, then the system tests in tests/ (real window, real keychain) against $(APP).
+rust-tests: app
+	set -o pipefail; cargo test --workspace 2>&1 | tee $(RUST_TEST_LOG)
+
+android-check: deps-android-check
+	@if rustup target list --installed | grep -qx '$(ANDROID_TARGET)' || rustup target add $(ANDROID_TARGET); then \
+		CC_aarch64_linux_android=aarch64-linux-gnu-gcc AR_aarch64_linux_android=aarch64-linux-gnu-ar \
+			cargo check -p pocket --target $(ANDROID_TARGET); \
+	else \
+		echo; echo "!!! rustup could not add $(ANDROID_TARGET): the Android check was SKIPPED !!!"; echo; \
+	fi
+
+# --- building --------------------------------------------------------------------------------
+
+ui: deps-ui
+	npm --prefix ui run build
+
+app: deps-build ui
+	cargo build -p pocket
+
+# Regenerates the icon set from icons/icon.svg (the generated files are committed).
+icons: deps-ui
+	cd ui && npx tauri icon ../icons/icon.svg -o ../icons
+
+clean:
+	rm -rf $(CARGO_TARGET_DIR) ui/dist ui/node_modules
+
+# --- installing ------------------------------------------------------------------------------
 
 # Installs the Debian packages in $(1) that are not installed yet.
 define apt_ensure
@@ -30,12 +84,22 @@ define apt_ensure
 endef
 
 deps-build:
-	@command -v cargo >/dev/null || { echo "Rust is missing: install it from https://rustup.rs and run make again." >&2; exit 1; }
+	@command -v cargo >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs), then run make again." >&2; exit 1; }
 	$(call apt_ensure,$(APT_BUILD))
-	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
+	@command -v node >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); const [x,y]="$(NODE_MIN)".split(".").map(Number); process.exit(a>x||(a===x&&b>=y)?0:1)' \
+		|| { echo "Node.js $(NODE_MIN) or newer is needed (found $$(node --version)): install a newer nodejs package." >&2; exit 1; }
 
-deps-test: deps-build deps-tauri-driver
+deps-ui: deps-build
+	@if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then \
+		npm --prefix ui ci --no-audit --no-fund; \
+	fi
+
+deps-test: deps-build deps-ui deps-tauri-driver
 	$(call apt_ensure,$(APT_TEST))
 
 deps-tauri-driver:
-	@[ -x $(TAURI_DRIVER) ] || cargo install tauri-driver --locked --version "^2"
+	@[ -x $(TAURI_DRIVER) ] || command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version "^2"
+
+deps-android-check:
+	$(call apt_ensure,$(APT_ANDROID_CHECK))

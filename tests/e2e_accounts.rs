@@ -48,7 +48,7 @@ async fn code_matching_oathtool(app: &App) -> Result<(String, u64)> {
 
 #[tokio::test]
 async fn uri_account_shows_oathtool_codes_rolls_over_and_survives_a_restart() -> Result<()> {
-    let _serial = serial();
+    let _serial = serial().await;
     let desktop = Desktop::start()?;
     let driver = AppDriver::start(&desktop)?;
     let app = driver.launch().await?;
@@ -108,7 +108,7 @@ async fn uri_account_shows_oathtool_codes_rolls_over_and_survives_a_restart() ->
 
 #[tokio::test]
 async fn malformed_uri_shows_a_clear_error_and_stores_nothing() -> Result<()> {
-    let _serial = serial();
+    let _serial = serial().await;
     let desktop = Desktop::start()?;
     let driver = AppDriver::start(&desktop)?;
     let app = driver.launch().await?;

@@ -10,11 +10,11 @@ pub mod tools;
 pub use app::{App, AppDriver};
 pub use desktop::Desktop;
 
-use std::sync::{Mutex, MutexGuard};
+use tokio::sync::{Mutex, MutexGuard};
 
-/// System tests share two cores and a keychain per test; running them one at a time keeps
-/// timings (countdowns, period roll-overs) honest.
-pub fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// System tests share two cores; running them one at a time keeps timings (countdowns,
+/// period roll-overs) honest. An async lock, as it is held across awaits.
+pub async fn serial() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::const_new(());
+    LOCK.lock().await
 }

@@ -1,7 +1,7 @@
 //! The account list: list, codes, add, delete, copy.
 
 use pocket_core::clock;
-use pocket_core::otp::{AccountDraft, Algorithm, OtpKind, OtpParams, SecretKey, parse_uri};
+use pocket_core::otp::{AccountDraft, parse_uri};
 use tauri::{AppHandle, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
@@ -41,22 +41,13 @@ pub fn add_account_manual(
     state: State<'_, AppState>,
     input: ManualAccountInput,
 ) -> Result<AccountDto, IpcError> {
-    let defaults = OtpParams::default_totp();
-    let params = OtpParams {
-        kind: OtpKind::Totp {
-            period: input.period.unwrap_or(30),
-        },
-        algorithm: match input.algorithm.as_deref() {
-            Some(name) => Algorithm::parse(name)?,
-            None => defaults.algorithm,
-        },
-        digits: input.digits.unwrap_or(defaults.digits),
-    };
-    let draft = AccountDraft::new(
+    let draft = AccountDraft::typed(
         &input.issuer,
         &input.name,
-        SecretKey::from_base32(&input.secret)?,
-        params,
+        &input.secret,
+        input.algorithm.as_deref(),
+        input.digits,
+        input.period,
     )?;
     state.with_vault(|vault| Ok(AccountDto::from(&vault.add(draft, clock::now_unix())?)))
 }

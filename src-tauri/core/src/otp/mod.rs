@@ -1,11 +1,13 @@
 //! One-time passwords: the secret, the parameters, the codes, and the Key URI format.
 
 mod code;
+mod draft;
 mod params;
 mod secret;
 mod uri;
 
 pub use code::{Code, code_at, current_code};
+pub use draft::AccountDraft;
 pub use params::{Algorithm, OtpKind, OtpParams};
 pub use secret::SecretKey;
-pub use uri::{AccountDraft, format_uri, parse_uri};
+pub use uri::{format_uri, parse_uri};

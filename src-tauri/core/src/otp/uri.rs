@@ -4,34 +4,10 @@
 use url::Url;
 use url::form_urlencoded;
 
+use super::draft::AccountDraft;
 use super::params::{Algorithm, DEFAULT_PERIOD, OtpKind, OtpParams};
 use super::secret::SecretKey;
 use crate::error::{Error, Result};
-
-/// An account as entered or scanned, before it is stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountDraft {
-    pub issuer: String,
-    pub name: String,
-    pub secret: SecretKey,
-    pub params: OtpParams,
-}
-
-impl AccountDraft {
-    /// Builds a draft from typed fields, with the same rules as a parsed URI.
-    pub fn new(issuer: &str, name: &str, secret: SecretKey, params: OtpParams) -> Result<Self> {
-        let (issuer, name) = (issuer.trim().to_string(), name.trim().to_string());
-        if issuer.is_empty() && name.is_empty() {
-            return Err(Error::MissingLabel);
-        }
-        Ok(AccountDraft {
-            issuer,
-            name,
-            secret,
-            params: params.validate()?,
-        })
-    }
-}
 
 pub fn parse_uri(text: &str) -> Result<AccountDraft> {
     let text = text.trim();

@@ -102,15 +102,14 @@ impl Db {
     }
 
     pub fn get(&self, id: &str) -> Result<Option<(Account, AccountState)>> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 &format!("{SELECT_ACCOUNT} WHERE id = ?1"),
                 params![id],
                 row_to_account,
             )
             .optional()?
-            .transpose()?)
+            .transpose()
     }
 
     /// Accounts in `state`, in the user's order.

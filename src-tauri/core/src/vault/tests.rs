@@ -107,7 +107,7 @@ fn reconcile_finishes_what_a_crash_interrupted() {
             unfinished_removals_completed: 1
         }
     );
-    assert_eq!(vault.accounts().unwrap(), [kept.clone()]);
+    assert_eq!(vault.accounts().unwrap(), std::slice::from_ref(&kept));
     assert_eq!(store.len(), 1);
     assert!(store.get(&kept.id).is_ok());
     assert_eq!(vault.reconcile().unwrap(), ReconcileReport::default());
