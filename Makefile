@@ -7,7 +7,11 @@ SHELL := /bin/bash
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 APP := $(CARGO_TARGET_DIR)/debug/pocket
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_BUILD := libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev curl
+# "Scan screen" (the xcap crate): X11 through xcb, Wayland through PipeWire and wlroots' protocol.
+APT_SCREEN_CAPTURE := libxcb-randr0-dev libpipewire-0.3-dev libclang-dev clang libgbm-dev \
+	libegl-dev libwayland-dev
+APT_BUILD := libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev curl \
+	$(APT_SCREEN_CAPTURE)
 APT_TEST := xvfb xauth x11-utils webkit2gtk-driver gnome-keyring dbus libsecret-tools oathtool imagemagick
 # Only for `cargo check` of the Android target: libsqlite3-sys compiles SQLite's C source even
 # when checking. A real Android build uses the NDK's compiler instead (see the README).
@@ -32,7 +36,7 @@ run: app
 
 # --- testing ---------------------------------------------------------------------------------
 
-test: deps-test lint ui-tests app rust-tests android-check
+test: deps-test lint ui-tests rust-tests android-check
 	@echo "All tests passed (UI tests: see above)."
 	@awk '/^test result:/ { passed += $$4; failed += $$6 } END { printf "Rust: %d passed, %d failed\n", passed, failed }' $(RUST_TEST_LOG)
 
@@ -45,7 +49,10 @@ ui-tests: deps-ui
 	npm --prefix ui test
 
 # Unit tests, then the system tests in tests/ (real window, real keychain) against $(APP).
-rust-tests: app
+# Building every target first (with the features tests unify) builds each crate once: the
+# app binary the system tests drive is the one `cargo test` would build anyway.
+rust-tests: deps-build ui
+	cargo build --workspace --all-targets
 	set -o pipefail; cargo test --workspace 2>&1 | tee $(RUST_TEST_LOG)
 
 android-check: deps-android-check
@@ -62,7 +69,7 @@ ui: deps-ui
 	npm --prefix ui run build
 
 app: deps-build ui
-	cargo build -p pocket
+	cargo build -p pocket -p pocket-gen
 
 # Regenerates the icon set from icons/icon.svg (the generated files are committed).
 icons: deps-ui

@@ -7,6 +7,12 @@ const COMMANDS: &[&str] = &[
     "add_account_manual",
     "delete_account",
     "copy_code",
+    "scan_capabilities",
+    "scan_screen",
+    "scan_image",
+    "scan_text",
+    "scan_clipboard",
+    "add_scanned",
 ];
 
 fn main() {

@@ -86,3 +86,73 @@ pub struct ManualAccountInput {
     pub digits: Option<u8>,
     pub period: Option<u32>,
 }
+
+/// One QR code a scan found, described without its secret.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScanItemDto {
+    /// "account", "duplicate", "invalid", "migration", "push" or "other".
+    pub kind: &'static str,
+    /// For accounts: the handle `add_scanned` takes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<IpcError>,
+    /// For other content: its start, to quote back to the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+}
+
+impl ScanItemDto {
+    pub fn kind(kind: &'static str) -> ScanItemDto {
+        ScanItemDto {
+            kind,
+            pending_id: None,
+            issuer: None,
+            name: None,
+            error: None,
+            preview: None,
+        }
+    }
+
+    pub fn account(pending_id: String, issuer: String, name: String) -> ScanItemDto {
+        ScanItemDto {
+            pending_id: Some(pending_id),
+            issuer: Some(issuer),
+            name: Some(name),
+            ..ScanItemDto::kind("account")
+        }
+    }
+
+    /// An account that is already in Pocket: nothing to add.
+    pub fn duplicate(issuer: String, name: String) -> ScanItemDto {
+        ScanItemDto {
+            issuer: Some(issuer),
+            name: Some(name),
+            ..ScanItemDto::kind("duplicate")
+        }
+    }
+
+    pub fn invalid(error: IpcError) -> ScanItemDto {
+        ScanItemDto {
+            error: Some(error),
+            ..ScanItemDto::kind("invalid")
+        }
+    }
+
+    pub fn other(preview: String) -> ScanItemDto {
+        ScanItemDto {
+            preview: Some(preview),
+            ..ScanItemDto::kind("other")
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScanReportDto {
+    pub items: Vec<ScanItemDto>,
+}

@@ -22,6 +22,25 @@ impl IpcError {
         }
     }
 
+    pub fn screen_capture(error: String) -> IpcError {
+        log::error!("screen capture: {error}");
+        IpcError {
+            code: "screen_capture",
+            message: error,
+            field: None,
+        }
+    }
+
+    /// A failure inside the app (a task that panicked): the cause goes to the log only.
+    pub fn internal(error: &dyn std::fmt::Display) -> IpcError {
+        log::error!("internal: {error}");
+        IpcError {
+            code: "internal",
+            message: "internal error".into(),
+            field: None,
+        }
+    }
+
     pub fn clipboard(error: impl std::fmt::Display) -> IpcError {
         log::error!("clipboard: {error}");
         IpcError {

@@ -3,6 +3,7 @@
 mod commands;
 mod dto;
 mod error;
+mod platform;
 mod state;
 
 use tauri::Manager;
@@ -10,8 +11,10 @@ use tauri::Manager;
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
-    tauri::Builder::default()
-        .plugin(tauri_plugin_clipboard_manager::init())
+    let builder = tauri::Builder::default().plugin(tauri_plugin_clipboard_manager::init());
+    #[cfg(mobile)]
+    let builder = builder.plugin(tauri_plugin_barcode_scanner::init());
+    builder
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
             app.manage(state::AppState::open(&data_dir));
@@ -24,6 +27,12 @@ pub fn run() {
             commands::accounts::add_account_manual,
             commands::accounts::delete_account,
             commands::accounts::copy_code,
+            commands::scan::scan_capabilities,
+            commands::scan::scan_screen,
+            commands::scan::scan_image,
+            commands::scan::scan_text,
+            commands::scan::scan_clipboard,
+            commands::scan::add_scanned,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|error| {

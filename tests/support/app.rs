@@ -15,16 +15,21 @@ const WAIT: Duration = Duration::from_secs(15);
 
 /// The app binary: `POCKET_APP`, else the workspace's debug build (built by `make test`).
 pub fn app_binary() -> Result<PathBuf> {
-    if let Some(path) = std::env::var_os("POCKET_APP") {
-        return Ok(PathBuf::from(path));
+    match std::env::var_os("POCKET_APP") {
+        Some(path) => Ok(PathBuf::from(path)),
+        None => workspace_binary("pocket"),
     }
+}
+
+/// A binary of this workspace's debug build, such as `pocket-gen`.
+pub fn workspace_binary(name: &str) -> Result<PathBuf> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let binary = target.join("debug/pocket");
+    let binary = target.join("debug").join(name);
     if !binary.exists() {
         bail!(
-            "{} is missing: build the app first (`make test` does)",
+            "{} is missing: build it first (`make test` does)",
             binary.display()
         );
     }
@@ -178,6 +183,49 @@ impl App {
             .await?)
     }
 
+    /// Opens "Add account" on its Scan tab.
+    pub async fn open_scan(&self) -> Result<()> {
+        if !self.exists("[data-testid=add-screen]").await? {
+            self.click("[data-testid=add-account]").await?;
+        }
+        self.click("[data-testid=tab-scan]").await?;
+        self.wait_for("[data-testid=scan-panel]").await?;
+        Ok(())
+    }
+
+    /// Clicks "Scan the screen".
+    pub async fn scan_screen(&self) -> Result<()> {
+        self.open_scan().await?;
+        self.click("[data-testid=scan-screen]").await
+    }
+
+    /// Chooses `path` in "Open image…", as the file picker would.
+    pub async fn open_image(&self, path: &std::path::Path) -> Result<()> {
+        self.open_scan().await?;
+        let input = self.wait_for("[data-testid=scan-file-input]").await?;
+        input.send_keys(&path.display().to_string()).await?;
+        Ok(())
+    }
+
+    /// The kinds of the items a scan listed, once it lists some.
+    pub async fn scan_result_kinds(&self) -> Result<Vec<String>> {
+        self.wait_for("[data-testid=scan-results]").await?;
+        let kinds = self
+            .client
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=scan-item]')].map((i) => i.dataset.kind);",
+                vec![],
+            )
+            .await?;
+        Ok(serde_json::from_value(kinds)?)
+    }
+
+    pub async fn add_first_scanned(&self) -> Result<()> {
+        self.click("[data-testid=scan-add]").await?;
+        self.wait_for("[data-testid=scan-item] .done").await?;
+        Ok(())
+    }
+
     pub async fn leave_add_screen(&self) -> Result<()> {
         self.click("[data-testid=add-screen] header button").await?;
         self.wait_for("[data-testid=add-account]").await?;
@@ -213,21 +261,25 @@ impl App {
             .collect())
     }
 
-    /// Waits until exactly one account shows a code, and returns it.
-    pub async fn single_account_with_code(&self) -> Result<AccountRow> {
+    /// Waits until `count` accounts all show codes, and returns them.
+    pub async fn accounts_with_codes(&self, count: usize) -> Result<Vec<AccountRow>> {
         let deadline = std::time::Instant::now() + WAIT;
         loop {
             let rows = self.accounts().await?;
-            if let [row] = rows.as_slice()
-                && row.code.is_some()
-            {
-                return Ok(row.clone());
+            if rows.len() == count && rows.iter().all(|row| row.code.is_some()) {
+                return Ok(rows);
             }
             if std::time::Instant::now() > deadline {
-                bail!("expected one account with a code, found {rows:?}");
+                bail!("expected {count} accounts with codes, found {rows:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Waits until exactly one account shows a code, and returns it.
+    pub async fn single_account_with_code(&self) -> Result<AccountRow> {
+        let mut rows = self.accounts_with_codes(1).await?;
+        rows.pop().context("no account")
     }
 
     pub async fn screenshot(&self, path: &std::path::Path) -> Result<()> {

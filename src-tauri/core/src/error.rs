@@ -21,10 +21,18 @@ pub enum Error {
     KeychainUnavailable(String),
     #[error("the secret of account {0} is missing from the keychain")]
     SecretMissing(String),
+    #[error("this account is already in Pocket")]
+    DuplicateAccount,
     #[error("there is no account {0}")]
     AccountNotFound(String),
     #[error("the database was written by a newer Pocket (schema {found}, this one knows {known})")]
     DatabaseTooNew { found: i64, known: i64 },
+    #[error("the picture could not be read")]
+    ImageUnreadable,
+    #[error("only PNG and JPEG pictures can be read")]
+    ImageFormatUnsupported,
+    #[error("the picture is too large")]
+    ImageTooLarge,
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
 }
@@ -41,8 +49,12 @@ impl Error {
             Error::KeychainLocked => "keychain_locked",
             Error::KeychainUnavailable(_) => "keychain_unavailable",
             Error::SecretMissing(_) => "secret_missing",
+            Error::DuplicateAccount => "duplicate_account",
             Error::AccountNotFound(_) => "account_not_found",
             Error::DatabaseTooNew { .. } => "database_too_new",
+            Error::ImageUnreadable => "image_unreadable",
+            Error::ImageFormatUnsupported => "image_format_unsupported",
+            Error::ImageTooLarge => "image_too_large",
             Error::Database(_) => "database",
         }
     }

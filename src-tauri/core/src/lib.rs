@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod error;
 pub mod otp;
+pub mod scan;
 pub mod vault;
 
 pub use error::{Error, Result};

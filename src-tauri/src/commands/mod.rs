@@ -1,3 +1,4 @@
 //! `#[tauri::command]` functions, one file per area of the UI.
 
 pub mod accounts;
+pub mod scan;

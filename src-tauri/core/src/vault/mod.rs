@@ -71,6 +71,9 @@ impl Vault {
         if let crate::otp::OtpKind::Hotp { .. } = draft.params.kind {
             return Err(Error::UnsupportedOtpType("hotp".to_string()));
         }
+        if self.contains(&draft)? {
+            return Err(Error::DuplicateAccount);
+        }
         let account = Account {
             id: uuid::Uuid::new_v4().to_string(),
             issuer: draft.issuer,
@@ -102,6 +105,19 @@ impl Vault {
         }
         self.cache.remove(id);
         self.db.delete(id)
+    }
+
+    /// Whether an account with the same issuer and secret is already here (scanning the same
+    /// QR code twice, or importing what was added before).
+    pub fn contains(&mut self, draft: &AccountDraft) -> Result<bool> {
+        for account in self.accounts()? {
+            if account.issuer.eq_ignore_ascii_case(&draft.issuer)
+                && self.secret(&account.id)?.as_bytes() == draft.secret.as_bytes()
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// The current code of an active account.

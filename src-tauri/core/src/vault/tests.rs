@@ -1,13 +1,12 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::otp::{OtpParams, parse_uri};
+use crate::otp::{OtpParams, SecretKey, code_at, parse_uri};
 
+/// An account of issuer "Corp" whose secret is derived from its name, so names differ in both.
 fn draft(name: &str) -> AccountDraft {
-    parse_uri(&format!(
-        "otpauth://totp/Corp:{name}?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
-    ))
-    .unwrap()
+    let secret = SecretKey::from_bytes(format!("{name:-<20}").into_bytes()).unwrap();
+    AccountDraft::new("Corp", name, secret, OtpParams::default_totp()).unwrap()
 }
 
 fn open(dir: &tempfile::TempDir, store: &Arc<MemoryStore>) -> Vault {
@@ -32,7 +31,8 @@ fn accounts_survive_reopening_in_order() {
         .collect();
     assert_eq!(names, ["alice", "bob"]);
     assert_eq!(vault.accounts().unwrap()[0], alice);
-    assert_eq!(vault.code(&bob.id, 59).unwrap().current, "287082");
+    let expected = code_at(&OtpParams::default_totp(), &draft("bob").secret, 59);
+    assert_eq!(vault.code(&bob.id, 59).unwrap().current, expected);
 }
 
 #[test]
@@ -137,4 +137,27 @@ fn steam_accounts_are_stored_as_steam() {
     drop(vault);
     let vault = open(&dir, &store);
     assert_eq!(vault.accounts().unwrap()[0].params, OtpParams::steam());
+}
+
+#[test]
+fn the_same_issuer_and_secret_is_not_added_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let mut vault = open(&dir, &store);
+    vault.add(draft("alice"), 0).unwrap();
+    // Same issuer and secret under another name: still the same account.
+    let renamed = AccountDraft {
+        name: "renamed".into(),
+        ..draft("alice")
+    };
+    assert!(vault.contains(&renamed).unwrap());
+    assert_eq!(
+        vault.add(renamed, 0).unwrap_err().code(),
+        "duplicate_account"
+    );
+    let mut other_issuer = draft("alice");
+    other_issuer.issuer = "Other".into();
+    assert!(!vault.contains(&other_issuer).unwrap());
+    vault.add(other_issuer, 0).unwrap();
+    assert_eq!(vault.accounts().unwrap().len(), 2);
 }

@@ -1,10 +1,18 @@
 // The only module that talks to the Rust side. Every call rejects with an IpcError.
 import { invoke } from '@tauri-apps/api/core';
-import type { Account, Codes, IpcError, ManualAccountInput } from './types';
+import type { Account, Codes, IpcError, ManualAccountInput, ScanReport } from './types';
 
-export type { Account, AccountCode, Codes, IpcError, ManualAccountInput } from './types';
+export type {
+  Account,
+  AccountCode,
+  Codes,
+  IpcError,
+  ManualAccountInput,
+  ScanItem,
+  ScanReport,
+} from './types';
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(command: string, args?: Record<string, unknown> | Uint8Array): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (error) {
@@ -32,4 +40,11 @@ export const api = {
   addAccountManual: (input: ManualAccountInput) => call<Account>('add_account_manual', { input }),
   deleteAccount: (id: string) => call<void>('delete_account', { id }),
   copyCode: (id: string) => call<void>('copy_code', { id }),
+  canScanScreen: () => call<boolean>('scan_capabilities'),
+  scanScreen: () => call<ScanReport>('scan_screen'),
+  /** The file's bytes go as the raw request body, not as JSON. */
+  scanImage: (bytes: Uint8Array) => call<ScanReport>('scan_image', bytes),
+  scanText: (text: string) => call<ScanReport>('scan_text', { text }),
+  scanClipboard: () => call<ScanReport>('scan_clipboard'),
+  addScanned: (pendingId: string) => call<Account>('add_scanned', { pendingId }),
 };

@@ -37,3 +37,15 @@ export interface ManualAccountInput {
   digits?: number;
   period?: number;
 }
+
+export type ScanItem =
+  | { kind: 'account'; pendingId: string; issuer: string; name: string }
+  | { kind: 'duplicate'; issuer: string; name: string }
+  | { kind: 'invalid'; error: IpcError }
+  | { kind: 'migration' }
+  | { kind: 'push' }
+  | { kind: 'other'; preview: string };
+
+export interface ScanReport {
+  items: ScanItem[];
+}

@@ -1,0 +1,159 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use pocket_core::otp::{AccountDraft, SecretKey, code_at, format_uri, parse_uri};
+
+use crate::qr;
+
+#[derive(Parser)]
+#[command(
+    name = "pocket-gen",
+    version,
+    about = "QA tool for the Pocket authenticator"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render TEXT as a QR code: in the terminal (default), or as a PNG or SVG file.
+    Qr {
+        text: String,
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["svg", "terminal"])]
+        png: Option<PathBuf>,
+        #[arg(long, value_name = "FILE", conflicts_with = "terminal")]
+        svg: Option<PathBuf>,
+        #[arg(long)]
+        terminal: bool,
+    },
+    /// Make a TOTP account with a new random secret: print its otpauth:// URI and its QR code.
+    Totp {
+        #[arg(long, default_value = "Pocket QA")]
+        issuer: String,
+        #[arg(long, default_value = "tester@example.com")]
+        account: String,
+        #[arg(long, default_value = "SHA1")]
+        algorithm: String,
+        #[arg(long, default_value_t = 6)]
+        digits: u8,
+        #[arg(long, default_value_t = 30)]
+        period: u32,
+        /// Also write the QR code to this PNG file.
+        #[arg(long, value_name = "FILE")]
+        png: Option<PathBuf>,
+    },
+    /// Print the QR codes pocket-core finds in each PNG or JPEG file, one line per file:
+    /// the file name, then each code's text, separated by tabs.
+    Scan {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the code pocket-core computes for an otpauth:// URI.
+    Code {
+        uri: String,
+        /// Unix time to compute the code for (default: now).
+        #[arg(long)]
+        at: Option<u64>,
+    },
+    /// Check an otpauth:// URI and print it in canonical form, or say what is wrong.
+    Inspect { uri: String },
+}
+
+pub fn run() -> Result<()> {
+    match Cli::parse().command {
+        Command::Qr {
+            text,
+            png,
+            svg,
+            terminal: _,
+        } => match (png, svg) {
+            (Some(path), _) => qr::write_png(&text, &path)?,
+            (_, Some(path)) => qr::write_svg(&text, &path)?,
+            _ => out(&qr::terminal(&text)?)?,
+        },
+        Command::Totp {
+            issuer,
+            account,
+            algorithm,
+            digits,
+            period,
+            png,
+        } => {
+            let secret = SecretKey::from_bytes(random_bytes::<20>()?.to_vec())?;
+            let draft = AccountDraft::typed(
+                &issuer,
+                &account,
+                &secret.to_base32(),
+                Some(&algorithm),
+                Some(digits),
+                Some(period),
+            )?;
+            let uri = format_uri(&draft);
+            if let Some(path) = png {
+                qr::write_png(&uri, &path)?;
+            }
+            out(&format!("{uri}\n{}\n", qr::terminal(&uri)?))?;
+        }
+        Command::Scan { files } => {
+            let mut failed = false;
+            for file in files {
+                let line = std::fs::read(&file)
+                    .map_err(anyhow::Error::from)
+                    .and_then(|bytes| Ok(pocket_core::scan::decode_image_file(&bytes)?));
+                match line {
+                    Ok(texts) => out(&format!("{}\t{}\n", file.display(), texts.join("\t")))?,
+                    Err(error) => {
+                        failed = true;
+                        eprintln!("{}: {error}", file.display());
+                    }
+                }
+            }
+            if failed {
+                bail!("some files could not be read");
+            }
+        }
+        Command::Code { uri, at } => {
+            let draft = parse_uri(&uri).context("cannot read the URI")?;
+            let time = at.unwrap_or_else(pocket_core::clock::now_unix);
+            out(&format!(
+                "{}\n",
+                code_at(&draft.params, &draft.secret, time)
+            ))?;
+        }
+        Command::Inspect { uri } => {
+            let draft = parse_uri(&uri).context("cannot read the URI")?;
+            out(&format!("{}\n", format_uri(&draft)))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes to stdout; a reader that stopped reading (`| head`) is not an error.
+fn out(text: &str) -> Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+fn random_bytes<const N: usize>() -> Result<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness available: {e}"))?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,97 @@
+//! What a scanned text is for. Texts that hold secrets stay on the Rust side; only what the
+//! user needs to decide crosses to the UI.
+
+use crate::error::Error;
+use crate::otp::{AccountDraft, parse_uri};
+
+/// How much of an unrecognised text is quoted back to the user.
+const PREVIEW_CHARS: usize = 60;
+
+#[derive(Debug)]
+pub enum Scanned {
+    /// An `otpauth://totp|hotp` account, ready to add.
+    Account(AccountDraft),
+    /// An `otpauth://` link that is not a valid account, and why.
+    InvalidAccount(Error),
+    /// A Google Authenticator export (`otpauth-migration://`), with its full text.
+    MigrationExport(String),
+    /// A push token enrollment (`otpauth://pipush/…` or `pia://…`), with its full text.
+    PushEnrollment(String),
+    /// Anything else, shortened for display.
+    Other(String),
+}
+
+pub fn route(text: &str) -> Scanned {
+    let trimmed = text.trim();
+    let lower = trimmed.get(..24).unwrap_or(trimmed).to_ascii_lowercase();
+    if lower.starts_with("otpauth-migration://") {
+        Scanned::MigrationExport(trimmed.to_string())
+    } else if lower.starts_with("otpauth://pipush/") || lower.starts_with("pia://") {
+        Scanned::PushEnrollment(trimmed.to_string())
+    } else if lower.starts_with("otpauth://") {
+        match parse_uri(trimmed) {
+            Ok(draft) => Scanned::Account(draft),
+            Err(error) => Scanned::InvalidAccount(error),
+        }
+    } else {
+        Scanned::Other(preview(trimmed))
+    }
+}
+
+/// The start of `text`, printable, with an ellipsis when cut.
+fn preview(text: &str) -> String {
+    let mut shown: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(PREVIEW_CHARS)
+        .collect();
+    if text.chars().count() > PREVIEW_CHARS {
+        shown.push('…');
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_by_content() {
+        let account = route("otpauth://totp/A:b?secret=JBSWY3DP");
+        assert!(matches!(account, Scanned::Account(ref d) if d.issuer == "A"));
+        assert!(matches!(
+            route("OTPAUTH://TOTP/A:b?secret=JBSWY3DP"),
+            Scanned::Account(_)
+        ));
+        assert!(matches!(
+            route("otpauth://totp/A:b?secret=!!"),
+            Scanned::InvalidAccount(ref e) if e.field() == Some("secret")
+        ));
+        assert!(matches!(
+            route("otpauth-migration://offline?data=CgA%3D"),
+            Scanned::MigrationExport(_)
+        ));
+        assert!(matches!(
+            route("otpauth://pipush/PIPU0001?url=x&v=1"),
+            Scanned::PushEnrollment(_)
+        ));
+        assert!(matches!(
+            route("pia://PIPU0001?url=x&v=1"),
+            Scanned::PushEnrollment(_)
+        ));
+    }
+
+    #[test]
+    fn quotes_other_texts_shortened_and_printable() {
+        match route(
+            "https://example.com/a\nvery/long/path/that/goes/on/and/on/and/on/and/on/forever",
+        ) {
+            Scanned::Other(shown) => {
+                assert_eq!(shown.chars().count(), PREVIEW_CHARS + 1);
+                assert!(shown.starts_with("https://example.com/a very") && shown.ends_with('…'));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(route("hello"), Scanned::Other(ref s) if s == "hello"));
+    }
+}

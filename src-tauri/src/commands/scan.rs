@@ -1,0 +1,105 @@
+//! Scanning: the screen, an image file, the clipboard, or text the camera read. What is
+//! found is routed by content; accounts wait on the Rust side until the user adds them.
+
+use pocket_core::clock;
+use pocket_core::scan::{Scanned, decode_image_file, decode_rgba, route};
+use tauri::ipc::{InvokeBody, Request};
+use tauri::{AppHandle, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+
+use crate::dto::{AccountDto, ScanItemDto, ScanReportDto};
+use crate::error::IpcError;
+use crate::platform;
+use crate::state::AppState;
+
+#[tauri::command]
+pub fn scan_capabilities() -> bool {
+    platform::CAN_CAPTURE_SCREEN
+}
+
+/// Captures every display and reads the QR codes on them.
+#[tauri::command]
+pub async fn scan_screen(state: State<'_, AppState>) -> Result<ScanReportDto, IpcError> {
+    // Capturing and decoding take a moment: off the main thread, so the window stays live.
+    let texts = tauri::async_runtime::spawn_blocking(|| {
+        let captures = platform::capture_screens().map_err(IpcError::screen_capture)?;
+        Ok::<_, IpcError>(
+            captures
+                .iter()
+                .flat_map(|c| decode_rgba(&c.rgba, c.width, c.height))
+                .collect::<Vec<_>>(),
+        )
+    })
+    .await
+    .map_err(|e| IpcError::internal(&e))??;
+    Ok(report(&state, texts))
+}
+
+/// Reads the QR codes in a PNG or JPEG file, sent as the raw request body.
+#[tauri::command]
+pub async fn scan_image(
+    state: State<'_, AppState>,
+    request: Request<'_>,
+) -> Result<ScanReportDto, IpcError> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(pocket_core::Error::ImageUnreadable.into());
+    };
+    let bytes = bytes.clone();
+    let texts = tauri::async_runtime::spawn_blocking(move || decode_image_file(&bytes))
+        .await
+        .map_err(|e| IpcError::internal(&e))??;
+    Ok(report(&state, texts))
+}
+
+/// Text from the camera, or pasted: routed like a scanned code.
+#[tauri::command]
+pub fn scan_text(state: State<'_, AppState>, text: String) -> ScanReportDto {
+    report(&state, vec![text])
+}
+
+/// Whatever the clipboard holds: a picture with QR codes, or text.
+#[tauri::command]
+pub async fn scan_clipboard(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<ScanReportDto, IpcError> {
+    if let Ok(image) = app.clipboard().read_image() {
+        let (rgba, width, height) = (image.rgba().to_vec(), image.width(), image.height());
+        let texts = tauri::async_runtime::spawn_blocking(move || decode_rgba(&rgba, width, height))
+            .await
+            .map_err(|e| IpcError::internal(&e))?;
+        return Ok(report(&state, texts));
+    }
+    let text = app.clipboard().read_text().map_err(IpcError::clipboard)?;
+    Ok(report(&state, vec![text]))
+}
+
+/// Adds an account that a scan found.
+#[tauri::command]
+pub fn add_scanned(state: State<'_, AppState>, pending_id: String) -> Result<AccountDto, IpcError> {
+    let draft = state.pending(&pending_id)?;
+    let account = state.with_vault(|vault| vault.add(draft, clock::now_unix()))?;
+    state.forget_pending(&pending_id);
+    Ok(AccountDto::from(&account))
+}
+
+fn report(state: &AppState, texts: Vec<String>) -> ScanReportDto {
+    let items = texts
+        .iter()
+        .map(|text| match route(text) {
+            Scanned::Account(draft) => {
+                let (issuer, name) = (draft.issuer.clone(), draft.name.clone());
+                match state.with_vault(|vault| vault.contains(&draft)) {
+                    Ok(true) => ScanItemDto::duplicate(issuer, name),
+                    // A keychain error shows when the user adds it.
+                    _ => ScanItemDto::account(state.keep_pending(draft), issuer, name),
+                }
+            }
+            Scanned::InvalidAccount(error) => ScanItemDto::invalid(error.into()),
+            Scanned::MigrationExport(_) => ScanItemDto::kind("migration"),
+            Scanned::PushEnrollment(_) => ScanItemDto::kind("push"),
+            Scanned::Other(preview) => ScanItemDto::other(preview),
+        })
+        .collect();
+    ScanReportDto { items }
+}

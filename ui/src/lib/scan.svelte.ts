@@ -1,0 +1,58 @@
+// One scan at a time: the screen, an image, the clipboard, the camera. A scan that finds
+// exactly one account adds it at once; anything else is offered item by item.
+import { api, asIpcError, type IpcError, type ScanItem, type ScanReport } from './api';
+import type { AccountsState } from './accounts.svelte';
+
+export type ScanSource = 'screen' | 'image' | 'clipboard' | 'camera' | 'text';
+
+export class ScanFlow {
+  busy = $state(false);
+  source = $state<ScanSource | null>(null);
+  items = $state<ScanItem[] | null>(null);
+  error = $state<IpcError | null>(null);
+  /** Pending ids already added, so their buttons turn into a check. */
+  added = $state<string[]>([]);
+
+  constructor(private readonly accounts: AccountsState) {}
+
+  /** Runs a scan; resolves with the account's label when one account was added at once. */
+  async run(source: ScanSource, scan: () => Promise<ScanReport>): Promise<string | null> {
+    this.busy = true;
+    this.source = source;
+    this.error = null;
+    this.items = null;
+    this.added = [];
+    try {
+      const report = await scan();
+      const [only] = report.items;
+      if (report.items.length === 1 && only?.kind === 'account') {
+        await this.add(only.pendingId);
+        return only.issuer || only.name;
+      }
+      this.items = report.items;
+      return null;
+    } catch (error) {
+      this.error = asIpcError(error);
+      return null;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async add(pendingId: string): Promise<void> {
+    try {
+      const account = await api.addScanned(pendingId);
+      this.accounts.accounts = [...this.accounts.accounts, account];
+      this.added = [...this.added, pendingId];
+      await this.accounts.refreshCodes();
+    } catch (error) {
+      this.error = asIpcError(error);
+    }
+  }
+
+  async addAll(): Promise<void> {
+    for (const item of this.items ?? []) {
+      if (item.kind === 'account' && !this.added.includes(item.pendingId)) await this.add(item.pendingId);
+    }
+  }
+}

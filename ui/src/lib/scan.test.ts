@@ -1,0 +1,63 @@
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AccountsState } from './accounts.svelte';
+import { api } from './api';
+import { ScanFlow } from './scan.svelte';
+
+afterEach(() => clearMocks());
+
+const account = (id: string) => ({ id, issuer: 'ACME', name: id, kind: 'totp', digits: 6, period: 30 });
+
+function mockScan(items: unknown[], added: string[] = []) {
+  mockIPC((command, args) => {
+    if (command === 'scan_screen') return { items };
+    if (command === 'add_scanned') {
+      const { pendingId } = args as { pendingId: string };
+      added.push(pendingId);
+      return account(pendingId);
+    }
+    if (command === 'account_codes') return { nowMs: 0, codes: [] };
+  });
+}
+
+describe('ScanFlow', () => {
+  it('adds a single account at once and says which', async () => {
+    const added: string[] = [];
+    mockScan([{ kind: 'account', pendingId: 'p1', issuer: 'ACME', name: 'alice' }], added);
+    const accounts = new AccountsState();
+    const flow = new ScanFlow(accounts);
+    expect(await flow.run('screen', api.scanScreen)).toBe('ACME');
+    expect(added).toEqual(['p1']);
+    expect(accounts.accounts).toHaveLength(1);
+    expect(flow.items).toBeNull();
+  });
+
+  it('offers each item when a scan finds several, and adds all on request', async () => {
+    const added: string[] = [];
+    mockScan(
+      [
+        { kind: 'account', pendingId: 'p1', issuer: 'ACME', name: 'alice' },
+        { kind: 'other', preview: 'https://example.com' },
+        { kind: 'account', pendingId: 'p2', issuer: 'ACME', name: 'bob' },
+      ],
+      added,
+    );
+    const flow = new ScanFlow(new AccountsState());
+    expect(await flow.run('screen', api.scanScreen)).toBeNull();
+    expect(flow.items).toHaveLength(3);
+    expect(added).toEqual([]);
+    await flow.addAll();
+    expect(added).toEqual(['p1', 'p2']);
+    expect(flow.added).toEqual(['p1', 'p2']);
+  });
+
+  it('keeps the error of a failed scan', async () => {
+    mockIPC(() => {
+      throw { code: 'screen_capture', message: 'no display' };
+    });
+    const flow = new ScanFlow(new AccountsState());
+    await flow.run('screen', api.scanScreen);
+    expect(flow.error?.code).toBe('screen_capture');
+    expect(flow.busy).toBe(false);
+  });
+});
