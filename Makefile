@@ -21,7 +21,7 @@ TAURI_DRIVER := $(HOME)/.cargo/bin/tauri-driver
 NODE_MIN := 20.19
 RUST_TEST_LOG := $(CARGO_TARGET_DIR)/rust-tests.log
 
-.PHONY: help run test deps-build deps-test deps-ui deps-tauri-driver deps-android-check ui app \
+.PHONY: bench deps-bench help run test deps-build deps-test deps-ui deps-tauri-driver deps-android-check ui app \
 	lint ui-tests rust-tests android-check icons clean
 
 help:
@@ -62,6 +62,10 @@ android-check: deps-android-check
 	else \
 		echo; echo "!!! rustup could not add $(ANDROID_TARGET): the Android check was SKIPPED !!!"; echo; \
 	fi
+
+# Benchmarks: Pocket's QR decoder against zbarimg on the generated corpus.
+bench: deps-bench
+	cargo bench -p pocket-gen --bench scan_vs_zbar
 
 # --- building --------------------------------------------------------------------------------
 
@@ -107,6 +111,9 @@ deps-test: deps-build deps-ui deps-tauri-driver
 
 deps-tauri-driver:
 	@[ -x $(TAURI_DRIVER) ] || command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version "^2"
+
+deps-bench: deps-build
+	$(call apt_ensure,zbar-tools)
 
 deps-android-check:
 	$(call apt_ensure,$(APT_ANDROID_CHECK))

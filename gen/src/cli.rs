@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use pocket_core::otp::{AccountDraft, SecretKey, code_at, format_uri, parse_uri};
 
-use crate::qr;
+use pocket_gen::{corpus, qr};
 
 #[derive(Parser)]
 #[command(
@@ -52,6 +52,17 @@ enum Command {
     Scan {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Write a reproducible corpus of QR images (rotated, skewed, blurred, noisy, faint,
+    /// inverted, tiny and huge, on photo-like backdrops, several per image, none at all)
+    /// with a manifest of what each holds.
+    Corpus {
+        dir: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Images per category.
+        #[arg(long, default_value_t = 10)]
+        per_category: usize,
     },
     /// Print the code pocket-core computes for an otpauth:// URI.
     Code {
@@ -116,6 +127,19 @@ pub fn run() -> Result<()> {
             if failed {
                 bail!("some files could not be read");
             }
+        }
+        Command::Corpus {
+            dir,
+            seed,
+            per_category,
+        } => {
+            let entries = corpus::generate(&dir, seed, per_category)?;
+            out(&format!(
+                "{} images in {}, listed in {}\n",
+                entries.len(),
+                dir.display(),
+                dir.join(corpus::MANIFEST).display()
+            ))?;
         }
         Command::Code { uri, at } => {
             let draft = parse_uri(&uri).context("cannot read the URI")?;

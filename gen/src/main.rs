@@ -2,7 +2,6 @@
 //! QR codes to scan, and reading QR codes back from pictures.
 
 mod cli;
-mod qr;
 
 fn main() -> anyhow::Result<()> {
     cli::run()

@@ -5,8 +5,9 @@ use std::io::Cursor;
 
 use image::{ImageFormat, ImageReader, Limits};
 use rxing::common::HybridBinarizer;
-use rxing::multi::MultipleBarcodeReader;
 use rxing::multi::qrcode::QRCodeMultiReader;
+use rxing::multi::{GenericMultipleBarcodeReader, MultipleBarcodeReader};
+use rxing::qrcode::QRCodeReader;
 use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource};
 
 use crate::error::{Error, Result};
@@ -46,49 +47,120 @@ pub fn decode_rgba(rgba: &[u8], width: u32, height: u32) -> Vec<String> {
     decode_luma(&luma, width, height)
 }
 
-/// Every QR code in 8-bit grayscale pixels, row by row. Light-on-dark codes are found too.
+/// Every QR code in 8-bit grayscale pixels, row by row. Faint and light-on-dark codes are
+/// found too.
 pub fn decode_luma(luma: &[u8], width: u32, height: u32) -> Vec<String> {
     let pixels = width as usize * height as usize;
     if width == 0 || height == 0 || luma.len() < pixels {
         return Vec::new();
     }
-    let luma = &luma[..pixels];
-    let mut found = decode_all(luma.to_vec(), width, height);
+    let stretched = stretch_contrast(&luma[..pixels]);
+    let mut found = decode_all(&stretched, width, height);
     if found.is_empty() {
-        found = decode_all(luma.iter().map(|v| 255 - v).collect(), width, height);
+        let inverted: Vec<u8> = stretched.iter().map(|v| 255 - v).collect();
+        found = decode_all(&inverted, width, height);
     }
-    let mut seen = HashSet::new();
-    found.retain(|text| seen.insert(text.clone()));
+    for tile in tiles(width, height) {
+        let crop = crop(&stretched, width, tile);
+        if let Some(text) = decode_one(&crop, tile.2, tile.3)
+            && !found.contains(&text)
+        {
+            found.push(text);
+        }
+    }
     found
 }
 
-fn decode_all(luma: Vec<u8>, width: u32, height: u32) -> Vec<String> {
-    let hints = DecodeHints {
+/// Overlapping tiles, half the picture's size, a quarter apart: any code up to a quarter of
+/// the picture lies wholly in one. In a busy picture (a screen, a page of codes) a code the
+/// whole-picture readers missed is often found alone in its tile.
+fn tiles(width: u32, height: u32) -> Vec<(u32, u32, u32, u32)> {
+    const MIN_SIDE: u32 = 400;
+    if width < MIN_SIDE * 2 && height < MIN_SIDE * 2 {
+        return Vec::new();
+    }
+    let (tw, th) = (width / 2, height / 2);
+    let mut tiles = Vec::new();
+    for j in 0..3 {
+        for i in 0..3 {
+            tiles.push((i * width / 4, j * height / 4, tw, th));
+        }
+    }
+    tiles
+}
+
+fn crop(luma: &[u8], width: u32, (x, y, w, h): (u32, u32, u32, u32)) -> Vec<u8> {
+    let mut out = Vec::with_capacity((w * h) as usize);
+    for row in y..y + h {
+        let start = (row * width + x) as usize;
+        out.extend_from_slice(&luma[start..start + w as usize]);
+    }
+    out
+}
+
+/// The single-code reader, which copes with more blur and perspective than the others.
+fn decode_one(luma: &[u8], width: u32, height: u32) -> Option<String> {
+    let mut hints = qr_hints();
+    rxing::helpers::detect_in_luma_with_hints(
+        luma.to_vec(),
+        width,
+        height,
+        Some(BarcodeFormat::QR_CODE),
+        &mut hints,
+    )
+    .ok()
+    .map(|result| result.getText().to_string())
+}
+
+fn qr_hints() -> DecodeHints {
+    DecodeHints {
         PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
         TryHarder: Some(true),
         ..DecodeHints::default()
-    };
-    let Ok(source) = Luma8LuminanceSource::new(luma.clone(), width, height) else {
+    }
+}
+
+/// Spreads the grey levels between the darkest and the lightest over 0..=255: a faint code
+/// (a dim screen, a grey print) then binarizes like a crisp one.
+fn stretch_contrast(luma: &[u8]) -> Vec<u8> {
+    let (low, high) = luma
+        .iter()
+        .fold((255u8, 0u8), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    if high <= low {
+        return luma.to_vec();
+    }
+    let span = (high - low) as u32;
+    luma.iter()
+        .map(|&v| ((v - low) as u32 * 255 / span) as u8)
+        .collect()
+}
+
+/// Runs the readers that complement each other and keeps every distinct text, in order.
+fn decode_all(luma: &[u8], width: u32, height: u32) -> Vec<String> {
+    let hints = qr_hints();
+    let Ok(source) = Luma8LuminanceSource::new(luma.to_vec(), width, height) else {
         return Vec::new();
     };
     let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-    let mut found: Vec<String> = QRCodeMultiReader::default()
-        .decode_multiple_with_hints(&mut bitmap, &hints)
-        .map(|results| results.iter().map(|r| r.getText().to_string()).collect())
-        .unwrap_or_default();
-    if found.is_empty() {
-        // The multi-code detector needs all three finder patterns crisp; the single-code
-        // reader copes with more blur and perspective.
-        let mut hints = hints;
-        if let Ok(result) = rxing::helpers::detect_in_luma_with_hints(
-            luma,
-            width,
-            height,
-            Some(BarcodeFormat::QR_CODE),
-            &mut hints,
-        ) {
-            found.push(result.getText().to_string());
+    let mut found = Vec::new();
+    let mut keep = |results: rxing::common::Result<Vec<rxing::RXingResult>>| {
+        for result in results.unwrap_or_default() {
+            let text = result.getText().to_string();
+            if !found.contains(&text) {
+                found.push(text);
+            }
         }
+    };
+    // Finds several codes at once when their finder patterns are crisp...
+    keep(QRCodeMultiReader::default().decode_multiple_with_hints(&mut bitmap, &hints));
+    // ...and this one splits the picture around each code it finds and looks again, which
+    // catches codes the first missed among others, and copes with more blur and perspective.
+    keep(
+        GenericMultipleBarcodeReader::new(QRCodeReader)
+            .decode_multiple_with_hints(&mut bitmap, &hints),
+    );
+    if found.is_empty() {
+        found.extend(decode_one(luma, width, height));
     }
     found
 }

@@ -1,0 +1,4 @@
+//! pocket-gen's library: what its commands and its benchmarks share.
+
+pub mod corpus;
+pub mod qr;
