@@ -91,7 +91,7 @@ pub struct ManualAccountInput {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScanItemDto {
-    /// "account", "duplicate", "invalid", "migration", "push" or "other".
+    /// "account", "duplicate", "invalid", "push" or "other".
     pub kind: &'static str,
     /// For accounts: the handle `add_scanned` takes.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -137,9 +137,11 @@ impl ScanItemDto {
         }
     }
 
-    pub fn invalid(error: IpcError) -> ScanItemDto {
+    /// Something Pocket cannot add, and why; with the account's label when it is known.
+    pub fn invalid(label: Option<String>, error: pocket_core::Error) -> ScanItemDto {
         ScanItemDto {
-            error: Some(error),
+            name: label,
+            error: Some(error.into()),
             ..ScanItemDto::kind("invalid")
         }
     }
@@ -155,4 +157,22 @@ impl ScanItemDto {
 #[derive(Debug, Serialize)]
 pub struct ScanReportDto {
     pub items: Vec<ScanItemDto>,
+    /// Set when a code is one part of a Google Authenticator export spread over several.
+    pub batch: Option<BatchDto>,
+}
+
+/// Part `part` (from 1) of `of` QR codes.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct BatchDto {
+    pub part: u32,
+    pub of: u32,
+}
+
+impl From<pocket_core::otp::Batch> for BatchDto {
+    fn from(batch: pocket_core::otp::Batch) -> BatchDto {
+        BatchDto {
+            part: batch.index + 1,
+            of: batch.size,
+        }
+    }
 }

@@ -2,12 +2,13 @@
 //! found is routed by content; accounts wait on the Rust side until the user adds them.
 
 use pocket_core::clock;
+use pocket_core::otp::{AccountDraft, OtpKind, parse_migration};
 use pocket_core::scan::{Scanned, decode_image_file, decode_rgba, route};
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
-use crate::dto::{AccountDto, ScanItemDto, ScanReportDto};
+use crate::dto::{AccountDto, BatchDto, ScanItemDto, ScanReportDto};
 use crate::error::IpcError;
 use crate::platform;
 use crate::state::AppState;
@@ -84,22 +85,50 @@ pub fn add_scanned(state: State<'_, AppState>, pending_id: String) -> Result<Acc
 }
 
 fn report(state: &AppState, texts: Vec<String>) -> ScanReportDto {
-    let items = texts
-        .iter()
-        .map(|text| match route(text) {
-            Scanned::Account(draft) => {
-                let (issuer, name) = (draft.issuer.clone(), draft.name.clone());
-                match state.with_vault(|vault| vault.contains(&draft)) {
-                    Ok(true) => ScanItemDto::duplicate(issuer, name),
-                    // A keychain error shows when the user adds it.
-                    _ => ScanItemDto::account(state.keep_pending(draft), issuer, name),
+    let mut report = ScanReportDto {
+        items: Vec::new(),
+        batch: None,
+    };
+    for text in &texts {
+        match route(text) {
+            Scanned::Account(draft) => report.items.push(account_item(state, draft)),
+            Scanned::InvalidAccount(error) => report.items.push(ScanItemDto::invalid(None, error)),
+            Scanned::MigrationExport(text) => match parse_migration(&text) {
+                Ok(part) => {
+                    report
+                        .items
+                        .extend(part.accounts.into_iter().map(|d| account_item(state, d)));
+                    report.items.extend(
+                        part.skipped
+                            .into_iter()
+                            .map(|s| ScanItemDto::invalid(Some(s.label), s.reason)),
+                    );
+                    report.batch = report.batch.or(part.batch.map(BatchDto::from));
                 }
-            }
-            Scanned::InvalidAccount(error) => ScanItemDto::invalid(error.into()),
-            Scanned::MigrationExport(_) => ScanItemDto::kind("migration"),
-            Scanned::PushEnrollment(_) => ScanItemDto::kind("push"),
-            Scanned::Other(preview) => ScanItemDto::other(preview),
-        })
-        .collect();
-    ScanReportDto { items }
+                Err(error) => report.items.push(ScanItemDto::invalid(None, error)),
+            },
+            Scanned::PushEnrollment(_) => report.items.push(ScanItemDto::kind("push")),
+            Scanned::Other(preview) => report.items.push(ScanItemDto::other(preview)),
+        }
+    }
+    report
+}
+
+/// An account to offer: kept aside for `add_scanned`, or marked when Pocket cannot take it.
+fn account_item(state: &AppState, draft: AccountDraft) -> ScanItemDto {
+    let (issuer, name) = (draft.issuer.clone(), draft.name.clone());
+    if let OtpKind::Hotp { .. } = draft.params.kind {
+        let label = if name.is_empty() {
+            issuer
+        } else {
+            format!("{issuer} ({name})")
+        };
+        let unsupported = pocket_core::Error::UnsupportedOtpType("hotp".into());
+        return ScanItemDto::invalid(Some(label.trim().to_string()), unsupported);
+    }
+    match state.with_vault(|vault| vault.contains(&draft)) {
+        Ok(true) => ScanItemDto::duplicate(issuer, name),
+        // A keychain error shows when the user adds it.
+        _ => ScanItemDto::account(state.keep_pending(draft), issuer, name),
+    }
 }

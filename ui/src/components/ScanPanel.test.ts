@@ -25,7 +25,7 @@ function phone(camera: { permission: string; afterRequest?: string; scan?: () =>
         return camera.scan?.();
       case 'scan_text':
         expect(args).toEqual({ text: 'otpauth://totp/A:b?secret=JBSWY3DP' });
-        return { items: [{ kind: 'account', pendingId: 'p1', issuer: 'A', name: 'b' }] };
+        return { items: [{ kind: 'account', pendingId: 'p1', issuer: 'A', name: 'b' }], batch: null };
       case 'add_scanned':
         return { id: '1', issuer: 'A', name: 'b', kind: 'totp', digits: 6, period: 30 };
       case 'account_codes':

@@ -19,7 +19,7 @@ describe('ScanResults', () => {
       flow: flowWith([
         { kind: 'account', pendingId: 'p1', issuer: 'ACME', name: 'alice' },
         { kind: 'invalid', error: { code: 'invalid_parameter', field: 'digits', message: '' } },
-        { kind: 'migration' },
+        { kind: 'invalid', name: 'Legacy (old)', error: { code: 'invalid_parameter', field: 'algorithm', message: '' } },
         { kind: 'duplicate', issuer: 'ACME', name: 'bob' },
         { kind: 'push' },
         { kind: 'other', preview: 'https://example.com' },
@@ -28,11 +28,19 @@ describe('ScanResults', () => {
     const texts = screen.getAllByTestId('scan-item').map((item) => item.textContent ?? '');
     expect(texts[0]).toContain('ACME');
     expect(texts[1]).toContain('Codes must have 6, 7 or 8 digits');
-    expect(texts[2]).toContain('Google Authenticator export');
+    expect(texts[2]).toContain('Legacy (old)');
+    expect(texts[2]).toContain('The algorithm must be SHA1, SHA256 or SHA512');
     expect(texts[3]).toContain('Already in Pocket');
     expect(texts[4]).toContain('push login');
     expect(texts[5]).toContain('“https://example.com”');
     expect(screen.queryByTestId('scan-add-all')).toBeNull();
+  });
+
+  it('asks for the other parts of an export', () => {
+    const flow = flowWith([{ kind: 'account', pendingId: 'p1', issuer: 'A', name: 'b' }]);
+    flow.batch = { part: 2, of: 3 };
+    render(ScanResults, { flow });
+    expect(screen.getByTestId('scan-batch').textContent).toContain('part 2 of 3');
   });
 
   it('says where nothing was found', () => {

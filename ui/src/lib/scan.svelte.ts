@@ -9,6 +9,7 @@ export class ScanFlow {
   busy = $state(false);
   source = $state<ScanSource | null>(null);
   items = $state<ScanItem[] | null>(null);
+  batch = $state<ScanReport['batch']>(null);
   error = $state<IpcError | null>(null);
   /** Pending ids already added, so their buttons turn into a check. */
   added = $state<string[]>([]);
@@ -21,15 +22,17 @@ export class ScanFlow {
     this.source = source;
     this.error = null;
     this.items = null;
+    this.batch = null;
     this.added = [];
     try {
       const report = await scan();
       const [only] = report.items;
-      if (report.items.length === 1 && only?.kind === 'account') {
+      if (report.items.length === 1 && only?.kind === 'account' && !report.batch) {
         await this.add(only.pendingId);
         return only.issuer || only.name;
       }
       this.items = report.items;
+      this.batch = report.batch;
       return null;
     } catch (error) {
       this.error = asIpcError(error);

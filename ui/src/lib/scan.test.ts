@@ -10,7 +10,7 @@ const account = (id: string) => ({ id, issuer: 'ACME', name: id, kind: 'totp', d
 
 function mockScan(items: unknown[], added: string[] = []) {
   mockIPC((command, args) => {
-    if (command === 'scan_screen') return { items };
+    if (command === 'scan_screen') return { items, batch: null };
     if (command === 'add_scanned') {
       const { pendingId } = args as { pendingId: string };
       added.push(pendingId);

@@ -2,12 +2,14 @@
 
 mod code;
 mod draft;
+mod migration;
 mod params;
 mod secret;
 mod uri;
 
 pub use code::{Code, code_at, current_code};
 pub use draft::AccountDraft;
+pub use migration::{Batch, MigrationPart, SkippedAccount, parse_migration};
 pub use params::{Algorithm, OtpKind, OtpParams};
 pub use secret::SecretKey;
 pub use uri::{format_uri, parse_uri};

@@ -41,11 +41,12 @@ export interface ManualAccountInput {
 export type ScanItem =
   | { kind: 'account'; pendingId: string; issuer: string; name: string }
   | { kind: 'duplicate'; issuer: string; name: string }
-  | { kind: 'invalid'; error: IpcError }
-  | { kind: 'migration' }
+  | { kind: 'invalid'; name?: string; error: IpcError }
   | { kind: 'push' }
   | { kind: 'other'; preview: string };
 
 export interface ScanReport {
   items: ScanItem[];
+  /** Set when the code is one part of a Google Authenticator export spread over several. */
+  batch: { part: number; of: number } | null;
 }
