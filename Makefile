@@ -19,9 +19,13 @@ APT_ANDROID_CHECK := gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 ANDROID_TARGET := aarch64-linux-android
 TAURI_DRIVER := $(HOME)/.cargo/bin/tauri-driver
 NODE_MIN := 20.19
+# privacyIDEA for the push interop tests, in a venv kept across runs and clones.
+PRIVACYIDEA_VERSION := 3.14
+PRIVACYIDEA_VENV := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pocket/privacyidea-$(PRIVACYIDEA_VERSION)
+export PRIVACYIDEA_VENV
 RUST_TEST_LOG := $(CARGO_TARGET_DIR)/rust-tests.log
 
-.PHONY: bench deps-bench help run test deps-build deps-test deps-ui deps-tauri-driver deps-android-check ui app \
+.PHONY: bench deps-bench deps-privacyidea help run test deps-build deps-test deps-ui deps-tauri-driver deps-android-check ui app \
 	lint ui-tests rust-tests android-check icons clean
 
 help:
@@ -106,8 +110,16 @@ deps-ui: deps-build
 		npm --prefix ui ci --no-audit --no-fund; \
 	fi
 
-deps-test: deps-build deps-ui deps-tauri-driver
+deps-test: deps-build deps-ui deps-tauri-driver deps-privacyidea
 	$(call apt_ensure,$(APT_TEST))
+
+deps-privacyidea:
+	$(call apt_ensure,python3-venv libpq-dev)
+	@[ -x $(PRIVACYIDEA_VENV)/bin/pi-manage ] || { \
+		echo "Installing privacyIDEA $(PRIVACYIDEA_VERSION) into $(PRIVACYIDEA_VENV)"; \
+		rm -rf $(PRIVACYIDEA_VENV) && python3 -m venv $(PRIVACYIDEA_VENV) && \
+		$(PRIVACYIDEA_VENV)/bin/pip install --quiet --upgrade pip && \
+		$(PRIVACYIDEA_VENV)/bin/pip install --quiet "privacyIDEA==$(PRIVACYIDEA_VERSION).*"; }
 
 deps-tauri-driver:
 	@[ -x $(TAURI_DRIVER) ] || command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version "^2"

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod desktop;
+pub mod privacyidea;
 pub mod process;
 pub mod tools;
 

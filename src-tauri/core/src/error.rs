@@ -27,6 +27,18 @@ pub enum Error {
     AccountNotFound(String),
     #[error("the database was written by a newer Pocket (schema {found}, this one knows {known})")]
     DatabaseTooNew { found: i64, known: i64 },
+    #[error("this is not a push login enrollment")]
+    NotPushEnrollment,
+    #[error("the server cannot be reached: {0}")]
+    Network(String),
+    #[error("the server's certificate is not valid: {0}")]
+    Tls(String),
+    #[error("the server refused: {0}")]
+    ServerRefused(String),
+    #[error("the server's reply makes no sense: {0}")]
+    ServerReply(String),
+    #[error("cryptography failed: {0}")]
+    Crypto(String),
     #[error("the picture could not be read")]
     ImageUnreadable,
     #[error("only PNG and JPEG pictures can be read")]
@@ -52,6 +64,12 @@ impl Error {
             Error::DuplicateAccount => "duplicate_account",
             Error::AccountNotFound(_) => "account_not_found",
             Error::DatabaseTooNew { .. } => "database_too_new",
+            Error::NotPushEnrollment => "not_push_enrollment",
+            Error::Network(_) => "network",
+            Error::Tls(_) => "tls",
+            Error::ServerRefused(_) => "server_refused",
+            Error::ServerReply(_) => "server_reply",
+            Error::Crypto(_) => "crypto",
             Error::ImageUnreadable => "image_unreadable",
             Error::ImageFormatUnsupported => "image_format_unsupported",
             Error::ImageTooLarge => "image_too_large",

@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod error;
 pub mod otp;
+pub mod push;
 pub mod scan;
 pub mod vault;
 

@@ -1,0 +1,213 @@
+//! HTTP to the push server: rollout, poll, answer. Every reply is checked like input.
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use super::crypto::{DeviceKey, ServerKey};
+use super::enrollment::PushEnrollment;
+use super::token::PushToken;
+use super::wire::{self, Challenge, Envelope};
+use crate::error::{Error, Result};
+
+/// What the user decided about a login request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Accept,
+    /// With a reason only where the server advertised that it takes one.
+    Decline {
+        reason: Option<&'static str>,
+    },
+    /// Number matching: the option the user picked.
+    Presence(String),
+}
+
+impl Answer {
+    /// The extra form fields and the signed parts after `nonce|serial` (§3.6).
+    fn fields(&self) -> (Vec<(&'static str, String)>, Vec<String>) {
+        match self {
+            Answer::Accept => (vec![], vec![]),
+            Answer::Decline { reason: None } => {
+                (vec![(wire::DECLINE, "1".into())], vec!["decline".into()])
+            }
+            Answer::Decline {
+                reason: Some(reason),
+            } => (
+                vec![
+                    (wire::DECLINE, "1".into()),
+                    (wire::DECLINE_REASON, reason.to_string()),
+                ],
+                vec!["decline".into(), reason.to_string()],
+            ),
+            Answer::Presence(choice) => (
+                vec![(wire::PRESENCE_ANSWER, choice.clone())],
+                vec![choice.clone()],
+            ),
+        }
+    }
+}
+
+/// Largest reply read from a server: a poll with many open challenges fits easily.
+const MAX_REPLY_BYTES: usize = 1 << 20;
+
+pub struct PushClient {
+    verifying: reqwest::Client,
+    /// For tokens enrolled with `sslverify=0`, and only for them.
+    trusting: reqwest::Client,
+}
+
+impl PushClient {
+    pub fn new() -> Result<PushClient> {
+        let build = |accept_invalid: bool| {
+            reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .timeout(Duration::from_secs(20))
+                .danger_accept_invalid_certs(accept_invalid)
+                .build()
+                .map_err(|e| Error::Network(e.to_string()))
+        };
+        Ok(PushClient {
+            verifying: build(false)?,
+            trusting: build(true)?,
+        })
+    }
+
+    fn http(&self, verify_tls: bool) -> &reqwest::Client {
+        if verify_tls {
+            &self.verifying
+        } else {
+            &self.trusting
+        }
+    }
+
+    /// Sends the phone's public key; returns the server's.
+    pub async fn rollout(&self, enrollment: &PushEnrollment, key: &DeviceKey) -> Result<ServerKey> {
+        let form = [
+            (
+                wire::ENROLLMENT_CREDENTIAL,
+                enrollment.enrollment_credential.clone(),
+            ),
+            (wire::SERIAL, enrollment.serial.clone()),
+            (wire::FIREBASE_TOKEN, wire::NO_FIREBASE_TOKEN.to_string()),
+            (wire::PUBLIC_KEY, key.public_key_base64()?),
+        ];
+        let request = self
+            .http(enrollment.verify_tls)
+            .post(enrollment.url.clone())
+            .form(&form);
+        let envelope: Envelope<bool> = send(request).await?;
+        if envelope.result.value != Some(true) {
+            return Err(Error::ServerRefused(
+                "the server did not accept the rollout".into(),
+            ));
+        }
+        let public_key = envelope
+            .detail
+            .as_ref()
+            .and_then(|d| d.get("public_key"))
+            .and_then(|k| k.as_str())
+            .ok_or_else(|| Error::ServerReply("the rollout answer has no public key".into()))?;
+        ServerKey::from_base64(public_key)
+    }
+
+    /// The open challenges for `token`, unverified: see `verify_challenge`.
+    pub async fn poll(
+        &self,
+        token: &PushToken,
+        key: &DeviceKey,
+        now_unix: u64,
+    ) -> Result<Vec<Challenge>> {
+        let timestamp = wire::iso8601(now_unix);
+        let signature = key.sign(&[&token.serial, &timestamp]);
+        let query = [
+            (wire::SERIAL, token.serial.as_str()),
+            (wire::TIMESTAMP, &timestamp),
+            (wire::SIGNATURE, &signature),
+        ];
+        let request = self
+            .http(token.verify_tls)
+            .get(token.url.clone())
+            .query(&query);
+        let envelope: Envelope<Vec<serde_json::Value>> = send(request).await?;
+        // One malformed challenge must not hide the others.
+        Ok(envelope
+            .result
+            .value
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|c| serde_json::from_value(c).ok())
+            .collect())
+    }
+
+    /// Sends the signed answer; true when the server took it.
+    pub async fn answer(
+        &self,
+        token: &PushToken,
+        key: &DeviceKey,
+        nonce: &str,
+        answer: &Answer,
+    ) -> Result<bool> {
+        let (extra, signed_tail) = answer.fields();
+        let mut parts = vec![nonce, token.serial.as_str()];
+        parts.extend(signed_tail.iter().map(String::as_str));
+        let signature = key.sign(&parts);
+        let mut form = vec![
+            (wire::SERIAL, token.serial.clone()),
+            (wire::NONCE, nonce.to_string()),
+            (wire::SIGNATURE, signature),
+        ];
+        form.extend(extra);
+        let request = self
+            .http(token.verify_tls)
+            .post(token.url.clone())
+            .form(&form);
+        let envelope: Envelope<bool> = send(request).await?;
+        Ok(envelope.result.value == Some(true))
+    }
+}
+
+/// Sends `request` and reads privacyIDEA's envelope, also from 4xx replies (they carry the
+/// reason). Failures become the error kinds the UI explains.
+async fn send<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> Result<Envelope<T>> {
+    let response = request.send().await.map_err(network_error)?;
+    let status = response.status();
+    if response
+        .content_length()
+        .is_some_and(|n| n as usize > MAX_REPLY_BYTES)
+    {
+        return Err(Error::ServerReply("the reply is too large".into()));
+    }
+    let bytes = response.bytes().await.map_err(network_error)?;
+    if bytes.len() > MAX_REPLY_BYTES {
+        return Err(Error::ServerReply("the reply is too large".into()));
+    }
+    let envelope: Envelope<T> = serde_json::from_slice(&bytes)
+        .map_err(|_| Error::ServerReply(format!("HTTP {status}, and not the protocol's JSON")))?;
+    if !envelope.result.status {
+        let message = envelope
+            .result
+            .error
+            .as_ref()
+            .map(|e| e.message.clone())
+            .unwrap_or_default();
+        return Err(Error::ServerRefused(message));
+    }
+    Ok(envelope)
+}
+
+fn network_error(error: reqwest::Error) -> Error {
+    let mut detail = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        detail = format!("{detail}: {cause}");
+        source = cause.source();
+    }
+    if detail.contains("certificate")
+        || detail.contains("InvalidCertificate")
+        || detail.contains("tls")
+    {
+        Error::Tls(detail)
+    } else {
+        Error::Network(detail)
+    }
+}

@@ -1,0 +1,190 @@
+//! Names and shapes on the wire, in one place: what the phone sends and what servers answer.
+//! The reference service in gen/ uses this module too; interop tests against privacyIDEA
+//! keep both honest.
+
+use serde::{Deserialize, Serialize};
+
+/// Form fields.
+pub const ENROLLMENT_CREDENTIAL: &str = "enrollment_credential";
+pub const SERIAL: &str = "serial";
+pub const FIREBASE_TOKEN: &str = "fbtoken";
+pub const PUBLIC_KEY: &str = "pubkey";
+pub const NONCE: &str = "nonce";
+pub const SIGNATURE: &str = "signature";
+pub const TIMESTAMP: &str = "timestamp";
+pub const DECLINE: &str = "decline";
+pub const DECLINE_REASON: &str = "decline_reason";
+pub const PRESENCE_ANSWER: &str = "presence_answer";
+
+/// What a poll-only phone sends where a Firebase token would go.
+pub const NO_FIREBASE_TOKEN: &str = "no firebase token";
+
+/// Decline reasons (only where the server advertises the `decline_reason` capability).
+pub const REASON_UNKNOWN_TRIGGER: &str = "unknown_trigger";
+pub const REASON_CANCELLED: &str = "cancelled";
+
+/// privacyIDEA's JSON envelope: `{"result": {"status", "value", "error"}, "detail"}`.
+#[derive(Debug, Deserialize)]
+pub struct Envelope<T> {
+    pub result: EnvelopeResult<T>,
+    #[serde(default)]
+    pub detail: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EnvelopeResult<T> {
+    pub status: bool,
+    #[serde(default = "none")]
+    pub value: Option<T>,
+    #[serde(default)]
+    pub error: Option<ServerError>,
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ServerError {
+    #[serde(default)]
+    pub code: Option<i64>,
+    #[serde(default)]
+    pub message: String,
+}
+
+/// One open challenge, as a poll returns it (§3.4). Every field is checked before use.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Challenge {
+    pub nonce: String,
+    pub url: String,
+    pub serial: String,
+    #[serde(default)]
+    pub question: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default, deserialize_with = "string_or_scalar")]
+    pub sslverify: String,
+    pub signature: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_presence: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// A JSON object, sent as a string or as an object depending on the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capabilities: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capabilities_signature: Option<String>,
+}
+
+/// `"1"`, `1` and `true` all reach us for the same flag.
+fn string_or_scalar<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::String(text) => text,
+        serde_json::Value::Bool(flag) => if flag { "1" } else { "0" }.to_string(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    })
+}
+
+/// The string the server signs for a challenge (§3.4).
+pub fn challenge_message(c: &Challenge) -> Vec<&str> {
+    let mut parts = vec![
+        c.nonce.as_str(),
+        &c.url,
+        &c.serial,
+        &c.question,
+        &c.title,
+        &c.sslverify,
+    ];
+    if let Some(options) = &c.require_presence {
+        parts.push(options);
+    }
+    parts
+}
+
+/// RFC 8785 canonical JSON, for the objects this protocol signs (keys sorted, no spaces).
+pub fn canonical_json(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            // RFC 8785 orders by UTF-16 code units.
+            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            let fields: Vec<String> = keys
+                .into_iter()
+                .map(|k| {
+                    format!(
+                        "{}:{}",
+                        serde_json::Value::String(k.clone()),
+                        canonical_json(&map[k])
+                    )
+                })
+                .collect();
+            format!("{{{}}}", fields.join(","))
+        }
+        serde_json::Value::Array(items) => {
+            format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(canonical_json)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+/// An ISO 8601 UTC timestamp, as polls carry it.
+pub fn iso8601(unix_seconds: u64) -> String {
+    let days = (unix_seconds / 86_400) as i64;
+    let secs = unix_seconds % 86_400;
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+00:00",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_iso_8601_utc() {
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00+00:00");
+        assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00+00:00");
+        assert_eq!(iso8601(1_796_049_709), "2026-11-30T14:41:49+00:00");
+    }
+
+    #[test]
+    fn canonical_json_sorts_keys_and_drops_spaces() {
+        let value = serde_json::json!({"nonce": "N", "capabilities": {"decline_reason": true, "a": [1, "x"]}});
+        assert_eq!(
+            canonical_json(&value),
+            r#"{"capabilities":{"a":[1,"x"],"decline_reason":true},"nonce":"N"}"#
+        );
+    }
+
+    #[test]
+    fn challenges_read_flags_in_any_form() {
+        for flag in [r#""0""#, "0", "false"] {
+            let json = format!(
+                r#"{{"nonce":"n","url":"u","serial":"s","signature":"x","sslverify":{flag}}}"#
+            );
+            let challenge: Challenge = serde_json::from_str(&json).unwrap();
+            assert_eq!(challenge.sslverify, "0");
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! A real privacyIDEA server on 127.0.0.1 with SQLite, configured through its REST API, for
+//! the push interop tests. `make test` installs it into a cached venv ($PRIVACYIDEA_VENV).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail, ensure};
+use serde_json::Value;
+use tempfile::TempDir;
+
+use super::process::{Guarded, free_port, wait_until};
+
+pub struct PrivacyIdea {
+    pub base: String,
+    admin_token: String,
+    http: reqwest::Client,
+    _server: Guarded,
+    _dir: TempDir,
+}
+
+/// How a test's login went, as `/validate/check` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub authentication: String,
+    pub value: bool,
+}
+
+fn venv() -> Result<PathBuf> {
+    let venv = std::env::var_os("PRIVACYIDEA_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let home = std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .unwrap_or_default();
+            home.join(".cache/pocket/privacyidea-3.14")
+        });
+    ensure!(
+        venv.join("bin/pi-manage").exists(),
+        "privacyIDEA is not installed in {} (`make test` installs it)",
+        venv.display()
+    );
+    Ok(venv)
+}
+
+impl PrivacyIdea {
+    pub async fn start() -> Result<PrivacyIdea> {
+        let venv = venv()?;
+        let dir = tempfile::Builder::new().prefix("pocket-pi-").tempdir()?;
+        let config = write_config(dir.path())?;
+        let manage = |args: &[&str]| -> Result<()> {
+            let out = Command::new(venv.join("bin/pi-manage"))
+                .args(args)
+                .env("PRIVACYIDEA_CONFIGFILE", &config)
+                .stdin(Stdio::null())
+                .output()?;
+            ensure!(
+                out.status.success(),
+                "pi-manage {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            Ok(())
+        };
+        manage(&["setup", "create_enckey"])?;
+        manage(&["setup", "create_audit_keys"])?;
+        manage(&["setup", "create_tables"])?;
+        manage(&["admin", "add", "admin", "-p", "admin-password"])?;
+
+        let port = free_port()?;
+        let mut command = Command::new(venv.join("bin/pi-manage"));
+        command
+            .args(["run", "-h", "127.0.0.1", "-p", &port.to_string()])
+            .env("PRIVACYIDEA_CONFIGFILE", &config)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("server.log"))?);
+        let server = Guarded::spawn("privacyIDEA", &mut command)?;
+        wait_until("privacyIDEA to listen", Duration::from_secs(60), || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        })?;
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        let auth: Value = http
+            .post(format!("{base}/auth"))
+            .form(&[("username", "admin"), ("password", "admin-password")])
+            .send()
+            .await?
+            .json()
+            .await?;
+        let admin_token = auth["result"]["value"]["token"]
+            .as_str()
+            .context("no admin token")?
+            .to_string();
+        let pi = PrivacyIdea {
+            base,
+            admin_token,
+            http,
+            _server: server,
+            _dir: dir,
+        };
+        pi.set_policy(
+            "pocket-enrollment",
+            "enrollment",
+            &format!(
+                "push_firebase_configuration=poll only, push_registration_url={}/ttype/push, push_ttl=10, push_ssl_verify=0",
+                pi.base
+            ),
+        )
+        .await?;
+        pi.set_policy(
+            "pocket-texts",
+            "authentication",
+            "push_text_on_mobile=Log in to the Pocket test service?, push_title_on_mobile=Pocket interop",
+        )
+        .await?;
+        Ok(pi)
+    }
+
+    /// The registration URL the phone talks to.
+    pub fn push_url(&self) -> String {
+        format!("{}/ttype/push", self.base)
+    }
+
+    pub async fn admin(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> Result<Value> {
+        let reply: Value = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("Authorization", &self.admin_token)
+            .form(form)
+            .send()
+            .await?
+            .json()
+            .await?;
+        ensure!(reply["result"]["status"] == true, "{path}: {reply}");
+        Ok(reply)
+    }
+
+    pub async fn set_policy(&self, name: &str, scope: &str, action: &str) -> Result<()> {
+        self.admin(
+            reqwest::Method::POST,
+            &format!("/policy/{name}"),
+            &[("scope", scope), ("action", action), ("active", "true")],
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn delete_policy(&self, name: &str) -> Result<()> {
+        self.admin(reqwest::Method::DELETE, &format!("/policy/{name}"), &[])
+            .await?;
+        Ok(())
+    }
+
+    /// A new push token with no user; returns its enrollment URI (the QR code's text).
+    pub async fn enroll_push(&self) -> Result<String> {
+        let reply = self
+            .admin(
+                reqwest::Method::POST,
+                "/token/init",
+                &[("type", "push"), ("genkey", "1")],
+            )
+            .await?;
+        Ok(reply["detail"]["pushurl"]["value"]
+            .as_str()
+            .context("no pushurl")?
+            .to_string())
+    }
+
+    /// Starts a login for `serial`, as the relying application would; returns the transaction
+    /// id and the whole reply (which names the number to pick under number matching).
+    pub async fn trigger(&self, serial: &str) -> Result<(String, Value)> {
+        let reply = self
+            .admin(
+                reqwest::Method::POST,
+                "/validate/triggerchallenge",
+                &[("serial", serial)],
+            )
+            .await?;
+        let id = reply["detail"]["transaction_id"]
+            .as_str()
+            .context("no transaction id")?
+            .to_string();
+        Ok((id, reply))
+    }
+
+    /// Whether the phone's answer has been accepted.
+    pub async fn poll_transaction(&self, transaction_id: &str) -> Result<bool> {
+        let reply: Value = self
+            .http
+            .get(format!("{}/validate/polltransaction", self.base))
+            .query(&[("transaction_id", transaction_id)])
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(reply["result"]["value"] == true)
+    }
+
+    /// Finishes the login the way a web login page does.
+    pub async fn check(&self, serial: &str, transaction_id: &str) -> Result<Check> {
+        let reply: Value = self
+            .http
+            .post(format!("{}/validate/check", self.base))
+            .form(&[
+                ("serial", serial),
+                ("pass", ""),
+                ("transaction_id", transaction_id),
+            ])
+            .send()
+            .await?
+            .json()
+            .await?;
+        let authentication = reply["result"]["authentication"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        if reply["result"]["status"] != true {
+            bail!("validate/check failed: {reply}");
+        }
+        Ok(Check {
+            authentication,
+            value: reply["result"]["value"] == true,
+        })
+    }
+}
+
+fn write_config(dir: &Path) -> Result<PathBuf> {
+    let at = |name: &str| dir.join(name).display().to_string();
+    let config = format!(
+        "SQLALCHEMY_DATABASE_URI = 'sqlite:///{db}'\n\
+         SECRET_KEY = 'pocket-interop-secret'\n\
+         PI_PEPPER = 'pocket-interop-pepper'\n\
+         PI_ENCFILE = '{enc}'\n\
+         PI_AUDIT_KEY_PRIVATE = '{private}'\n\
+         PI_AUDIT_KEY_PUBLIC = '{public}'\n\
+         PI_LOGFILE = '{log}'\n\
+         PI_LOGLEVEL = 30\n\
+         SUPERUSER_REALM = ['super']\n",
+        db = at("pi.sqlite"),
+        enc = at("enckey"),
+        private = at("audit-private.pem"),
+        public = at("audit-public.pem"),
+        log = at("privacyidea.log"),
+    );
+    let path = dir.join("pi.cfg");
+    std::fs::write(&path, config)?;
+    Ok(path)
+}
