@@ -56,6 +56,14 @@ impl DeviceKey {
     }
 }
 
+#[cfg(test)]
+impl DeviceKey {
+    /// This key's public half in the form a server sends its own, for tests that play both.
+    pub(crate) fn as_server_key(&self) -> ServerKey {
+        ServerKey(RsaPublicKey::from(&self.0))
+    }
+}
+
 /// The server's public key, as the rollout answer carries it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerKey(RsaPublicKey);

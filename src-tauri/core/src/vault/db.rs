@@ -9,7 +9,8 @@ use crate::error::{Error, Result};
 use crate::otp::{Algorithm, OtpKind, OtpParams};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &["CREATE TABLE accounts (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE accounts (
         id          TEXT PRIMARY KEY,
         issuer      TEXT NOT NULL,
         name        TEXT NOT NULL,
@@ -23,10 +24,38 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE accounts (
         -- start-up finishes or undoes whatever a crash interrupted.
         state       TEXT NOT NULL CHECK (state IN ('pending', 'active', 'deleting')),
         created_at  INTEGER NOT NULL
-    );"];
+    );",
+    // Push tokens: the server's key here, the phone's private key in the keychain.
+    "CREATE TABLE push_tokens (
+        id          TEXT PRIMARY KEY,
+        serial      TEXT NOT NULL,
+        label       TEXT NOT NULL,
+        issuer      TEXT NOT NULL,
+        url         TEXT NOT NULL,
+        verify_tls  INTEGER NOT NULL,
+        server_key  TEXT,
+        state       TEXT NOT NULL CHECK (state IN ('pending', 'active', 'deleting')),
+        created_at  INTEGER NOT NULL
+    );
+    CREATE TABLE push_requests (
+        token_id          TEXT NOT NULL,
+        nonce             TEXT NOT NULL,
+        serial            TEXT NOT NULL,
+        issuer            TEXT NOT NULL,
+        title             TEXT NOT NULL,
+        question          TEXT NOT NULL,
+        presence_options  TEXT NOT NULL,
+        received_at       INTEGER NOT NULL,
+        expires_at        INTEGER NOT NULL,
+        outcome           TEXT NOT NULL,
+        detail            TEXT NOT NULL DEFAULT '',
+        answered_at       INTEGER,
+        PRIMARY KEY (token_id, nonce)
+    );",
+];
 
 pub struct Db {
-    conn: Connection,
+    pub(super) conn: Connection,
 }
 
 impl Db {

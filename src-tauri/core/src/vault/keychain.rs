@@ -72,6 +72,17 @@ impl SecretStore for KeychainStore {
         SecretKey::from_base32(&text).map_err(|_| Error::SecretMissing(account_id.to_string()))
     }
 
+    fn put_bytes(&self, id: &str, bytes: &[u8]) -> Result<()> {
+        self.entry(id)?
+            .set_secret(bytes)
+            .map_err(|e| map_error(e, id))
+    }
+
+    fn get_bytes(&self, id: &str) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+        let bytes = self.entry(id)?.get_secret().map_err(|e| map_error(e, id))?;
+        Ok(zeroize::Zeroizing::new(bytes))
+    }
+
     fn delete(&self, account_id: &str) -> Result<()> {
         match self.entry(account_id)?.delete_credential() {
             Ok(()) | Err(KeyringError::NoEntry) => Ok(()),

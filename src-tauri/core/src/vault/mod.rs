@@ -8,6 +8,7 @@
 mod account;
 mod db;
 mod keychain;
+mod push;
 mod secret_store;
 
 use std::collections::HashMap;
@@ -15,6 +16,7 @@ use std::path::Path;
 
 pub use account::{Account, AccountState};
 pub use keychain::{APP_SERVICE, KeychainStore, use_platform_keychain};
+pub use push::{Outcome, RequestRecord, StoredPushToken};
 pub use secret_store::{MemoryStore, SecretStore};
 
 use crate::error::{Error, Result};
@@ -26,6 +28,8 @@ pub struct Vault {
     secrets: Box<dyn SecretStore>,
     /// Secrets read once per run: keychain round trips take tens of milliseconds.
     cache: HashMap<String, SecretKey>,
+    /// Push tokens' private keys, likewise.
+    device_keys: HashMap<String, std::sync::Arc<crate::push::DeviceKey>>,
 }
 
 /// What start-up reconciliation did.
@@ -33,6 +37,7 @@ pub struct Vault {
 pub struct ReconcileReport {
     pub unfinished_adds_undone: usize,
     pub unfinished_removals_completed: usize,
+    pub unfinished_push_tokens_cleared: usize,
 }
 
 impl Vault {
@@ -41,6 +46,7 @@ impl Vault {
             db: Db::open(db_path)?,
             secrets,
             cache: HashMap::new(),
+            device_keys: HashMap::new(),
         })
     }
 
@@ -58,6 +64,7 @@ impl Vault {
             self.db.delete(&account.id)?;
             report.unfinished_removals_completed += 1;
         }
+        report.unfinished_push_tokens_cleared = self.reconcile_push_tokens()?;
         Ok(report)
     }
 

@@ -3,22 +3,27 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use zeroize::Zeroizing;
+
 use crate::error::{Error, Result};
 use crate::otp::SecretKey;
 
-/// One secret per account id.
+/// One secret per id: an account's OTP secret, or a push token's private key.
 pub trait SecretStore: Send {
-    fn put(&self, account_id: &str, secret: &SecretKey) -> Result<()>;
+    fn put(&self, id: &str, secret: &SecretKey) -> Result<()>;
     /// `Error::SecretMissing` when there is none.
-    fn get(&self, account_id: &str) -> Result<SecretKey>;
+    fn get(&self, id: &str) -> Result<SecretKey>;
+    /// Binary secrets (a push token's private key), stored as they are.
+    fn put_bytes(&self, id: &str, bytes: &[u8]) -> Result<()>;
+    fn get_bytes(&self, id: &str) -> Result<Zeroizing<Vec<u8>>>;
     /// Succeeds when there is nothing to delete, so that a retried delete is harmless.
-    fn delete(&self, account_id: &str) -> Result<()>;
+    fn delete(&self, id: &str) -> Result<()>;
 }
 
 /// Secrets in memory, for tests of the layers above. Can be told to fail like a locked keychain.
 #[derive(Default)]
 pub struct MemoryStore {
-    secrets: Mutex<HashMap<String, SecretKey>>,
+    secrets: Mutex<HashMap<String, Zeroizing<Vec<u8>>>>,
     locked: Mutex<bool>,
 }
 
@@ -45,41 +50,55 @@ impl MemoryStore {
 }
 
 impl SecretStore for MemoryStore {
-    fn put(&self, account_id: &str, secret: &SecretKey) -> Result<()> {
+    fn put(&self, id: &str, secret: &SecretKey) -> Result<()> {
+        self.put_bytes(id, secret.as_bytes())
+    }
+
+    fn get(&self, id: &str) -> Result<SecretKey> {
+        SecretKey::from_bytes(self.get_bytes(id)?.to_vec())
+    }
+
+    fn put_bytes(&self, id: &str, bytes: &[u8]) -> Result<()> {
         self.check_unlocked()?;
         let mut secrets = self.secrets.lock().unwrap_or_else(|e| e.into_inner());
-        secrets.insert(account_id.to_string(), secret.clone());
+        secrets.insert(id.to_string(), Zeroizing::new(bytes.to_vec()));
         Ok(())
     }
 
-    fn get(&self, account_id: &str) -> Result<SecretKey> {
+    fn get_bytes(&self, id: &str) -> Result<Zeroizing<Vec<u8>>> {
         self.check_unlocked()?;
         let secrets = self.secrets.lock().unwrap_or_else(|e| e.into_inner());
         secrets
-            .get(account_id)
+            .get(id)
             .cloned()
-            .ok_or_else(|| Error::SecretMissing(account_id.to_string()))
+            .ok_or_else(|| Error::SecretMissing(id.to_string()))
     }
 
-    fn delete(&self, account_id: &str) -> Result<()> {
+    fn delete(&self, id: &str) -> Result<()> {
         self.check_unlocked()?;
         self.secrets
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .remove(account_id);
+            .remove(id);
         Ok(())
     }
 }
 
 /// Lets a test keep a handle on the store it gave away.
 impl<T: SecretStore + Sync> SecretStore for std::sync::Arc<T> {
-    fn put(&self, account_id: &str, secret: &SecretKey) -> Result<()> {
-        (**self).put(account_id, secret)
+    fn put(&self, id: &str, secret: &SecretKey) -> Result<()> {
+        (**self).put(id, secret)
     }
-    fn get(&self, account_id: &str) -> Result<SecretKey> {
-        (**self).get(account_id)
+    fn get(&self, id: &str) -> Result<SecretKey> {
+        (**self).get(id)
     }
-    fn delete(&self, account_id: &str) -> Result<()> {
-        (**self).delete(account_id)
+    fn put_bytes(&self, id: &str, bytes: &[u8]) -> Result<()> {
+        (**self).put_bytes(id, bytes)
+    }
+    fn get_bytes(&self, id: &str) -> Result<Zeroizing<Vec<u8>>> {
+        (**self).get_bytes(id)
+    }
+    fn delete(&self, id: &str) -> Result<()> {
+        (**self).delete(id)
     }
 }

@@ -104,7 +104,8 @@ fn reconcile_finishes_what_a_crash_interrupted() {
         report,
         ReconcileReport {
             unfinished_adds_undone: 1,
-            unfinished_removals_completed: 1
+            unfinished_removals_completed: 1,
+            unfinished_push_tokens_cleared: 0,
         }
     );
     assert_eq!(vault.accounts().unwrap(), std::slice::from_ref(&kept));
@@ -160,4 +161,119 @@ fn the_same_issuer_and_secret_is_not_added_twice() {
     assert!(!vault.contains(&other_issuer).unwrap());
     vault.add(other_issuer, 0).unwrap();
     assert_eq!(vault.accounts().unwrap().len(), 2);
+}
+
+mod push {
+    use super::*;
+    use crate::push::{DeviceKey, PushRequest, parse_enrollment};
+    use crate::vault::Outcome;
+
+    const ENROLLMENT: &str = "otpauth://pipush/PIPU0001?url=https%3A//mfa.example.com/ttype/push&ttl=10&issuer=Corp&enrollment_credential=abc&v=1&serial=PIPU0001&sslverify=1&poll_only=True";
+
+    fn request(nonce: &str, received_at: u64) -> PushRequest {
+        PushRequest {
+            serial: "PIPU0001".into(),
+            nonce: nonce.into(),
+            title: "Corp".into(),
+            question: "Log in?".into(),
+            presence_options: vec![],
+            takes_decline_reason: false,
+            received_at,
+            expires_at: received_at + 120,
+        }
+    }
+
+    #[test]
+    fn enrollment_is_two_steps_and_leaves_nothing_when_abandoned() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(MemoryStore::default());
+        let mut vault = open(&dir, &store);
+        let enrollment = parse_enrollment(ENROLLMENT).unwrap();
+        let key = DeviceKey::generate(1024).unwrap();
+
+        let failed = vault.begin_push_enrollment(&enrollment, &key, 0).unwrap();
+        assert!(
+            vault.push_tokens().unwrap().is_empty(),
+            "a pending token is not listed"
+        );
+        vault.abandon_push_enrollment(&failed).unwrap();
+        assert!(store.is_empty());
+
+        let id = vault.begin_push_enrollment(&enrollment, &key, 0).unwrap();
+        let stored = vault
+            .finish_push_enrollment(&id, &key.as_server_key())
+            .unwrap();
+        assert_eq!(stored.token.serial, "PIPU0001");
+        assert!(vault.has_push_token("PIPU0001", &enrollment.url).unwrap());
+        drop(vault);
+        let mut vault = open(&dir, &store);
+        assert_eq!(vault.push_tokens().unwrap(), [stored.clone()]);
+        let again = vault.device_key(&id).unwrap();
+        assert_eq!(
+            again.public_key_base64().unwrap(),
+            key.public_key_base64().unwrap()
+        );
+
+        vault.remove_push_token(&id).unwrap();
+        assert!(store.is_empty() && vault.push_tokens().unwrap().is_empty());
+    }
+
+    #[test]
+    fn reconcile_clears_an_interrupted_enrollment() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(MemoryStore::default());
+        let mut vault = open(&dir, &store);
+        let key = DeviceKey::generate(1024).unwrap();
+        vault
+            .begin_push_enrollment(&parse_enrollment(ENROLLMENT).unwrap(), &key, 0)
+            .unwrap();
+        drop(vault);
+        let mut vault = open(&dir, &store);
+        assert_eq!(vault.reconcile().unwrap().unfinished_push_tokens_cleared, 1);
+        assert!(store.is_empty());
+    }
+
+    #[test]
+    fn requests_are_recorded_once_and_settled_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(MemoryStore::default());
+        let mut vault = open(&dir, &store);
+        let key = DeviceKey::generate(1024).unwrap();
+        let id = vault
+            .begin_push_enrollment(&parse_enrollment(ENROLLMENT).unwrap(), &key, 0)
+            .unwrap();
+        let token = vault
+            .finish_push_enrollment(&id, &key.as_server_key())
+            .unwrap();
+
+        assert!(vault.record_request(&token, &request("n1", 100)).unwrap());
+        assert!(
+            !vault.record_request(&token, &request("n1", 103)).unwrap(),
+            "a duplicate is dropped"
+        );
+        assert!(vault.record_request(&token, &request("n2", 200)).unwrap());
+        assert!(
+            vault
+                .settle_request(&id, "n1", Outcome::Accepted, "", 110)
+                .unwrap()
+        );
+        assert!(
+            !vault
+                .settle_request(&id, "n1", Outcome::Declined, "", 111)
+                .unwrap(),
+            "answered once"
+        );
+        assert_eq!(vault.expire_requests(330).unwrap(), 1);
+
+        let history = vault.request_history(10).unwrap();
+        let outcomes: Vec<_> = history
+            .iter()
+            .map(|r| (r.nonce.as_str(), r.outcome))
+            .collect();
+        assert_eq!(
+            outcomes,
+            [("n2", Outcome::Expired), ("n1", Outcome::Accepted)]
+        );
+        assert_eq!(history[1].answered_at, Some(110));
+    }
 }

@@ -1,0 +1,314 @@
+//! Push tokens and login requests in the vault. Enrolling writes a `pending` row and the
+//! phone's key before the rollout, and activates the row after it, so that a failed or
+//! interrupted rollout leaves nothing behind once reconciled.
+
+use std::sync::Arc;
+
+use rusqlite::{OptionalExtension, params};
+use url::Url;
+
+use super::{AccountState, Vault};
+use crate::error::{Error, Result};
+use crate::push::{DeviceKey, PushEnrollment, PushRequest, PushToken, ServerKey};
+
+/// A push token as stored, with its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPushToken {
+    pub id: String,
+    pub token: PushToken,
+}
+
+/// What became of a login request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Pending,
+    Accepted,
+    Declined,
+    Expired,
+    /// The answer could not be delivered, or the server did not take it.
+    Failed,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pending => "pending",
+            Outcome::Accepted => "accepted",
+            Outcome::Declined => "declined",
+            Outcome::Expired => "expired",
+            Outcome::Failed => "failed",
+        }
+    }
+
+    fn parse(text: &str) -> Outcome {
+        match text {
+            "accepted" => Outcome::Accepted,
+            "declined" => Outcome::Declined,
+            "expired" => Outcome::Expired,
+            "failed" => Outcome::Failed,
+            _ => Outcome::Pending,
+        }
+    }
+}
+
+/// One line of the request history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    pub token_id: String,
+    pub serial: String,
+    pub issuer: String,
+    pub title: String,
+    pub question: String,
+    pub nonce: String,
+    pub received_at: u64,
+    pub outcome: Outcome,
+    pub detail: String,
+    pub answered_at: Option<u64>,
+}
+
+/// The keychain id of a push token's private key.
+fn key_id(token_id: &str) -> String {
+    format!("push-key:{token_id}")
+}
+
+impl Vault {
+    /// First half of an enrollment: the token row, pending, and the phone's key.
+    pub fn begin_push_enrollment(
+        &mut self,
+        enrollment: &PushEnrollment,
+        key: &DeviceKey,
+        now: u64,
+    ) -> Result<String> {
+        let id = uuid::Uuid::new_v4().to_string();
+        self.db.conn.execute(
+            "INSERT INTO push_tokens (id, serial, label, issuer, url, verify_tls, server_key, state, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, 'pending', ?7)",
+            params![
+                id,
+                enrollment.serial,
+                enrollment.label,
+                enrollment.issuer,
+                enrollment.url.as_str(),
+                enrollment.verify_tls,
+                now as i64
+            ],
+        )?;
+        if let Err(error) = self.secrets.put_bytes(&key_id(&id), &key.to_pkcs8()?) {
+            let _ = self
+                .db
+                .conn
+                .execute("DELETE FROM push_tokens WHERE id = ?1", params![id]);
+            return Err(error);
+        }
+        Ok(id)
+    }
+
+    /// Second half, once the server took the rollout: the token becomes usable.
+    pub fn finish_push_enrollment(
+        &mut self,
+        id: &str,
+        server_key: &ServerKey,
+    ) -> Result<StoredPushToken> {
+        let changed = self.db.conn.execute(
+            "UPDATE push_tokens SET server_key = ?2, state = 'active' WHERE id = ?1 AND state = 'pending'",
+            params![id, server_key.to_base64()?],
+        )?;
+        if changed == 0 {
+            return Err(Error::AccountNotFound(id.to_string()));
+        }
+        self.push_token(id)?
+            .ok_or_else(|| Error::AccountNotFound(id.to_string()))
+    }
+
+    /// Undoes the first half after a failed rollout.
+    pub fn abandon_push_enrollment(&mut self, id: &str) -> Result<()> {
+        self.secrets.delete(&key_id(id))?;
+        self.db.conn.execute(
+            "DELETE FROM push_tokens WHERE id = ?1 AND state = 'pending'",
+            params![id],
+        )?;
+        Ok(())
+    }
+
+    pub fn push_tokens(&self) -> Result<Vec<StoredPushToken>> {
+        let mut statement = self.db.conn.prepare(
+            "SELECT id, serial, label, issuer, url, verify_tls, server_key FROM push_tokens
+             WHERE state = 'active' ORDER BY created_at, id",
+        )?;
+        let rows = statement.query_map([], read_token)?;
+        let mut tokens = Vec::new();
+        for row in rows {
+            tokens.push(row??);
+        }
+        Ok(tokens)
+    }
+
+    pub fn push_token(&self, id: &str) -> Result<Option<StoredPushToken>> {
+        self.db
+            .conn
+            .query_row(
+                "SELECT id, serial, label, issuer, url, verify_tls, server_key FROM push_tokens
+                 WHERE id = ?1 AND state = 'active'",
+                params![id],
+                read_token,
+            )
+            .optional()?
+            .transpose()
+    }
+
+    /// Whether a token with this serial from this server is already enrolled.
+    pub fn has_push_token(&self, serial: &str, url: &Url) -> Result<bool> {
+        Ok(self
+            .push_tokens()?
+            .iter()
+            .any(|t| t.token.serial == serial && &t.token.url == url))
+    }
+
+    /// The phone's key for a token, read from the keychain once per run.
+    pub fn device_key(&mut self, id: &str) -> Result<Arc<DeviceKey>> {
+        if let Some(key) = self.device_keys.get(id) {
+            return Ok(key.clone());
+        }
+        let key = Arc::new(DeviceKey::from_pkcs8(
+            &self.secrets.get_bytes(&key_id(id))?,
+        )?);
+        self.device_keys.insert(id.to_string(), key.clone());
+        Ok(key)
+    }
+
+    /// Removes a token and its key, in the same crash-safe order as accounts.
+    pub fn remove_push_token(&mut self, id: &str) -> Result<()> {
+        let changed = self.db.conn.execute(
+            "UPDATE push_tokens SET state = 'deleting' WHERE id = ?1 AND state = 'active'",
+            params![id],
+        )?;
+        if changed == 0 {
+            return Err(Error::AccountNotFound(id.to_string()));
+        }
+        if let Err(error) = self.secrets.delete(&key_id(id)) {
+            self.db.conn.execute(
+                "UPDATE push_tokens SET state = 'active' WHERE id = ?1",
+                params![id],
+            )?;
+            return Err(error);
+        }
+        self.device_keys.remove(id);
+        self.db
+            .conn
+            .execute("DELETE FROM push_tokens WHERE id = ?1", params![id])?;
+        Ok(())
+    }
+
+    /// Finishes interrupted enrollments and removals; part of [`Vault::reconcile`].
+    pub(super) fn reconcile_push_tokens(&mut self) -> Result<usize> {
+        let mut statement = self
+            .db
+            .conn
+            .prepare("SELECT id FROM push_tokens WHERE state != ?1")?;
+        let ids: Vec<String> = statement
+            .query_map(params![AccountState::Active.as_str()], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        drop(statement);
+        for id in &ids {
+            self.secrets.delete(&key_id(id))?;
+            self.db
+                .conn
+                .execute("DELETE FROM push_tokens WHERE id = ?1", params![id])?;
+        }
+        Ok(ids.len())
+    }
+
+    /// Records a verified request; false when it was seen before (a duplicate poll result).
+    pub fn record_request(
+        &mut self,
+        token: &StoredPushToken,
+        request: &PushRequest,
+    ) -> Result<bool> {
+        let inserted = self.db.conn.execute(
+            "INSERT OR IGNORE INTO push_requests
+               (token_id, nonce, serial, issuer, title, question, presence_options, received_at, expires_at, outcome)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending')",
+            params![
+                token.id,
+                request.nonce,
+                request.serial,
+                token.token.issuer,
+                request.title,
+                request.question,
+                request.presence_options.join(","),
+                request.received_at as i64,
+                request.expires_at as i64
+            ],
+        )?;
+        Ok(inserted == 1)
+    }
+
+    /// Sets what became of a request. Only a pending request changes, so an answer is
+    /// recorded once.
+    pub fn settle_request(
+        &mut self,
+        token_id: &str,
+        nonce: &str,
+        outcome: Outcome,
+        detail: &str,
+        now: u64,
+    ) -> Result<bool> {
+        let changed = self.db.conn.execute(
+            "UPDATE push_requests SET outcome = ?3, detail = ?4, answered_at = ?5
+             WHERE token_id = ?1 AND nonce = ?2 AND outcome = 'pending'",
+            params![token_id, nonce, outcome.as_str(), detail, now as i64],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// Marks pending requests past their expiry as expired; returns how many.
+    pub fn expire_requests(&mut self, now: u64) -> Result<usize> {
+        Ok(self.db.conn.execute(
+            "UPDATE push_requests SET outcome = 'expired', answered_at = ?1
+             WHERE outcome = 'pending' AND expires_at <= ?1",
+            params![now as i64],
+        )?)
+    }
+
+    /// The newest requests first.
+    pub fn request_history(&self, limit: usize) -> Result<Vec<RequestRecord>> {
+        let mut statement = self.db.conn.prepare(
+            "SELECT token_id, serial, issuer, title, question, nonce, received_at, outcome, detail, answered_at
+             FROM push_requests ORDER BY received_at DESC, rowid DESC LIMIT ?1",
+        )?;
+        let rows = statement.query_map(params![limit as i64], |row| {
+            Ok(RequestRecord {
+                token_id: row.get(0)?,
+                serial: row.get(1)?,
+                issuer: row.get(2)?,
+                title: row.get(3)?,
+                question: row.get(4)?,
+                nonce: row.get(5)?,
+                received_at: row.get::<_, i64>(6)? as u64,
+                outcome: Outcome::parse(&row.get::<_, String>(7)?),
+                detail: row.get(8)?,
+                answered_at: row.get::<_, Option<i64>>(9)?.map(|t| t as u64),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn read_token(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StoredPushToken>> {
+    let id: String = row.get(0)?;
+    let url: String = row.get(4)?;
+    let server_key: Option<String> = row.get(6)?;
+    let token = (|| {
+        let url = Url::parse(&url).map_err(|_| Error::invalid("url", "stored URL is damaged"))?;
+        let server_key = ServerKey::from_base64(&server_key.unwrap_or_default())?;
+        Ok(PushToken {
+            serial: row.get(1)?,
+            label: row.get(2)?,
+            issuer: row.get(3)?,
+            url,
+            verify_tls: row.get(5)?,
+            server_key,
+        })
+    })();
+    Ok(token.map(|token| StoredPushToken { id, token }))
+}
