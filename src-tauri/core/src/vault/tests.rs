@@ -207,7 +207,7 @@ mod push {
         assert!(vault.has_push_token("PIPU0001", &enrollment.url).unwrap());
         drop(vault);
         let mut vault = open(&dir, &store);
-        assert_eq!(vault.push_tokens().unwrap(), [stored.clone()]);
+        assert_eq!(vault.push_tokens().unwrap(), std::slice::from_ref(&stored));
         let again = vault.device_key(&id).unwrap();
         assert_eq!(
             again.public_key_base64().unwrap(),
