@@ -226,3 +226,72 @@ fn presence_answer(reply: &serde_json::Value) -> Result<String> {
         .trim()
         .to_string())
 }
+
+#[tokio::test]
+async fn the_phone_flow_enrolls_polls_and_answers_once() -> Result<()> {
+    use pocket_core::push::{PushClient, answer, enroll, poll_once};
+    use pocket_core::vault::{MemoryStore, Outcome, Vault};
+    use std::sync::{Arc, Mutex};
+
+    let _serial = serial().await;
+    let pi = PrivacyIdea::start().await?;
+    let dir = tempfile::tempdir()?;
+    let store = Arc::new(MemoryStore::default());
+    let vault = Arc::new(Mutex::new(Vault::open(
+        &dir.path().join("pocket.sqlite"),
+        Box::new(store.clone()),
+    )?));
+    let client = PushClient::new()?;
+
+    let uri = pi.enroll_push().await?;
+    let token = enroll(&vault, &client, &uri, false, now()).await?;
+    assert_eq!(store.len(), 1, "the device key is in the keychain");
+    // The same QR code again: refused before anything reaches the server.
+    let again = enroll(&vault, &client, &uri, false, now()).await;
+    assert_eq!(again.err().map(|e| e.code()), Some("duplicate_account"));
+
+    let (transaction, _) = pi.trigger(&token.token.serial).await?;
+    let round = poll_once(&vault, &client, now()).await?;
+    assert!(round.failures.is_empty(), "{:?}", round.failures);
+    let [(_, request)] = round.new.as_slice() else {
+        anyhow::bail!("expected one new request: {round:?}")
+    };
+    // Polled again while still open, it is not new.
+    assert!(poll_once(&vault, &client, now()).await?.new.is_empty());
+
+    let outcome = answer(
+        &vault,
+        &client,
+        &token.id,
+        &request.nonce,
+        Answer::Accept,
+        now(),
+    )
+    .await?;
+    assert_eq!(outcome, Outcome::Accepted);
+    assert!(pi.poll_transaction(&transaction).await?);
+    // A second tap does not send a second answer; it reports what happened.
+    let again = answer(
+        &vault,
+        &client,
+        &token.id,
+        &request.nonce,
+        Answer::Decline { reason: None },
+        now(),
+    )
+    .await?;
+    assert_eq!(again, Outcome::Accepted);
+    assert_eq!(
+        pi.check(&token.token.serial, &transaction)
+            .await?
+            .authentication,
+        "ACCEPT"
+    );
+    let history = vault
+        .lock()
+        .map_err(|_| anyhow::anyhow!("poisoned"))?
+        .request_history(10)?;
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].outcome, Outcome::Accepted);
+    Ok(())
+}

@@ -29,6 +29,8 @@ pub enum Error {
     DatabaseTooNew { found: i64, known: i64 },
     #[error("this is not a push login enrollment")]
     NotPushEnrollment,
+    #[error("{0} is reached over plain HTTP, which anyone on the network can read and change")]
+    InsecureServer(String),
     #[error("the server cannot be reached: {0}")]
     Network(String),
     #[error("the server's certificate is not valid: {0}")]
@@ -65,6 +67,7 @@ impl Error {
             Error::AccountNotFound(_) => "account_not_found",
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::NotPushEnrollment => "not_push_enrollment",
+            Error::InsecureServer(_) => "insecure_server",
             Error::Network(_) => "network",
             Error::Tls(_) => "tls",
             Error::ServerRefused(_) => "server_refused",

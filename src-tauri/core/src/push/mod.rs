@@ -5,6 +5,8 @@ mod challenge;
 mod client;
 mod crypto;
 mod enrollment;
+mod flow;
+mod poller;
 mod token;
 pub mod wire;
 
@@ -12,4 +14,6 @@ pub use challenge::{Dropped, LOCAL_EXPIRY_SECONDS, PushRequest, verify_challenge
 pub use client::{Answer, PushClient};
 pub use crypto::{DEVICE_KEY_BITS, DeviceKey, ServerKey};
 pub use enrollment::{PushEnrollment, parse_enrollment};
+pub use flow::{PollRound, SharedVault, answer, enroll, poll_once};
+pub use poller::{POLL_INTERVAL, PollTrigger, run_poller};
 pub use token::PushToken;

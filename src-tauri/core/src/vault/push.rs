@@ -22,6 +22,8 @@ pub struct StoredPushToken {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Pending,
+    /// An answer is on its way; no second one may start.
+    Sending,
     Accepted,
     Declined,
     Expired,
@@ -33,6 +35,7 @@ impl Outcome {
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Pending => "pending",
+            Outcome::Sending => "sending",
             Outcome::Accepted => "accepted",
             Outcome::Declined => "declined",
             Outcome::Expired => "expired",
@@ -42,6 +45,7 @@ impl Outcome {
 
     fn parse(text: &str) -> Outcome {
         match text {
+            "sending" => Outcome::Sending,
             "accepted" => Outcome::Accepted,
             "declined" => Outcome::Declined,
             "expired" => Outcome::Expired,
@@ -243,8 +247,31 @@ impl Vault {
         Ok(inserted == 1)
     }
 
-    /// Sets what became of a request. Only a pending request changes, so an answer is
-    /// recorded once.
+    /// Claims a pending, unexpired request for answering: true for exactly one caller.
+    pub fn claim_request(&mut self, token_id: &str, nonce: &str, now: u64) -> Result<bool> {
+        let changed = self.db.conn.execute(
+            "UPDATE push_requests SET outcome = 'sending'
+             WHERE token_id = ?1 AND nonce = ?2 AND outcome = 'pending' AND expires_at > ?3",
+            params![token_id, nonce, now as i64],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// The stored outcome of one request.
+    pub fn request_outcome(&self, token_id: &str, nonce: &str) -> Result<Option<Outcome>> {
+        Ok(self
+            .db
+            .conn
+            .query_row(
+                "SELECT outcome FROM push_requests WHERE token_id = ?1 AND nonce = ?2",
+                params![token_id, nonce],
+                |row| row.get::<_, String>(0),
+            )
+            .optional()?
+            .map(|text| Outcome::parse(&text)))
+    }
+
+    /// Sets what became of a request that is pending or being answered; once.
     pub fn settle_request(
         &mut self,
         token_id: &str,
@@ -255,7 +282,7 @@ impl Vault {
     ) -> Result<bool> {
         let changed = self.db.conn.execute(
             "UPDATE push_requests SET outcome = ?3, detail = ?4, answered_at = ?5
-             WHERE token_id = ?1 AND nonce = ?2 AND outcome = 'pending'",
+             WHERE token_id = ?1 AND nonce = ?2 AND outcome IN ('pending', 'sending')",
             params![token_id, nonce, outcome.as_str(), detail, now as i64],
         )?;
         Ok(changed == 1)

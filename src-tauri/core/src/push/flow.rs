@@ -1,0 +1,174 @@
+//! What the phone does with push tokens, end to end: enroll, poll, answer. The vault sits
+//! behind a mutex that is never held across a network call.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use super::challenge::{PushRequest, verify_challenge};
+use super::client::{Answer, PushClient};
+use super::crypto::{DEVICE_KEY_BITS, DeviceKey};
+use super::enrollment::parse_enrollment;
+use crate::error::{Error, Result};
+use crate::vault::{Outcome, StoredPushToken, Vault};
+
+pub type SharedVault = Arc<Mutex<Vault>>;
+
+fn lock(vault: &SharedVault) -> MutexGuard<'_, Vault> {
+    vault
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Enrolls a push token from its QR code text. Plain HTTP to another machine needs the
+/// user's explicit consent (`allow_insecure`). On any failure nothing stays stored.
+pub async fn enroll(
+    vault: &SharedVault,
+    client: &PushClient,
+    uri: &str,
+    allow_insecure: bool,
+    now: u64,
+) -> Result<StoredPushToken> {
+    let enrollment = parse_enrollment(uri)?;
+    if enrollment.is_insecure() && !allow_insecure {
+        return Err(Error::InsecureServer(
+            enrollment.url.host_str().unwrap_or_default().to_string(),
+        ));
+    }
+    if lock(vault).has_push_token(&enrollment.serial, &enrollment.url)? {
+        return Err(Error::DuplicateAccount);
+    }
+    // Seconds of arithmetic: off the async threads.
+    let key = tokio::task::spawn_blocking(|| DeviceKey::generate(DEVICE_KEY_BITS))
+        .await
+        .map_err(|e| Error::Crypto(e.to_string()))??;
+    let id = lock(vault).begin_push_enrollment(&enrollment, &key, now)?;
+    match client.rollout(&enrollment, &key).await {
+        Ok(server_key) => lock(vault).finish_push_enrollment(&id, &server_key),
+        Err(error) => {
+            if let Err(cleanup) = lock(vault).abandon_push_enrollment(&id) {
+                // Reconciliation at the next start clears it.
+                log::warn!("could not clear a failed enrollment: {cleanup}");
+            }
+            Err(error)
+        }
+    }
+}
+
+/// What one round of polling found.
+#[derive(Debug, Default)]
+pub struct PollRound {
+    /// Verified requests not seen before, in order.
+    pub new: Vec<(StoredPushToken, PushRequest)>,
+    /// Challenges that failed verification and were dropped unseen.
+    pub dropped: usize,
+    /// Tokens whose poll failed, and why.
+    pub failures: Vec<(String, Error)>,
+}
+
+/// Polls every token once, verifies what comes back, records new requests, and expires old
+/// ones.
+pub async fn poll_once(vault: &SharedVault, client: &PushClient, now: u64) -> Result<PollRound> {
+    let tokens = {
+        let mut vault = lock(vault);
+        vault.expire_requests(now)?;
+        vault.push_tokens()?
+    };
+    let mut round = PollRound::default();
+    for token in tokens {
+        let key = match lock(vault).device_key(&token.id) {
+            Ok(key) => key,
+            Err(error) => {
+                round.failures.push((token.id.clone(), error));
+                continue;
+            }
+        };
+        let challenges = match client.poll(&token.token, &key, now).await {
+            Ok(challenges) => challenges,
+            Err(error) => {
+                round.failures.push((token.id.clone(), error));
+                continue;
+            }
+        };
+        for challenge in challenges {
+            match verify_challenge(&token.token, &challenge, now) {
+                Ok(request) => {
+                    if lock(vault).record_request(&token, &request)? {
+                        round.new.push((token.clone(), request));
+                    }
+                }
+                Err(reason) => {
+                    log::warn!("dropped a challenge for {}: {reason:?}", token.token.serial);
+                    round.dropped += 1;
+                }
+            }
+        }
+    }
+    Ok(round)
+}
+
+/// Network attempts per answer; the server refuses a repeat of one it already took, so a
+/// retry after a lost reply is safe.
+const ANSWER_ATTEMPTS: u32 = 3;
+
+/// Sends the user's answer exactly once and records the outcome.
+pub async fn answer(
+    vault: &SharedVault,
+    client: &PushClient,
+    token_id: &str,
+    nonce: &str,
+    answer: Answer,
+    now: u64,
+) -> Result<Outcome> {
+    let (token, key) = {
+        let mut vault = lock(vault);
+        let token = vault
+            .push_token(token_id)?
+            .ok_or_else(|| Error::AccountNotFound(token_id.to_string()))?;
+        if !vault.claim_request(token_id, nonce, now)? {
+            return Ok(match vault.request_outcome(token_id, nonce)? {
+                Some(Outcome::Pending) | None => {
+                    vault.expire_requests(now)?;
+                    Outcome::Expired
+                }
+                Some(outcome) => outcome,
+            });
+        }
+        (token, vault.device_key(token_id)?)
+    };
+    let mut last_error = None;
+    for attempt in 0..ANSWER_ATTEMPTS {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_millis(500 << attempt)).await;
+        }
+        match client.answer(&token.token, &key, nonce, &answer).await {
+            Ok(taken) => {
+                let outcome = match (taken, &answer) {
+                    (false, _) => Outcome::Failed,
+                    (true, Answer::Decline { .. }) => Outcome::Declined,
+                    (true, _) => Outcome::Accepted,
+                };
+                let detail = if taken {
+                    ""
+                } else {
+                    "the server did not accept the answer"
+                };
+                lock(vault).settle_request(token_id, nonce, outcome, detail, now)?;
+                return Ok(outcome);
+            }
+            Err(error @ (Error::Network(_) | Error::Tls(_))) => last_error = Some(error),
+            Err(error) => {
+                lock(vault).settle_request(
+                    token_id,
+                    nonce,
+                    Outcome::Failed,
+                    &error.to_string(),
+                    now,
+                )?;
+                return Err(error);
+            }
+        }
+    }
+    let error = last_error.unwrap_or_else(|| Error::Network("no attempt was made".into()));
+    lock(vault).settle_request(token_id, nonce, Outcome::Failed, &error.to_string(), now)?;
+    Err(error)
+}
