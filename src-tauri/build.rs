@@ -13,6 +13,12 @@ const COMMANDS: &[&str] = &[
     "scan_text",
     "scan_clipboard",
     "add_scanned",
+    "list_push_tokens",
+    "delete_push_token",
+    "open_push_requests",
+    "answer_push",
+    "refresh_push",
+    "push_history",
 ];
 
 fn main() {

@@ -105,6 +105,8 @@ pub struct ScanItemDto {
     /// For other content: its start, to quote back to the user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub insecure: Option<bool>,
 }
 
 impl ScanItemDto {
@@ -116,6 +118,7 @@ impl ScanItemDto {
             name: None,
             error: None,
             preview: None,
+            insecure: None,
         }
     }
 
@@ -125,6 +128,16 @@ impl ScanItemDto {
             issuer: Some(issuer),
             name: Some(name),
             ..ScanItemDto::kind("account")
+        }
+    }
+
+    /// A push login enrollment; `insecure` when it would use plain HTTP to another host.
+    pub fn push(pending_id: String, label: String, insecure: bool) -> ScanItemDto {
+        ScanItemDto {
+            pending_id: Some(pending_id),
+            name: Some(label),
+            insecure: insecure.then_some(true),
+            ..ScanItemDto::kind("push")
         }
     }
 
@@ -174,5 +187,140 @@ impl From<pocket_core::otp::Batch> for BatchDto {
             part: batch.index + 1,
             of: batch.size,
         }
+    }
+}
+
+/// What `add_scanned` added.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "camelCase")]
+pub enum AddedDto {
+    Account(AccountDto),
+    PushToken(PushTokenDto),
+}
+
+/// A push token in the account list. The server's key and the phone's key stay behind.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushTokenDto {
+    pub id: String,
+    pub serial: String,
+    pub label: String,
+    pub issuer: String,
+    /// The server's host, so the user can tell two services apart.
+    pub host: String,
+}
+
+impl From<&pocket_core::vault::StoredPushToken> for PushTokenDto {
+    fn from(stored: &pocket_core::vault::StoredPushToken) -> PushTokenDto {
+        PushTokenDto {
+            id: stored.id.clone(),
+            serial: stored.token.serial.clone(),
+            label: stored.token.label.clone(),
+            issuer: stored.token.issuer.clone(),
+            host: stored.token.url.host_str().unwrap_or_default().to_string(),
+        }
+    }
+}
+
+/// A verified login request, for the prompt.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushRequestDto {
+    pub token_id: String,
+    pub nonce: String,
+    pub issuer: String,
+    pub label: String,
+    pub serial: String,
+    pub title: String,
+    /// Plain text: the UI never renders it as markup.
+    pub question: String,
+    pub presence_options: Vec<String>,
+    pub takes_decline_reason: bool,
+    pub expires_at_ms: u64,
+}
+
+impl PushRequestDto {
+    pub fn new(
+        token: &pocket_core::vault::StoredPushToken,
+        request: &pocket_core::push::PushRequest,
+    ) -> Self {
+        PushRequestDto {
+            token_id: token.id.clone(),
+            nonce: request.nonce.clone(),
+            issuer: token.token.issuer.clone(),
+            label: token.token.label.clone(),
+            serial: token.token.serial.clone(),
+            title: request.title.clone(),
+            question: request.question.clone(),
+            presence_options: request.presence_options.clone(),
+            takes_decline_reason: request.takes_decline_reason,
+            expires_at_ms: request.expires_at * 1000,
+        }
+    }
+}
+
+/// The user's answer to a request.
+#[derive(Debug, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum AnswerInput {
+    Accept,
+    /// `notMe`: "This wasn't me", sent with the reason where the server takes one.
+    Decline {
+        not_me: bool,
+    },
+    Choice {
+        option: String,
+    },
+}
+
+/// One line of the history screen.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryDto {
+    pub issuer: String,
+    pub serial: String,
+    pub title: String,
+    pub question: String,
+    pub received_at_ms: u64,
+    /// "pending", "sending", "accepted", "declined", "expired" or "failed".
+    pub outcome: &'static str,
+    pub detail: String,
+}
+
+impl From<&pocket_core::vault::RequestRecord> for HistoryDto {
+    fn from(record: &pocket_core::vault::RequestRecord) -> HistoryDto {
+        HistoryDto {
+            issuer: record.issuer.clone(),
+            serial: record.serial.clone(),
+            title: record.title.clone(),
+            question: record.question.clone(),
+            received_at_ms: record.received_at * 1000,
+            outcome: record.outcome.as_str(),
+            detail: record.detail.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shapes ui/src/lib/api/types.ts sends.
+    #[test]
+    fn answers_read_as_the_ui_writes_them() {
+        let read = |json: &str| serde_json::from_str::<AnswerInput>(json).unwrap();
+        assert!(matches!(read(r#"{"kind":"accept"}"#), AnswerInput::Accept));
+        assert!(matches!(
+            read(r#"{"kind":"decline","notMe":true}"#),
+            AnswerInput::Decline { not_me: true }
+        ));
+        assert!(
+            matches!(read(r#"{"kind":"choice","option":"17"}"#), AnswerInput::Choice { option } if option == "17")
+        );
+        assert!(serde_json::from_str::<AnswerInput>(r#"{"kind":"maybe"}"#).is_err());
     }
 }

@@ -1,19 +1,31 @@
-//! What the commands share: the vault, opened once at start-up.
+//! What the commands share: the vault (opened once at start-up), the push client and the
+//! poller's trigger, and what scans found and the user has not added yet.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use pocket_core::otp::AccountDraft;
+use pocket_core::push::{PollTrigger, PushClient, SharedVault};
 use pocket_core::vault::{APP_SERVICE, KeychainStore, Vault, use_platform_keychain};
 
 use crate::error::IpcError;
 
+/// Something a scan found that the user may add.
+#[derive(Clone)]
+pub enum Pending {
+    Account(AccountDraft),
+    /// A push enrollment's QR code text: its credential stays on this side.
+    PushEnrollment(String),
+}
+
 pub struct AppState {
     /// Why the vault could not be opened, when it could not: every command then says so,
     /// so the user sees the reason instead of an empty list.
-    vault: Mutex<Result<Vault, IpcError>>,
-    /// Accounts a scan found, waiting for the user to add them; oldest first.
-    pending: Mutex<Vec<(String, AccountDraft)>>,
+    vault: Result<SharedVault, IpcError>,
+    pub push_client: Option<PushClient>,
+    pub poll_trigger: PollTrigger,
+    /// Oldest first.
+    pending: Mutex<Vec<(String, Pending)>>,
 }
 
 /// Enough for any export split over QR codes; older scans fall out.
@@ -21,14 +33,40 @@ const MAX_PENDING: usize = 256;
 
 impl AppState {
     pub fn open(data_dir: &Path) -> AppState {
+        let push_client = PushClient::new()
+            .inspect_err(|error| log::error!("no HTTP client for push logins: {error}"))
+            .ok();
         AppState {
-            vault: Mutex::new(open_vault(data_dir)),
+            vault: open_vault(data_dir).map(|vault| Arc::new(Mutex::new(vault))),
+            push_client,
+            poll_trigger: PollTrigger::default(),
             pending: Mutex::new(Vec::new()),
         }
     }
 
-    /// Keeps a scanned account until the user adds it; returns its handle.
-    pub fn keep_pending(&self, draft: AccountDraft) -> String {
+    pub fn shared_vault(&self) -> Result<SharedVault, IpcError> {
+        self.vault.clone()
+    }
+
+    pub fn push_client(&self) -> Result<&PushClient, IpcError> {
+        self.push_client
+            .as_ref()
+            .ok_or_else(|| pocket_core::Error::Network("no HTTP client".into()).into())
+    }
+
+    pub fn with_vault<T>(
+        &self,
+        action: impl FnOnce(&mut Vault) -> Result<T, pocket_core::Error>,
+    ) -> Result<T, IpcError> {
+        let vault = self.vault.as_ref().map_err(|error| error.clone())?;
+        let mut guard = vault
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        action(&mut guard).map_err(IpcError::from)
+    }
+
+    /// Keeps a scanned item until the user adds it; returns its handle.
+    pub fn keep_pending(&self, item: Pending) -> String {
         let id = uuid::Uuid::new_v4().to_string();
         let mut pending = self
             .pending
@@ -37,18 +75,18 @@ impl AppState {
         if pending.len() >= MAX_PENDING {
             pending.remove(0);
         }
-        pending.push((id.clone(), draft));
+        pending.push((id.clone(), item));
         id
     }
 
-    /// A scanned account, still kept: if adding it fails (a locked keychain), it can be retried.
-    pub fn pending(&self, id: &str) -> Result<AccountDraft, IpcError> {
+    /// A scanned item, still kept: if adding it fails (a locked keychain), it can be retried.
+    pub fn pending(&self, id: &str) -> Result<Pending, IpcError> {
         let pending = self
             .pending
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         match pending.iter().find(|(pending_id, _)| pending_id == id) {
-            Some((_, draft)) => Ok(draft.clone()),
+            Some((_, item)) => Ok(item.clone()),
             None => Err(pocket_core::Error::AccountNotFound(id.to_string()).into()),
         }
     }
@@ -59,18 +97,6 @@ impl AppState {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         pending.retain(|(pending_id, _)| pending_id != id);
-    }
-
-    pub fn with_vault<T>(
-        &self,
-        action: impl FnOnce(&mut Vault) -> Result<T, pocket_core::Error>,
-    ) -> Result<T, IpcError> {
-        let mut guard = self
-            .vault
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let vault = guard.as_mut().map_err(|error| error.clone())?;
-        action(vault).map_err(IpcError::from)
     }
 }
 

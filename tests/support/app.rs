@@ -70,6 +70,8 @@ impl AppDriver {
             "tauri:options".into(),
             json!({ "application": app_binary()?.display().to_string() }),
         );
+        // Two providers are linked in (reqwest's and fantoccini's); pick one, once.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = ClientBuilder::rustls()?
             .capabilities(capabilities)
             .connect(&self.url)
@@ -337,6 +339,42 @@ impl App {
         }
         self.open_scan().await?;
         self.click(&format!("[data-testid=tab-{screen}]")).await
+    }
+
+    /// Waits for a push token with `serial` in the account list.
+    pub async fn wait_for_push_token(&self, serial: &str) -> Result<()> {
+        self.wait_for(&format!("[data-testid=push-token][data-serial='{serial}']"))
+            .await?;
+        Ok(())
+    }
+
+    /// Waits for the login request prompt; returns its question.
+    pub async fn wait_for_push_prompt(&self) -> Result<String> {
+        let prompt = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css("[data-testid=push-prompt]"))
+            .await?;
+        Ok(prompt
+            .find(Locator::Css("[data-testid=push-question]"))
+            .await?
+            .text()
+            .await?)
+    }
+
+    /// Taps Accept or Reject on the prompt; returns the outcome the app then shows.
+    pub async fn answer_push(&self, accept: bool) -> Result<String> {
+        self.click(if accept {
+            "[data-testid=push-accept]"
+        } else {
+            "[data-testid=push-reject]"
+        })
+        .await?;
+        let outcome = self.wait_for("[data-testid=push-outcome]").await?;
+        let shown = outcome.attr("data-outcome").await?.unwrap_or_default();
+        self.click("[data-testid=push-done]").await?;
+        Ok(shown)
     }
 
     pub async fn screenshot(&self, path: &std::path::Path) -> Result<()> {

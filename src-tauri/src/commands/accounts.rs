@@ -2,10 +2,12 @@
 
 use pocket_core::clock;
 use pocket_core::otp::{AccountDraft, parse_uri};
+use pocket_core::scan::{Scanned, route};
 use tauri::{AppHandle, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
-use crate::dto::{AccountDto, CodeDto, CodesDto, ManualAccountInput};
+use crate::commands::push::enroll_push_uri;
+use crate::dto::{AccountDto, AddedDto, CodeDto, CodesDto, ManualAccountInput};
 use crate::error::IpcError;
 use crate::state::AppState;
 
@@ -30,10 +32,20 @@ pub fn account_codes(state: State<'_, AppState>) -> Result<CodesDto, IpcError> {
     })
 }
 
+/// Adds what a pasted link describes: an account, or a push login token.
 #[tauri::command]
-pub fn add_account_uri(state: State<'_, AppState>, uri: String) -> Result<AccountDto, IpcError> {
+pub async fn add_account_uri(
+    state: State<'_, AppState>,
+    uri: String,
+    allow_insecure: Option<bool>,
+) -> Result<AddedDto, IpcError> {
+    if let Scanned::PushEnrollment(text) = route(&uri) {
+        let token = enroll_push_uri(&state, &text, allow_insecure.unwrap_or(false)).await?;
+        return Ok(AddedDto::PushToken(token));
+    }
     let draft = parse_uri(&uri)?;
-    state.with_vault(|vault| Ok(AccountDto::from(&vault.add(draft, clock::now_unix())?)))
+    let account = state.with_vault(|vault| vault.add(draft, clock::now_unix()))?;
+    Ok(AddedDto::Account(AccountDto::from(&account)))
 }
 
 #[tauri::command]

@@ -3,15 +3,17 @@
 
 use pocket_core::clock;
 use pocket_core::otp::{AccountDraft, OtpKind, parse_migration};
+use pocket_core::push::parse_enrollment;
 use pocket_core::scan::{Scanned, decode_image_file, decode_rgba, route};
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
-use crate::dto::{AccountDto, BatchDto, ScanItemDto, ScanReportDto};
+use crate::commands::push::enroll_push_uri;
+use crate::dto::{AccountDto, AddedDto, BatchDto, ScanItemDto, ScanReportDto};
 use crate::error::IpcError;
 use crate::platform;
-use crate::state::AppState;
+use crate::state::{AppState, Pending};
 
 #[tauri::command]
 pub fn scan_capabilities() -> bool {
@@ -75,13 +77,25 @@ pub async fn scan_clipboard(
     Ok(report(&state, vec![text]))
 }
 
-/// Adds an account that a scan found.
+/// Adds what a scan found: an account, or a push token (which needs the server).
 #[tauri::command]
-pub fn add_scanned(state: State<'_, AppState>, pending_id: String) -> Result<AccountDto, IpcError> {
-    let draft = state.pending(&pending_id)?;
-    let account = state.with_vault(|vault| vault.add(draft, clock::now_unix()))?;
+pub async fn add_scanned(
+    state: State<'_, AppState>,
+    pending_id: String,
+    allow_insecure: Option<bool>,
+) -> Result<AddedDto, IpcError> {
+    let added = match state.pending(&pending_id)? {
+        Pending::Account(draft) => {
+            let account = state.with_vault(|vault| vault.add(draft, clock::now_unix()))?;
+            AddedDto::Account(AccountDto::from(&account))
+        }
+        Pending::PushEnrollment(uri) => {
+            let token = enroll_push_uri(&state, &uri, allow_insecure.unwrap_or(false)).await?;
+            AddedDto::PushToken(token)
+        }
+    };
     state.forget_pending(&pending_id);
-    Ok(AccountDto::from(&account))
+    Ok(added)
 }
 
 fn report(state: &AppState, texts: Vec<String>) -> ScanReportDto {
@@ -107,7 +121,7 @@ fn report(state: &AppState, texts: Vec<String>) -> ScanReportDto {
                 }
                 Err(error) => report.items.push(ScanItemDto::invalid(None, error)),
             },
-            Scanned::PushEnrollment(_) => report.items.push(ScanItemDto::kind("push")),
+            Scanned::PushEnrollment(text) => report.items.push(push_item(state, text)),
             Scanned::Other(preview) => report.items.push(ScanItemDto::other(preview)),
         }
     }
@@ -129,6 +143,21 @@ fn account_item(state: &AppState, draft: AccountDraft) -> ScanItemDto {
     match state.with_vault(|vault| vault.contains(&draft)) {
         Ok(true) => ScanItemDto::duplicate(issuer, name),
         // A keychain error shows when the user adds it.
-        _ => ScanItemDto::account(state.keep_pending(draft), issuer, name),
+        _ => ScanItemDto::account(state.keep_pending(Pending::Account(draft)), issuer, name),
+    }
+}
+
+/// A push enrollment to offer, described by its issuer and serial.
+fn push_item(state: &AppState, text: String) -> ScanItemDto {
+    match parse_enrollment(&text) {
+        Ok(enrollment) => {
+            let label = format!("{} ({})", enrollment.issuer, enrollment.serial);
+            ScanItemDto::push(
+                state.keep_pending(Pending::PushEnrollment(text)),
+                label,
+                enrollment.is_insecure(),
+            )
+        }
+        Err(error) => ScanItemDto::invalid(None, error),
     }
 }

@@ -29,13 +29,36 @@ describe('AddByLink', () => {
     expect(onadded).not.toHaveBeenCalled();
   });
 
+  it('asks before enrolling a push token over plain HTTP, then does so', async () => {
+    const attempts: unknown[] = [];
+    mockIPC((command, args) => {
+      if (command !== 'add_account_uri') return;
+      attempts.push(args);
+      if ((args as { allowInsecure: boolean }).allowInsecure) {
+        return { kind: 'pushToken', value: { id: 't', serial: 'PIPU1', label: 'PIPU1', issuer: 'Corp', host: 'mfa.example.com' } };
+      }
+      throw { code: 'insecure_server', message: 'mfa.example.com is reached over plain HTTP' };
+    });
+    const accounts = new AccountsState();
+    const onadded = vi.fn();
+    render(AddByLink, { accounts, onadded });
+    await fireEvent.input(screen.getByTestId('uri-input'), { target: { value: 'otpauth://pipush/PIPU1?v=1' } });
+    await fireEvent.click(screen.getByTestId('submit-uri'));
+    expect((await screen.findByRole('alert')).textContent).toContain('plain HTTP');
+    expect(onadded).not.toHaveBeenCalled();
+    await fireEvent.click(screen.getByTestId('allow-insecure'));
+    await vi.waitFor(() => expect(onadded).toHaveBeenCalledOnce());
+    expect(attempts.map((a) => (a as { allowInsecure: boolean }).allowInsecure)).toEqual([false, true]);
+    expect(accounts.pushTokens.map((t) => t.serial)).toEqual(['PIPU1']);
+  });
+
   it('adds the account and reports back', async () => {
     const calls: string[] = [];
     mockIPC((command, args) => {
       calls.push(command);
       if (command === 'add_account_uri') {
-        expect(args).toEqual({ uri: 'otpauth://totp/A:b?secret=JBSWY3DP' });
-        return { id: '1', issuer: 'A', name: 'b', kind: 'totp', digits: 6, period: 30 };
+        expect(args).toEqual({ uri: 'otpauth://totp/A:b?secret=JBSWY3DP', allowInsecure: false });
+        return { kind: 'account', value: { id: '1', issuer: 'A', name: 'b', kind: 'totp', digits: 6, period: 30 } };
       }
       if (command === 'account_codes') return { nowMs: 0, codes: [] };
     });

@@ -21,7 +21,7 @@ describe('ScanResults', () => {
         { kind: 'invalid', error: { code: 'invalid_parameter', field: 'digits', message: '' } },
         { kind: 'invalid', name: 'Legacy (old)', error: { code: 'invalid_parameter', field: 'algorithm', message: '' } },
         { kind: 'duplicate', issuer: 'ACME', name: 'bob' },
-        { kind: 'push' },
+        { kind: 'push', pendingId: 'p9', name: 'privacyIDEA (PIPU0001)' },
         { kind: 'other', preview: 'https://example.com' },
       ]),
     });
@@ -31,7 +31,8 @@ describe('ScanResults', () => {
     expect(texts[2]).toContain('Legacy (old)');
     expect(texts[2]).toContain('The algorithm must be SHA1, SHA256 or SHA512');
     expect(texts[3]).toContain('Already in Pocket');
-    expect(texts[4]).toContain('push login');
+    expect(texts[4]).toContain('privacyIDEA (PIPU0001)');
+    expect(texts[4]).toContain('Push login');
     expect(texts[5]).toContain('“https://example.com”');
     expect(screen.queryByTestId('scan-add-all')).toBeNull();
   });

@@ -1,11 +1,20 @@
 // The account list and its codes, kept fresh: codes are fetched again as soon as one expires.
-import { api, asIpcError, type Account, type AccountCode, type IpcError } from './api';
+import {
+  api,
+  asIpcError,
+  type Account,
+  type AccountCode,
+  type Added,
+  type IpcError,
+  type PushToken,
+} from './api';
 
 const TICK_MS = 250;
 const RETRY_FAILED_MS = 5000;
 
 export class AccountsState {
   accounts = $state<Account[]>([]);
+  pushTokens = $state<PushToken[]>([]);
   codes = $state<Record<string, AccountCode>>({});
   loadError = $state<IpcError | null>(null);
   loaded = $state(false);
@@ -20,6 +29,7 @@ export class AccountsState {
   async load(): Promise<void> {
     try {
       this.accounts = await api.listAccounts();
+      this.pushTokens = await api.listPushTokens();
       this.loadError = null;
       await this.refreshCodes();
     } catch (error) {
@@ -67,12 +77,28 @@ export class AccountsState {
     this.#timer = null;
   }
 
-  async addFromUri(uri: string): Promise<Account> {
-    return this.#added(await api.addAccountUri(uri));
+  async addFromUri(uri: string, allowInsecure = false): Promise<Added> {
+    return this.added(await api.addAccountUri(uri, allowInsecure));
   }
 
-  async addManual(input: Parameters<typeof api.addAccountManual>[0]): Promise<Account> {
-    return this.#added(await api.addAccountManual(input));
+  async addManual(input: Parameters<typeof api.addAccountManual>[0]): Promise<Added> {
+    return this.added({ kind: 'account', value: await api.addAccountManual(input) });
+  }
+
+  async removePushToken(id: string): Promise<void> {
+    await api.deletePushToken(id);
+    this.pushTokens = this.pushTokens.filter((token) => token.id !== id);
+  }
+
+  /** Puts what was just added into the lists. */
+  async added(added: Added): Promise<Added> {
+    if (added.kind === 'pushToken') {
+      this.pushTokens = [...this.pushTokens, added.value];
+    } else {
+      this.accounts = [...this.accounts, added.value];
+      await this.refreshCodes();
+    }
+    return added;
   }
 
   async remove(id: string): Promise<void> {
@@ -82,14 +108,15 @@ export class AccountsState {
     this.codes = rest;
   }
 
-  async #added(account: Account): Promise<Account> {
-    this.accounts = [...this.accounts, account];
-    await this.refreshCodes();
-    return account;
-  }
 }
 
 export function accountLabel(account: Account): string {
   if (account.issuer && account.name) return `${account.issuer} (${account.name})`;
   return account.issuer || account.name;
+}
+
+export function addedLabel(added: Added): string {
+  return added.kind === 'account'
+    ? accountLabel(added.value)
+    : `${added.value.issuer} (${added.value.serial})`;
 }

@@ -21,6 +21,7 @@ describe('AccountsState', () => {
     let fetches = 0;
     mockIPC((command) => {
       if (command === 'list_accounts') return [{ id: 'a', issuer: 'X', name: 'y', kind: 'totp', digits: 6, period: 30 }];
+      if (command === 'list_push_tokens') return [];
       if (command === 'account_codes') {
         fetches += 1;
         return codesAt(Date.now(), fetches === 1 ? '111111' : '222222');
@@ -42,7 +43,7 @@ describe('AccountsState', () => {
   it('keeps the load error and retries', async () => {
     let attempts = 0;
     mockIPC((command) => {
-      if (command === 'list_accounts') return [];
+      if (command === 'list_accounts' || command === 'list_push_tokens') return [];
       if (command === 'account_codes') {
         attempts += 1;
         if (attempts === 1) throw { code: 'keychain_locked', message: 'locked' };

@@ -29,7 +29,7 @@ export class ScanFlow {
       const [only] = report.items;
       if (report.items.length === 1 && only?.kind === 'account' && !report.batch) {
         await this.add(only.pendingId);
-        return only.issuer || only.name;
+        return this.error ? null : only.issuer || only.name;
       }
       this.items = report.items;
       this.batch = report.batch;
@@ -42,12 +42,11 @@ export class ScanFlow {
     }
   }
 
-  async add(pendingId: string): Promise<void> {
+  async add(pendingId: string, allowInsecure = false): Promise<void> {
+    this.error = null;
     try {
-      const account = await api.addScanned(pendingId);
-      this.accounts.accounts = [...this.accounts.accounts, account];
+      await this.accounts.added(await api.addScanned(pendingId, allowInsecure));
       this.added = [...this.added, pendingId];
-      await this.accounts.refreshCodes();
     } catch (error) {
       this.error = asIpcError(error);
     }

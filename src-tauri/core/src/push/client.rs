@@ -50,6 +50,7 @@ impl Answer {
 /// Largest reply read from a server: a poll with many open challenges fits easily.
 const MAX_REPLY_BYTES: usize = 1 << 20;
 
+#[derive(Clone)]
 pub struct PushClient {
     verifying: reqwest::Client,
     /// For tokens enrolled with `sslverify=0`, and only for them.

@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
         title             TEXT NOT NULL,
         question          TEXT NOT NULL,
         presence_options  TEXT NOT NULL,
+        takes_decline_reason INTEGER NOT NULL,
         received_at       INTEGER NOT NULL,
         expires_at        INTEGER NOT NULL,
         outcome           TEXT NOT NULL,

@@ -230,8 +230,9 @@ impl Vault {
     ) -> Result<bool> {
         let inserted = self.db.conn.execute(
             "INSERT OR IGNORE INTO push_requests
-               (token_id, nonce, serial, issuer, title, question, presence_options, received_at, expires_at, outcome)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending')",
+               (token_id, nonce, serial, issuer, title, question, presence_options,
+                takes_decline_reason, received_at, expires_at, outcome)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending')",
             params![
                 token.id,
                 request.nonce,
@@ -240,6 +241,7 @@ impl Vault {
                 request.title,
                 request.question,
                 request.presence_options.join(","),
+                request.takes_decline_reason,
                 request.received_at as i64,
                 request.expires_at as i64
             ],
@@ -286,6 +288,50 @@ impl Vault {
             params![token_id, nonce, outcome.as_str(), detail, now as i64],
         )?;
         Ok(changed == 1)
+    }
+
+    /// Requests still waiting for an answer, oldest first, with their token ids.
+    pub fn open_requests(&self, now: u64) -> Result<Vec<(String, PushRequest)>> {
+        let mut statement = self.db.conn.prepare(
+            "SELECT token_id, serial, nonce, title, question, presence_options, takes_decline_reason,
+                    received_at, expires_at
+             FROM push_requests WHERE outcome = 'pending' AND expires_at > ?1 ORDER BY received_at",
+        )?;
+        let rows = statement.query_map(params![now as i64], |row| {
+            let options: String = row.get(5)?;
+            Ok((
+                row.get(0)?,
+                PushRequest {
+                    serial: row.get(1)?,
+                    nonce: row.get(2)?,
+                    title: row.get(3)?,
+                    question: row.get(4)?,
+                    presence_options: options
+                        .split(',')
+                        .filter(|o| !o.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    takes_decline_reason: row.get(6)?,
+                    received_at: row.get::<_, i64>(7)? as u64,
+                    expires_at: row.get::<_, i64>(8)? as u64,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether the server said, with this request, that it takes decline reasons.
+    pub fn request_takes_decline_reason(&self, token_id: &str, nonce: &str) -> Result<bool> {
+        Ok(self
+            .db
+            .conn
+            .query_row(
+                "SELECT takes_decline_reason FROM push_requests WHERE token_id = ?1 AND nonce = ?2",
+                params![token_id, nonce],
+                |row| row.get(0),
+            )
+            .optional()?
+            .unwrap_or(false))
     }
 
     /// Marks pending requests past their expiry as expired; returns how many.

@@ -1,6 +1,18 @@
 // The only module that talks to the Rust side. Every call rejects with an IpcError.
 import { invoke } from '@tauri-apps/api/core';
-import type { Account, Codes, IpcError, ManualAccountInput, ScanReport } from './types';
+import type {
+  Account,
+  Added,
+  Codes,
+  HistoryItem,
+  IpcError,
+  ManualAccountInput,
+  Outcome,
+  PushAnswer,
+  PushRequest,
+  PushToken,
+  ScanReport,
+} from './types';
 
 export type {
   Account,
@@ -10,6 +22,12 @@ export type {
   ManualAccountInput,
   ScanItem,
   ScanReport,
+  Added,
+  PushToken,
+  PushRequest,
+  PushAnswer,
+  Outcome,
+  HistoryItem,
 } from './types';
 
 async function call<T>(command: string, args?: Record<string, unknown> | Uint8Array): Promise<T> {
@@ -36,7 +54,8 @@ export function asIpcError(error: unknown): IpcError {
 export const api = {
   listAccounts: () => call<Account[]>('list_accounts'),
   accountCodes: () => call<Codes>('account_codes'),
-  addAccountUri: (uri: string) => call<Account>('add_account_uri', { uri }),
+  addAccountUri: (uri: string, allowInsecure = false) =>
+    call<Added>('add_account_uri', { uri, allowInsecure }),
   addAccountManual: (input: ManualAccountInput) => call<Account>('add_account_manual', { input }),
   deleteAccount: (id: string) => call<void>('delete_account', { id }),
   copyCode: (id: string) => call<void>('copy_code', { id }),
@@ -46,5 +65,13 @@ export const api = {
   scanImage: (bytes: Uint8Array) => call<ScanReport>('scan_image', bytes),
   scanText: (text: string) => call<ScanReport>('scan_text', { text }),
   scanClipboard: () => call<ScanReport>('scan_clipboard'),
-  addScanned: (pendingId: string) => call<Account>('add_scanned', { pendingId }),
+  addScanned: (pendingId: string, allowInsecure = false) =>
+    call<Added>('add_scanned', { pendingId, allowInsecure }),
+  listPushTokens: () => call<PushToken[]>('list_push_tokens'),
+  deletePushToken: (id: string) => call<void>('delete_push_token', { id }),
+  openPushRequests: () => call<PushRequest[]>('open_push_requests'),
+  answerPush: (tokenId: string, nonce: string, answer: PushAnswer) =>
+    call<Outcome>('answer_push', { tokenId, nonce, answer }),
+  refreshPush: () => call<void>('refresh_push'),
+  pushHistory: () => call<HistoryItem[]>('push_history'),
 };

@@ -42,11 +42,52 @@ export type ScanItem =
   | { kind: 'account'; pendingId: string; issuer: string; name: string }
   | { kind: 'duplicate'; issuer: string; name: string }
   | { kind: 'invalid'; name?: string; error: IpcError }
-  | { kind: 'push' }
+  | { kind: 'push'; pendingId: string; name: string; insecure?: boolean }
   | { kind: 'other'; preview: string };
 
 export interface ScanReport {
   items: ScanItem[];
   /** Set when the code is one part of a Google Authenticator export spread over several. */
   batch: { part: number; of: number } | null;
+}
+
+export interface PushToken {
+  id: string;
+  serial: string;
+  label: string;
+  issuer: string;
+  host: string;
+}
+
+export type Added = { kind: 'account'; value: Account } | { kind: 'pushToken'; value: PushToken };
+
+/** A verified login request. `question` is plain text from the server: never markup. */
+export interface PushRequest {
+  tokenId: string;
+  nonce: string;
+  issuer: string;
+  label: string;
+  serial: string;
+  title: string;
+  question: string;
+  presenceOptions: string[];
+  takesDeclineReason: boolean;
+  expiresAtMs: number;
+}
+
+export type PushAnswer =
+  | { kind: 'accept' }
+  | { kind: 'decline'; notMe: boolean }
+  | { kind: 'choice'; option: string };
+
+export type Outcome = 'pending' | 'sending' | 'accepted' | 'declined' | 'expired' | 'failed';
+
+export interface HistoryItem {
+  issuer: string;
+  serial: string;
+  title: string;
+  question: string;
+  receivedAtMs: number;
+  outcome: Outcome;
+  detail: string;
 }

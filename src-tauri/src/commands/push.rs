@@ -1,0 +1,116 @@
+//! Push logins: enroll, list and delete tokens, answer requests, refresh, history.
+
+use pocket_core::clock;
+use pocket_core::push::{self, Answer, wire};
+use pocket_core::vault::Outcome;
+use tauri::State;
+
+use crate::dto::{AnswerInput, HistoryDto, PushRequestDto, PushTokenDto};
+use crate::error::IpcError;
+use crate::state::AppState;
+
+/// Enrolls from the QR code's text; the poller picks the token up at once.
+pub async fn enroll_push_uri(
+    state: &AppState,
+    uri: &str,
+    allow_insecure: bool,
+) -> Result<PushTokenDto, IpcError> {
+    let vault = state.shared_vault()?;
+    let token = push::enroll(
+        &vault,
+        state.push_client()?,
+        uri,
+        allow_insecure,
+        clock::now_unix(),
+    )
+    .await?;
+    state.poll_trigger.poll_now();
+    Ok(PushTokenDto::from(&token))
+}
+
+#[tauri::command]
+pub fn list_push_tokens(state: State<'_, AppState>) -> Result<Vec<PushTokenDto>, IpcError> {
+    state.with_vault(|vault| {
+        Ok(vault
+            .push_tokens()?
+            .iter()
+            .map(PushTokenDto::from)
+            .collect())
+    })
+}
+
+#[tauri::command]
+pub fn delete_push_token(state: State<'_, AppState>, id: String) -> Result<(), IpcError> {
+    state.with_vault(|vault| vault.remove_push_token(&id))
+}
+
+/// Requests still waiting for an answer, for a prompt after a restart or a refresh.
+#[tauri::command]
+pub fn open_push_requests(state: State<'_, AppState>) -> Result<Vec<PushRequestDto>, IpcError> {
+    let now = clock::now_unix();
+    state.with_vault(|vault| {
+        vault.expire_requests(now)?;
+        let tokens = vault.push_tokens()?;
+        Ok(vault
+            .open_requests(now)?
+            .iter()
+            .filter_map(|(token_id, request)| {
+                let token = tokens.iter().find(|t| &t.id == token_id)?;
+                Some(PushRequestDto::new(token, request))
+            })
+            .collect())
+    })
+}
+
+/// Sends the user's answer; returns the outcome ("accepted", "declined", "expired", "failed").
+#[tauri::command]
+pub async fn answer_push(
+    state: State<'_, AppState>,
+    token_id: String,
+    nonce: String,
+    answer: AnswerInput,
+) -> Result<&'static str, IpcError> {
+    let vault = state.shared_vault()?;
+    let takes_reason = {
+        let guard = vault
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        guard.request_takes_decline_reason(&token_id, &nonce)?
+    };
+    let answer = match answer {
+        AnswerInput::Accept => Answer::Accept,
+        // "Reject" claims nothing about who tried; "This wasn't me" says so, where the server
+        // takes a reason.
+        AnswerInput::Decline { not_me } => Answer::Decline {
+            reason: (not_me && takes_reason).then_some(wire::REASON_UNKNOWN_TRIGGER),
+        },
+        AnswerInput::Choice { option } => Answer::Presence(option),
+    };
+    let outcome = push::answer(
+        &vault,
+        state.push_client()?,
+        &token_id,
+        &nonce,
+        answer,
+        clock::now_unix(),
+    )
+    .await?;
+    Ok(Outcome::as_str(outcome))
+}
+
+/// Polls now instead of at the next tick.
+#[tauri::command]
+pub fn refresh_push(state: State<'_, AppState>) {
+    state.poll_trigger.poll_now();
+}
+
+#[tauri::command]
+pub fn push_history(state: State<'_, AppState>) -> Result<Vec<HistoryDto>, IpcError> {
+    state.with_vault(|vault| {
+        Ok(vault
+            .request_history(200)?
+            .iter()
+            .map(HistoryDto::from)
+            .collect())
+    })
+}

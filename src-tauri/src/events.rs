@@ -1,0 +1,4 @@
+//! Events the Rust side sends to the UI; mirrored by ui/src/lib/api/events.ts.
+
+/// A verified login request arrived (payload: `PushRequestDto`).
+pub const PUSH_REQUEST: &str = "push-request";
