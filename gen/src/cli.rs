@@ -6,6 +6,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use pocket_core::otp::{AccountDraft, SecretKey, code_at, format_uri, parse_uri};
 
+use pocket_gen::device::{AnswerChoice, Device};
 use pocket_gen::{corpus, qr};
 
 #[derive(Parser)]
@@ -64,6 +65,14 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         per_category: usize,
     },
+    /// A headless phone for push logins, on the same pocket-core code as the app.
+    Device {
+        /// Folder for the device's state: its database and owner-only key files.
+        #[arg(long, value_name = "DIR", default_value = "pocket-device")]
+        state: PathBuf,
+        #[command(subcommand)]
+        action: DeviceAction,
+    },
     /// Print the code pocket-core computes for an otpauth:// URI.
     Code {
         uri: String,
@@ -73,6 +82,38 @@ enum Command {
     },
     /// Check an otpauth:// URI and print it in canonical form, or say what is wrong.
     Inspect { uri: String },
+}
+
+#[derive(Subcommand)]
+enum DeviceAction {
+    /// Enroll a push token from its otpauth://pipush/ or pia:// link.
+    Enroll {
+        uri: String,
+        /// Allow plain HTTP to another host (test set-ups only).
+        #[arg(long)]
+        allow_insecure: bool,
+    },
+    /// Poll every token; print each new login request as a JSON line.
+    Poll {
+        /// Keep polling up to this many seconds until a request arrives.
+        #[arg(long, default_value_t = 0)]
+        wait: u64,
+    },
+    /// Answer the newest open request (or --nonce N).
+    Answer {
+        #[arg(long, group = "answer")]
+        accept: bool,
+        #[arg(long, group = "answer")]
+        decline: bool,
+        /// With --decline: unknown_trigger ("not me") or cancelled.
+        #[arg(long, requires = "decline")]
+        reason: Option<String>,
+        /// Number matching: the option to pick.
+        #[arg(long, group = "answer")]
+        choice: Option<String>,
+        #[arg(long)]
+        nonce: Option<String>,
+    },
 }
 
 pub fn run() -> Result<()> {
@@ -141,6 +182,12 @@ pub fn run() -> Result<()> {
                 dir.join(corpus::MANIFEST).display()
             ))?;
         }
+        Command::Device { state, action } => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(run_device(&state, action))?;
+        }
         Command::Code { uri, at } => {
             let draft = parse_uri(&uri).context("cannot read the URI")?;
             let time = at.unwrap_or_else(pocket_core::clock::now_unix);
@@ -152,6 +199,40 @@ pub fn run() -> Result<()> {
         Command::Inspect { uri } => {
             let draft = parse_uri(&uri).context("cannot read the URI")?;
             out(&format!("{}\n", format_uri(&draft)))?;
+        }
+    }
+    Ok(())
+}
+
+async fn run_device(state: &std::path::Path, action: DeviceAction) -> Result<()> {
+    let device = Device::open(state)?;
+    match action {
+        DeviceAction::Enroll {
+            uri,
+            allow_insecure,
+        } => out(&format!("{}\n", device.enroll(&uri, allow_insecure).await?))?,
+        DeviceAction::Poll { wait } => {
+            for line in device.poll(std::time::Duration::from_secs(wait)).await? {
+                out(&format!("{line}\n"))?;
+            }
+        }
+        DeviceAction::Answer {
+            accept,
+            decline,
+            reason,
+            choice,
+            nonce,
+        } => {
+            let choice = match (accept, decline, choice) {
+                (true, _, _) => AnswerChoice::Accept,
+                (_, true, _) => AnswerChoice::Decline(reason),
+                (_, _, Some(option)) => AnswerChoice::Choice(option),
+                _ => bail!("say --accept, --decline or --choice X"),
+            };
+            out(&format!(
+                "{}\n",
+                device.answer(nonce.as_deref(), choice).await?
+            ))?;
         }
     }
     Ok(())

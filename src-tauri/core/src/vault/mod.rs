@@ -7,6 +7,7 @@
 
 mod account;
 mod db;
+mod file_store;
 mod keychain;
 mod push;
 mod secret_store;
@@ -15,6 +16,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 pub use account::{Account, AccountState};
+pub use file_store::FileStore;
 pub use keychain::{APP_SERVICE, KeychainStore, use_platform_keychain};
 pub use push::{Outcome, RequestRecord, StoredPushToken};
 pub use secret_store::{MemoryStore, SecretStore};

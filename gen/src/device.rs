@@ -1,0 +1,121 @@
+//! `pocket-gen device`: a headless phone on pocket-core's push code, for QA, scripts and load
+//! tests. Its state (SQLite and owner-only key files) lives in one folder.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use pocket_core::clock::now_unix;
+use pocket_core::push::{Answer, PushClient, SharedVault, answer, enroll, poll_once, wire};
+use pocket_core::vault::{FileStore, Vault};
+use serde_json::json;
+
+pub struct Device {
+    vault: SharedVault,
+    client: PushClient,
+}
+
+impl Device {
+    pub fn open(state: &Path) -> Result<Device> {
+        let store = FileStore::open(&state.join("keys"))?;
+        let vault = Vault::open(&state.join("pocket.sqlite"), Box::new(store))
+            .with_context(|| format!("open the device state in {}", state.display()))?;
+        Ok(Device {
+            vault: Arc::new(Mutex::new(vault)),
+            client: PushClient::new()?,
+        })
+    }
+
+    /// Enrolls from the QR code's text; returns a JSON line describing the token.
+    pub async fn enroll(&self, uri: &str, allow_insecure: bool) -> Result<String> {
+        let token = enroll(&self.vault, &self.client, uri, allow_insecure, now_unix()).await?;
+        Ok(
+            json!({"id": token.id, "serial": token.token.serial, "issuer": token.token.issuer})
+                .to_string(),
+        )
+    }
+
+    /// Polls until at least one new request arrives or `wait` passes; one JSON line each.
+    pub async fn poll(&self, wait: Duration) -> Result<Vec<String>> {
+        let deadline = Instant::now() + wait;
+        loop {
+            let round = poll_once(&self.vault, &self.client, now_unix()).await?;
+            for (token, error) in &round.failures {
+                eprintln!("polling {token} failed: {error}");
+            }
+            if !round.new.is_empty() || Instant::now() >= deadline {
+                return Ok(round
+                    .new
+                    .iter()
+                    .map(|(token, request)| {
+                        json!({
+                            "token": token.id,
+                            "serial": request.serial,
+                            "nonce": request.nonce,
+                            "title": request.title,
+                            "question": request.question,
+                            "presence_options": request.presence_options,
+                            "takes_decline_reason": request.takes_decline_reason,
+                        })
+                        .to_string()
+                    })
+                    .collect());
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
+    /// Answers the newest open request (or the one with `nonce`); returns the outcome.
+    pub async fn answer(&self, nonce: Option<&str>, choice: AnswerChoice) -> Result<&'static str> {
+        let (token_id, request) = {
+            let vault = self
+                .vault
+                .lock()
+                .map_err(|_| anyhow::anyhow!("state lock poisoned"))?;
+            let open = vault.open_requests(now_unix())?;
+            open.into_iter()
+                .rev()
+                .find(|(_, request)| nonce.is_none_or(|n| n == request.nonce))
+                .context("no open login request: poll first")?
+        };
+        let answer = match choice {
+            AnswerChoice::Accept => Answer::Accept,
+            AnswerChoice::Decline(reason) => {
+                let reason = match reason.as_deref() {
+                    None => None,
+                    Some(wire::REASON_UNKNOWN_TRIGGER) => Some(wire::REASON_UNKNOWN_TRIGGER),
+                    Some(wire::REASON_CANCELLED) => Some(wire::REASON_CANCELLED),
+                    Some(other) => {
+                        bail!("unknown reason {other:?}: use unknown_trigger or cancelled")
+                    }
+                };
+                Answer::Decline {
+                    reason: reason.filter(|_| request.takes_decline_reason),
+                }
+            }
+            AnswerChoice::Choice(option) => Answer::Presence(option),
+        };
+        let outcome =
+            answer_request(&self.vault, &self.client, &token_id, &request.nonce, answer).await?;
+        Ok(outcome)
+    }
+}
+
+pub enum AnswerChoice {
+    Accept,
+    Decline(Option<String>),
+    Choice(String),
+}
+
+async fn answer_request(
+    vault: &SharedVault,
+    client: &PushClient,
+    token_id: &str,
+    nonce: &str,
+    choice: Answer,
+) -> Result<&'static str> {
+    Ok(answer(vault, client, token_id, nonce, choice, now_unix())
+        .await?
+        .as_str())
+}
