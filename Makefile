@@ -67,9 +67,11 @@ android-check: deps-android-check
 		echo; echo "!!! rustup could not add $(ANDROID_TARGET): the Android check was SKIPPED !!!"; echo; \
 	fi
 
-# Benchmarks: Pocket's QR decoder against zbarimg on the generated corpus.
-bench: deps-bench
+# Benchmarks: Pocket's QR decoder against zbarimg on the generated corpus; push login
+# latency against a local privacyIDEA.
+bench: deps-bench deps-privacyidea
 	cargo bench -p pocket-gen --bench scan_vs_zbar
+	cargo run -p pocket-tests --bin push-latency -- --logins 50
 
 # --- building --------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use super::crypto::{DeviceKey, ServerKey};
 use super::enrollment::PushEnrollment;
 use super::token::PushToken;
+use super::wakeup::{PollOnly, WakeUp};
 use super::wire::{self, Challenge, Envelope};
 use crate::error::{Error, Result};
 
@@ -81,15 +82,28 @@ impl PushClient {
         }
     }
 
-    /// Sends the phone's public key; returns the server's.
+    /// Sends the phone's public key for poll-only delivery; returns the server's key.
     pub async fn rollout(&self, enrollment: &PushEnrollment, key: &DeviceKey) -> Result<ServerKey> {
+        self.rollout_with(enrollment, key, &PollOnly).await
+    }
+
+    /// Sends the phone's public key and, where `wake` has one, its push registration token.
+    pub async fn rollout_with(
+        &self,
+        enrollment: &PushEnrollment,
+        key: &DeviceKey,
+        wake: &dyn WakeUp,
+    ) -> Result<ServerKey> {
+        let firebase_token = wake
+            .registration_token()
+            .unwrap_or_else(|| wire::NO_FIREBASE_TOKEN.to_string());
         let form = [
             (
                 wire::ENROLLMENT_CREDENTIAL,
                 enrollment.enrollment_credential.clone(),
             ),
             (wire::SERIAL, enrollment.serial.clone()),
-            (wire::FIREBASE_TOKEN, wire::NO_FIREBASE_TOKEN.to_string()),
+            (wire::FIREBASE_TOKEN, firebase_token),
             (wire::PUBLIC_KEY, key.public_key_base64()?),
         ];
         let request = self

@@ -8,6 +8,7 @@ mod enrollment;
 mod flow;
 mod poller;
 mod token;
+mod wakeup;
 pub mod wire;
 
 pub use challenge::{Dropped, LOCAL_EXPIRY_SECONDS, PushRequest, verify_challenge};
@@ -17,3 +18,4 @@ pub use enrollment::{PushEnrollment, parse_enrollment};
 pub use flow::{PollRound, SharedVault, answer, enroll, poll_once};
 pub use poller::{POLL_INTERVAL, PollTrigger, run_poller};
 pub use token::PushToken;
+pub use wakeup::{PollOnly, WakeUp, challenge_from_message};
