@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result, ensure};
 use pocket_core::push::{
-    Answer, DEVICE_KEY_BITS, DeviceKey, Dropped, PushClient, PushRequest, PushToken,
+    Answer, DEVICE_KEY_BITS, Dropped, PushClient, PushRequest, PushToken, SigningKey,
     parse_enrollment, verify_challenge, wire,
 };
 use pocket_tests::privacyidea::PrivacyIdea;
@@ -16,14 +16,14 @@ fn now() -> u64 {
 /// A phone with one push token, enrolled from the server's QR code text.
 struct Phone {
     client: PushClient,
-    key: DeviceKey,
+    key: SigningKey,
     token: PushToken,
 }
 
 impl Phone {
     async fn enroll(uri: &str) -> Result<Phone> {
         let enrollment = parse_enrollment(uri)?;
-        let key = DeviceKey::generate(DEVICE_KEY_BITS)?;
+        let key = SigningKey::generate(DEVICE_KEY_BITS)?;
         let client = PushClient::new()?;
         let server_key = client.rollout(&enrollment, &key).await?;
         let token = PushToken {

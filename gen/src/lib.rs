@@ -3,3 +3,4 @@
 pub mod corpus;
 pub mod device;
 pub mod qr;
+pub mod service;

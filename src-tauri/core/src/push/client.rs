@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use super::crypto::{DeviceKey, ServerKey};
+use super::crypto::{SigningKey, VerifyingKey};
 use super::enrollment::PushEnrollment;
 use super::token::PushToken;
 use super::wakeup::{PollOnly, WakeUp};
@@ -83,7 +83,11 @@ impl PushClient {
     }
 
     /// Sends the phone's public key for poll-only delivery; returns the server's key.
-    pub async fn rollout(&self, enrollment: &PushEnrollment, key: &DeviceKey) -> Result<ServerKey> {
+    pub async fn rollout(
+        &self,
+        enrollment: &PushEnrollment,
+        key: &SigningKey,
+    ) -> Result<VerifyingKey> {
         self.rollout_with(enrollment, key, &PollOnly).await
     }
 
@@ -91,9 +95,9 @@ impl PushClient {
     pub async fn rollout_with(
         &self,
         enrollment: &PushEnrollment,
-        key: &DeviceKey,
+        key: &SigningKey,
         wake: &dyn WakeUp,
-    ) -> Result<ServerKey> {
+    ) -> Result<VerifyingKey> {
         let firebase_token = wake
             .registration_token()
             .unwrap_or_else(|| wire::NO_FIREBASE_TOKEN.to_string());
@@ -122,14 +126,14 @@ impl PushClient {
             .and_then(|d| d.get("public_key"))
             .and_then(|k| k.as_str())
             .ok_or_else(|| Error::ServerReply("the rollout answer has no public key".into()))?;
-        ServerKey::from_base64(public_key)
+        VerifyingKey::from_base64(public_key)
     }
 
     /// The open challenges for `token`, unverified: see `verify_challenge`.
     pub async fn poll(
         &self,
         token: &PushToken,
-        key: &DeviceKey,
+        key: &SigningKey,
         now_unix: u64,
     ) -> Result<Vec<Challenge>> {
         let timestamp = wire::iso8601(now_unix);
@@ -158,7 +162,7 @@ impl PushClient {
     pub async fn answer(
         &self,
         token: &PushToken,
-        key: &DeviceKey,
+        key: &SigningKey,
         nonce: &str,
         answer: &Answer,
     ) -> Result<bool> {

@@ -3,7 +3,7 @@
 
 use data_encoding::BASE32;
 use rsa::pkcs1::DecodeRsaPublicKey;
-use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
+use rsa::pkcs1v15::{self, Signature};
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
 use rsa::signature::{SignatureEncoding, Signer, Verifier};
 use rsa::{RsaPrivateKey, RsaPublicKey};
@@ -15,14 +15,14 @@ use crate::error::{Error, Result};
 /// The phone's key, as privacyIDEA's own app makes it.
 pub const DEVICE_KEY_BITS: usize = 4096;
 
-/// The phone's private key for one push token.
-pub struct DeviceKey(RsaPrivateKey);
+/// An RSA private key: the phone's for one push token, or a push server's.
+pub struct SigningKey(RsaPrivateKey);
 
-impl DeviceKey {
-    pub fn generate(bits: usize) -> Result<DeviceKey> {
+impl SigningKey {
+    pub fn generate(bits: usize) -> Result<SigningKey> {
         let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, bits)
             .map_err(|e| Error::Crypto(format!("cannot generate a key: {e}")))?;
-        Ok(DeviceKey(key))
+        Ok(SigningKey(key))
     }
 
     /// PKCS#8 DER, for the keychain.
@@ -34,9 +34,9 @@ impl DeviceKey {
         Ok(Zeroizing::new(der.as_bytes().to_vec()))
     }
 
-    pub fn from_pkcs8(der: &[u8]) -> Result<DeviceKey> {
+    pub fn from_pkcs8(der: &[u8]) -> Result<SigningKey> {
         RsaPrivateKey::from_pkcs8_der(der)
-            .map(DeviceKey)
+            .map(SigningKey)
             .map_err(|_| Error::Crypto("the stored device key is damaged".into()))
     }
 
@@ -51,26 +51,26 @@ impl DeviceKey {
 
     /// Signs the `|`-joined `parts`; the signature comes back as base32.
     pub fn sign(&self, parts: &[&str]) -> String {
-        let signer = SigningKey::<Sha256>::new(self.0.clone());
+        let signer = pkcs1v15::SigningKey::<Sha256>::new(self.0.clone());
         BASE32.encode(&signer.sign(parts.join("|").as_bytes()).to_bytes())
     }
 }
 
-#[cfg(test)]
-impl DeviceKey {
-    /// This key's public half in the form a server sends its own, for tests that play both.
-    pub(crate) fn as_server_key(&self) -> ServerKey {
-        ServerKey(RsaPublicKey::from(&self.0))
+impl SigningKey {
+    /// This key's public half.
+    pub fn verifying_key(&self) -> VerifyingKey {
+        VerifyingKey(RsaPublicKey::from(&self.0))
     }
 }
 
-/// The server's public key, as the rollout answer carries it.
+/// An RSA public key: the server's (base64 PKCS#1 in the rollout answer) or a phone's
+/// (base64 SubjectPublicKeyInfo in the rollout request).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ServerKey(RsaPublicKey);
+pub struct VerifyingKey(RsaPublicKey);
 
-impl ServerKey {
+impl VerifyingKey {
     /// Base64 of a PKCS#1 RSAPublicKey, with or without PEM armour and line breaks.
-    pub fn from_base64(text: &str) -> Result<ServerKey> {
+    pub fn from_base64(text: &str) -> Result<VerifyingKey> {
         use base64::Engine;
         let body: String = text
             .lines()
@@ -82,11 +82,23 @@ impl ServerKey {
             .decode(body)
             .map_err(|_| Error::Crypto("the server's key is not base64".into()))?;
         RsaPublicKey::from_pkcs1_der(&der)
-            .map(ServerKey)
+            .map(VerifyingKey)
             .map_err(|_| Error::Crypto("the server's key is not an RSA public key".into()))
     }
 
-    /// Base64 of the PKCS#1 DER, for storage.
+    /// A phone's key as the rollout sends it: base64 of the DER SubjectPublicKeyInfo.
+    pub fn from_spki_base64(text: &str) -> Result<VerifyingKey> {
+        use base64::Engine;
+        use rsa::pkcs8::DecodePublicKey;
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .map_err(|_| Error::Crypto("the key is not base64".into()))?;
+        RsaPublicKey::from_public_key_der(&der)
+            .map(VerifyingKey)
+            .map_err(|_| Error::Crypto("the key is not an RSA public key".into()))
+    }
+
+    /// Base64 of the PKCS#1 DER, for storage and for the rollout answer.
     pub fn to_base64(&self) -> Result<String> {
         use base64::Engine;
         use rsa::pkcs1::EncodeRsaPublicKey;
@@ -105,7 +117,7 @@ impl ServerKey {
         let Ok(signature) = Signature::try_from(bytes.as_slice()) else {
             return false;
         };
-        VerifyingKey::<Sha256>::new(self.0.clone())
+        pkcs1v15::VerifyingKey::<Sha256>::new(self.0.clone())
             .verify(parts.join("|").as_bytes(), &signature)
             .is_ok()
     }
@@ -116,11 +128,11 @@ mod tests {
     use super::*;
 
     /// 1024 bits keeps the tests quick; the protocol code is the same for 4096.
-    fn key() -> DeviceKey {
-        DeviceKey::generate(1024).unwrap()
+    fn key() -> SigningKey {
+        SigningKey::generate(1024).unwrap()
     }
 
-    fn server_key_of(device: &DeviceKey) -> ServerKey {
+    fn server_key_of(device: &SigningKey) -> VerifyingKey {
         use base64::Engine;
         use rsa::pkcs1::EncodeRsaPublicKey;
         let der = RsaPublicKey::from(&device.0).to_pkcs1_der().unwrap();
@@ -128,7 +140,7 @@ mod tests {
             "-----BEGIN RSA PUBLIC KEY-----\n{}\n-----END RSA PUBLIC KEY-----\n",
             base64::engine::general_purpose::STANDARD.encode(der.as_bytes())
         );
-        ServerKey::from_base64(&armoured).unwrap()
+        VerifyingKey::from_base64(&armoured).unwrap()
     }
 
     #[test]
@@ -147,17 +159,17 @@ mod tests {
     #[test]
     fn keys_round_trip_through_storage_forms() {
         let device = key();
-        let again = DeviceKey::from_pkcs8(&device.to_pkcs8().unwrap()).unwrap();
+        let again = SigningKey::from_pkcs8(&device.to_pkcs8().unwrap()).unwrap();
         assert_eq!(
             again.public_key_base64().unwrap(),
             device.public_key_base64().unwrap()
         );
         let server = server_key_of(&device);
         assert_eq!(
-            ServerKey::from_base64(&server.to_base64().unwrap()).unwrap(),
+            VerifyingKey::from_base64(&server.to_base64().unwrap()).unwrap(),
             server
         );
-        assert!(DeviceKey::from_pkcs8(b"junk").is_err());
-        assert!(ServerKey::from_base64("bm90IGEga2V5").is_err());
+        assert!(SigningKey::from_pkcs8(b"junk").is_err());
+        assert!(VerifyingKey::from_base64("bm90IGEga2V5").is_err());
     }
 }

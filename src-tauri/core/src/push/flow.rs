@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::challenge::{PushRequest, verify_challenge};
 use super::client::{Answer, PushClient};
-use super::crypto::{DEVICE_KEY_BITS, DeviceKey};
+use super::crypto::{DEVICE_KEY_BITS, SigningKey};
 use super::enrollment::parse_enrollment;
 use crate::error::{Error, Result};
 use crate::vault::{Outcome, StoredPushToken, Vault};
@@ -38,7 +38,7 @@ pub async fn enroll(
         return Err(Error::DuplicateAccount);
     }
     // Seconds of arithmetic: off the async threads.
-    let key = tokio::task::spawn_blocking(|| DeviceKey::generate(DEVICE_KEY_BITS))
+    let key = tokio::task::spawn_blocking(|| SigningKey::generate(DEVICE_KEY_BITS))
         .await
         .map_err(|e| Error::Crypto(e.to_string()))??;
     let id = lock(vault).begin_push_enrollment(&enrollment, &key, now)?;

@@ -13,7 +13,7 @@ pub mod wire;
 
 pub use challenge::{Dropped, LOCAL_EXPIRY_SECONDS, PushRequest, verify_challenge};
 pub use client::{Answer, PushClient};
-pub use crypto::{DEVICE_KEY_BITS, DeviceKey, ServerKey};
+pub use crypto::{DEVICE_KEY_BITS, SigningKey, VerifyingKey};
 pub use enrollment::{PushEnrollment, parse_enrollment};
 pub use flow::{PollRound, SharedVault, answer, enroll, poll_once};
 pub use poller::{POLL_INTERVAL, PollTrigger, run_poller};

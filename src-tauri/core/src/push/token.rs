@@ -2,7 +2,7 @@
 
 use url::Url;
 
-use super::crypto::ServerKey;
+use super::crypto::VerifyingKey;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushToken {
@@ -11,5 +11,5 @@ pub struct PushToken {
     pub issuer: String,
     pub url: Url,
     pub verify_tls: bool,
-    pub server_key: ServerKey,
+    pub server_key: VerifyingKey,
 }

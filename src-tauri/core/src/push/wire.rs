@@ -157,6 +157,53 @@ pub fn iso8601(unix_seconds: u64) -> String {
     )
 }
 
+/// Reads an ISO 8601 timestamp with a zone (`Z` or `±HH:MM`) into Unix seconds; fractions of
+/// a second are dropped. `None` for anything else.
+pub fn parse_iso8601(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (date, rest) = text.split_once('T')?;
+    let mut ymd = date.split('-');
+    let (year, month, day): (i64, i64, i64) = (
+        ymd.next()?.parse().ok()?,
+        ymd.next()?.parse().ok()?,
+        ymd.next()?.parse().ok()?,
+    );
+    if ymd.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let (clock, offset_seconds) = if let Some(clock) = rest.strip_suffix('Z') {
+        (clock, 0)
+    } else {
+        let split = rest.rfind(['+', '-'])?;
+        let (clock, zone) = rest.split_at(split);
+        let sign = if zone.starts_with('-') { -1 } else { 1 };
+        let (hours, minutes) = zone[1..].split_once(':')?;
+        (
+            clock,
+            sign * (hours.parse::<i64>().ok()? * 3600 + minutes.parse::<i64>().ok()? * 60),
+        )
+    };
+    let clock = clock.split('.').next()?;
+    let mut hms = clock.split(':');
+    let (hour, minute, second): (i64, i64, i64) = (
+        hms.next()?.parse().ok()?,
+        hms.next()?.parse().ok()?,
+        hms.next()?.parse().ok()?,
+    );
+    if hms.next().is_some() || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    // Howard Hinnant's days-from-civil algorithm.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset_seconds)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +213,34 @@ mod tests {
         assert_eq!(iso8601(0), "1970-01-01T00:00:00+00:00");
         assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00+00:00");
         assert_eq!(iso8601(1_796_049_709), "2026-11-30T14:41:49+00:00");
+    }
+
+    #[test]
+    fn timestamps_read_back_in_any_zone() {
+        for t in [0u64, 951_782_400, 1_796_049_709] {
+            assert_eq!(parse_iso8601(&iso8601(t)), Some(t as i64));
+        }
+        assert_eq!(
+            parse_iso8601("2026-11-30T14:41:49.123456Z"),
+            Some(1_796_049_709)
+        );
+        assert_eq!(
+            parse_iso8601("2026-11-30T15:41:49+01:00"),
+            Some(1_796_049_709)
+        );
+        assert_eq!(
+            parse_iso8601("2026-11-30T13:41:49-01:00"),
+            Some(1_796_049_709)
+        );
+        for bad in [
+            "",
+            "yesterday",
+            "2026-13-01T00:00:00Z",
+            "2026-11-30 14:41:49",
+            "2026-11-30T25:00:00Z",
+        ] {
+            assert_eq!(parse_iso8601(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub struct Vault {
     /// Secrets read once per run: keychain round trips take tens of milliseconds.
     cache: HashMap<String, SecretKey>,
     /// Push tokens' private keys, likewise.
-    device_keys: HashMap<String, std::sync::Arc<crate::push::DeviceKey>>,
+    device_keys: HashMap<String, std::sync::Arc<crate::push::SigningKey>>,
 }
 
 /// What start-up reconciliation did.

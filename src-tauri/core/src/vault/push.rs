@@ -9,7 +9,7 @@ use url::Url;
 
 use super::{AccountState, Vault};
 use crate::error::{Error, Result};
-use crate::push::{DeviceKey, PushEnrollment, PushRequest, PushToken, ServerKey};
+use crate::push::{PushEnrollment, PushRequest, PushToken, SigningKey, VerifyingKey};
 
 /// A push token as stored, with its id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +80,7 @@ impl Vault {
     pub fn begin_push_enrollment(
         &mut self,
         enrollment: &PushEnrollment,
-        key: &DeviceKey,
+        key: &SigningKey,
         now: u64,
     ) -> Result<String> {
         let id = uuid::Uuid::new_v4().to_string();
@@ -111,7 +111,7 @@ impl Vault {
     pub fn finish_push_enrollment(
         &mut self,
         id: &str,
-        server_key: &ServerKey,
+        server_key: &VerifyingKey,
     ) -> Result<StoredPushToken> {
         let changed = self.db.conn.execute(
             "UPDATE push_tokens SET server_key = ?2, state = 'active' WHERE id = ?1 AND state = 'pending'",
@@ -169,11 +169,11 @@ impl Vault {
     }
 
     /// The phone's key for a token, read from the keychain once per run.
-    pub fn device_key(&mut self, id: &str) -> Result<Arc<DeviceKey>> {
+    pub fn device_key(&mut self, id: &str) -> Result<Arc<SigningKey>> {
         if let Some(key) = self.device_keys.get(id) {
             return Ok(key.clone());
         }
-        let key = Arc::new(DeviceKey::from_pkcs8(
+        let key = Arc::new(SigningKey::from_pkcs8(
             &self.secrets.get_bytes(&key_id(id))?,
         )?);
         self.device_keys.insert(id.to_string(), key.clone());
@@ -373,7 +373,7 @@ fn read_token(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StoredPushToke
     let server_key: Option<String> = row.get(6)?;
     let token = (|| {
         let url = Url::parse(&url).map_err(|_| Error::invalid("url", "stored URL is damaged"))?;
-        let server_key = ServerKey::from_base64(&server_key.unwrap_or_default())?;
+        let server_key = VerifyingKey::from_base64(&server_key.unwrap_or_default())?;
         Ok(PushToken {
             serial: row.get(1)?,
             label: row.get(2)?,

@@ -165,7 +165,7 @@ fn the_same_issuer_and_secret_is_not_added_twice() {
 
 mod push {
     use super::*;
-    use crate::push::{DeviceKey, PushRequest, parse_enrollment};
+    use crate::push::{PushRequest, SigningKey, parse_enrollment};
     use crate::vault::Outcome;
 
     const ENROLLMENT: &str = "otpauth://pipush/PIPU0001?url=https%3A//mfa.example.com/ttype/push&ttl=10&issuer=Corp&enrollment_credential=abc&v=1&serial=PIPU0001&sslverify=1&poll_only=True";
@@ -189,7 +189,7 @@ mod push {
         let store = Arc::new(MemoryStore::default());
         let mut vault = open(&dir, &store);
         let enrollment = parse_enrollment(ENROLLMENT).unwrap();
-        let key = DeviceKey::generate(1024).unwrap();
+        let key = SigningKey::generate(1024).unwrap();
 
         let failed = vault.begin_push_enrollment(&enrollment, &key, 0).unwrap();
         assert!(
@@ -201,7 +201,7 @@ mod push {
 
         let id = vault.begin_push_enrollment(&enrollment, &key, 0).unwrap();
         let stored = vault
-            .finish_push_enrollment(&id, &key.as_server_key())
+            .finish_push_enrollment(&id, &key.verifying_key())
             .unwrap();
         assert_eq!(stored.token.serial, "PIPU0001");
         assert!(vault.has_push_token("PIPU0001", &enrollment.url).unwrap());
@@ -223,7 +223,7 @@ mod push {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(MemoryStore::default());
         let mut vault = open(&dir, &store);
-        let key = DeviceKey::generate(1024).unwrap();
+        let key = SigningKey::generate(1024).unwrap();
         vault
             .begin_push_enrollment(&parse_enrollment(ENROLLMENT).unwrap(), &key, 0)
             .unwrap();
@@ -238,12 +238,12 @@ mod push {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(MemoryStore::default());
         let mut vault = open(&dir, &store);
-        let key = DeviceKey::generate(1024).unwrap();
+        let key = SigningKey::generate(1024).unwrap();
         let id = vault
             .begin_push_enrollment(&parse_enrollment(ENROLLMENT).unwrap(), &key, 0)
             .unwrap();
         let token = vault
-            .finish_push_enrollment(&id, &key.as_server_key())
+            .finish_push_enrollment(&id, &key.verifying_key())
             .unwrap();
 
         assert!(vault.record_request(&token, &request("n1", 100)).unwrap());

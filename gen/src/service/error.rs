@@ -1,0 +1,57 @@
+//! One error type for the service, mapped to statuses in one place. Clients get privacyIDEA's
+//! envelope with a short, uniform message; nothing internal leaks.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// Deliberately one message for a bad signature, an unknown serial or a stale time, so a
+    /// caller cannot probe which serials exist.
+    #[error("Could not verify signature!")]
+    NotVerified,
+    #[error("the rollout is not valid")]
+    BadRollout,
+    #[error("the request is missing {0}")]
+    Missing(&'static str),
+    #[error("there is no such token")]
+    UnknownToken,
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ServiceError {
+    fn status(&self) -> StatusCode {
+        match self {
+            ServiceError::NotVerified | ServiceError::BadRollout | ServiceError::Missing(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            ServiceError::UnknownToken => StatusCode::NOT_FOUND,
+            ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for ServiceError {
+    fn from(error: rusqlite::Error) -> ServiceError {
+        ServiceError::Internal(error.to_string())
+    }
+}
+
+impl From<pocket_core::Error> for ServiceError {
+    fn from(error: pocket_core::Error) -> ServiceError {
+        ServiceError::Internal(error.to_string())
+    }
+}
+
+impl IntoResponse for ServiceError {
+    fn into_response(self) -> Response {
+        if let ServiceError::Internal(detail) = &self {
+            eprintln!("internal error: {detail}");
+        }
+        let body = json!({"result": {"status": false, "error": {"code": self.status().as_u16(), "message": self.to_string()}}});
+        (self.status(), Json(body)).into_response()
+    }
+}

@@ -1,0 +1,29 @@
+//! The reference login service (`pocket-gen serve`): the server side of the privacyIDEA PUSH
+//! protocol, so that QA, demos and tests have a real counterpart without installing an MFA
+//! server. Built as `fn app(state) -> Router`: tests call it without a socket.
+
+mod error;
+mod push_api;
+mod push_server;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+
+pub use error::ServiceError;
+pub use push_server::{PushServer, TransactionStatus, Triggered};
+
+/// Every request body this service takes is a small form.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub fn app(push: Arc<PushServer>) -> Router {
+    Router::new()
+        .route(
+            push_server::PUSH_PATH,
+            get(push_api::poll).post(push_api::post),
+        )
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(push)
+}

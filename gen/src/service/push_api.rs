@@ -1,0 +1,73 @@
+//! The HTTP face of the push server: `POST /ttype/push` (rollout or answer), `GET /ttype/push`
+//! (poll), answering in privacyIDEA's JSON envelope.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Form, Query, State};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::error::ServiceError;
+use super::push_server::{AnswerForm, PushServer};
+
+/// Every field optional: which ones are present decides what the POST is.
+#[derive(Debug, Default, Deserialize)]
+pub struct PostForm {
+    serial: Option<String>,
+    enrollment_credential: Option<String>,
+    pubkey: Option<String>,
+    fbtoken: Option<String>,
+    nonce: Option<String>,
+    signature: Option<String>,
+    decline: Option<String>,
+    decline_reason: Option<String>,
+    presence_answer: Option<String>,
+}
+
+pub async fn post(
+    State(push): State<Arc<PushServer>>,
+    Form(form): Form<PostForm>,
+) -> Result<Json<Value>, ServiceError> {
+    let serial = form.serial.ok_or(ServiceError::Missing("serial"))?;
+    if let (Some(credential), Some(pubkey)) = (&form.enrollment_credential, &form.pubkey) {
+        // Poll-only: a real Firebase token would be kept for wake-ups; we have none to send.
+        let _ = form.fbtoken;
+        let server_key = push.rollout(&serial, credential, pubkey)?;
+        return Ok(Json(
+            json!({"result": {"status": true, "value": true}, "detail": {"public_key": server_key}}),
+        ));
+    }
+    let answer = AnswerForm {
+        serial,
+        nonce: form.nonce.ok_or(ServiceError::Missing("nonce"))?,
+        signature: form.signature.ok_or(ServiceError::Missing("signature"))?,
+        decline: form.decline,
+        decline_reason: form.decline_reason,
+        presence_answer: form.presence_answer,
+    };
+    let taken = push.answer(&answer)?;
+    Ok(Json(json!({"result": {"status": true, "value": taken}})))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PollQuery {
+    serial: Option<String>,
+    timestamp: Option<String>,
+    signature: Option<String>,
+}
+
+pub async fn poll(
+    State(push): State<Arc<PushServer>>,
+    Query(query): Query<PollQuery>,
+) -> Result<Json<Value>, ServiceError> {
+    let (Some(serial), Some(timestamp), Some(signature)) =
+        (query.serial, query.timestamp, query.signature)
+    else {
+        return Err(ServiceError::NotVerified);
+    };
+    let challenges = push.poll(&serial, &timestamp, &signature)?;
+    Ok(Json(
+        json!({"result": {"status": true, "value": challenges}}),
+    ))
+}

@@ -1,0 +1,392 @@
+//! The push server's state and rules: tokens and their rollout, challenges signed with the
+//! server's key, polls within a minute of the server's clock, answers verified and taken once
+//! within the answer window.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use pocket_core::push::{SigningKey, VerifyingKey, wire};
+use rusqlite::{Connection, OptionalExtension, params};
+use url::Url;
+
+use super::error::ServiceError;
+
+pub const PUSH_PATH: &str = "/ttype/push";
+/// Minutes within which a phone must finish the rollout after the QR code is shown.
+pub const ENROLLMENT_TTL_MINUTES: u32 = 2;
+/// Seconds a login request can be answered.
+pub const ANSWER_WINDOW_SECONDS: i64 = 120;
+/// How far a poll's timestamp may be from the server's clock.
+pub const POLL_CLOCK_SKEW_SECONDS: i64 = 60;
+/// Our own server key; the phones' keys are 4096 bits.
+const SERVER_KEY_BITS: usize = 2048;
+
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS server_key (id INTEGER PRIMARY KEY CHECK (id = 1), pkcs8 BLOB NOT NULL);
+    CREATE TABLE IF NOT EXISTS push_tokens (
+        serial      TEXT PRIMARY KEY,
+        credential  TEXT NOT NULL,
+        state       TEXT NOT NULL CHECK (state IN ('clientwait', 'enrolled')),
+        phone_key   TEXT,
+        issued_at   INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS challenges (
+        transaction_id   TEXT PRIMARY KEY,
+        serial           TEXT NOT NULL,
+        nonce            TEXT NOT NULL UNIQUE,
+        title            TEXT NOT NULL,
+        question         TEXT NOT NULL,
+        presence_options TEXT,
+        presence_answer  TEXT,
+        created_at       INTEGER NOT NULL,
+        answered_at      INTEGER,
+        accepted         INTEGER
+    );";
+
+pub struct PushServer {
+    db: Mutex<Connection>,
+    key: SigningKey,
+    url: Url,
+    issuer: String,
+    clock: fn() -> i64,
+}
+
+/// A login request the relying page waits on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Triggered {
+    pub transaction_id: String,
+    /// Under number matching: the number the login page shows the user.
+    pub presence_answer: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransactionStatus {
+    Waiting,
+    Accepted,
+    Rejected,
+    Expired,
+}
+
+fn now() -> i64 {
+    pocket_core::clock::now_unix() as i64
+}
+
+impl PushServer {
+    /// Opens (or creates) the service database; the server key is made once and kept there.
+    pub fn open(db_path: &Path, url: Url, issuer: &str) -> Result<PushServer, ServiceError> {
+        let db = Connection::open(db_path)?;
+        db.execute_batch("PRAGMA journal_mode = WAL;")?;
+        db.execute_batch(SCHEMA)?;
+        let stored: Option<Vec<u8>> = db
+            .query_row("SELECT pkcs8 FROM server_key", [], |r| r.get(0))
+            .optional()?;
+        let key = match stored {
+            Some(der) => SigningKey::from_pkcs8(&der)?,
+            None => {
+                let key = SigningKey::generate(SERVER_KEY_BITS)?;
+                db.execute(
+                    "INSERT INTO server_key (id, pkcs8) VALUES (1, ?1)",
+                    params![key.to_pkcs8()?.as_slice()],
+                )?;
+                key
+            }
+        };
+        Ok(PushServer {
+            db: Mutex::new(db),
+            key,
+            url,
+            issuer: issuer.to_string(),
+            clock: now,
+        })
+    }
+
+    /// The same server with another clock, for tests of time limits.
+    pub fn with_clock(mut self, clock: fn() -> i64) -> PushServer {
+        self.clock = clock;
+        self
+    }
+
+    fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A new token waiting for its phone; returns the serial and the QR code's text.
+    pub fn enroll(&self, label: &str) -> Result<(String, String), ServiceError> {
+        let serial = format!("PKT{}", hex(&random::<6>()?).to_uppercase());
+        let credential = hex(&random::<20>()?);
+        self.db().execute(
+            "INSERT INTO push_tokens (serial, credential, state, issued_at) VALUES (?1, ?2, 'clientwait', ?3)",
+            params![serial, credential, (self.clock)()],
+        )?;
+        let mut uri =
+            Url::parse("otpauth://pipush/").map_err(|e| ServiceError::Internal(e.to_string()))?;
+        uri.set_path(label);
+        uri.query_pairs_mut()
+            .append_pair("url", self.url.as_str())
+            .append_pair("ttl", &ENROLLMENT_TTL_MINUTES.to_string())
+            .append_pair("issuer", &self.issuer)
+            .append_pair("enrollment_credential", &credential)
+            .append_pair("v", "1")
+            .append_pair("serial", &serial)
+            .append_pair("sslverify", "1")
+            .append_pair("poll_only", "True");
+        Ok((serial, uri.to_string()))
+    }
+
+    /// The rollout: a matching credential, within the TTL, once. Returns the server's key.
+    pub fn rollout(
+        &self,
+        serial: &str,
+        credential: &str,
+        phone_key: &str,
+    ) -> Result<String, ServiceError> {
+        VerifyingKey::from_spki_base64(phone_key).map_err(|_| ServiceError::BadRollout)?;
+        let deadline = (self.clock)() - i64::from(ENROLLMENT_TTL_MINUTES) * 60;
+        let db = self.db();
+        let stored: Option<String> = db
+            .query_row(
+                "SELECT credential FROM push_tokens WHERE serial = ?1 AND state = 'clientwait' AND issued_at >= ?2",
+                params![serial, deadline],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match stored {
+            Some(expected) if constant_time_eq(expected.as_bytes(), credential.as_bytes()) => {}
+            _ => return Err(ServiceError::BadRollout),
+        }
+        db.execute(
+            "UPDATE push_tokens SET state = 'enrolled', phone_key = ?2 WHERE serial = ?1 AND state = 'clientwait'",
+            params![serial, phone_key],
+        )?;
+        Ok(self.key.verifying_key().to_base64()?)
+    }
+
+    pub fn is_enrolled(&self, serial: &str) -> Result<bool, ServiceError> {
+        Ok(self.phone_key(serial)?.is_some())
+    }
+
+    fn phone_key(&self, serial: &str) -> Result<Option<VerifyingKey>, ServiceError> {
+        let stored: Option<Option<String>> = self
+            .db()
+            .query_row(
+                "SELECT phone_key FROM push_tokens WHERE serial = ?1 AND state = 'enrolled'",
+                params![serial],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match stored.flatten() {
+            Some(text) => Ok(Some(VerifyingKey::from_spki_base64(&text)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Raises a login request on the token's phone.
+    pub fn trigger(
+        &self,
+        serial: &str,
+        title: &str,
+        question: &str,
+        number_matching: bool,
+    ) -> Result<Triggered, ServiceError> {
+        if !self.is_enrolled(serial)? {
+            return Err(ServiceError::UnknownToken);
+        }
+        let transaction_id = hex(&random::<16>()?);
+        let nonce = data_encoding::BASE32.encode(&random::<20>()?);
+        let (options, answer) = if number_matching {
+            let mut numbers: Vec<u32> = Vec::new();
+            while numbers.len() < 3 {
+                let n = 10 + u32::from(random::<1>()?[0]) % 90;
+                if !numbers.contains(&n) {
+                    numbers.push(n);
+                }
+            }
+            let answer = numbers[usize::from(random::<1>()?[0]) % 3].to_string();
+            (
+                Some(
+                    numbers
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+                Some(answer),
+            )
+        } else {
+            (None, None)
+        };
+        self.db().execute(
+            "INSERT INTO challenges (transaction_id, serial, nonce, title, question, presence_options, presence_answer, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![transaction_id, serial, nonce, title, question, options, answer, (self.clock)()],
+        )?;
+        Ok(Triggered {
+            transaction_id,
+            presence_answer: answer,
+        })
+    }
+
+    pub fn status(&self, transaction_id: &str) -> Result<TransactionStatus, ServiceError> {
+        let row: Option<(Option<i64>, i64)> = self
+            .db()
+            .query_row(
+                "SELECT accepted, created_at FROM challenges WHERE transaction_id = ?1",
+                params![transaction_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(match row {
+            None => return Err(ServiceError::UnknownToken),
+            Some((Some(1), _)) => TransactionStatus::Accepted,
+            Some((Some(_), _)) => TransactionStatus::Rejected,
+            Some((None, created)) if (self.clock)() - created >= ANSWER_WINDOW_SECONDS => {
+                TransactionStatus::Expired
+            }
+            Some((None, _)) => TransactionStatus::Waiting,
+        })
+    }
+
+    /// The open challenges of a token, signed, for a poll whose own signature checks out.
+    pub fn poll(
+        &self,
+        serial: &str,
+        timestamp: &str,
+        signature: &str,
+    ) -> Result<Vec<wire::Challenge>, ServiceError> {
+        let time = wire::parse_iso8601(timestamp).ok_or(ServiceError::NotVerified)?;
+        if (time - (self.clock)()).abs() > POLL_CLOCK_SKEW_SECONDS {
+            return Err(ServiceError::NotVerified);
+        }
+        let phone = self.phone_key(serial)?.ok_or(ServiceError::NotVerified)?;
+        if !phone.verify(&[serial, timestamp], signature) {
+            return Err(ServiceError::NotVerified);
+        }
+        let db = self.db();
+        let mut statement = db.prepare(
+            "SELECT nonce, title, question, presence_options FROM challenges
+             WHERE serial = ?1 AND answered_at IS NULL AND created_at > ?2 ORDER BY created_at",
+        )?;
+        let rows = statement.query_map(
+            params![serial, (self.clock)() - ANSWER_WINDOW_SECONDS],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            },
+        )?;
+        let mut challenges = Vec::new();
+        for row in rows {
+            let (nonce, title, question, presence) = row?;
+            challenges.push(self.signed_challenge(serial, nonce, title, question, presence));
+        }
+        Ok(challenges)
+    }
+
+    fn signed_challenge(
+        &self,
+        serial: &str,
+        nonce: String,
+        title: String,
+        question: String,
+        presence: Option<String>,
+    ) -> wire::Challenge {
+        let mut challenge = wire::Challenge {
+            nonce,
+            url: self.url.to_string(),
+            serial: serial.to_string(),
+            question,
+            title,
+            sslverify: "1".into(),
+            signature: String::new(),
+            version: presence.as_ref().map(|_| "2".to_string()),
+            require_presence: presence,
+            capabilities: None,
+            capabilities_signature: None,
+        };
+        challenge.signature = self.key.sign(&wire::challenge_message(&challenge));
+        let capabilities = serde_json::json!({ "decline_reason": true });
+        let signed = wire::canonical_json(
+            &serde_json::json!({ "capabilities": capabilities, "nonce": challenge.nonce }),
+        );
+        challenge.capabilities_signature = Some(self.key.sign(&[&signed]));
+        challenge.capabilities = Some(capabilities);
+        challenge
+    }
+
+    /// An answer: verified against the phone's key, within the window, taken once. Returns
+    /// whether it was taken. A wrong number leaves the request open, as privacyIDEA does.
+    pub fn answer(&self, form: &AnswerForm) -> Result<bool, ServiceError> {
+        let phone = self
+            .phone_key(&form.serial)?
+            .ok_or(ServiceError::NotVerified)?;
+        let db = self.db();
+        let row: Option<(String, Option<String>, i64)> = db
+            .query_row(
+                "SELECT transaction_id, presence_answer, created_at FROM challenges
+                 WHERE serial = ?1 AND nonce = ?2 AND answered_at IS NULL",
+                params![form.serial, form.nonce],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((transaction_id, presence_answer, created_at)) = row else {
+            return Ok(false);
+        };
+        if (self.clock)() - created_at >= ANSWER_WINDOW_SECONDS {
+            return Ok(false);
+        }
+        let (signed, accepted): (Vec<&str>, bool) = match (&form.decline, &form.presence_answer) {
+            (Some(_), _) => {
+                let mut parts = vec![form.nonce.as_str(), &form.serial, "decline"];
+                parts.extend(form.decline_reason.as_deref());
+                (parts, false)
+            }
+            (None, Some(choice)) => (
+                vec![&form.nonce, &form.serial, choice],
+                Some(choice) == presence_answer.as_ref(),
+            ),
+            // A plain accept where a number is required is not an accept.
+            (None, None) => (vec![&form.nonce, &form.serial], presence_answer.is_none()),
+        };
+        if !phone.verify(&signed, &form.signature) {
+            return Err(ServiceError::NotVerified);
+        }
+        if form.decline.is_none() && !accepted {
+            return Ok(false);
+        }
+        let taken = db.execute(
+            "UPDATE challenges SET answered_at = ?2, accepted = ?3 WHERE transaction_id = ?1 AND answered_at IS NULL",
+            params![transaction_id, (self.clock)(), accepted],
+        )?;
+        Ok(taken == 1)
+    }
+}
+
+/// An answer's form fields (§3.6).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct AnswerForm {
+    pub serial: String,
+    pub nonce: String,
+    pub signature: String,
+    pub decline: Option<String>,
+    pub decline_reason: Option<String>,
+    pub presence_answer: Option<String>,
+}
+
+fn random<const N: usize>() -> Result<[u8; N], ServiceError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok(bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

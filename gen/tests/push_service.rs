@@ -1,0 +1,274 @@
+//! The reference service's push server, spoken to by Pocket's own client over a real socket,
+//! and fed bad input directly through its router.
+
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use pocket_core::clock::now_unix;
+use pocket_core::push::{
+    Answer, PushClient, SigningKey, answer, enroll, parse_enrollment, poll_once, wire,
+};
+use pocket_core::vault::{MemoryStore, Outcome, Vault};
+use pocket_gen::service::{PushServer, TransactionStatus, app};
+use tower::ServiceExt;
+use url::Url;
+
+struct Running {
+    push: Arc<PushServer>,
+    _dir: tempfile::TempDir,
+}
+
+/// The service on a free loopback port, as `pocket-gen serve` runs it.
+async fn start() -> Running {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = Url::parse(&format!(
+        "http://{}/ttype/push",
+        listener.local_addr().unwrap()
+    ))
+    .unwrap();
+    let push = Arc::new(
+        PushServer::open(&dir.path().join("service.sqlite"), url, "Pocket reference").unwrap(),
+    );
+    let router = app(push.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Running { push, _dir: dir }
+}
+
+fn phone_vault(dir: &tempfile::TempDir) -> Arc<Mutex<Vault>> {
+    let vault = Vault::open(
+        &dir.path().join("phone.sqlite"),
+        Box::new(MemoryStore::default()),
+    )
+    .unwrap();
+    Arc::new(Mutex::new(vault))
+}
+
+#[tokio::test]
+async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
+    let service = start().await;
+    let phone_dir = tempfile::tempdir().unwrap();
+    let vault = phone_vault(&phone_dir);
+    let client = PushClient::new().unwrap();
+
+    let (serial, uri) = service.push.enroll("alice@example.com").unwrap();
+    let token = enroll(&vault, &client, &uri, false, now_unix())
+        .await
+        .unwrap();
+    assert_eq!(token.token.serial, serial);
+    assert_eq!(token.token.label, "alice@example.com");
+    assert!(service.push.is_enrolled(&serial).unwrap());
+    // The enrollment cannot be replayed, even by the same phone.
+    let replay = client
+        .rollout(
+            &parse_enrollment(&uri).unwrap(),
+            &SigningKey::generate(2048).unwrap(),
+        )
+        .await;
+    assert_eq!(replay.err().map(|e| e.code()), Some("server_refused"));
+
+    // Accept.
+    let login = service
+        .push
+        .trigger(&serial, "Pocket reference", "Log in from 127.0.0.1?", false)
+        .unwrap();
+    let round = poll_once(&vault, &client, now_unix()).await.unwrap();
+    let [(_, request)] = round.new.as_slice() else {
+        panic!("{round:?}")
+    };
+    assert_eq!(request.question, "Log in from 127.0.0.1?");
+    assert!(
+        request.takes_decline_reason,
+        "capabilities verify under their signature"
+    );
+    assert_eq!(
+        service.push.status(&login.transaction_id).unwrap(),
+        TransactionStatus::Waiting
+    );
+    let outcome = answer(
+        &vault,
+        &client,
+        &token.id,
+        &request.nonce,
+        Answer::Accept,
+        now_unix(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome, Outcome::Accepted);
+    assert_eq!(
+        service.push.status(&login.transaction_id).unwrap(),
+        TransactionStatus::Accepted
+    );
+    // A replayed answer (same nonce, same signature) is not taken twice.
+    let key = vault.lock().unwrap().device_key(&token.id).unwrap();
+    assert!(
+        !client
+            .answer(&token.token, &key, &request.nonce, &Answer::Accept)
+            .await
+            .unwrap()
+    );
+
+    // Decline, "not me".
+    let login = service
+        .push
+        .trigger(&serial, "Pocket reference", "Log in?", false)
+        .unwrap();
+    let round = poll_once(&vault, &client, now_unix()).await.unwrap();
+    let (_, request) = &round.new[0];
+    let declined = Answer::Decline {
+        reason: Some(wire::REASON_UNKNOWN_TRIGGER),
+    };
+    assert_eq!(
+        answer(
+            &vault,
+            &client,
+            &token.id,
+            &request.nonce,
+            declined,
+            now_unix()
+        )
+        .await
+        .unwrap(),
+        Outcome::Declined
+    );
+    assert_eq!(
+        service.push.status(&login.transaction_id).unwrap(),
+        TransactionStatus::Rejected
+    );
+
+    // Number matching: a wrong number is not taken and leaves the request open; the right one is.
+    let login = service
+        .push
+        .trigger(&serial, "Pocket reference", "Log in?", true)
+        .unwrap();
+    let right = login.presence_answer.clone().unwrap();
+    let round = poll_once(&vault, &client, now_unix()).await.unwrap();
+    let (_, request) = &round.new[0];
+    assert_eq!(request.presence_options.len(), 3);
+    let wrong = request
+        .presence_options
+        .iter()
+        .find(|o| **o != right)
+        .unwrap()
+        .clone();
+    assert!(
+        !client
+            .answer(&token.token, &key, &request.nonce, &Answer::Presence(wrong))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !client
+            .answer(&token.token, &key, &request.nonce, &Answer::Accept)
+            .await
+            .unwrap(),
+        "no plain accept"
+    );
+    assert_eq!(
+        service.push.status(&login.transaction_id).unwrap(),
+        TransactionStatus::Waiting
+    );
+    assert!(
+        client
+            .answer(&token.token, &key, &request.nonce, &Answer::Presence(right))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        service.push.status(&login.transaction_id).unwrap(),
+        TransactionStatus::Accepted
+    );
+
+    // A poll whose time is off by more than a minute is refused.
+    let stale = client.poll(&token.token, &key, now_unix() - 120).await;
+    assert_eq!(stale.err().map(|e| e.code()), Some("server_refused"));
+}
+
+#[tokio::test]
+async fn forged_and_malformed_requests_get_a_clear_4xx() {
+    let service = start().await;
+    let router = app(service.push.clone());
+    let send = |request: Request<Body>| {
+        let router = router.clone();
+        async move {
+            let response = router.oneshot(request).await.unwrap();
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            (status, String::from_utf8_lossy(&body).into_owned())
+        }
+    };
+    let form = |body: String| {
+        Request::post("/ttype/push")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+
+    // A poll signed by a key that is not the token's: the uniform refusal.
+    let (serial, uri) = service.push.enroll("bob").unwrap();
+    let enrollment = parse_enrollment(&uri).unwrap();
+    let phone = SigningKey::generate(2048).unwrap();
+    let pubkey = phone.public_key_base64().unwrap();
+    let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let rollout = format!(
+        "serial={serial}&enrollment_credential={}&fbtoken=none&pubkey={}",
+        enrollment.enrollment_credential,
+        encode(&pubkey)
+    );
+    assert_eq!(send(form(rollout)).await.0, StatusCode::OK);
+    let stranger = SigningKey::generate(2048).unwrap();
+    let timestamp = wire::iso8601(now_unix());
+    let forged = stranger.sign(&[&serial, &timestamp]);
+    let uri = format!(
+        "/ttype/push?serial={serial}&timestamp={}&signature={}",
+        encode(&timestamp),
+        encode(&forged)
+    );
+    let (status, body) = send(Request::get(uri).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("Could not verify signature!"), "{body}");
+
+    // An answer with a forged signature.
+    let login = service.push.trigger(&serial, "T", "Q", false).unwrap();
+    let nonce = {
+        let signature = phone.sign(&[&serial, &timestamp]);
+        service.push.poll(&serial, &timestamp, &signature).unwrap()[0]
+            .nonce
+            .clone()
+    };
+    let forged = stranger.sign(&[&nonce, &serial]);
+    let (status, _) = send(form(format!(
+        "serial={serial}&nonce={}&signature={}",
+        encode(&nonce),
+        encode(&forged)
+    )))
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        service.push.status(&login.transaction_id).unwrap(),
+        TransactionStatus::Waiting
+    );
+
+    // Missing fields, an unknown serial, an oversize body.
+    assert_eq!(
+        send(form("nonce=x".into())).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        send(Request::get("/ttype/push").body(Body::empty()).unwrap())
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    let unknown = form(format!(
+        "serial=PKTNOPE&enrollment_credential=x&pubkey={}",
+        encode(&pubkey)
+    ));
+    assert_eq!(send(unknown).await.0, StatusCode::BAD_REQUEST);
+    let oversize = form(format!("serial=x&nonce={}", "a".repeat(100 * 1024)));
+    assert_eq!(send(oversize).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+}
