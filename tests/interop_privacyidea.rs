@@ -25,7 +25,7 @@ impl Phone {
         let enrollment = parse_enrollment(uri)?;
         let key = SigningKey::generate(DEVICE_KEY_BITS)?;
         let client = PushClient::new()?;
-        let server_key = client.rollout(&enrollment, &key).await?;
+        let server_key = client.rollout(&enrollment, &key).await?.server_key;
         let token = PushToken {
             serial: enrollment.serial,
             label: enrollment.label,
@@ -244,7 +244,7 @@ async fn the_phone_flow_enrolls_polls_and_answers_once() -> Result<()> {
     let client = PushClient::new()?;
 
     let uri = pi.enroll_push().await?;
-    let token = enroll(&vault, &client, &uri, false, now()).await?;
+    let token = enroll(&vault, &client, &uri, false, now()).await?.token;
     assert_eq!(store.len(), 1, "the device key is in the keychain");
     // The same QR code again: refused before anything reaches the server.
     let again = enroll(&vault, &client, &uri, false, now()).await;

@@ -29,11 +29,16 @@ impl Device {
 
     /// Enrolls from the QR code's text; returns a JSON line describing the token.
     pub async fn enroll(&self, uri: &str, allow_insecure: bool) -> Result<String> {
-        let token = enroll(&self.vault, &self.client, uri, allow_insecure, now_unix()).await?;
-        Ok(
-            json!({"id": token.id, "serial": token.token.serial, "issuer": token.token.issuer})
-                .to_string(),
-        )
+        let enrolled = enroll(&self.vault, &self.client, uri, allow_insecure, now_unix()).await?;
+        let token = &enrolled.token;
+        let code_account = enrolled.fallback_account.as_ref().map(|a| a.id.clone());
+        Ok(json!({
+            "id": token.id,
+            "serial": token.token.serial,
+            "issuer": token.token.issuer,
+            "code_account": code_account,
+        })
+        .to_string())
     }
 
     /// Polls until at least one new request arrives or `wait` passes; one JSON line each.

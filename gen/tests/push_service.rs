@@ -53,9 +53,29 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
     let client = PushClient::new().unwrap();
 
     let (serial, uri) = service.push.enroll("alice@example.com").unwrap();
-    let token = enroll(&vault, &client, &uri, false, now_unix())
+    let enrolled = enroll(&vault, &client, &uri, false, now_unix())
         .await
         .unwrap();
+    let token = enrolled.token.clone();
+    // One scan set up the code to type as well; the service takes its code once.
+    let account = enrolled
+        .fallback_account
+        .expect("the service sends a code account");
+    assert_eq!(
+        (account.issuer.as_str(), account.name.as_str()),
+        ("Pocket reference", "alice@example.com")
+    );
+    let code = vault
+        .lock()
+        .unwrap()
+        .code(&account.id, now_unix())
+        .unwrap()
+        .current;
+    assert!(service.push.verify_code(&serial, &code).unwrap());
+    assert!(
+        !service.push.verify_code(&serial, &code).unwrap(),
+        "a code is good once"
+    );
     assert_eq!(token.token.serial, serial);
     assert_eq!(token.token.label, "alice@example.com");
     assert!(service.push.is_enrolled(&serial).unwrap());
@@ -184,6 +204,36 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
     // A poll whose time is off by more than a minute is refused.
     let stale = client.poll(&token.token, &key, now_unix() - 120).await;
     assert_eq!(stale.err().map(|e| e.code()), Some("server_refused"));
+}
+
+#[tokio::test]
+async fn wrong_codes_are_limited() {
+    let service = start().await;
+    let phone_dir = tempfile::tempdir().unwrap();
+    let vault = phone_vault(&phone_dir);
+    let (serial, uri) = service.push.enroll("carol").unwrap();
+    let enrolled = enroll(&vault, &PushClient::new().unwrap(), &uri, false, now_unix())
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        assert!(!service.push.verify_code(&serial, "000000x").unwrap());
+    }
+    // Even the right code waits now.
+    let account = enrolled.fallback_account.unwrap();
+    let code = vault
+        .lock()
+        .unwrap()
+        .code(&account.id, now_unix())
+        .unwrap()
+        .current;
+    assert!(matches!(
+        service.push.verify_code(&serial, &code),
+        Err(pocket_gen::service::ServiceError::RateLimited)
+    ));
+    assert!(matches!(
+        service.push.verify_code("PKTNOPE", &code),
+        Err(pocket_gen::service::ServiceError::UnknownToken)
+    ));
 }
 
 #[tokio::test]

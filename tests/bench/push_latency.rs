@@ -31,7 +31,9 @@ async fn main() -> Result<()> {
         Box::new(MemoryStore::default()),
     )?));
     let client = PushClient::new()?;
-    let token = enroll(&vault, &client, &pi.enroll_push().await?, false, now_unix()).await?;
+    let token = enroll(&vault, &client, &pi.enroll_push().await?, false, now_unix())
+        .await?
+        .token;
 
     // The app's poller, exactly; its callback is where the app emits the prompt event.
     let (sender, mut arrivals) = tokio::sync::mpsc::unbounded_channel();

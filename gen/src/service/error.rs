@@ -16,6 +16,8 @@ pub enum ServiceError {
     BadRollout,
     #[error("the request is missing {0}")]
     Missing(&'static str),
+    #[error("too many wrong codes: wait a few minutes")]
+    RateLimited,
     #[error("there is no such token")]
     UnknownToken,
     #[error("internal error")]
@@ -29,6 +31,7 @@ impl ServiceError {
                 StatusCode::BAD_REQUEST
             }
             ServiceError::UnknownToken => StatusCode::NOT_FOUND,
+            ServiceError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Form, Query, State};
+use pocket_core::push::wire;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -33,9 +34,10 @@ pub async fn post(
     if let (Some(credential), Some(pubkey)) = (&form.enrollment_credential, &form.pubkey) {
         // Poll-only: a real Firebase token would be kept for wake-ups; we have none to send.
         let _ = form.fbtoken;
-        let server_key = push.rollout(&serial, credential, pubkey)?;
+        let (server_key, totp) = push.rollout(&serial, credential, pubkey)?;
+        let detail = json!({"public_key": server_key, wire::FALLBACK_TOTP: totp});
         return Ok(Json(
-            json!({"result": {"status": true, "value": true}, "detail": {"public_key": server_key}}),
+            json!({"result": {"status": true, "value": true}, "detail": detail}),
         ));
     }
     let answer = AnswerForm {

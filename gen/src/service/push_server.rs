@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::sync::Mutex;
 
+use pocket_core::otp::{AccountDraft, OtpParams, SecretKey, code_at, format_uri};
 use pocket_core::push::{SigningKey, VerifyingKey, wire};
 use rusqlite::{Connection, OptionalExtension, params};
 use url::Url;
@@ -18,6 +19,9 @@ pub const ENROLLMENT_TTL_MINUTES: u32 = 2;
 pub const ANSWER_WINDOW_SECONDS: i64 = 120;
 /// How far a poll's timestamp may be from the server's clock.
 pub const POLL_CLOCK_SKEW_SECONDS: i64 = 60;
+/// Wrong codes allowed per token within the window before codes are refused for a while.
+const MAX_CODE_FAILURES: i64 = 5;
+const CODE_FAILURE_WINDOW_SECONDS: i64 = 300;
 /// Our own server key; the phones' keys are 4096 bits.
 const SERVER_KEY_BITS: usize = 2048;
 
@@ -25,11 +29,16 @@ const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS server_key (id INTEGER PRIMARY KEY CHECK (id = 1), pkcs8 BLOB NOT NULL);
     CREATE TABLE IF NOT EXISTS push_tokens (
         serial      TEXT PRIMARY KEY,
+        label       TEXT NOT NULL,
         credential  TEXT NOT NULL,
         state       TEXT NOT NULL CHECK (state IN ('clientwait', 'enrolled')),
         phone_key   TEXT,
-        issued_at   INTEGER NOT NULL
+        issued_at   INTEGER NOT NULL,
+        -- The code to type when no request arrives: delivered with the rollout.
+        totp_secret TEXT NOT NULL,
+        last_code_step INTEGER NOT NULL DEFAULT -1
     );
+    CREATE TABLE IF NOT EXISTS code_failures (serial TEXT NOT NULL, at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS challenges (
         transaction_id   TEXT PRIMARY KEY,
         serial           TEXT NOT NULL,
@@ -116,9 +125,13 @@ impl PushServer {
     pub fn enroll(&self, label: &str) -> Result<(String, String), ServiceError> {
         let serial = format!("PKT{}", hex(&random::<6>()?).to_uppercase());
         let credential = hex(&random::<20>()?);
+        let totp_secret = SecretKey::from_bytes(random::<20>()?.to_vec())?
+            .to_base32()
+            .to_string();
         self.db().execute(
-            "INSERT INTO push_tokens (serial, credential, state, issued_at) VALUES (?1, ?2, 'clientwait', ?3)",
-            params![serial, credential, (self.clock)()],
+            "INSERT INTO push_tokens (serial, label, credential, state, issued_at, totp_secret)
+             VALUES (?1, ?2, ?3, 'clientwait', ?4, ?5)",
+            params![serial, label, credential, (self.clock)(), totp_secret],
         )?;
         let mut uri =
             Url::parse("otpauth://pipush/").map_err(|e| ServiceError::Internal(e.to_string()))?;
@@ -135,32 +148,95 @@ impl PushServer {
         Ok((serial, uri.to_string()))
     }
 
-    /// The rollout: a matching credential, within the TTL, once. Returns the server's key.
+    /// The rollout: a matching credential, within the TTL, once. Returns the server's key and
+    /// the link of the code account that comes with the push login.
     pub fn rollout(
         &self,
         serial: &str,
         credential: &str,
         phone_key: &str,
-    ) -> Result<String, ServiceError> {
+    ) -> Result<(String, String), ServiceError> {
         VerifyingKey::from_spki_base64(phone_key).map_err(|_| ServiceError::BadRollout)?;
         let deadline = (self.clock)() - i64::from(ENROLLMENT_TTL_MINUTES) * 60;
         let db = self.db();
-        let stored: Option<String> = db
+        let stored: Option<(String, String, String)> = db
             .query_row(
-                "SELECT credential FROM push_tokens WHERE serial = ?1 AND state = 'clientwait' AND issued_at >= ?2",
+                "SELECT credential, label, totp_secret FROM push_tokens
+                 WHERE serial = ?1 AND state = 'clientwait' AND issued_at >= ?2",
                 params![serial, deadline],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        match stored {
-            Some(expected) if constant_time_eq(expected.as_bytes(), credential.as_bytes()) => {}
+        let (label, totp_secret) = match stored {
+            Some((expected, label, secret))
+                if constant_time_eq(expected.as_bytes(), credential.as_bytes()) =>
+            {
+                (label, secret)
+            }
             _ => return Err(ServiceError::BadRollout),
-        }
+        };
         db.execute(
             "UPDATE push_tokens SET state = 'enrolled', phone_key = ?2 WHERE serial = ?1 AND state = 'clientwait'",
             params![serial, phone_key],
         )?;
-        Ok(self.key.verifying_key().to_base64()?)
+        let draft = AccountDraft::new(
+            &self.issuer,
+            &label,
+            SecretKey::from_base32(&totp_secret)?,
+            OtpParams::default_totp(),
+        )?;
+        Ok((self.key.verifying_key().to_base64()?, format_uri(&draft)))
+    }
+
+    /// Checks a typed code: TOTP within one step either way, each code once, and no more than
+    /// a handful of wrong codes per token in five minutes.
+    pub fn verify_code(&self, serial: &str, code: &str) -> Result<bool, ServiceError> {
+        let now = (self.clock)();
+        let db = self.db();
+        db.execute(
+            "DELETE FROM code_failures WHERE at < ?1",
+            params![now - CODE_FAILURE_WINDOW_SECONDS],
+        )?;
+        let failures: i64 = db.query_row(
+            "SELECT COUNT(*) FROM code_failures WHERE serial = ?1",
+            params![serial],
+            |r| r.get(0),
+        )?;
+        if failures >= MAX_CODE_FAILURES {
+            return Err(ServiceError::RateLimited);
+        }
+        let stored: Option<(String, i64)> = db
+            .query_row(
+                "SELECT totp_secret, last_code_step FROM push_tokens WHERE serial = ?1 AND state = 'enrolled'",
+                params![serial],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((secret, last_step)) = stored else {
+            return Err(ServiceError::UnknownToken);
+        };
+        let secret = SecretKey::from_base32(&secret)?;
+        let params = OtpParams::default_totp();
+        let step_now = now / 30;
+        let matched = (step_now - 1..=step_now + 1)
+            .filter(|&step| step > last_step)
+            .find(|&step| code_at(&params, &secret, (step * 30) as u64) == code.trim());
+        match matched {
+            Some(step) => {
+                db.execute(
+                    "UPDATE push_tokens SET last_code_step = ?2 WHERE serial = ?1",
+                    params![serial, step],
+                )?;
+                Ok(true)
+            }
+            None => {
+                db.execute(
+                    "INSERT INTO code_failures (serial, at) VALUES (?1, ?2)",
+                    params![serial, now],
+                )?;
+                Ok(false)
+            }
+        }
     }
 
     pub fn is_enrolled(&self, serial: &str) -> Result<bool, ServiceError> {

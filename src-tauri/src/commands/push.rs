@@ -16,7 +16,7 @@ pub async fn enroll_push_uri(
     allow_insecure: bool,
 ) -> Result<PushTokenDto, IpcError> {
     let vault = state.shared_vault()?;
-    let token = push::enroll(
+    let enrolled = push::enroll(
         &vault,
         state.push_client()?,
         uri,
@@ -25,7 +25,8 @@ pub async fn enroll_push_uri(
     )
     .await?;
     state.poll_trigger.poll_now();
-    Ok(PushTokenDto::from(&token))
+    // A code account that came with it shows when the UI reloads the list.
+    Ok(PushTokenDto::from(&enrolled.token))
 }
 
 #[tauri::command]

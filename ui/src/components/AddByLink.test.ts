@@ -31,11 +31,16 @@ describe('AddByLink', () => {
 
   it('asks before enrolling a push token over plain HTTP, then does so', async () => {
     const attempts: unknown[] = [];
+    const token = { id: 't', serial: 'PIPU1', label: 'PIPU1', issuer: 'Corp', host: 'mfa.example.com' };
     mockIPC((command, args) => {
+      // After a push token, the list is read again: the server may have sent a code account.
+      if (command === 'list_accounts') return [];
+      if (command === 'list_push_tokens') return attempts.length === 2 ? [token] : [];
+      if (command === 'account_codes') return { nowMs: 0, codes: [] };
       if (command !== 'add_account_uri') return;
       attempts.push(args);
       if ((args as { allowInsecure: boolean }).allowInsecure) {
-        return { kind: 'pushToken', value: { id: 't', serial: 'PIPU1', label: 'PIPU1', issuer: 'Corp', host: 'mfa.example.com' } };
+        return { kind: 'pushToken', value: token };
       }
       throw { code: 'insecure_server', message: 'mfa.example.com is reached over plain HTTP' };
     });

@@ -94,6 +94,8 @@ export class AccountsState {
   async added(added: Added): Promise<Added> {
     if (added.kind === 'pushToken') {
       this.pushTokens = [...this.pushTokens, added.value];
+      // The server may have sent a code account along with the push token.
+      await this.load();
     } else {
       this.accounts = [...this.accounts, added.value];
       await this.refreshCodes();

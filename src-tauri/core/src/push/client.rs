@@ -48,6 +48,15 @@ impl Answer {
     }
 }
 
+/// What the server answered to a rollout.
+#[derive(Debug, Clone)]
+pub struct Rollout {
+    pub server_key: VerifyingKey,
+    /// Our reference service's extension: a TOTP account for typing a code when no request
+    /// arrives, delivered over the same authenticated rollout. privacyIDEA sends none.
+    pub fallback_totp: Option<String>,
+}
+
 /// Largest reply read from a server: a poll with many open challenges fits easily.
 const MAX_REPLY_BYTES: usize = 1 << 20;
 
@@ -82,12 +91,8 @@ impl PushClient {
         }
     }
 
-    /// Sends the phone's public key for poll-only delivery; returns the server's key.
-    pub async fn rollout(
-        &self,
-        enrollment: &PushEnrollment,
-        key: &SigningKey,
-    ) -> Result<VerifyingKey> {
+    /// Sends the phone's public key for poll-only delivery; returns the server's answer.
+    pub async fn rollout(&self, enrollment: &PushEnrollment, key: &SigningKey) -> Result<Rollout> {
         self.rollout_with(enrollment, key, &PollOnly).await
     }
 
@@ -97,7 +102,7 @@ impl PushClient {
         enrollment: &PushEnrollment,
         key: &SigningKey,
         wake: &dyn WakeUp,
-    ) -> Result<VerifyingKey> {
+    ) -> Result<Rollout> {
         let firebase_token = wake
             .registration_token()
             .unwrap_or_else(|| wire::NO_FIREBASE_TOKEN.to_string());
@@ -126,7 +131,16 @@ impl PushClient {
             .and_then(|d| d.get("public_key"))
             .and_then(|k| k.as_str())
             .ok_or_else(|| Error::ServerReply("the rollout answer has no public key".into()))?;
-        VerifyingKey::from_base64(public_key)
+        let fallback_totp = envelope
+            .detail
+            .as_ref()
+            .and_then(|d| d.get(wire::FALLBACK_TOTP))
+            .and_then(|t| t.as_str())
+            .map(str::to_string);
+        Ok(Rollout {
+            server_key: VerifyingKey::from_base64(public_key)?,
+            fallback_totp,
+        })
     }
 
     /// The open challenges for `token`, unverified: see `verify_challenge`.

@@ -19,15 +19,23 @@ fn lock(vault: &SharedVault) -> MutexGuard<'_, Vault> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// What an enrollment added: the push token, and the code account when the server sent one.
+#[derive(Debug, Clone)]
+pub struct Enrolled {
+    pub token: StoredPushToken,
+    pub fallback_account: Option<crate::vault::Account>,
+}
+
 /// Enrolls a push token from its QR code text. Plain HTTP to another machine needs the
-/// user's explicit consent (`allow_insecure`). On any failure nothing stays stored.
+/// user's explicit consent (`allow_insecure`). On any failure nothing stays stored. A TOTP
+/// account the server sends along (`wire::FALLBACK_TOTP`) is added too.
 pub async fn enroll(
     vault: &SharedVault,
     client: &PushClient,
     uri: &str,
     allow_insecure: bool,
     now: u64,
-) -> Result<StoredPushToken> {
+) -> Result<Enrolled> {
     let enrollment = parse_enrollment(uri)?;
     if enrollment.is_insecure() && !allow_insecure {
         return Err(Error::InsecureServer(
@@ -43,7 +51,23 @@ pub async fn enroll(
         .map_err(|e| Error::Crypto(e.to_string()))??;
     let id = lock(vault).begin_push_enrollment(&enrollment, &key, now)?;
     match client.rollout(&enrollment, &key).await {
-        Ok(server_key) => lock(vault).finish_push_enrollment(&id, &server_key),
+        Ok(rollout) => {
+            let mut vault = lock(vault);
+            let token = vault.finish_push_enrollment(&id, &rollout.server_key)?;
+            let fallback_account = rollout.fallback_totp.and_then(|uri| {
+                // The push login works without it: a bad or duplicate code account is logged.
+                crate::otp::parse_uri(&uri)
+                    .and_then(|draft| vault.add(draft, now))
+                    .inspect_err(|error| {
+                        log::warn!("the fallback code account was not added: {error}")
+                    })
+                    .ok()
+            });
+            Ok(Enrolled {
+                token,
+                fallback_account,
+            })
+        }
         Err(error) => {
             if let Err(cleanup) = lock(vault).abandon_push_enrollment(&id) {
                 // Reconciliation at the next start clears it.

@@ -16,6 +16,11 @@ pub const DECLINE: &str = "decline";
 pub const DECLINE_REASON: &str = "decline_reason";
 pub const PRESENCE_ANSWER: &str = "presence_answer";
 
+/// In a rollout answer's `detail`: an `otpauth://totp` link for the same account, so that one
+/// scan sets up both the push login and the code to type when no request arrives. Only our
+/// reference service sends it.
+pub const FALLBACK_TOTP: &str = "totp";
+
 /// What a poll-only phone sends where a Firebase token would go.
 pub const NO_FIREBASE_TOKEN: &str = "no firebase token";
 
