@@ -1,6 +1,6 @@
 // Login requests: a queue fed by the poller's events (and by what was open at start-up), the
 // answer to the first one, and what became of it.
-import type { UnlistenFn } from '@tauri-apps/api/event';
+import type { UnlistenFn } from './api/events';
 import { api, asIpcError, type IpcError, type Outcome, type PushAnswer, type PushRequest } from './api';
 import { onPushRequest } from './api/events';
 

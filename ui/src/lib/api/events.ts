@@ -2,6 +2,8 @@
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { PushRequest } from './types';
 
+export type { UnlistenFn };
+
 export const PUSH_REQUEST = 'push-request';
 
 export function onPushRequest(handler: (request: PushRequest) => void): Promise<UnlistenFn> {
