@@ -73,6 +73,14 @@ enum Command {
         #[command(subcommand)]
         action: DeviceAction,
     },
+    /// Users of the reference login service.
+    User {
+        /// The service's database.
+        #[arg(long, value_name = "FILE", default_value = "pocket-service.sqlite")]
+        db: PathBuf,
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Print the code pocket-core computes for an otpauth:// URI.
     Code {
         uri: String,
@@ -113,6 +121,16 @@ enum DeviceAction {
         choice: Option<String>,
         #[arg(long)]
         nonce: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add a user; the password is asked for (not echoed), or made up with --generate.
+    Add {
+        email: String,
+        #[arg(long)]
+        generate: bool,
     },
 }
 
@@ -187,6 +205,26 @@ pub fn run() -> Result<()> {
                 .enable_all()
                 .build()?;
             runtime.block_on(run_device(&state, action))?;
+        }
+        Command::User {
+            db,
+            action: UserAction::Add { email, generate },
+        } => {
+            let users = pocket_gen::service::Users::open(&db)?;
+            let password = if generate {
+                pocket_gen::service::generate_password()?
+            } else {
+                let password = rpassword::prompt_password("Password: ")?;
+                if rpassword::prompt_password("Again: ")? != password {
+                    bail!("the two passwords differ");
+                }
+                password
+            };
+            let user = users.add(&email, &password)?;
+            out(&format!("added {} to {}\n", user.email, db.display()))?;
+            if generate {
+                out(&format!("password: {password}\n"))?;
+            }
         }
         Command::Code { uri, at } => {
             let draft = parse_uri(&uri).context("cannot read the URI")?;

@@ -16,8 +16,12 @@ pub enum ServiceError {
     BadRollout,
     #[error("the request is missing {0}")]
     Missing(&'static str),
-    #[error("too many wrong codes: wait a few minutes")]
+    #[error("too many wrong attempts: wait a few minutes")]
     RateLimited,
+    #[error("the {0} is not valid")]
+    Invalid(&'static str),
+    #[error("a user with this e-mail address exists")]
+    UserExists,
     #[error("there is no such token")]
     UnknownToken,
     #[error("internal error")]
@@ -27,10 +31,12 @@ pub enum ServiceError {
 impl ServiceError {
     fn status(&self) -> StatusCode {
         match self {
-            ServiceError::NotVerified | ServiceError::BadRollout | ServiceError::Missing(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            ServiceError::NotVerified
+            | ServiceError::BadRollout
+            | ServiceError::Missing(_)
+            | ServiceError::Invalid(_) => StatusCode::BAD_REQUEST,
             ServiceError::UnknownToken => StatusCode::NOT_FOUND,
+            ServiceError::UserExists => StatusCode::CONFLICT,
             ServiceError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

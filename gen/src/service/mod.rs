@@ -1,10 +1,12 @@
-//! The reference login service (`pocket-gen serve`): the server side of the privacyIDEA PUSH
-//! protocol, so that QA, demos and tests have a real counterpart without installing an MFA
-//! server. Built as `fn app(state) -> Router`: tests call it without a socket.
+//! The reference login service (`pocket-gen serve`, in progress): the server side of the
+//! privacyIDEA PUSH protocol and the service's users, so that QA, demos and tests have a real
+//! counterpart without installing an MFA server. Built as `fn app(state) -> Router`: tests
+//! call it without a socket.
 
 mod error;
 mod push_api;
 mod push_server;
+mod users;
 
 use std::sync::Arc;
 
@@ -14,6 +16,7 @@ use axum::routing::get;
 
 pub use error::ServiceError;
 pub use push_server::{PushServer, TransactionStatus, Triggered};
+pub use users::{MIN_PASSWORD_CHARS, User, Users, generate_password};
 
 /// Every request body this service takes is a small form.
 const MAX_BODY_BYTES: usize = 64 * 1024;

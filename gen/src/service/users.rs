@@ -1,0 +1,282 @@
+//! The service's users: e-mail and an Argon2 password hash, and a brake on guessing.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::error::ServiceError;
+
+/// Wrong passwords allowed per account within the window.
+const MAX_LOGIN_FAILURES: i64 = 5;
+const LOGIN_FAILURE_WINDOW_SECONDS: i64 = 300;
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS users (
+        id            INTEGER PRIMARY KEY,
+        email         TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        push_serial   TEXT,
+        created_at    INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS login_failures (email TEXT NOT NULL, at INTEGER NOT NULL);";
+
+pub struct Users {
+    db: Mutex<Connection>,
+    clock: fn() -> i64,
+    /// Checked against when the e-mail is unknown, so that both cases take the same time.
+    decoy_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    /// The push token that logs this user in, once paired.
+    pub push_serial: Option<String>,
+}
+
+fn now() -> i64 {
+    pocket_core::clock::now_unix() as i64
+}
+
+impl Users {
+    pub fn open(db_path: &Path) -> Result<Users, ServiceError> {
+        let db = Connection::open(db_path)?;
+        db.execute_batch("PRAGMA journal_mode = WAL;")?;
+        db.execute_batch(SCHEMA)?;
+        let decoy_hash = hash_password("a password nobody has")?;
+        Ok(Users {
+            db: Mutex::new(db),
+            clock: now,
+            decoy_hash,
+        })
+    }
+
+    fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn add(&self, email: &str, password: &str) -> Result<User, ServiceError> {
+        let email = normalize_email(email).ok_or(ServiceError::Invalid("email"))?;
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(ServiceError::Invalid("password"));
+        }
+        let hash = hash_password(password)?;
+        let inserted = self.db().execute(
+            "INSERT OR IGNORE INTO users (email, password_hash, created_at) VALUES (?1, ?2, ?3)",
+            params![email, hash, (self.clock)()],
+        )?;
+        if inserted == 0 {
+            return Err(ServiceError::UserExists);
+        }
+        self.find(&email)?
+            .ok_or_else(|| ServiceError::Internal("a user vanished".into()))
+    }
+
+    pub fn find(&self, email: &str) -> Result<Option<User>, ServiceError> {
+        let Some(email) = normalize_email(email) else {
+            return Ok(None);
+        };
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT id, email, push_serial FROM users WHERE email = ?1",
+                params![email],
+                |r| {
+                    Ok(User {
+                        id: r.get(0)?,
+                        email: r.get(1)?,
+                        push_serial: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// The user, when the password is right. Too many wrong ones for an e-mail make it wait.
+    pub fn check_password(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<Option<User>, ServiceError> {
+        let email = normalize_email(email).unwrap_or_default();
+        let now = (self.clock)();
+        let failures: i64 = {
+            let db = self.db();
+            db.execute(
+                "DELETE FROM login_failures WHERE at < ?1",
+                params![now - LOGIN_FAILURE_WINDOW_SECONDS],
+            )?;
+            db.query_row(
+                "SELECT COUNT(*) FROM login_failures WHERE email = ?1",
+                params![email],
+                |r| r.get(0),
+            )?
+        };
+        if failures >= MAX_LOGIN_FAILURES {
+            return Err(ServiceError::RateLimited);
+        }
+        let stored: Option<String> = self
+            .db()
+            .query_row(
+                "SELECT password_hash FROM users WHERE email = ?1",
+                params![email],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let hash = stored.as_deref().unwrap_or(&self.decoy_hash);
+        let parsed = PasswordHash::new(hash).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let right = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+            && stored.is_some();
+        if !right {
+            self.db().execute(
+                "INSERT INTO login_failures (email, at) VALUES (?1, ?2)",
+                params![email, now],
+            )?;
+            return Ok(None);
+        }
+        self.find(&email)
+    }
+}
+
+/// A password for a new user: 16 characters from an alphabet without look-alikes, about 90
+/// bits.
+pub fn generate_password() -> Result<String, ServiceError> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok(bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect())
+}
+
+fn hash_password(password: &str) -> Result<String, ServiceError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        .to_string())
+}
+
+/// Lower case and trimmed; one `@` with something on both sides and a dot in the domain.
+fn normalize_email(email: &str) -> Option<String> {
+    let email = email.trim().to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let sane = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.contains(char::is_whitespace)
+        && email.len() <= 254
+        && !domain.contains('@');
+    sane.then_some(email)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn users() -> (Users, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        (
+            Users::open(&dir.path().join("service.sqlite")).unwrap(),
+            dir,
+        )
+    }
+
+    #[test]
+    fn passwords_are_hashed_and_checked() {
+        let (users, _dir) = users();
+        let alice = users
+            .add(" Alice@Example.com ", "correct horse battery")
+            .unwrap();
+        assert_eq!(alice.email, "alice@example.com");
+        assert_eq!(
+            users
+                .check_password("alice@example.com", "correct horse battery")
+                .unwrap(),
+            Some(alice.clone())
+        );
+        assert_eq!(
+            users
+                .check_password("ALICE@example.com", "wrong password!")
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            users
+                .check_password("nobody@example.com", "correct horse battery")
+                .unwrap(),
+            None
+        );
+        let stored: String = users
+            .db()
+            .query_row("SELECT password_hash FROM users", [], |r| r.get(0))
+            .unwrap();
+        assert!(stored.starts_with("$argon2id$") && !stored.contains("horse"));
+    }
+
+    #[test]
+    fn bad_input_is_refused() {
+        let (users, _dir) = users();
+        for email in [
+            "",
+            "alice",
+            "@example.com",
+            "alice@",
+            "alice@example",
+            "a b@example.com",
+            "a@b@example.com",
+        ] {
+            assert!(
+                matches!(
+                    users.add(email, "long enough password"),
+                    Err(ServiceError::Invalid("email"))
+                ),
+                "{email}"
+            );
+        }
+        assert!(matches!(
+            users.add("bob@example.com", "short"),
+            Err(ServiceError::Invalid("password"))
+        ));
+        users
+            .add("bob@example.com", "long enough password")
+            .unwrap();
+        assert!(matches!(
+            users.add("BOB@example.com", "another long password"),
+            Err(ServiceError::UserExists)
+        ));
+    }
+
+    #[test]
+    fn guessing_is_slowed_down() {
+        let (users, _dir) = users();
+        users
+            .add("carol@example.com", "the right password")
+            .unwrap();
+        for _ in 0..MAX_LOGIN_FAILURES {
+            assert_eq!(
+                users
+                    .check_password("carol@example.com", "a wrong guess")
+                    .unwrap(),
+                None
+            );
+        }
+        assert!(matches!(
+            users.check_password("carol@example.com", "the right password"),
+            Err(ServiceError::RateLimited)
+        ));
+    }
+}
