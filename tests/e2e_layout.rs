@@ -1,21 +1,11 @@
 //! The screens fit a 390×844 phone and an 800×600 desktop window: nothing runs off the side.
 //! Screenshots of each land in target/screenshots/ for people to look at.
 
-use std::path::PathBuf;
-
 use anyhow::{Result, ensure};
+use pocket_tests::app::screenshot_dir;
 use pocket_tests::{AppDriver, Desktop, serial};
 
 const DEMO: &str = "otpauth://totp/Example%20Service:someone.with.a.long.address@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example%20Service";
-
-fn screenshot_dir() -> Result<PathBuf> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let dir = target.join("screenshots");
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
-}
 
 #[tokio::test]
 async fn every_screen_fits_a_phone_and_a_small_desktop_window() -> Result<()> {

@@ -2,6 +2,7 @@
 //! enrollment link, then a login raises the prompt, and one tap answers it.
 
 use anyhow::Result;
+use pocket_tests::app::screenshot_dir;
 use pocket_tests::privacyidea::PrivacyIdea;
 use pocket_tests::{AppDriver, Desktop, serial};
 
@@ -24,7 +25,12 @@ async fn a_login_is_accepted_and_another_rejected_in_the_app() -> Result<()> {
         app.wait_for_push_prompt().await?,
         "Log in to the Pocket test service?"
     );
-    assert_eq!(app.answer_push(true).await?, "accepted");
+    app.screenshot(&screenshot_dir()?.join("push-prompt.png"))
+        .await?;
+    assert_eq!(app.answer_push_keeping_outcome(true).await?, "accepted");
+    app.screenshot(&screenshot_dir()?.join("push-accepted.png"))
+        .await?;
+    app.dismiss_push_outcome().await?;
     assert!(pi.poll_transaction(&transaction).await?);
     assert_eq!(
         pi.check(&serial, &transaction).await?.authentication,
@@ -40,6 +46,8 @@ async fn a_login_is_accepted_and_another_rejected_in_the_app() -> Result<()> {
         pi.check(&serial, &transaction).await?.authentication,
         "REJECT"
     );
+    app.screenshot(&screenshot_dir()?.join("push-home.png"))
+        .await?;
     app.quit().await?;
     Ok(())
 }

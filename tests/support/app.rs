@@ -363,6 +363,22 @@ impl App {
             .await?)
     }
 
+    /// Taps Accept or Reject; returns the outcome the app then shows, and leaves it shown.
+    pub async fn answer_push_keeping_outcome(&self, accept: bool) -> Result<String> {
+        self.click(if accept {
+            "[data-testid=push-accept]"
+        } else {
+            "[data-testid=push-reject]"
+        })
+        .await?;
+        let outcome = self.wait_for("[data-testid=push-outcome]").await?;
+        Ok(outcome.attr("data-outcome").await?.unwrap_or_default())
+    }
+
+    pub async fn dismiss_push_outcome(&self) -> Result<()> {
+        self.click("[data-testid=push-done]").await
+    }
+
     /// Taps Accept or Reject on the prompt; returns the outcome the app then shows.
     pub async fn answer_push(&self, accept: bool) -> Result<String> {
         self.click(if accept {
@@ -381,6 +397,16 @@ impl App {
         std::fs::write(path, self.client.screenshot().await?)?;
         Ok(())
     }
+}
+
+/// target/screenshots/, where system tests leave pictures for people to look at.
+pub fn screenshot_dir() -> Result<PathBuf> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
 }
 
 /// Unix seconds now, read independently of the app.

@@ -43,6 +43,7 @@ describe('PushPrompt', () => {
     render(PushPrompt, { push, nowMs: 30_000 });
     expect(screen.getByTestId('push-question').textContent).toBe('Log in from 192.0.2.7?');
     expect(screen.getByTestId('push-time-left').textContent).toContain('90 s');
+    expect(screen.getByText(/privacyIDEA/).textContent?.match(/PIPU0001/g)).toHaveLength(1);
     await fireEvent.click(screen.getByTestId('push-accept'));
     expect(answers).toEqual([{ kind: 'accept' }]);
     const outcome = await screen.findByTestId('push-outcome');
