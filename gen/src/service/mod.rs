@@ -6,6 +6,7 @@
 mod error;
 mod push_api;
 mod push_server;
+mod sessions;
 mod users;
 
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use axum::routing::get;
 
 pub use error::ServiceError;
 pub use push_server::{PushServer, TransactionStatus, Triggered};
+pub use sessions::{COOKIE, LoginState, Session, Sessions, cookie};
 pub use users::{MIN_PASSWORD_CHARS, User, Users, generate_password};
 
 /// Every request body this service takes is a small form.
