@@ -10,12 +10,12 @@ use pocket_core::push::{
     Answer, PushClient, SigningKey, answer, enroll, parse_enrollment, poll_once, wire,
 };
 use pocket_core::vault::{MemoryStore, Outcome, Vault};
-use pocket_gen::service::{PushServer, TransactionStatus, app};
+use pocket_gen::service::{Service, TransactionStatus, app};
 use tower::ServiceExt;
 use url::Url;
 
 struct Running {
-    push: Arc<PushServer>,
+    svc: Arc<Service>,
     _dir: tempfile::TempDir,
 }
 
@@ -23,17 +23,18 @@ struct Running {
 async fn start() -> Running {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = Url::parse(&format!(
-        "http://{}/ttype/push",
-        listener.local_addr().unwrap()
-    ))
-    .unwrap();
-    let push = Arc::new(
-        PushServer::open(&dir.path().join("service.sqlite"), url, "Pocket reference").unwrap(),
+    let base = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+    let svc = Arc::new(
+        Service::open(
+            &dir.path().join("service.sqlite"),
+            &base,
+            "Pocket reference",
+        )
+        .unwrap(),
     );
-    let router = app(push.clone());
+    let router = app(svc.clone());
     tokio::spawn(async move { axum::serve(listener, router).await });
-    Running { push, _dir: dir }
+    Running { svc, _dir: dir }
 }
 
 fn phone_vault(dir: &tempfile::TempDir) -> Arc<Mutex<Vault>> {
@@ -52,7 +53,7 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
     let vault = phone_vault(&phone_dir);
     let client = PushClient::new().unwrap();
 
-    let (serial, uri) = service.push.enroll("alice@example.com").unwrap();
+    let (serial, uri) = service.svc.push.enroll("alice@example.com").unwrap();
     let enrolled = enroll(&vault, &client, &uri, false, now_unix())
         .await
         .unwrap();
@@ -71,14 +72,14 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
         .code(&account.id, now_unix())
         .unwrap()
         .current;
-    assert!(service.push.verify_code(&serial, &code).unwrap());
+    assert!(service.svc.push.verify_code(&serial, &code).unwrap());
     assert!(
-        !service.push.verify_code(&serial, &code).unwrap(),
+        !service.svc.push.verify_code(&serial, &code).unwrap(),
         "a code is good once"
     );
     assert_eq!(token.token.serial, serial);
     assert_eq!(token.token.label, "alice@example.com");
-    assert!(service.push.is_enrolled(&serial).unwrap());
+    assert!(service.svc.push.is_enrolled(&serial).unwrap());
     // The enrollment cannot be replayed, even by the same phone.
     let replay = client
         .rollout(
@@ -90,6 +91,7 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
 
     // Accept.
     let login = service
+        .svc
         .push
         .trigger(&serial, "Pocket reference", "Log in from 127.0.0.1?", false)
         .unwrap();
@@ -103,7 +105,7 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
         "capabilities verify under their signature"
     );
     assert_eq!(
-        service.push.status(&login.transaction_id).unwrap(),
+        service.svc.push.status(&login.transaction_id).unwrap(),
         TransactionStatus::Waiting
     );
     let outcome = answer(
@@ -118,7 +120,7 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
     .unwrap();
     assert_eq!(outcome, Outcome::Accepted);
     assert_eq!(
-        service.push.status(&login.transaction_id).unwrap(),
+        service.svc.push.status(&login.transaction_id).unwrap(),
         TransactionStatus::Accepted
     );
     // A replayed answer (same nonce, same signature) is not taken twice.
@@ -132,6 +134,7 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
 
     // Decline, "not me".
     let login = service
+        .svc
         .push
         .trigger(&serial, "Pocket reference", "Log in?", false)
         .unwrap();
@@ -154,12 +157,13 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
         Outcome::Declined
     );
     assert_eq!(
-        service.push.status(&login.transaction_id).unwrap(),
+        service.svc.push.status(&login.transaction_id).unwrap(),
         TransactionStatus::Rejected
     );
 
     // Number matching: a wrong number is not taken and leaves the request open; the right one is.
     let login = service
+        .svc
         .push
         .trigger(&serial, "Pocket reference", "Log in?", true)
         .unwrap();
@@ -187,7 +191,7 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
         "no plain accept"
     );
     assert_eq!(
-        service.push.status(&login.transaction_id).unwrap(),
+        service.svc.push.status(&login.transaction_id).unwrap(),
         TransactionStatus::Waiting
     );
     assert!(
@@ -197,7 +201,7 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
             .unwrap()
     );
     assert_eq!(
-        service.push.status(&login.transaction_id).unwrap(),
+        service.svc.push.status(&login.transaction_id).unwrap(),
         TransactionStatus::Accepted
     );
 
@@ -211,12 +215,12 @@ async fn wrong_codes_are_limited() {
     let service = start().await;
     let phone_dir = tempfile::tempdir().unwrap();
     let vault = phone_vault(&phone_dir);
-    let (serial, uri) = service.push.enroll("carol").unwrap();
+    let (serial, uri) = service.svc.push.enroll("carol").unwrap();
     let enrolled = enroll(&vault, &PushClient::new().unwrap(), &uri, false, now_unix())
         .await
         .unwrap();
     for _ in 0..5 {
-        assert!(!service.push.verify_code(&serial, "000000x").unwrap());
+        assert!(!service.svc.push.verify_code(&serial, "000000x").unwrap());
     }
     // Even the right code waits now.
     let account = enrolled.fallback_account.unwrap();
@@ -227,11 +231,11 @@ async fn wrong_codes_are_limited() {
         .unwrap()
         .current;
     assert!(matches!(
-        service.push.verify_code(&serial, &code),
+        service.svc.push.verify_code(&serial, &code),
         Err(pocket_gen::service::ServiceError::RateLimited)
     ));
     assert!(matches!(
-        service.push.verify_code("PKTNOPE", &code),
+        service.svc.push.verify_code("PKTNOPE", &code),
         Err(pocket_gen::service::ServiceError::UnknownToken)
     ));
 }
@@ -239,7 +243,7 @@ async fn wrong_codes_are_limited() {
 #[tokio::test]
 async fn forged_and_malformed_requests_get_a_clear_4xx() {
     let service = start().await;
-    let router = app(service.push.clone());
+    let router = app(service.svc.clone());
     let send = |request: Request<Body>| {
         let router = router.clone();
         async move {
@@ -259,7 +263,7 @@ async fn forged_and_malformed_requests_get_a_clear_4xx() {
     };
 
     // A poll signed by a key that is not the token's: the uniform refusal.
-    let (serial, uri) = service.push.enroll("bob").unwrap();
+    let (serial, uri) = service.svc.push.enroll("bob").unwrap();
     let enrollment = parse_enrollment(&uri).unwrap();
     let phone = SigningKey::generate(2048).unwrap();
     let pubkey = phone.public_key_base64().unwrap();
@@ -283,10 +287,14 @@ async fn forged_and_malformed_requests_get_a_clear_4xx() {
     assert!(body.contains("Could not verify signature!"), "{body}");
 
     // An answer with a forged signature.
-    let login = service.push.trigger(&serial, "T", "Q", false).unwrap();
+    let login = service.svc.push.trigger(&serial, "T", "Q", false).unwrap();
     let nonce = {
         let signature = phone.sign(&[&serial, &timestamp]);
-        service.push.poll(&serial, &timestamp, &signature).unwrap()[0]
+        service
+            .svc
+            .push
+            .poll(&serial, &timestamp, &signature)
+            .unwrap()[0]
             .nonce
             .clone()
     };
@@ -299,7 +307,7 @@ async fn forged_and_malformed_requests_get_a_clear_4xx() {
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(
-        service.push.status(&login.transaction_id).unwrap(),
+        service.svc.push.status(&login.transaction_id).unwrap(),
         TransactionStatus::Waiting
     );
 

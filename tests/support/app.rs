@@ -381,15 +381,8 @@ impl App {
 
     /// Taps Accept or Reject on the prompt; returns the outcome the app then shows.
     pub async fn answer_push(&self, accept: bool) -> Result<String> {
-        self.click(if accept {
-            "[data-testid=push-accept]"
-        } else {
-            "[data-testid=push-reject]"
-        })
-        .await?;
-        let outcome = self.wait_for("[data-testid=push-outcome]").await?;
-        let shown = outcome.attr("data-outcome").await?.unwrap_or_default();
-        self.click("[data-testid=push-done]").await?;
+        let shown = self.answer_push_keeping_outcome(accept).await?;
+        self.dismiss_push_outcome().await?;
         Ok(shown)
     }
 

@@ -1,19 +1,22 @@
 //! The reference login service (`pocket-gen serve`, in progress): the server side of the
-//! privacyIDEA PUSH protocol and the service's users, so that QA, demos and tests have a real
-//! counterpart without installing an MFA server. Built as `fn app(state) -> Router`: tests
-//! call it without a socket.
+//! privacyIDEA PUSH protocol, the service's users and sessions, and its pages, so that QA,
+//! demos and tests have a real counterpart without installing an MFA server. Built as
+//! `fn app(state) -> Router`: tests call it without a socket.
 
 mod error;
 mod push_api;
 mod push_server;
 mod sessions;
 mod users;
+mod web;
 
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
+use url::Url;
 
 pub use error::ServiceError;
 pub use push_server::{PushServer, TransactionStatus, Triggered};
@@ -23,12 +26,40 @@ pub use users::{MIN_PASSWORD_CHARS, User, Users, generate_password};
 /// Every request body this service takes is a small form.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
-pub fn app(push: Arc<PushServer>) -> Router {
+/// Everything the service keeps, in one SQLite file.
+pub struct Service {
+    pub push: PushServer,
+    pub users: Users,
+    pub sessions: Sessions,
+    /// Behind TLS: cookies get `Secure`.
+    pub secure_cookies: bool,
+}
+
+impl Service {
+    /// `base` is where browsers and phones reach the service (the push URL is under it).
+    pub fn open(db_path: &Path, base: &Url, issuer: &str) -> Result<Service, ServiceError> {
+        let push_url = base
+            .join(push_server::PUSH_PATH.trim_start_matches('/'))
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        Ok(Service {
+            push: PushServer::open(db_path, push_url, issuer)?,
+            users: Users::open(db_path)?,
+            sessions: Sessions::open(db_path)?,
+            secure_cookies: base.scheme() == "https",
+        })
+    }
+}
+
+pub fn app(service: Arc<Service>) -> Router {
     Router::new()
         .route(
             push_server::PUSH_PATH,
             get(push_api::poll).post(push_api::post),
         )
+        .route("/", get(web::home))
+        .route("/login", get(web::login_page).post(web::login_submit))
+        .route("/logout", post(web::logout))
+        .route("/static/app.css", get(web::stylesheet))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .with_state(push)
+        .with_state(service)
 }

@@ -9,8 +9,9 @@ use pocket_core::push::wire;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::Service;
 use super::error::ServiceError;
-use super::push_server::{AnswerForm, PushServer};
+use super::push_server::AnswerForm;
 
 /// Every field optional: which ones are present decides what the POST is.
 #[derive(Debug, Default, Deserialize)]
@@ -27,14 +28,14 @@ pub struct PostForm {
 }
 
 pub async fn post(
-    State(push): State<Arc<PushServer>>,
+    State(service): State<Arc<Service>>,
     Form(form): Form<PostForm>,
 ) -> Result<Json<Value>, ServiceError> {
     let serial = form.serial.ok_or(ServiceError::Missing("serial"))?;
     if let (Some(credential), Some(pubkey)) = (&form.enrollment_credential, &form.pubkey) {
         // Poll-only: a real Firebase token would be kept for wake-ups; we have none to send.
         let _ = form.fbtoken;
-        let (server_key, totp) = push.rollout(&serial, credential, pubkey)?;
+        let (server_key, totp) = service.push.rollout(&serial, credential, pubkey)?;
         let detail = json!({"public_key": server_key, wire::FALLBACK_TOTP: totp});
         return Ok(Json(
             json!({"result": {"status": true, "value": true}, "detail": detail}),
@@ -48,7 +49,7 @@ pub async fn post(
         decline_reason: form.decline_reason,
         presence_answer: form.presence_answer,
     };
-    let taken = push.answer(&answer)?;
+    let taken = service.push.answer(&answer)?;
     Ok(Json(json!({"result": {"status": true, "value": taken}})))
 }
 
@@ -60,7 +61,7 @@ pub struct PollQuery {
 }
 
 pub async fn poll(
-    State(push): State<Arc<PushServer>>,
+    State(service): State<Arc<Service>>,
     Query(query): Query<PollQuery>,
 ) -> Result<Json<Value>, ServiceError> {
     let (Some(serial), Some(timestamp), Some(signature)) =
@@ -68,7 +69,7 @@ pub async fn poll(
     else {
         return Err(ServiceError::NotVerified);
     };
-    let challenges = push.poll(&serial, &timestamp, &signature)?;
+    let challenges = service.push.poll(&serial, &timestamp, &signature)?;
     Ok(Json(
         json!({"result": {"status": true, "value": challenges}}),
     ))

@@ -99,6 +99,17 @@ impl Users {
             .optional()?)
     }
 
+    pub fn email_of(&self, user_id: i64) -> Result<Option<String>, ServiceError> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT email FROM users WHERE id = ?1",
+                params![user_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// The user, when the password is right. Too many wrong ones for an e-mail make it wait.
     pub fn check_password(
         &self,
