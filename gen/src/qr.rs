@@ -26,11 +26,15 @@ pub fn write_png(text: &str, path: &Path) -> Result<()> {
 }
 
 pub fn write_svg(text: &str, path: &Path) -> Result<()> {
-    let svg = encode(text)?
+    std::fs::write(path, svg_markup(text)?).with_context(|| format!("write {}", path.display()))
+}
+
+/// The QR code as SVG markup, to put in a page or a file.
+pub fn svg_markup(text: &str) -> Result<String> {
+    Ok(encode(text)?
         .render::<svg::Color<'_>>()
         .min_dimensions(256, 256)
-        .build();
-    std::fs::write(path, svg).with_context(|| format!("write {}", path.display()))
+        .build())
 }
 
 /// Two modules per character cell, dark on light whatever the terminal's colours.

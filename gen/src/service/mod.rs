@@ -19,7 +19,7 @@ use axum::routing::{get, post};
 use url::Url;
 
 pub use error::ServiceError;
-pub use push_server::{PushServer, TransactionStatus, Triggered};
+pub use push_server::{Pairing, PushServer, TransactionStatus, Triggered};
 pub use sessions::{COOKIE, LoginState, Session, Sessions, cookie};
 pub use users::{MIN_PASSWORD_CHARS, User, Users, generate_password};
 
@@ -59,6 +59,10 @@ pub fn app(service: Arc<Service>) -> Router {
         .route("/", get(web::home))
         .route("/login", get(web::login_page).post(web::login_submit))
         .route("/logout", post(web::logout))
+        .route("/security", get(web::security::page))
+        .route("/security/pair", post(web::security::pair))
+        .route("/security/status", get(web::security::status))
+        .route("/static/app.js", get(web::script))
         .route("/static/app.css", get(web::stylesheet))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(service)

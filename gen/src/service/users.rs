@@ -20,6 +20,8 @@ const SCHEMA: &str = "
         email         TEXT NOT NULL UNIQUE,
         password_hash TEXT NOT NULL,
         push_serial   TEXT,
+        -- A pairing in progress: the token whose QR code the security page shows.
+        pairing_serial TEXT,
         created_at    INTEGER NOT NULL
     );
     CREATE TABLE IF NOT EXISTS login_failures (email TEXT NOT NULL, at INTEGER NOT NULL);";
@@ -106,6 +108,54 @@ impl Users {
                 "SELECT email FROM users WHERE id = ?1",
                 params![user_id],
                 |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Starts (or restarts) pairing with a new token's serial.
+    pub fn begin_pairing(&self, user_id: i64, serial: &str) -> Result<(), ServiceError> {
+        self.db().execute(
+            "UPDATE users SET pairing_serial = ?2 WHERE id = ?1",
+            params![user_id, serial],
+        )?;
+        Ok(())
+    }
+
+    /// The serial being paired, if any.
+    pub fn pairing_serial(&self, user_id: i64) -> Result<Option<String>, ServiceError> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT pairing_serial FROM users WHERE id = ?1",
+                params![user_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// The phone finished the rollout: this token now logs the user in.
+    pub fn finish_pairing(&self, user_id: i64, serial: &str) -> Result<(), ServiceError> {
+        self.db().execute(
+            "UPDATE users SET push_serial = ?2, pairing_serial = NULL WHERE id = ?1 AND pairing_serial = ?2",
+            params![user_id, serial],
+        )?;
+        Ok(())
+    }
+
+    pub fn by_id(&self, user_id: i64) -> Result<Option<User>, ServiceError> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT id, email, push_serial FROM users WHERE id = ?1",
+                params![user_id],
+                |r| {
+                    Ok(User {
+                        id: r.get(0)?,
+                        email: r.get(1)?,
+                        push_serial: r.get(2)?,
+                    })
+                },
             )
             .optional()?)
     }

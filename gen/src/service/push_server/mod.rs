@@ -72,6 +72,13 @@ pub struct Triggered {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pairing {
+    Waiting,
+    Paired,
+    Expired,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransactionStatus {
     Waiting,
     Accepted,
@@ -191,6 +198,24 @@ impl PushServer {
         Ok((self.key.verifying_key().to_base64()?, format_uri(&draft)))
     }
 
+    /// Where the pairing of `serial` stands: waiting for the phone, done, or too late.
+    pub fn pairing(&self, serial: &str) -> Result<Pairing, ServiceError> {
+        let row: Option<(String, i64)> = self
+            .db()
+            .query_row(
+                "SELECT state, issued_at FROM push_tokens WHERE serial = ?1",
+                params![serial],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let deadline = (self.clock)() - i64::from(ENROLLMENT_TTL_MINUTES) * 60;
+        Ok(match row {
+            Some((state, _)) if state == "enrolled" => Pairing::Paired,
+            Some((_, issued_at)) if issued_at >= deadline => Pairing::Waiting,
+            _ => Pairing::Expired,
+        })
+    }
+
     pub fn is_enrolled(&self, serial: &str) -> Result<bool, ServiceError> {
         Ok(self.phone_key(serial)?.is_some())
     }
@@ -300,4 +325,21 @@ fn hex(bytes: &[u8]) -> String {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pairing_code_expires_after_its_ttl() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = Url::parse("http://127.0.0.1:1/ttype/push").unwrap();
+        let server = PushServer::open(&dir.path().join("s.sqlite"), url, "T").unwrap();
+        let (serial, _) = server.enroll("x").unwrap();
+        assert_eq!(server.pairing(&serial).unwrap(), Pairing::Waiting);
+        let later = server.with_clock(|| now() + i64::from(ENROLLMENT_TTL_MINUTES) * 60 + 1);
+        assert_eq!(later.pairing(&serial).unwrap(), Pairing::Expired);
+        assert_eq!(later.pairing("PKTNOPE").unwrap(), Pairing::Expired);
+    }
 }

@@ -64,4 +64,7 @@ label { display: block; font-weight: 600; margin: 12px 0 6px; }
 input { width: 100%; box-sizing: border-box; padding: 10px; font: inherit; }
 button { margin-top: 18px; width: 100%; padding: 12px; font: inherit; font-weight: 700; cursor: pointer; }
 .error { color: #b91c1c; }
+.ok { color: #15803d; font-weight: 700; font-size: 1.2rem; }
+.qr svg { width: 100%; max-width: 320px; height: auto; background: #fff; }
+code { word-break: break-all; font-size: 0.8rem; }
 ";

@@ -65,6 +65,28 @@ impl Lang {
             (Lang::Nl, SignedInAs) => "Je bent ingelogd als",
             (Lang::En, LogOut) => "Log out",
             (Lang::Nl, LogOut) => "Uitloggen",
+            (Lang::En, SecurityTitle) => "Security",
+            (Lang::Nl, SecurityTitle) => "Beveiliging",
+            (Lang::En, SwitchToPocket) => "Switch to Pocket",
+            (Lang::Nl, SwitchToPocket) => "Overstappen op Pocket",
+            (Lang::En, SwitchExplain) => {
+                "Logins will ask for your approval in the Pocket app. One scan sets up both the one-tap approval and a 6-digit code to type when no request arrives."
+            }
+            (Lang::Nl, SwitchExplain) => {
+                "Inloggen vraagt dan om je goedkeuring in de Pocket-app. Eén scan stelt zowel de goedkeuring met één tik in als een code van 6 cijfers om in te typen als er geen verzoek binnenkomt."
+            }
+            (Lang::En, ScanThis) => {
+                "Scan this code with Pocket within 2 minutes. On a computer, Pocket can scan it from the screen, or paste this link:"
+            }
+            (Lang::Nl, ScanThis) => {
+                "Scan deze code binnen 2 minuten met Pocket. Op een computer kan Pocket hem van het scherm scannen, of plak deze link:"
+            }
+            (Lang::En, Paired) => "Pocket is on for your account.",
+            (Lang::Nl, Paired) => "Pocket staat aan voor je account.",
+            (Lang::En, CodeExpired) => "This code has expired.",
+            (Lang::Nl, CodeExpired) => "Deze code is verlopen.",
+            (Lang::En, ShowNewCode) => "Show a new code",
+            (Lang::Nl, ShowNewCode) => "Toon een nieuwe code",
             (Lang::En, ServiceName) => "Pocket reference service",
             (Lang::Nl, ServiceName) => "Pocket-referentiedienst",
         }
@@ -83,4 +105,11 @@ pub enum Key {
     SignedInAs,
     LogOut,
     ServiceName,
+    SecurityTitle,
+    SwitchToPocket,
+    SwitchExplain,
+    ScanThis,
+    Paired,
+    CodeExpired,
+    ShowNewCode,
 }

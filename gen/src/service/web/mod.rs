@@ -3,6 +3,7 @@
 
 mod html;
 mod i18n;
+pub mod security;
 
 use std::sync::Arc;
 
@@ -20,7 +21,10 @@ use i18n::{Key, Lang};
 pub use html::STYLESHEET;
 
 /// The browser's session, or a new one.
-fn session(service: &Service, headers: &HeaderMap) -> Result<(Session, bool), ServiceError> {
+pub(crate) fn session(
+    service: &Service,
+    headers: &HeaderMap,
+) -> Result<(Session, bool), ServiceError> {
     if let Some(id) = cookie_value(headers)
         && let Some(session) = service.sessions.get(&id)?
     {
@@ -166,7 +170,7 @@ pub async fn home(
 #[derive(Deserialize)]
 pub struct CsrfForm {
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
 }
 
 pub async fn logout(
@@ -181,6 +185,31 @@ pub async fn logout(
     service.sessions.end(&session)?;
     Ok(Redirect::to("/login").into_response())
 }
+
+pub async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SCRIPT,
+    )
+}
+
+/// Watches a pairing: asks the service every second and shows the outcome when it comes.
+const SCRIPT: &str = "
+const box = document.querySelector('[data-status-url]');
+if (box) {
+  const timer = setInterval(async () => {
+    const reply = await fetch(box.dataset.statusUrl, { credentials: 'same-origin' });
+    if (!reply.ok) return;
+    const { state } = await reply.json();
+    if (state === 'paired' || state === 'expired') {
+      clearInterval(timer);
+      box.querySelector('.qr')?.remove();
+      box.querySelector('[data-when=' + state + ']')?.removeAttribute('hidden');
+      box.dataset.state = state;
+    }
+  }, 1000);
+}
+";
 
 pub async fn stylesheet() -> impl IntoResponse {
     (

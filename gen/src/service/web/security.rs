@@ -1,0 +1,122 @@
+//! The security page: switch two-factor login to Pocket with one scan, and watch the pairing
+//! finish by itself.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+
+use super::html::{self, escape};
+use super::i18n::{Key, Lang};
+use super::{CsrfForm, session};
+use crate::service::Service;
+use crate::service::error::ServiceError;
+use crate::service::push_server::Pairing;
+use crate::service::sessions::{LoginState, Sessions};
+use crate::service::users::User;
+
+/// The signed-in user, or `None` (the caller sends the browser to the login page).
+fn signed_in(
+    service: &Service,
+    headers: &HeaderMap,
+) -> Result<Option<(User, crate::service::Session)>, ServiceError> {
+    let (session, _) = session(service, headers)?;
+    let LoginState::SignedIn { user_id } = session.state else {
+        return Ok(None);
+    };
+    Ok(service.users.by_id(user_id)?.map(|user| (user, session)))
+}
+
+fn pair_button(lang: Lang, csrf: &str, label: Key) -> String {
+    format!(
+        "<form method=\"post\" action=\"/security/pair\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <button type=\"submit\" data-testid=\"pair\">{}</button></form>",
+        escape(csrf),
+        lang.t(label)
+    )
+}
+
+async fn show(service: &Service, headers: &HeaderMap) -> Result<Response, ServiceError> {
+    let lang = Lang::from_headers(headers);
+    let Some((user, session)) = signed_in(service, headers)? else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let body = if user.push_serial.is_some() {
+        format!(
+            "<p class=\"ok\" data-testid=\"paired\">✓ {}</p>",
+            lang.t(Key::Paired)
+        )
+    } else {
+        format!(
+            "<p>{}</p>{}",
+            lang.t(Key::SwitchExplain),
+            pair_button(lang, &session.csrf, Key::SwitchToPocket)
+        )
+    };
+    Ok(html::page(lang, lang.t(Key::SecurityTitle), &body))
+}
+
+pub async fn page(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Response, ServiceError> {
+    show(&service, &headers).await
+}
+
+/// A new pairing: a push token enrollment whose QR code (shown once) also brings the code.
+pub async fn pair(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, ServiceError> {
+    let lang = Lang::from_headers(&headers);
+    let Some((user, session)) = signed_in(&service, &headers)? else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    if !Sessions::csrf_ok(&session, &form.csrf) {
+        return Ok(StatusCode::FORBIDDEN.into_response());
+    }
+    let (serial, uri) = service.push.enroll(&user.email)?;
+    service.users.begin_pairing(user.id, &serial)?;
+    let qr = crate::qr::svg_markup(&uri).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let body = format!(
+        "<p>{explain}</p><div data-status-url=\"/security/status\" data-testid=\"pairing\">\
+         <div class=\"qr\">{qr}</div><p>{scan}</p><p><code data-testid=\"enrollment-link\">{link}</code></p>\
+         <p class=\"ok\" hidden data-when=\"paired\">✓ {paired}</p>\
+         <p class=\"error\" hidden data-when=\"expired\">{expired}</p></div>{again}\
+         <script src=\"/static/app.js\"></script>",
+        explain = lang.t(Key::SwitchExplain),
+        scan = lang.t(Key::ScanThis),
+        link = escape(&uri),
+        paired = lang.t(Key::Paired),
+        expired = lang.t(Key::CodeExpired),
+        again = pair_button(lang, &session.csrf, Key::ShowNewCode),
+    );
+    Ok(html::page(lang, lang.t(Key::SecurityTitle), &body))
+}
+
+/// Where the pairing stands, for the page's script: "waiting", "paired", "expired" or "none".
+pub async fn status(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Response, ServiceError> {
+    let Some((user, _)) = signed_in(&service, &headers)? else {
+        return Ok(StatusCode::UNAUTHORIZED.into_response());
+    };
+    let state = match service.users.pairing_serial(user.id)? {
+        None if user.push_serial.is_some() => "paired",
+        None => "none",
+        Some(serial) => match service.push.pairing(&serial)? {
+            Pairing::Paired => {
+                service.users.finish_pairing(user.id, &serial)?;
+                "paired"
+            }
+            Pairing::Waiting => "waiting",
+            Pairing::Expired => "expired",
+        },
+    };
+    Ok(Json(json!({ "state": state })).into_response())
+}
