@@ -34,8 +34,14 @@ help:
 
 # --- running ---------------------------------------------------------------------------------
 
+SERVICE_DB := $(CARGO_TARGET_DIR)/pocket-service.sqlite
+
+# The reference login service runs beside the app and stops with it.
 run: app
-	@echo "Starting Pocket ($(APP)). Close its window to stop."
+	@$(CARGO_TARGET_DIR)/debug/pocket-gen serve --listen 127.0.0.1:8087 --db $(SERVICE_DB) & service=$$!; \
+	trap 'kill $$service 2>/dev/null' EXIT INT TERM; \
+	sleep 1; \
+	echo "Starting Pocket ($(APP)). Close its window to stop both."; \
 	$(APP)
 
 # --- testing ---------------------------------------------------------------------------------

@@ -73,6 +73,15 @@ enum Command {
         #[command(subcommand)]
         action: DeviceAction,
     },
+    /// Run the reference login service (push server, login and security pages) on loopback.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8087")]
+        listen: std::net::SocketAddr,
+        /// The service's database; a new one gets a demo user, printed once.
+        #[arg(long, value_name = "FILE", default_value = "pocket-service.sqlite")]
+        db: PathBuf,
+    },
     /// Users of the reference login service.
     User {
         /// The service's database.
@@ -206,6 +215,12 @@ pub fn run() -> Result<()> {
                 .build()?;
             runtime.block_on(run_device(&state, action))?;
         }
+        Command::Serve { listen, db } => {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(serve(listen, &db))?;
+        }
         Command::User {
             db,
             action: UserAction::Add { email, generate },
@@ -273,6 +288,32 @@ async fn run_device(state: &std::path::Path, action: DeviceAction) -> Result<()>
             ))?;
         }
     }
+    Ok(())
+}
+
+async fn serve(listen: std::net::SocketAddr, db: &std::path::Path) -> Result<()> {
+    use pocket_gen::service::{Service, app, generate_password};
+    if !listen.ip().is_loopback() {
+        bail!("the reference service is for QA on this machine: listen on 127.0.0.1");
+    }
+    let fresh = !db.exists();
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listen on {listen}"))?;
+    let base = url::Url::parse(&format!("http://{}/", listener.local_addr()?))?;
+    let service = Service::open(db, &base, "Pocket reference")?;
+    if fresh {
+        let password = generate_password()?;
+        service.users.add("demo@example.com", &password)?;
+        out(&format!(
+            "New database {}: log in as demo@example.com with password {password}\n",
+            db.display()
+        ))?;
+    }
+    out(&format!(
+        "Pocket reference service: {base}login (Ctrl+C stops it)\n"
+    ))?;
+    axum::serve(listener, app(std::sync::Arc::new(service))).await?;
     Ok(())
 }
 

@@ -1,5 +1,5 @@
-//! Switching to Pocket on the security page: the QR code's link is enrolled by Pocket's own
-//! code, and the page's status turns to paired by itself.
+//! Switching to Pocket on the security page, then logging in with it: the QR code's link is
+//! enrolled by Pocket's own code; logins wait for the phone's answer or take its code.
 
 use std::sync::{Arc, Mutex};
 
@@ -7,7 +7,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use pocket_core::clock::now_unix;
-use pocket_core::push::{PushClient, enroll};
+use pocket_core::push::{Answer, PushClient, answer, enroll, poll_once};
 use pocket_core::vault::{MemoryStore, Vault};
 use pocket_gen::service::{COOKIE, Service, app};
 use tower::ServiceExt;
@@ -44,6 +44,31 @@ fn form(path: &str, session: &str, pairs: &[(&str, &str)]) -> Request<Body> {
         .unwrap()
 }
 
+/// A fresh browser logs in with the password; returns where it was sent and its session.
+async fn log_in(router: &Router) -> (String, String) {
+    let (_, login, cookie) =
+        send(router, Request::get("/login").body(Body::empty()).unwrap()).await;
+    let session = between(cookie.as_deref().unwrap(), "=", ";").to_string();
+    let csrf = between(&login, "name=\"csrf\" value=\"", "\"").to_string();
+    let pairs = [
+        ("email", "alice@example.com"),
+        ("password", "a long enough password"),
+        ("csrf", csrf.as_str()),
+    ];
+    let response = router
+        .clone()
+        .oneshot(form("/login", &session, &pairs))
+        .await
+        .unwrap();
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (location, session)
+}
+
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
     let from = text
         .find(start)
@@ -53,7 +78,7 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
 }
 
 #[tokio::test]
-async fn switching_to_pocket_pairs_by_itself() {
+async fn switching_to_pocket_then_logging_in_with_it() {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
@@ -168,4 +193,125 @@ async fn switching_to_pocket_pairs_by_itself() {
         user.push_serial.as_deref(),
         Some(enrolled.token.token.serial.as_str())
     );
+
+    // A later login waits for the phone; accepting on it signs the browser in by itself.
+    let client = PushClient::new().unwrap();
+    let token_id = enrolled.token.id.clone();
+    let (location, browser) = log_in(&router).await;
+    assert_eq!(location, "/login/wait");
+    let status = |session: String| {
+        let router = router.clone();
+        async move {
+            let response = router
+                .oneshot(
+                    with_session(Request::get("/login/status"), &session)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            let cookie = response
+                .headers()
+                .get(header::SET_COOKIE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+                .await
+                .unwrap();
+            (String::from_utf8_lossy(&body).into_owned(), cookie)
+        }
+    };
+    assert_eq!(status(browser.clone()).await.0, r#"{"state":"waiting"}"#);
+    let round = poll_once(&vault, &client, now_unix()).await.unwrap();
+    let (_, request) = &round.new[0];
+    assert_eq!(request.question, "Log in to the Pocket reference service?");
+    answer(
+        &vault,
+        &client,
+        &token_id,
+        &request.nonce,
+        Answer::Accept,
+        now_unix(),
+    )
+    .await
+    .unwrap();
+    let (body, cookie) = status(browser.clone()).await;
+    assert_eq!(body, r#"{"state":"accepted"}"#);
+    let signed_in = between(cookie.as_deref().unwrap(), "=", ";").to_string();
+    let (_, home, _) = send(
+        &router,
+        with_session(Request::get("/"), &signed_in)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert!(home.contains("alice@example.com"));
+
+    // Rejected on the phone: not signed in.
+    let (_, browser) = log_in(&router).await;
+    let round = poll_once(&vault, &client, now_unix()).await.unwrap();
+    let (_, request) = &round.new[0];
+    answer(
+        &vault,
+        &client,
+        &token_id,
+        &request.nonce,
+        Answer::Decline { reason: None },
+        now_unix(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status(browser.clone()).await.0, r#"{"state":"rejected"}"#);
+    let (status_code, _, _) = send(
+        &router,
+        with_session(Request::get("/"), &browser)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status_code, StatusCode::SEE_OTHER);
+
+    // No notification: the code from Pocket works once.
+    let code = vault
+        .lock()
+        .unwrap()
+        .code(&enrolled.fallback_account.unwrap().id, now_unix())
+        .unwrap()
+        .current;
+    let (_, browser) = log_in(&router).await;
+    let (_, code_page, _) = send(
+        &router,
+        with_session(Request::get("/login/code"), &browser)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let csrf = between(&code_page, "name=\"csrf\" value=\"", "\"").to_string();
+    let (status_code, _, cookie) = send(
+        &router,
+        form("/login/code", &browser, &[("code", &code), ("csrf", &csrf)]),
+    )
+    .await;
+    assert_eq!(status_code, StatusCode::SEE_OTHER);
+    assert!(cookie.is_some(), "signed in under a new session");
+    let (_, again) = log_in(&router).await;
+    let (_, code_page, _) = send(
+        &router,
+        with_session(Request::get("/login/code"), &again)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let csrf = between(&code_page, "name=\"csrf\" value=\"", "\"").to_string();
+    let (status_code, body, _) = send(
+        &router,
+        form("/login/code", &again, &[("code", &code), ("csrf", &csrf)]),
+    )
+    .await;
+    assert_eq!(
+        status_code,
+        StatusCode::UNAUTHORIZED,
+        "the same code is refused the second time"
+    );
+    assert!(body.contains("used already"));
 }

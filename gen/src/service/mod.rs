@@ -59,6 +59,12 @@ pub fn app(service: Arc<Service>) -> Router {
         .route("/", get(web::home))
         .route("/login", get(web::login_page).post(web::login_submit))
         .route("/logout", post(web::logout))
+        .route("/login/wait", get(web::second_factor::wait_page))
+        .route("/login/status", get(web::second_factor::status))
+        .route(
+            "/login/code",
+            get(web::second_factor::code_page).post(web::second_factor::code_submit),
+        )
         .route("/security", get(web::security::page))
         .route("/security/pair", post(web::security::pair))
         .route("/security/status", get(web::security::status))

@@ -3,6 +3,7 @@
 
 mod html;
 mod i18n;
+pub mod second_factor;
 pub mod security;
 
 use std::sync::Arc;
@@ -45,7 +46,11 @@ fn cookie_value(headers: &HeaderMap) -> Option<String> {
         })
 }
 
-fn with_cookie(mut response: Response, service: &Service, session: &Session) -> Response {
+pub(crate) fn with_cookie(
+    mut response: Response,
+    service: &Service,
+    session: &Session,
+) -> Response {
     if let Ok(value) = HeaderValue::from_str(&cookie(session, service.secure_cookies)) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -117,7 +122,9 @@ pub async fn login_submit(
     }
     let (status, error) = match service.users.check_password(&form.email, &form.password) {
         Ok(Some(user)) => {
-            // Paired users will wait for the phone here; the pages for that come next.
+            if let Some(serial) = &user.push_serial {
+                return second_factor::start(&service, lang, &session, user.id, serial);
+            }
             let signed_in = service
                 .sessions
                 .set_state(&session, LoginState::SignedIn { user_id: user.id })?;
@@ -201,7 +208,10 @@ if (box) {
     const reply = await fetch(box.dataset.statusUrl, { credentials: 'same-origin' });
     if (!reply.ok) return;
     const { state } = await reply.json();
-    if (state === 'paired' || state === 'expired') {
+    if (state === 'accepted') {
+      clearInterval(timer);
+      location.assign('/');
+    } else if (state === 'paired' || state === 'expired' || state === 'rejected') {
       clearInterval(timer);
       box.querySelector('.qr')?.remove();
       box.querySelector('[data-when=' + state + ']')?.removeAttribute('hidden');

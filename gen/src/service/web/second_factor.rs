@@ -1,0 +1,196 @@
+//! The second step of a login for a user paired with Pocket: the request on the phone, the
+//! waiting page that finishes by itself, and the typed code when no request arrives.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Form, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::html::{self, escape};
+use super::i18n::{Key, Lang};
+use super::{session, with_cookie};
+use crate::service::Service;
+use crate::service::error::ServiceError;
+use crate::service::push_server::TransactionStatus;
+use crate::service::sessions::{LoginState, Session, Sessions};
+
+/// Starts the push request for a user whose password was right; the browser goes to wait.
+pub fn start(
+    service: &Service,
+    lang: Lang,
+    session: &Session,
+    user_id: i64,
+    serial: &str,
+) -> Result<Response, ServiceError> {
+    let triggered = service.push.trigger(
+        serial,
+        lang.t(Key::ServiceName),
+        lang.t(Key::LoginQuestion),
+        false,
+    )?;
+    let waiting = service.sessions.set_state(
+        session,
+        LoginState::AwaitingSecondFactor {
+            user_id,
+            transaction_id: Some(triggered.transaction_id),
+        },
+    )?;
+    Ok(with_cookie(
+        Redirect::to("/login/wait").into_response(),
+        service,
+        &waiting,
+    ))
+}
+
+fn awaiting(session: &Session) -> Option<(i64, Option<String>)> {
+    match &session.state {
+        LoginState::AwaitingSecondFactor {
+            user_id,
+            transaction_id,
+        } => Some((*user_id, transaction_id.clone())),
+        _ => None,
+    }
+}
+
+pub async fn wait_page(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Response, ServiceError> {
+    let lang = Lang::from_headers(&headers);
+    let (session, _) = session(&service, &headers)?;
+    if awaiting(&session).is_none() {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    let body = format!(
+        "<div data-status-url=\"/login/status\" data-testid=\"waiting\"><p>{accept}</p>\
+         <p class=\"error\" hidden data-when=\"rejected\">{rejected}</p>\
+         <p class=\"error\" hidden data-when=\"expired\">{expired}</p></div>\
+         <p><a href=\"/login/code\" data-testid=\"no-notification\">{no}</a></p>\
+         <script src=\"/static/app.js\"></script>",
+        accept = lang.t(Key::AcceptInPocket),
+        rejected = lang.t(Key::Rejected),
+        expired = lang.t(Key::RequestExpired),
+        no = lang.t(Key::NoNotification),
+    );
+    Ok(html::page(lang, lang.t(Key::LoginTitle), &body))
+}
+
+/// For the waiting page's script: "waiting", "accepted" (signed in now), "rejected", "expired".
+pub async fn status(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Response, ServiceError> {
+    let (session, _) = session(&service, &headers)?;
+    let Some((user_id, Some(transaction_id))) = awaiting(&session) else {
+        return Ok(StatusCode::UNAUTHORIZED.into_response());
+    };
+    let state = match service.push.status(&transaction_id)? {
+        TransactionStatus::Waiting => "waiting",
+        TransactionStatus::Rejected => "rejected",
+        TransactionStatus::Expired => "expired",
+        TransactionStatus::Accepted => {
+            let signed_in = service
+                .sessions
+                .set_state(&session, LoginState::SignedIn { user_id })?;
+            return Ok(with_cookie(
+                Json(json!({ "state": "accepted" })).into_response(),
+                &service,
+                &signed_in,
+            ));
+        }
+    };
+    Ok(Json(json!({ "state": state })).into_response())
+}
+
+fn code_form(lang: Lang, session: &Session, error: Option<&str>) -> String {
+    let error = error
+        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e)))
+        .unwrap_or_default();
+    format!(
+        "{error}<form method=\"post\" action=\"/login/code\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <label for=\"code\">{label}</label>\
+         <input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required>\
+         <button type=\"submit\">{verify}</button></form>",
+        csrf = escape(&session.csrf),
+        label = lang.t(Key::Code),
+        verify = lang.t(Key::Verify),
+    )
+}
+
+pub async fn code_page(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Response, ServiceError> {
+    let lang = Lang::from_headers(&headers);
+    let (session, _) = session(&service, &headers)?;
+    if awaiting(&session).is_none() {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    Ok(html::page(
+        lang,
+        lang.t(Key::LoginTitle),
+        &code_form(lang, &session, None),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn code_submit(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, ServiceError> {
+    let lang = Lang::from_headers(&headers);
+    let (session, _) = session(&service, &headers)?;
+    let Some((user_id, _)) = awaiting(&session) else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    if !Sessions::csrf_ok(&session, &form.csrf) {
+        return Ok(StatusCode::FORBIDDEN.into_response());
+    }
+    let serial = service
+        .users
+        .by_id(user_id)?
+        .and_then(|u| u.push_serial)
+        .ok_or(ServiceError::UnknownToken)?;
+    let (status, error) = match service.push.verify_code(&serial, &form.code) {
+        Ok(true) => {
+            let signed_in = service
+                .sessions
+                .set_state(&session, LoginState::SignedIn { user_id })?;
+            return Ok(with_cookie(
+                Redirect::to("/").into_response(),
+                &service,
+                &signed_in,
+            ));
+        }
+        Ok(false) => (StatusCode::UNAUTHORIZED, lang.t(Key::WrongCode)),
+        Err(ServiceError::RateLimited) => {
+            (StatusCode::TOO_MANY_REQUESTS, lang.t(Key::TooManyAttempts))
+        }
+        Err(other) => return Err(other),
+    };
+    let mut response = (
+        status,
+        html::page(
+            lang,
+            lang.t(Key::LoginTitle),
+            &code_form(lang, &session, Some(error)),
+        ),
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
