@@ -85,31 +85,7 @@ impl Users {
         let Some(email) = normalize_email(email) else {
             return Ok(None);
         };
-        Ok(self
-            .db()
-            .query_row(
-                "SELECT id, email, push_serial FROM users WHERE email = ?1",
-                params![email],
-                |r| {
-                    Ok(User {
-                        id: r.get(0)?,
-                        email: r.get(1)?,
-                        push_serial: r.get(2)?,
-                    })
-                },
-            )
-            .optional()?)
-    }
-
-    pub fn email_of(&self, user_id: i64) -> Result<Option<String>, ServiceError> {
-        Ok(self
-            .db()
-            .query_row(
-                "SELECT email FROM users WHERE id = ?1",
-                params![user_id],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.user_where("email = ?1", &email)
     }
 
     /// Starts (or restarts) pairing with a new token's serial.
@@ -144,19 +120,25 @@ impl Users {
     }
 
     pub fn by_id(&self, user_id: i64) -> Result<Option<User>, ServiceError> {
+        self.user_where("id = ?1", &user_id)
+    }
+
+    /// The one user matching `condition` (a fixed SQL condition with one parameter).
+    fn user_where(
+        &self,
+        condition: &str,
+        value: &dyn rusqlite::ToSql,
+    ) -> Result<Option<User>, ServiceError> {
+        let sql = format!("SELECT id, email, push_serial FROM users WHERE {condition}");
         Ok(self
             .db()
-            .query_row(
-                "SELECT id, email, push_serial FROM users WHERE id = ?1",
-                params![user_id],
-                |r| {
-                    Ok(User {
-                        id: r.get(0)?,
-                        email: r.get(1)?,
-                        push_serial: r.get(2)?,
-                    })
-                },
-            )
+            .query_row(&sql, [value], |r| {
+                Ok(User {
+                    id: r.get(0)?,
+                    email: r.get(1)?,
+                    push_serial: r.get(2)?,
+                })
+            })
             .optional()?)
     }
 

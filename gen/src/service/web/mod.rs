@@ -161,7 +161,11 @@ pub async fn home(
             &session,
         ));
     };
-    let email = service.users.email_of(user_id)?.unwrap_or_default();
+    let email = service
+        .users
+        .by_id(user_id)?
+        .map(|u| u.email)
+        .unwrap_or_default();
     let body = format!(
         "<p data-testid=\"signed-in\">{signed_in} <strong>{email}</strong></p>\
          <form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
