@@ -81,6 +81,13 @@ enum Command {
         /// The service's database; a new one gets a demo user, printed once.
         #[arg(long, value_name = "FILE", default_value = "pocket-service.sqlite")]
         db: PathBuf,
+        /// Plain Accept/Reject requests instead of picking the number the login page shows.
+        #[arg(long)]
+        no_number_matching: bool,
+        /// Answer polls at once instead of holding them until a request arrives, as
+        /// privacyIDEA does.
+        #[arg(long)]
+        no_instant_delivery: bool,
     },
     /// Users of the reference login service.
     User {
@@ -215,11 +222,21 @@ pub fn run() -> Result<()> {
                 .build()?;
             runtime.block_on(run_device(&state, action))?;
         }
-        Command::Serve { listen, db } => {
+        Command::Serve {
+            listen,
+            db,
+            no_number_matching,
+            no_instant_delivery,
+        } => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            runtime.block_on(serve(listen, &db))?;
+            runtime.block_on(serve(
+                listen,
+                &db,
+                !no_number_matching,
+                !no_instant_delivery,
+            ))?;
         }
         Command::User {
             db,
@@ -291,7 +308,12 @@ async fn run_device(state: &std::path::Path, action: DeviceAction) -> Result<()>
     Ok(())
 }
 
-async fn serve(listen: std::net::SocketAddr, db: &std::path::Path) -> Result<()> {
+async fn serve(
+    listen: std::net::SocketAddr,
+    db: &std::path::Path,
+    number_matching: bool,
+    instant_delivery: bool,
+) -> Result<()> {
     use pocket_gen::service::{Service, app, generate_password};
     if !listen.ip().is_loopback() {
         bail!("the reference service is for QA on this machine: listen on 127.0.0.1");
@@ -301,7 +323,11 @@ async fn serve(listen: std::net::SocketAddr, db: &std::path::Path) -> Result<()>
         .await
         .with_context(|| format!("listen on {listen}"))?;
     let base = url::Url::parse(&format!("http://{}/", listener.local_addr()?))?;
-    let service = Service::open(db, &base, "Pocket reference")?;
+    let mut service =
+        Service::open(db, &base, "Pocket reference")?.with_number_matching(number_matching);
+    if !instant_delivery {
+        service = service.without_long_poll();
+    }
     if fresh {
         let password = generate_password()?;
         service.users.add("demo@example.com", &password)?;

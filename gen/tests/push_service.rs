@@ -1,50 +1,18 @@
 //! The reference service's push server, spoken to by Pocket's own client over a real socket,
 //! and fed bad input directly through its router.
 
-use std::sync::{Arc, Mutex};
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use pocket_core::clock::now_unix;
 use pocket_core::push::{
     Answer, PushClient, SigningKey, answer, enroll, parse_enrollment, poll_once, wire,
 };
-use pocket_core::vault::{MemoryStore, Outcome, Vault};
-use pocket_gen::service::{Service, TransactionStatus, app};
+use pocket_core::vault::Outcome;
+use pocket_gen::service::{TransactionStatus, app};
 use tower::ServiceExt;
-use url::Url;
 
-struct Running {
-    svc: Arc<Service>,
-    _dir: tempfile::TempDir,
-}
-
-/// The service on a free loopback port, as `pocket-gen serve` runs it.
-async fn start() -> Running {
-    let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
-    let svc = Arc::new(
-        Service::open(
-            &dir.path().join("service.sqlite"),
-            &base,
-            "Pocket reference",
-        )
-        .unwrap(),
-    );
-    let router = app(svc.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    Running { svc, _dir: dir }
-}
-
-fn phone_vault(dir: &tempfile::TempDir) -> Arc<Mutex<Vault>> {
-    let vault = Vault::open(
-        &dir.path().join("phone.sqlite"),
-        Box::new(MemoryStore::default()),
-    )
-    .unwrap();
-    Arc::new(Mutex::new(vault))
-}
+mod common;
+use common::{phone_vault, start};
 
 #[tokio::test]
 async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {

@@ -22,6 +22,10 @@ pub enum ServiceError {
     Invalid(&'static str),
     #[error("a user with this e-mail address exists")]
     UserExists,
+    #[error("there are unanswered login requests already")]
+    TooManyOpenRequests,
+    #[error("login requests are paused after repeated rejections")]
+    PushPaused,
     #[error("there is no such token")]
     UnknownToken,
     #[error("internal error")]
@@ -37,7 +41,9 @@ impl ServiceError {
             | ServiceError::Invalid(_) => StatusCode::BAD_REQUEST,
             ServiceError::UnknownToken => StatusCode::NOT_FOUND,
             ServiceError::UserExists => StatusCode::CONFLICT,
-            ServiceError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ServiceError::RateLimited
+            | ServiceError::TooManyOpenRequests
+            | ServiceError::PushPaused => StatusCode::TOO_MANY_REQUESTS,
             ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -1,4 +1,4 @@
-//! The reference login service (`pocket-gen serve`, in progress): the server side of the
+//! The reference login service (`pocket-gen serve`): the server side of the
 //! privacyIDEA PUSH protocol, the service's users and sessions, and its pages, so that QA,
 //! demos and tests have a real counterpart without installing an MFA server. Built as
 //! `fn app(state) -> Router`: tests call it without a socket.
@@ -19,7 +19,10 @@ use axum::routing::{get, post};
 use url::Url;
 
 pub use error::ServiceError;
-pub use push_server::{Pairing, PushServer, TransactionStatus, Triggered};
+pub use push_server::{
+    COOL_DOWN_SECONDS, LONG_POLL_MAX_SECONDS, MAX_OPEN_REQUESTS, Pairing, PushServer,
+    REJECTIONS_BEFORE_COOL_DOWN, TransactionStatus, Triggered,
+};
 pub use sessions::{COOKIE, LoginState, Session, Sessions, cookie};
 pub use users::{MIN_PASSWORD_CHARS, User, Users, generate_password};
 
@@ -33,6 +36,8 @@ pub struct Service {
     pub sessions: Sessions,
     /// Behind TLS: cookies get `Secure`.
     pub secure_cookies: bool,
+    /// Logins ask the user to pick the number the page shows (number matching).
+    pub number_matching: bool,
 }
 
 impl Service {
@@ -46,7 +51,19 @@ impl Service {
             users: Users::open(db_path)?,
             sessions: Sessions::open(db_path)?,
             secure_cookies: base.scheme() == "https",
+            number_matching: false,
         })
+    }
+
+    pub fn with_number_matching(mut self, on: bool) -> Service {
+        self.number_matching = on;
+        self
+    }
+
+    /// Polls answer at once, without the instant-delivery extension: privacyIDEA's behaviour.
+    pub fn without_long_poll(mut self) -> Service {
+        self.push = self.push.without_long_poll();
+        self
     }
 }
 

@@ -2,6 +2,7 @@
 //! (poll), answering in privacyIDEA's JSON envelope.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Form, Query, State};
@@ -11,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::Service;
 use super::error::ServiceError;
-use super::push_server::AnswerForm;
+use super::push_server::{AnswerForm, LONG_POLL_MAX_SECONDS};
 
 /// Every field optional: which ones are present decides what the POST is.
 #[derive(Debug, Default, Deserialize)]
@@ -58,6 +59,8 @@ pub struct PollQuery {
     serial: Option<String>,
     timestamp: Option<String>,
     signature: Option<String>,
+    /// Instant delivery (`wire::LONG_POLL_WAIT`): seconds to wait for a request.
+    pocket_wait: Option<String>,
 }
 
 pub async fn poll(
@@ -69,8 +72,21 @@ pub async fn poll(
     else {
         return Err(ServiceError::NotVerified);
     };
-    let challenges = service.push.poll(&serial, &timestamp, &signature)?;
-    Ok(Json(
-        json!({"result": {"status": true, "value": challenges}}),
-    ))
+    let push = &service.push;
+    let wait = match query.pocket_wait.as_deref() {
+        Some(_) if !push.long_poll => 0,
+        Some(text) => text
+            .parse::<u64>()
+            .map_err(|_| ServiceError::Invalid(wire::LONG_POLL_WAIT))?
+            .min(LONG_POLL_MAX_SECONDS),
+        None => 0,
+    };
+    let challenges = push
+        .poll_waiting(&serial, &timestamp, &signature, Duration::from_secs(wait))
+        .await?;
+    let mut reply = json!({"result": {"status": true, "value": challenges}});
+    if push.long_poll {
+        reply["detail"] = json!({ wire::LONG_POLL: LONG_POLL_MAX_SECONDS });
+    }
+    Ok(Json(reply))
 }

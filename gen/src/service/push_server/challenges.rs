@@ -1,5 +1,7 @@
 //! Polls and answers: challenges go out signed, answers come back verified and are taken once.
 
+use std::time::Duration;
+
 use pocket_core::push::wire;
 use rusqlite::{OptionalExtension, params};
 
@@ -14,6 +16,45 @@ impl PushServer {
         timestamp: &str,
         signature: &str,
     ) -> Result<Vec<wire::Challenge>, ServiceError> {
+        self.verify_poll(serial, timestamp, signature)?;
+        Ok(self
+            .open_challenges(serial)?
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect())
+    }
+
+    /// A long poll: like `poll`, but with nothing open it waits up to `wait` for a request.
+    pub async fn poll_waiting(
+        &self,
+        serial: &str,
+        timestamp: &str,
+        signature: &str,
+        wait: Duration,
+    ) -> Result<Vec<wire::Challenge>, ServiceError> {
+        self.verify_poll(serial, timestamp, signature)?;
+        let notify = self.waiter(serial);
+        // Registered before looking, so a request raised in between still wakes us.
+        let woken = notify.notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
+        let open = self.open_challenges(serial)?;
+        if wait.is_zero() || open.iter().any(|(_, delivered)| !delivered) {
+            return Ok(open.into_iter().map(|(c, _)| c).collect());
+        }
+        let open = tokio::select! {
+            _ = woken => self.open_challenges(serial)?,
+            _ = tokio::time::sleep(wait) => open,
+        };
+        Ok(open.into_iter().map(|(c, _)| c).collect())
+    }
+
+    fn verify_poll(
+        &self,
+        serial: &str,
+        timestamp: &str,
+        signature: &str,
+    ) -> Result<(), ServiceError> {
         let time = wire::parse_iso8601(timestamp).ok_or(ServiceError::NotVerified)?;
         if (time - (self.clock)()).abs() > POLL_CLOCK_SKEW_SECONDS {
             return Err(ServiceError::NotVerified);
@@ -22,9 +63,15 @@ impl PushServer {
         if !phone.verify(&[serial, timestamp], signature) {
             return Err(ServiceError::NotVerified);
         }
+        Ok(())
+    }
+
+    /// The open challenges, signed, each with whether an earlier poll delivered it; all of
+    /// them count as delivered from now on.
+    fn open_challenges(&self, serial: &str) -> Result<Vec<(wire::Challenge, bool)>, ServiceError> {
         let db = self.db();
         let mut statement = db.prepare(
-            "SELECT nonce, title, question, presence_options FROM challenges
+            "SELECT nonce, title, question, presence_options, delivered FROM challenges
              WHERE serial = ?1 AND answered_at IS NULL AND created_at > ?2 ORDER BY created_at",
         )?;
         let rows = statement.query_map(
@@ -35,15 +82,27 @@ impl PushServer {
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, Option<String>>(3)?,
+                    r.get::<_, bool>(4)?,
                 ))
             },
         )?;
-        let mut challenges = Vec::new();
-        for row in rows {
-            let (nonce, title, question, presence) = row?;
-            challenges.push(self.signed_challenge(serial, nonce, title, question, presence));
+        let open = rows.collect::<Result<Vec<_>, _>>()?;
+        drop(statement);
+        if open.iter().any(|row| !row.4) {
+            db.execute(
+                "UPDATE challenges SET delivered = 1 WHERE serial = ?1 AND answered_at IS NULL",
+                params![serial],
+            )?;
         }
-        Ok(challenges)
+        // Signing takes milliseconds: not under the database lock.
+        drop(db);
+        Ok(open
+            .into_iter()
+            .map(|(nonce, title, question, presence, delivered)| {
+                let challenge = self.signed_challenge(serial, nonce, title, question, presence);
+                (challenge, delivered)
+            })
+            .collect())
     }
 
     fn signed_challenge(
@@ -117,10 +176,14 @@ impl PushServer {
         if form.decline.is_none() && !accepted {
             return Ok(false);
         }
+        let now = (self.clock)();
         let taken = db.execute(
             "UPDATE challenges SET answered_at = ?2, accepted = ?3 WHERE transaction_id = ?1 AND answered_at IS NULL",
-            params![transaction_id, (self.clock)(), accepted],
+            params![transaction_id, now, accepted],
         )?;
+        if taken == 1 {
+            PushServer::record_decision(&db, &form.serial, accepted, now)?;
+        }
         Ok(taken == 1)
     }
 }

@@ -2,8 +2,9 @@
 //! server's key, polls within a minute of the server's clock, answers verified and taken once
 //! within the answer window.
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use pocket_core::otp::{AccountDraft, OtpParams, SecretKey, format_uri};
 use pocket_core::push::{SigningKey, VerifyingKey};
@@ -12,6 +13,9 @@ use url::Url;
 
 mod challenges;
 mod codes;
+mod requests;
+
+pub use requests::{COOL_DOWN_SECONDS, MAX_OPEN_REQUESTS, REJECTIONS_BEFORE_COOL_DOWN};
 
 use super::error::ServiceError;
 
@@ -25,6 +29,9 @@ pub const POLL_CLOCK_SKEW_SECONDS: i64 = 60;
 /// Wrong codes allowed per token within the window before codes are refused for a while.
 const MAX_CODE_FAILURES: i64 = 5;
 const CODE_FAILURE_WINDOW_SECONDS: i64 = 300;
+/// The longest a poll may be held open waiting for a request: below the 30 s at which common
+/// proxies cut idle requests.
+pub const LONG_POLL_MAX_SECONDS: u64 = 25;
 /// Our own server key; the phones' keys are 4096 bits.
 const SERVER_KEY_BITS: usize = 2048;
 
@@ -55,12 +62,35 @@ const SCHEMA: &str = "
         accepted         INTEGER
     );";
 
+/// Later additions, applied once to databases made before them (`PRAGMA user_version`).
+const MIGRATIONS: &[&str] = &[
+    // Instant delivery: a held poll returns early only for requests the phone has not seen.
+    // Push fatigue: rejections in a row, cleared by an accept.
+    "ALTER TABLE challenges ADD COLUMN delivered INTEGER NOT NULL DEFAULT 0;
+     CREATE TABLE rejection_streaks (serial TEXT PRIMARY KEY, count INTEGER NOT NULL, last_at INTEGER NOT NULL);",
+];
+
+fn migrate(db: &Connection) -> Result<(), ServiceError> {
+    let done: i64 = db.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (index, step) in MIGRATIONS.iter().enumerate().skip(done.max(0) as usize) {
+        db.execute_batch(&format!(
+            "BEGIN; {step} PRAGMA user_version = {}; COMMIT;",
+            index + 1
+        ))?;
+    }
+    Ok(())
+}
+
 pub struct PushServer {
     db: Mutex<Connection>,
     key: SigningKey,
     url: Url,
     issuer: String,
     clock: fn() -> i64,
+    /// Phones holding a long poll open, by serial: woken when a request for them arrives.
+    waiters: Mutex<HashMap<String, Arc<tokio::sync::Notify>>>,
+    /// Whether polls may wait for requests (`LONG_POLL_MAX_SECONDS`) and say so.
+    pub(crate) long_poll: bool,
 }
 
 /// A login request the relying page waits on.
@@ -96,6 +126,7 @@ impl PushServer {
         let db = Connection::open(db_path)?;
         db.execute_batch("PRAGMA journal_mode = WAL;")?;
         db.execute_batch(SCHEMA)?;
+        migrate(&db)?;
         let stored: Option<Vec<u8>> = db
             .query_row("SELECT pkcs8 FROM server_key", [], |r| r.get(0))
             .optional()?;
@@ -116,7 +147,15 @@ impl PushServer {
             url,
             issuer: issuer.to_string(),
             clock: now,
+            waiters: Mutex::default(),
+            long_poll: true,
         })
+    }
+
+    /// Polls answer at once, as privacyIDEA's do (for comparisons and tests).
+    pub fn without_long_poll(mut self) -> PushServer {
+        self.long_poll = false;
+        self
     }
 
     /// The same server with another clock, for tests of time limits.
@@ -233,72 +272,6 @@ impl PushServer {
             Some(text) => Ok(Some(VerifyingKey::from_spki_base64(&text)?)),
             None => Ok(None),
         }
-    }
-
-    /// Raises a login request on the token's phone.
-    pub fn trigger(
-        &self,
-        serial: &str,
-        title: &str,
-        question: &str,
-        number_matching: bool,
-    ) -> Result<Triggered, ServiceError> {
-        if !self.is_enrolled(serial)? {
-            return Err(ServiceError::UnknownToken);
-        }
-        let transaction_id = hex(&random::<16>()?);
-        let nonce = data_encoding::BASE32.encode(&random::<20>()?);
-        let (options, answer) = if number_matching {
-            let mut numbers: Vec<u32> = Vec::new();
-            while numbers.len() < 3 {
-                let n = 10 + u32::from(random::<1>()?[0]) % 90;
-                if !numbers.contains(&n) {
-                    numbers.push(n);
-                }
-            }
-            let answer = numbers[usize::from(random::<1>()?[0]) % 3].to_string();
-            (
-                Some(
-                    numbers
-                        .iter()
-                        .map(u32::to_string)
-                        .collect::<Vec<_>>()
-                        .join(","),
-                ),
-                Some(answer),
-            )
-        } else {
-            (None, None)
-        };
-        self.db().execute(
-            "INSERT INTO challenges (transaction_id, serial, nonce, title, question, presence_options, presence_answer, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![transaction_id, serial, nonce, title, question, options, answer, (self.clock)()],
-        )?;
-        Ok(Triggered {
-            transaction_id,
-            presence_answer: answer,
-        })
-    }
-
-    pub fn status(&self, transaction_id: &str) -> Result<TransactionStatus, ServiceError> {
-        let row: Option<(Option<i64>, i64)> = self
-            .db()
-            .query_row(
-                "SELECT accepted, created_at FROM challenges WHERE transaction_id = ?1",
-                params![transaction_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        Ok(match row {
-            None => return Err(ServiceError::UnknownToken),
-            Some((Some(1), _)) => TransactionStatus::Accepted,
-            Some((Some(_), _)) => TransactionStatus::Rejected,
-            Some((None, created)) if (self.clock)() - created >= ANSWER_WINDOW_SECONDS => {
-                TransactionStatus::Expired
-            }
-            Some((None, _)) => TransactionStatus::Waiting,
-        })
     }
 }
 

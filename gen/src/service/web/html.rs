@@ -65,6 +65,8 @@ input { width: 100%; box-sizing: border-box; padding: 10px; font: inherit; }
 button { margin-top: 18px; width: 100%; padding: 12px; font: inherit; font-weight: 700; cursor: pointer; }
 .error { color: #b91c1c; }
 .ok { color: #15803d; font-weight: 700; font-size: 1.2rem; }
+.notice { background: color-mix(in srgb, CanvasText 8%, Canvas); padding: 10px 12px; border-radius: 8px; }
+.number { font-size: 3rem; font-weight: 800; letter-spacing: 0.05em; margin: 8px 0; text-align: center; }
 .qr svg { width: 100%; max-width: 320px; height: auto; background: #fff; }
 code { word-break: break-all; font-size: 0.8rem; }
 ";

@@ -103,6 +103,20 @@ impl Lang {
             (Lang::Nl, RequestExpired) => "Het verzoek is verlopen. Log opnieuw in.",
             (Lang::En, LoginQuestion) => "Log in to the Pocket reference service?",
             (Lang::Nl, LoginQuestion) => "Inloggen bij de Pocket-referentiedienst?",
+            (Lang::En, PickNumber) => "In Pocket, pick this number:",
+            (Lang::Nl, PickNumber) => "Kies in Pocket dit getal:",
+            (Lang::En, TooManyOpenRequests) => {
+                "Pocket already has login requests waiting. Answer one of them, or type the code from Pocket here."
+            }
+            (Lang::Nl, TooManyOpenRequests) => {
+                "Er wachten al inlogverzoeken in Pocket. Beantwoord er een, of typ hier de code uit Pocket."
+            }
+            (Lang::En, PushPaused) => {
+                "Several requests were rejected in Pocket, so requests are paused for 10 minutes. If that was you, type the code from Pocket here. If not, someone else may know your password."
+            }
+            (Lang::Nl, PushPaused) => {
+                "Er zijn meerdere verzoeken geweigerd in Pocket, dus verzoeken zijn 10 minuten gepauzeerd. Was jij dat, typ dan hier de code uit Pocket. Zo niet, dan kent iemand anders misschien je wachtwoord."
+            }
             (Lang::En, ServiceName) => "Pocket reference service",
             (Lang::Nl, ServiceName) => "Pocket-referentiedienst",
         }
@@ -136,4 +150,7 @@ pub enum Key {
     Rejected,
     RequestExpired,
     LoginQuestion,
+    PickNumber,
+    TooManyOpenRequests,
+    PushPaused,
 }

@@ -19,6 +19,8 @@ use crate::service::push_server::TransactionStatus;
 use crate::service::sessions::{LoginState, Session, Sessions};
 
 /// Starts the push request for a user whose password was right; the browser goes to wait.
+/// When the limits against push fatigue hold the request back, the user gets the code form
+/// with the reason instead.
 pub fn start(
     service: &Service,
     lang: Lang,
@@ -30,20 +32,33 @@ pub fn start(
         serial,
         lang.t(Key::ServiceName),
         lang.t(Key::LoginQuestion),
-        false,
-    )?;
+        service.number_matching,
+    );
+    let (transaction_id, held_back) = match triggered {
+        Ok(triggered) => (Some(triggered.transaction_id), None),
+        Err(ServiceError::TooManyOpenRequests) => (None, Some(Key::TooManyOpenRequests)),
+        Err(ServiceError::PushPaused) => (None, Some(Key::PushPaused)),
+        Err(other) => return Err(other),
+    };
     let waiting = service.sessions.set_state(
         session,
         LoginState::AwaitingSecondFactor {
             user_id,
-            transaction_id: Some(triggered.transaction_id),
+            transaction_id,
         },
     )?;
-    Ok(with_cookie(
-        Redirect::to("/login/wait").into_response(),
-        service,
-        &waiting,
-    ))
+    let response = match held_back {
+        None => Redirect::to("/login/wait").into_response(),
+        Some(reason) => {
+            let notice = format!(
+                "<p class=\"notice\" role=\"status\" data-testid=\"held-back\">{}</p>",
+                lang.t(reason)
+            );
+            let body = notice + &code_form(lang, &waiting, None);
+            html::page(lang, lang.t(Key::LoginTitle), &body)
+        }
+    };
+    Ok(with_cookie(response, service, &waiting))
 }
 
 fn awaiting(session: &Session) -> Option<(i64, Option<String>)> {
@@ -62,11 +77,22 @@ pub async fn wait_page(
 ) -> Result<Response, ServiceError> {
     let lang = Lang::from_headers(&headers);
     let (session, _) = session(&service, &headers)?;
-    if awaiting(&session).is_none() {
+    let Some((_, transaction_id)) = awaiting(&session) else {
         return Ok(Redirect::to("/login").into_response());
-    }
+    };
+    let Some(transaction_id) = transaction_id else {
+        return Ok(Redirect::to("/login/code").into_response());
+    };
+    let number = match service.push.number_to_pick(&transaction_id)? {
+        Some(number) => format!(
+            "<p>{pick}</p><p class=\"number\" data-testid=\"number\">{number}</p>",
+            pick = lang.t(Key::PickNumber),
+            number = escape(&number),
+        ),
+        None => String::new(),
+    };
     let body = format!(
-        "<div data-status-url=\"/login/status\" data-testid=\"waiting\"><p>{accept}</p>\
+        "<div data-status-url=\"/login/status\" data-testid=\"waiting\"><p>{accept}</p>{number}\
          <p class=\"error\" hidden data-when=\"rejected\">{rejected}</p>\
          <p class=\"error\" hidden data-when=\"expired\">{expired}</p></div>\
          <p><a href=\"/login/code\" data-testid=\"no-notification\">{no}</a></p>\

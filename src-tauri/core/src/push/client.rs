@@ -57,6 +57,19 @@ pub struct Rollout {
     pub fallback_totp: Option<String>,
 }
 
+/// One poll's reply.
+#[derive(Debug, Clone)]
+pub struct Polled {
+    pub challenges: Vec<Challenge>,
+    /// The server's offer of instant delivery: the longest it will hold a poll.
+    pub long_poll: Option<Duration>,
+}
+
+/// A poll's signed timestamp must stay within the server's minute of skew while it is held.
+const MAX_LONG_POLL_SECONDS: u64 = 50;
+/// How long past its wait a held poll may take before it counts as lost.
+const LONG_POLL_GRACE: Duration = Duration::from_secs(10);
+
 /// Largest reply read from a server: a poll with many open challenges fits easily.
 const MAX_REPLY_BYTES: usize = 1 << 20;
 
@@ -150,26 +163,53 @@ impl PushClient {
         key: &SigningKey,
         now_unix: u64,
     ) -> Result<Vec<Challenge>> {
+        Ok(self
+            .poll_waiting(token, key, now_unix, None)
+            .await?
+            .challenges)
+    }
+
+    /// A poll that, with `wait`, asks the server to hold it until a request arrives (only for
+    /// servers that offered instant delivery, `wire::LONG_POLL`).
+    pub async fn poll_waiting(
+        &self,
+        token: &PushToken,
+        key: &SigningKey,
+        now_unix: u64,
+        wait: Option<Duration>,
+    ) -> Result<Polled> {
         let timestamp = wire::iso8601(now_unix);
         let signature = key.sign(&[&token.serial, &timestamp]);
-        let query = [
-            (wire::SERIAL, token.serial.as_str()),
-            (wire::TIMESTAMP, &timestamp),
-            (wire::SIGNATURE, &signature),
+        let mut query = vec![
+            (wire::SERIAL, token.serial.clone()),
+            (wire::TIMESTAMP, timestamp),
+            (wire::SIGNATURE, signature),
         ];
-        let request = self
-            .http(token.verify_tls)
-            .get(token.url.clone())
-            .query(&query);
-        let envelope: Envelope<Vec<serde_json::Value>> = send(request).await?;
+        let mut request = self.http(token.verify_tls).get(token.url.clone());
+        if let Some(wait) = wait {
+            query.push((wire::LONG_POLL_WAIT, wait.as_secs().to_string()));
+            request = request.timeout(wait + LONG_POLL_GRACE);
+        }
+        let envelope: Envelope<Vec<serde_json::Value>> = send(request.query(&query)).await?;
+        let long_poll = envelope
+            .detail
+            .as_ref()
+            .and_then(|d| d.get(wire::LONG_POLL))
+            .and_then(serde_json::Value::as_u64)
+            .filter(|seconds| *seconds > 0)
+            .map(|seconds| Duration::from_secs(seconds.min(MAX_LONG_POLL_SECONDS)));
         // One malformed challenge must not hide the others.
-        Ok(envelope
+        let challenges = envelope
             .result
             .value
             .unwrap_or_default()
             .into_iter()
             .filter_map(|c| serde_json::from_value(c).ok())
-            .collect())
+            .collect();
+        Ok(Polled {
+            challenges,
+            long_poll,
+        })
     }
 
     /// Sends the signed answer; true when the server took it.

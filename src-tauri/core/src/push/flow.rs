@@ -1,6 +1,7 @@
 //! What the phone does with push tokens, end to end: enroll, poll, answer. The vault sits
 //! behind a mutex that is never held across a network call.
 
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -87,47 +88,78 @@ pub struct PollRound {
     pub dropped: usize,
     /// Tokens whose poll failed, and why.
     pub failures: Vec<(String, Error)>,
+    /// Tokens whose server offered instant delivery, and the longest it holds a poll.
+    pub long_poll: Vec<(StoredPushToken, Duration)>,
 }
 
 /// Polls every token once, verifies what comes back, records new requests, and expires old
 /// ones.
 pub async fn poll_once(vault: &SharedVault, client: &PushClient, now: u64) -> Result<PollRound> {
+    poll_tokens(vault, client, &|| now, &HashSet::new()).await
+}
+
+/// `poll_once` for every token except those in `held` (their long polls are open already).
+pub async fn poll_tokens(
+    vault: &SharedVault,
+    client: &PushClient,
+    now: &(dyn Fn() -> u64 + Sync),
+    held: &HashSet<String>,
+) -> Result<PollRound> {
     let tokens = {
         let mut vault = lock(vault);
-        vault.expire_requests(now)?;
+        vault.expire_requests(now())?;
         vault.push_tokens()?
     };
     let mut round = PollRound::default();
-    for token in tokens {
-        let key = match lock(vault).device_key(&token.id) {
-            Ok(key) => key,
-            Err(error) => {
-                round.failures.push((token.id.clone(), error));
-                continue;
-            }
-        };
-        let challenges = match client.poll(&token.token, &key, now).await {
-            Ok(challenges) => challenges,
-            Err(error) => {
-                round.failures.push((token.id.clone(), error));
-                continue;
-            }
-        };
-        for challenge in challenges {
-            match verify_challenge(&token.token, &challenge, now) {
-                Ok(request) => {
-                    if lock(vault).record_request(&token, &request)? {
-                        round.new.push((token.clone(), request));
-                    }
+    for token in tokens.iter().filter(|t| !held.contains(&t.id)) {
+        poll_token(vault, client, token, now, None, &mut round).await?;
+    }
+    Ok(round)
+}
+
+/// Polls one token (held open up to `wait` where the server offered that) and adds what came
+/// back to `round`. Only the vault's own failures are errors; the poll's go in `round`.
+pub async fn poll_token(
+    vault: &SharedVault,
+    client: &PushClient,
+    token: &StoredPushToken,
+    now: &(dyn Fn() -> u64 + Sync),
+    wait: Option<Duration>,
+    round: &mut PollRound,
+) -> Result<()> {
+    let key = match lock(vault).device_key(&token.id) {
+        Ok(key) => key,
+        Err(error) => {
+            round.failures.push((token.id.clone(), error));
+            return Ok(());
+        }
+    };
+    let polled = match client.poll_waiting(&token.token, &key, now(), wait).await {
+        Ok(polled) => polled,
+        Err(error) => {
+            round.failures.push((token.id.clone(), error));
+            return Ok(());
+        }
+    };
+    if let Some(most) = polled.long_poll {
+        round.long_poll.push((token.clone(), most));
+    }
+    // A held poll answers later than it was sent: what it brings arrived now.
+    let received_at = now();
+    for challenge in polled.challenges {
+        match verify_challenge(&token.token, &challenge, received_at) {
+            Ok(request) => {
+                if lock(vault).record_request(token, &request)? {
+                    round.new.push((token.clone(), request));
                 }
-                Err(reason) => {
-                    log::warn!("dropped a challenge for {}: {reason:?}", token.token.serial);
-                    round.dropped += 1;
-                }
+            }
+            Err(reason) => {
+                log::warn!("dropped a challenge for {}: {reason:?}", token.token.serial);
+                round.dropped += 1;
             }
         }
     }
-    Ok(round)
+    Ok(())
 }
 
 /// Network attempts per answer; the server refuses a repeat of one it already took, so a

@@ -21,6 +21,13 @@ pub const PRESENCE_ANSWER: &str = "presence_answer";
 /// reference service sends it.
 pub const FALLBACK_TOTP: &str = "totp";
 
+/// Instant delivery, our reference service's extension: a poll reply whose `detail` carries
+/// `LONG_POLL` (the most seconds the server will hold a poll) invites the phone to send
+/// `LONG_POLL_WAIT` with its next polls; the server then answers as soon as a request arrives
+/// or the time is up. privacyIDEA neither sends nor reads these, so polling stays unchanged.
+pub const LONG_POLL: &str = "pocket_long_poll";
+pub const LONG_POLL_WAIT: &str = "pocket_wait";
+
 /// What a poll-only phone sends where a Firebase token would go.
 pub const NO_FIREBASE_TOKEN: &str = "no firebase token";
 

@@ -1,0 +1,49 @@
+//! What the service's tests share: the service on a loopback socket, and a phone's vault.
+#![allow(dead_code)] // Each test binary uses its own part of this.
+
+use std::sync::{Arc, Mutex};
+
+use pocket_core::vault::{MemoryStore, Vault};
+use pocket_gen::service::{Service, app};
+use url::Url;
+
+pub struct Running {
+    pub svc: Arc<Service>,
+    pub base: Url,
+    _dir: tempfile::TempDir,
+}
+
+/// The service on a free loopback port, as `pocket-gen serve` runs it; `configure` sets its
+/// options before it starts.
+pub async fn start_with(configure: impl FnOnce(Service) -> Service) -> Running {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+    let service = Service::open(
+        &dir.path().join("service.sqlite"),
+        &base,
+        "Pocket reference",
+    )
+    .unwrap();
+    let svc = Arc::new(configure(service));
+    let router = app(svc.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Running {
+        svc,
+        base,
+        _dir: dir,
+    }
+}
+
+pub async fn start() -> Running {
+    start_with(|service| service).await
+}
+
+pub fn phone_vault(dir: &tempfile::TempDir) -> Arc<Mutex<Vault>> {
+    let vault = Vault::open(
+        &dir.path().join("phone.sqlite"),
+        Box::new(MemoryStore::default()),
+    )
+    .unwrap();
+    Arc::new(Mutex::new(vault))
+}

@@ -1,0 +1,247 @@
+//! Instant delivery (the long poll the service offers and Pocket takes up) and the limits
+//! against push fatigue, with Pocket's own client as the phone.
+
+use std::time::{Duration, Instant};
+
+use pocket_core::clock::now_unix;
+use pocket_core::push::{
+    Answer, PollRound, PollTrigger, PushClient, answer, enroll, poll_once, poll_token, run_poller,
+};
+use pocket_core::vault::StoredPushToken;
+use pocket_gen::service::{
+    LONG_POLL_MAX_SECONDS, MAX_OPEN_REQUESTS, REJECTIONS_BEFORE_COOL_DOWN, ServiceError,
+    TransactionStatus,
+};
+
+mod common;
+use common::{Running, phone_vault, start, start_with};
+
+struct Phone {
+    vault: pocket_core::push::SharedVault,
+    client: PushClient,
+    token: StoredPushToken,
+    _dir: tempfile::TempDir,
+}
+
+async fn paired_phone(service: &Running) -> Phone {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = phone_vault(&dir);
+    let client = PushClient::new().unwrap();
+    let (_, uri) = service.svc.push.enroll("alice@example.com").unwrap();
+    let token = enroll(&vault, &client, &uri, false, now_unix())
+        .await
+        .unwrap()
+        .token;
+    Phone {
+        vault,
+        client,
+        token,
+        _dir: dir,
+    }
+}
+
+#[tokio::test]
+async fn a_held_poll_returns_the_moment_a_request_is_raised() {
+    let service = start().await;
+    let phone = paired_phone(&service).await;
+
+    // A plain poll carries the offer.
+    let mut round = PollRound::default();
+    poll_token(
+        &phone.vault,
+        &phone.client,
+        &phone.token,
+        &now_unix,
+        None,
+        &mut round,
+    )
+    .await
+    .unwrap();
+    let offered = round.long_poll.first().map(|(_, most)| most.as_secs());
+    assert_eq!(offered, Some(LONG_POLL_MAX_SECONDS));
+
+    // Held for up to 20 s, it comes back with the request raised 300 ms in.
+    let svc = service.svc.clone();
+    let serial = phone.token.token.serial.clone();
+    let raise = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        svc.push.trigger(&serial, "T", "Log in?", false).unwrap()
+    });
+    let started = Instant::now();
+    let mut round = PollRound::default();
+    let wait = Some(Duration::from_secs(20));
+    poll_token(
+        &phone.vault,
+        &phone.client,
+        &phone.token,
+        &now_unix,
+        wait,
+        &mut round,
+    )
+    .await
+    .unwrap();
+    raise.await.unwrap();
+    assert_eq!(round.new.len(), 1, "{round:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "held to the end"
+    );
+
+    // With nothing to deliver it waits its time and comes back empty.
+    let started = Instant::now();
+    let mut round = PollRound::default();
+    let wait = Some(Duration::from_secs(1));
+    poll_token(
+        &phone.vault,
+        &phone.client,
+        &phone.token,
+        &now_unix,
+        wait,
+        &mut round,
+    )
+    .await
+    .unwrap();
+    assert!(round.new.is_empty() && round.failures.is_empty());
+    assert!(started.elapsed() >= Duration::from_millis(900));
+}
+
+#[tokio::test]
+async fn without_the_extension_polls_answer_at_once_and_offer_nothing() {
+    let service = start_with(|s| s.without_long_poll()).await;
+    let phone = paired_phone(&service).await;
+    let started = Instant::now();
+    let mut round = PollRound::default();
+    let wait = Some(Duration::from_secs(5));
+    poll_token(
+        &phone.vault,
+        &phone.client,
+        &phone.token,
+        &now_unix,
+        wait,
+        &mut round,
+    )
+    .await
+    .unwrap();
+    assert!(round.long_poll.is_empty());
+    assert!(started.elapsed() < Duration::from_secs(4), "not held");
+}
+
+#[tokio::test]
+async fn the_poller_takes_up_instant_delivery() {
+    let service = start().await;
+    let phone = paired_phone(&service).await;
+    let (sender, mut rounds) = tokio::sync::mpsc::unbounded_channel();
+    let poller = tokio::spawn(run_poller(
+        phone.vault.clone(),
+        phone.client.clone(),
+        PollTrigger::default(),
+        now_unix,
+        move |round| {
+            let _ = sender.send((Instant::now(), round));
+        },
+    ));
+    // The first round saw the offer; from now on the token is held, not polled in rounds.
+    let (_, first) = rounds.recv().await.unwrap();
+    assert_eq!(first.long_poll.len(), 1);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Raised right after a round, a request would wait ~3 s for the next one; held, it is
+    // there at once.
+    let raised = Instant::now();
+    service
+        .svc
+        .push
+        .trigger(&phone.token.token.serial, "T", "Log in?", false)
+        .unwrap();
+    let arrived = loop {
+        let (at, round) = tokio::time::timeout(Duration::from_secs(10), rounds.recv())
+            .await
+            .expect("the request arrived")
+            .unwrap();
+        if !round.new.is_empty() {
+            break at;
+        }
+    };
+    assert!(
+        arrived - raised < Duration::from_millis(1500),
+        "took {:?}: not delivered by the held poll",
+        arrived - raised
+    );
+    poller.abort();
+}
+
+#[tokio::test]
+async fn open_requests_are_capped_per_token() {
+    let service = start().await;
+    let phone = paired_phone(&service).await;
+    let serial = &phone.token.token.serial;
+    let push = &service.svc.push;
+    for _ in 0..MAX_OPEN_REQUESTS {
+        push.trigger(serial, "T", "Q", false).unwrap();
+    }
+    assert!(matches!(
+        push.trigger(serial, "T", "Q", false),
+        Err(ServiceError::TooManyOpenRequests)
+    ));
+    // Answering one makes room for one.
+    let round = poll_once(&phone.vault, &phone.client, now_unix())
+        .await
+        .unwrap();
+    let (token, request) = &round.new[0];
+    answer(
+        &phone.vault,
+        &phone.client,
+        &token.id,
+        &request.nonce,
+        Answer::Accept,
+        now_unix(),
+    )
+    .await
+    .unwrap();
+    push.trigger(serial, "T", "Q", false).unwrap();
+}
+
+#[tokio::test]
+async fn repeated_rejections_pause_requests_until_an_accept() {
+    let service = start().await;
+    let phone = paired_phone(&service).await;
+    let serial = &phone.token.token.serial;
+    let push = &service.svc.push;
+    let decide = |choice: Answer| {
+        let phone = &phone;
+        async move {
+            let round = poll_once(&phone.vault, &phone.client, now_unix())
+                .await
+                .unwrap();
+            let (token, request) = &round.new[0];
+            answer(
+                &phone.vault,
+                &phone.client,
+                &token.id,
+                &request.nonce,
+                choice,
+                now_unix(),
+            )
+            .await
+            .unwrap();
+        }
+    };
+    // An accept in between starts the count again.
+    for _ in 1..REJECTIONS_BEFORE_COOL_DOWN {
+        push.trigger(serial, "T", "Q", false).unwrap();
+        decide(Answer::Decline { reason: None }).await;
+    }
+    let accepted = push.trigger(serial, "T", "Q", false).unwrap();
+    decide(Answer::Accept).await;
+    assert_eq!(
+        push.status(&accepted.transaction_id).unwrap(),
+        TransactionStatus::Accepted
+    );
+    for _ in 0..REJECTIONS_BEFORE_COOL_DOWN {
+        push.trigger(serial, "T", "Q", false).unwrap();
+        decide(Answer::Decline { reason: None }).await;
+    }
+    assert!(matches!(
+        push.trigger(serial, "T", "Q", false),
+        Err(ServiceError::PushPaused)
+    ));
+}
