@@ -88,6 +88,9 @@ enum Command {
         /// privacyIDEA does.
         #[arg(long)]
         no_instant_delivery: bool,
+        /// Seconds a pairing QR code stays valid (QA: see the expiry without waiting).
+        #[arg(long, value_name = "SECONDS", default_value_t = 120, value_parser = clap::value_parser!(i64).range(1..=3600))]
+        enrollment_ttl: i64,
     },
     /// Users of the reference login service.
     User {
@@ -227,16 +230,17 @@ pub fn run() -> Result<()> {
             db,
             no_number_matching,
             no_instant_delivery,
+            enrollment_ttl,
         } => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            runtime.block_on(serve(
-                listen,
-                &db,
-                !no_number_matching,
-                !no_instant_delivery,
-            ))?;
+            let options = ServeOptions {
+                number_matching: !no_number_matching,
+                instant_delivery: !no_instant_delivery,
+                enrollment_ttl,
+            };
+            runtime.block_on(serve(listen, &db, options))?;
         }
         Command::User {
             db,
@@ -308,11 +312,16 @@ async fn run_device(state: &std::path::Path, action: DeviceAction) -> Result<()>
     Ok(())
 }
 
+struct ServeOptions {
+    number_matching: bool,
+    instant_delivery: bool,
+    enrollment_ttl: i64,
+}
+
 async fn serve(
     listen: std::net::SocketAddr,
     db: &std::path::Path,
-    number_matching: bool,
-    instant_delivery: bool,
+    options: ServeOptions,
 ) -> Result<()> {
     use pocket_gen::service::{Service, app, generate_password};
     if !listen.ip().is_loopback() {
@@ -323,9 +332,10 @@ async fn serve(
         .await
         .with_context(|| format!("listen on {listen}"))?;
     let base = url::Url::parse(&format!("http://{}/", listener.local_addr()?))?;
-    let mut service =
-        Service::open(db, &base, "Pocket reference")?.with_number_matching(number_matching);
-    if !instant_delivery {
+    let mut service = Service::open(db, &base, "Pocket reference")?
+        .with_number_matching(options.number_matching)
+        .with_enrollment_ttl(options.enrollment_ttl);
+    if !options.instant_delivery {
         service = service.without_long_poll();
     }
     if fresh {

@@ -60,6 +60,12 @@ impl Service {
         self
     }
 
+    /// QR codes last `seconds` instead of two minutes.
+    pub fn with_enrollment_ttl(mut self, seconds: i64) -> Service {
+        self.push = self.push.with_enrollment_ttl(seconds);
+        self
+    }
+
     /// Polls answer at once, without the instant-delivery extension: privacyIDEA's behaviour.
     pub fn without_long_poll(mut self) -> Service {
         self.push = self.push.without_long_poll();

@@ -37,6 +37,8 @@ pub async fn post(
         // Poll-only: a real Firebase token would be kept for wake-ups; we have none to send.
         let _ = form.fbtoken;
         let (server_key, totp) = service.push.rollout(&serial, credential, pubkey)?;
+        // The user is switched now, whether or not the security page is still open.
+        service.users.finish_pairing_of(&serial)?;
         let detail = json!({"public_key": server_key, wire::FALLBACK_TOTP: totp});
         return Ok(Json(
             json!({"result": {"status": true, "value": true}, "detail": detail}),

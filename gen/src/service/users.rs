@@ -119,6 +119,15 @@ impl Users {
         Ok(())
     }
 
+    /// The same, found by the token: the rollout finishes the pairing it belongs to.
+    pub fn finish_pairing_of(&self, serial: &str) -> Result<(), ServiceError> {
+        self.db().execute(
+            "UPDATE users SET push_serial = ?1, pairing_serial = NULL WHERE pairing_serial = ?1",
+            params![serial],
+        )?;
+        Ok(())
+    }
+
     pub fn by_id(&self, user_id: i64) -> Result<Option<User>, ServiceError> {
         self.user_where("id = ?1", &user_id)
     }

@@ -20,8 +20,9 @@ pub use requests::{COOL_DOWN_SECONDS, MAX_OPEN_REQUESTS, REJECTIONS_BEFORE_COOL_
 use super::error::ServiceError;
 
 pub const PUSH_PATH: &str = "/ttype/push";
-/// Minutes within which a phone must finish the rollout after the QR code is shown.
-pub const ENROLLMENT_TTL_MINUTES: u32 = 2;
+/// How long a phone has to finish the rollout after the QR code is shown, unless `serve
+/// --enrollment-ttl` says otherwise (QA sees the expiry without waiting two minutes).
+pub const ENROLLMENT_TTL_SECONDS: i64 = 120;
 /// Seconds a login request can be answered.
 pub const ANSWER_WINDOW_SECONDS: i64 = 120;
 /// How far a poll's timestamp may be from the server's clock.
@@ -91,6 +92,8 @@ pub struct PushServer {
     waiters: Mutex<HashMap<String, Arc<tokio::sync::Notify>>>,
     /// Whether polls may wait for requests (`LONG_POLL_MAX_SECONDS`) and say so.
     pub(crate) long_poll: bool,
+    /// Seconds within which a QR code must be used.
+    pub(crate) enrollment_ttl: i64,
 }
 
 /// A login request the relying page waits on.
@@ -149,7 +152,13 @@ impl PushServer {
             clock: now,
             waiters: Mutex::default(),
             long_poll: true,
+            enrollment_ttl: ENROLLMENT_TTL_SECONDS,
         })
+    }
+
+    pub fn with_enrollment_ttl(mut self, seconds: i64) -> PushServer {
+        self.enrollment_ttl = seconds.max(1);
+        self
     }
 
     /// Polls answer at once, as privacyIDEA's do (for comparisons and tests).
@@ -187,7 +196,8 @@ impl PushServer {
         uri.set_path(label);
         uri.query_pairs_mut()
             .append_pair("url", self.url.as_str())
-            .append_pair("ttl", &ENROLLMENT_TTL_MINUTES.to_string())
+            // The protocol counts in whole minutes.
+            .append_pair("ttl", &((self.enrollment_ttl + 59) / 60).to_string())
             .append_pair("issuer", &self.issuer)
             .append_pair("enrollment_credential", &credential)
             .append_pair("v", "1")
@@ -206,7 +216,7 @@ impl PushServer {
         phone_key: &str,
     ) -> Result<(String, String), ServiceError> {
         VerifyingKey::from_spki_base64(phone_key).map_err(|_| ServiceError::BadRollout)?;
-        let deadline = (self.clock)() - i64::from(ENROLLMENT_TTL_MINUTES) * 60;
+        let deadline = (self.clock)() - self.enrollment_ttl;
         let db = self.db();
         let stored: Option<(String, String, String)> = db
             .query_row(
@@ -237,6 +247,10 @@ impl PushServer {
         Ok((self.key.verifying_key().to_base64()?, format_uri(&draft)))
     }
 
+    pub fn enrollment_ttl(&self) -> i64 {
+        self.enrollment_ttl
+    }
+
     /// Where the pairing of `serial` stands: waiting for the phone, done, or too late.
     pub fn pairing(&self, serial: &str) -> Result<Pairing, ServiceError> {
         let row: Option<(String, i64)> = self
@@ -247,7 +261,7 @@ impl PushServer {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let deadline = (self.clock)() - i64::from(ENROLLMENT_TTL_MINUTES) * 60;
+        let deadline = (self.clock)() - self.enrollment_ttl;
         Ok(match row {
             Some((state, _)) if state == "enrolled" => Pairing::Paired,
             Some((_, issued_at)) if issued_at >= deadline => Pairing::Waiting,
@@ -311,7 +325,7 @@ mod tests {
         let server = PushServer::open(&dir.path().join("s.sqlite"), url, "T").unwrap();
         let (serial, _) = server.enroll("x").unwrap();
         assert_eq!(server.pairing(&serial).unwrap(), Pairing::Waiting);
-        let later = server.with_clock(|| now() + i64::from(ENROLLMENT_TTL_MINUTES) * 60 + 1);
+        let later = server.with_clock(|| now() + ENROLLMENT_TTL_SECONDS + 1);
         assert_eq!(later.pairing(&serial).unwrap(), Pairing::Expired);
         assert_eq!(later.pairing("PKTNOPE").unwrap(), Pairing::Expired);
     }

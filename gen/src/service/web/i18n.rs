@@ -38,6 +38,16 @@ impl Lang {
         }
     }
 
+    /// "2 minutes", "20 seconds": a duration as the pages say it.
+    pub fn duration(self, seconds: i64) -> String {
+        if seconds % 60 == 0 {
+            self.t(Key::Minutes)
+                .replace("{n}", &(seconds / 60).to_string())
+        } else {
+            self.t(Key::Seconds).replace("{n}", &seconds.to_string())
+        }
+    }
+
     pub fn t(self, key: Key) -> &'static str {
         use Key::*;
         match (self, key) {
@@ -76,11 +86,15 @@ impl Lang {
                 "Inloggen vraagt dan om je goedkeuring in de Pocket-app. Eén scan stelt zowel de goedkeuring met één tik in als een code van 6 cijfers om in te typen als er geen verzoek binnenkomt."
             }
             (Lang::En, ScanThis) => {
-                "Scan this code with Pocket within 2 minutes. On a computer, Pocket can scan it from the screen, or paste this link:"
+                "Scan this code with Pocket within {time}. On a computer, Pocket can scan it from the screen, or paste this link:"
             }
             (Lang::Nl, ScanThis) => {
-                "Scan deze code binnen 2 minuten met Pocket. Op een computer kan Pocket hem van het scherm scannen, of plak deze link:"
+                "Scan deze code binnen {time} met Pocket. Op een computer kan Pocket hem van het scherm scannen, of plak deze link:"
             }
+            (Lang::En, Minutes) => "{n} minutes",
+            (Lang::Nl, Minutes) => "{n} minuten",
+            (Lang::En, Seconds) => "{n} seconds",
+            (Lang::Nl, Seconds) => "{n} seconden",
             (Lang::En, Paired) => "Pocket is on for your account.",
             (Lang::Nl, Paired) => "Pocket staat aan voor je account.",
             (Lang::En, CodeExpired) => "This code has expired.",
@@ -139,6 +153,8 @@ pub enum Key {
     SwitchToPocket,
     SwitchExplain,
     ScanThis,
+    Minutes,
+    Seconds,
     Paired,
     CodeExpired,
     ShowNewCode,

@@ -89,7 +89,9 @@ pub async fn pair(
          <p class=\"error\" hidden data-when=\"expired\">{expired}</p></div>{again}\
          <script src=\"/static/app.js\"></script>",
         explain = lang.t(Key::SwitchExplain),
-        scan = lang.t(Key::ScanThis),
+        scan = lang
+            .t(Key::ScanThis)
+            .replace("{time}", &lang.duration(service.push.enrollment_ttl())),
         link = escape(&uri),
         paired = lang.t(Key::Paired),
         expired = lang.t(Key::CodeExpired),
