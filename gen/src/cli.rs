@@ -141,6 +141,12 @@ enum DeviceAction {
         #[arg(long)]
         nonce: Option<String>,
     },
+    /// Print the current code of the device's code account (the one a pairing brought, or
+    /// --issuer's), for logins where no request arrives.
+    Code {
+        #[arg(long)]
+        issuer: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -308,6 +314,7 @@ async fn run_device(state: &std::path::Path, action: DeviceAction) -> Result<()>
                 device.answer(nonce.as_deref(), choice).await?
             ))?;
         }
+        DeviceAction::Code { issuer } => out(&format!("{}\n", device.code(issuer.as_deref())?))?,
     }
     Ok(())
 }

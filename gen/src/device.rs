@@ -107,6 +107,27 @@ impl Device {
     }
 }
 
+impl Device {
+    /// The current code of the only code account, or of the one from `issuer`.
+    pub fn code(&self, issuer: Option<&str>) -> Result<String> {
+        let mut vault = self
+            .vault
+            .lock()
+            .map_err(|_| anyhow::anyhow!("state lock poisoned"))?;
+        let accounts: Vec<_> = vault
+            .accounts()?
+            .into_iter()
+            .filter(|a| issuer.is_none_or(|i| a.issuer == i))
+            .collect();
+        let account = match accounts.as_slice() {
+            [one] => one,
+            [] => bail!("no code account: enroll first (pairings bring one)"),
+            _ => bail!("several code accounts: say which with --issuer"),
+        };
+        Ok(vault.code(&account.id, now_unix())?.current)
+    }
+}
+
 pub enum AnswerChoice {
     Accept,
     Decline(Option<String>),

@@ -3,9 +3,12 @@
 //! real app window driven over WebDriver. Everything it starts, it stops.
 
 pub mod app;
+pub mod browser;
 pub mod desktop;
 pub mod privacyidea;
 pub mod process;
+pub mod reference;
+pub mod shots;
 pub mod tools;
 
 pub use app::{App, AppDriver};

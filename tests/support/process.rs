@@ -42,22 +42,38 @@ impl Guarded {
 
     /// Reads the first non-empty line the child prints, within `timeout`.
     pub fn first_line(&mut self, timeout: Duration) -> Result<String> {
+        Ok(self.lines(1, timeout)?.remove(0))
+    }
+
+    /// Reads the first `count` non-empty lines the child prints, within `timeout`.
+    pub fn lines(&mut self, count: usize, timeout: Duration) -> Result<Vec<String>> {
         let stdout = self.take_stdout()?;
         let (sender, receiver) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
+            let mut lines = Vec::new();
             let mut line = String::new();
             while reader.read_line(&mut line).unwrap_or(0) > 0 {
                 if !line.trim().is_empty() {
-                    let _ = sender.send(line.trim().to_string());
-                    return;
+                    lines.push(line.trim().to_string());
+                    if lines.len() == count {
+                        let _ = sender.send(lines);
+                        return;
+                    }
                 }
                 line.clear();
             }
         });
-        receiver
-            .recv_timeout(timeout)
-            .with_context(|| format!("{} printed nothing within {timeout:?}", self.name))
+        receiver.recv_timeout(timeout).with_context(|| {
+            format!(
+                "{} printed fewer than {count} lines within {timeout:?}",
+                self.name
+            )
+        })
+    }
+
+    pub fn id(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn is_running(&mut self) -> bool {

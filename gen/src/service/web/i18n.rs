@@ -131,6 +131,10 @@ impl Lang {
             (Lang::Nl, PushPaused) => {
                 "Er zijn meerdere verzoeken geweigerd in Pocket, dus verzoeken zijn 10 minuten gepauzeerd. Was jij dat, typ dan hier de code uit Pocket. Zo niet, dan kent iemand anders misschien je wachtwoord."
             }
+            (Lang::En, AccountTitle) => "Your account",
+            (Lang::Nl, AccountTitle) => "Je account",
+            (Lang::En, BackToAccount) => "Back to your account",
+            (Lang::Nl, BackToAccount) => "Terug naar je account",
             (Lang::En, ServiceName) => "Pocket reference service",
             (Lang::Nl, ServiceName) => "Pocket-referentiedienst",
         }
@@ -167,6 +171,8 @@ pub enum Key {
     RequestExpired,
     LoginQuestion,
     PickNumber,
+    AccountTitle,
+    BackToAccount,
     TooManyOpenRequests,
     PushPaused,
 }

@@ -168,14 +168,16 @@ pub async fn home(
         .unwrap_or_default();
     let body = format!(
         "<p data-testid=\"signed-in\">{signed_in} <strong>{email}</strong></p>\
+         <p><a href=\"/security\" data-testid=\"security-link\">{security}</a></p>\
          <form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
          <button type=\"submit\">{logout}</button></form>",
         signed_in = lang.t(Key::SignedInAs),
+        security = lang.t(Key::SecurityTitle),
         email = escape(&email),
         csrf = escape(&session.csrf),
         logout = lang.t(Key::LogOut),
     );
-    Ok(page(lang, lang.t(Key::ServiceName), &body))
+    Ok(page(lang, lang.t(Key::AccountTitle), &body))
 }
 
 #[derive(Deserialize)]
@@ -217,8 +219,9 @@ if (box) {
       location.assign('/');
     } else if (state === 'paired' || state === 'expired' || state === 'rejected') {
       clearInterval(timer);
-      box.querySelector('.qr')?.remove();
+      box.querySelectorAll('[data-while-waiting]').forEach((e) => e.remove());
       box.querySelector('[data-when=' + state + ']')?.removeAttribute('hidden');
+      document.querySelectorAll('[data-unless=' + state + ']').forEach((e) => e.remove());
       box.dataset.state = state;
     }
   }, 1000);

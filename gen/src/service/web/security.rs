@@ -56,7 +56,18 @@ async fn show(service: &Service, headers: &HeaderMap) -> Result<Response, Servic
             pair_button(lang, &session.csrf, Key::SwitchToPocket)
         )
     };
-    Ok(html::page(lang, lang.t(Key::SecurityTitle), &body))
+    Ok(html::page(
+        lang,
+        lang.t(Key::SecurityTitle),
+        &(body + &home_link(lang)),
+    ))
+}
+
+fn home_link(lang: Lang) -> String {
+    format!(
+        "<p><a href=\"/\" data-testid=\"home-link\">{}</a></p>",
+        lang.t(Key::BackToAccount)
+    )
 }
 
 pub async fn page(
@@ -84,9 +95,11 @@ pub async fn pair(
     let qr = crate::qr::svg_markup(&uri).map_err(|e| ServiceError::Internal(e.to_string()))?;
     let body = format!(
         "<p>{explain}</p><div data-status-url=\"/security/status\" data-testid=\"pairing\">\
-         <div class=\"qr\">{qr}</div><p>{scan}</p><p><code data-testid=\"enrollment-link\">{link}</code></p>\
+         <div class=\"qr\" data-while-waiting>{qr}</div><p data-while-waiting>{scan}</p>\
+         <p data-while-waiting><code data-testid=\"enrollment-link\">{link}</code></p>\
          <p class=\"ok\" hidden data-when=\"paired\">✓ {paired}</p>\
-         <p class=\"error\" hidden data-when=\"expired\">{expired}</p></div>{again}\
+         <p class=\"error\" hidden data-when=\"expired\">{expired}</p></div>\
+         <div data-unless=\"paired\">{again}</div>{home}\
          <script src=\"/static/app.js\"></script>",
         explain = lang.t(Key::SwitchExplain),
         scan = lang
@@ -96,6 +109,7 @@ pub async fn pair(
         paired = lang.t(Key::Paired),
         expired = lang.t(Key::CodeExpired),
         again = pair_button(lang, &session.csrf, Key::ShowNewCode),
+        home = home_link(lang),
     );
     Ok(html::page(lang, lang.t(Key::SecurityTitle), &body))
 }
