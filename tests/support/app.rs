@@ -375,6 +375,27 @@ impl App {
         Ok(outcome.attr("data-outcome").await?.unwrap_or_default())
     }
 
+    /// Number matching: taps the choice showing `number`; returns the outcome shown.
+    pub async fn pick_push_number(&self, number: &str) -> Result<String> {
+        let choices = self
+            .client
+            .find_all(Locator::Css("[data-testid=push-choice]"))
+            .await?;
+        let mut picked = false;
+        for choice in choices {
+            if choice.text().await?.trim() == number {
+                choice.click().await?;
+                picked = true;
+                break;
+            }
+        }
+        if !picked {
+            bail!("the prompt offers no {number}");
+        }
+        let outcome = self.wait_for("[data-testid=push-outcome]").await?;
+        Ok(outcome.attr("data-outcome").await?.unwrap_or_default())
+    }
+
     pub async fn dismiss_push_outcome(&self) -> Result<()> {
         self.click("[data-testid=push-done]").await
     }

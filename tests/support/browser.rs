@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use serde_json::json;
 
+use super::desktop::Desktop;
 use super::process::{Guarded, free_port, wait_until};
 
 const WAIT: Duration = Duration::from_secs(15);
@@ -20,8 +21,37 @@ pub struct Browser {
 impl Browser {
     /// A fresh headless Chromium profile, `width`×`height`, asking for `language` pages.
     pub async fn start(width: u32, height: u32, language: &str) -> Result<Browser> {
+        let command = std::process::Command::new("chromedriver");
+        let args = vec![
+            "--headless=new".to_string(),
+            format!("--window-size={width},{height}"),
+        ];
+        Browser::launch(command, args, language).await
+    }
+
+    /// A visible Chromium window on `desktop`'s display at `x`,`y`, as a user would have one
+    /// beside the app (which can then scan it off the screen).
+    pub async fn start_on(
+        desktop: &Desktop,
+        place: (i32, i32),
+        size: (u32, u32),
+    ) -> Result<Browser> {
+        let command = desktop.command("chromedriver");
+        let args = vec![
+            format!("--window-position={},{}", place.0, place.1),
+            format!("--window-size={},{}", size.0, size.1),
+            // Keep the session's keyring for Pocket alone.
+            "--password-store=basic".to_string(),
+        ];
+        Browser::launch(command, args, "en").await
+    }
+
+    async fn launch(
+        mut command: std::process::Command,
+        window_args: Vec<String>,
+        language: &str,
+    ) -> Result<Browser> {
         let port = free_port()?;
-        let mut command = std::process::Command::new("chromedriver");
         command
             .arg(format!("--port={port}"))
             .stdout(std::process::Stdio::null())
@@ -30,21 +60,21 @@ impl Browser {
         wait_until("chromedriver to listen", WAIT, || {
             std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
         })?;
+        let mut args = vec![
+            // Root in a container: Chromium's sandbox cannot start there.
+            "--no-sandbox".to_string(),
+            "--disable-gpu".to_string(),
+            "--disable-dev-shm-usage".to_string(),
+            "--no-first-run".to_string(),
+            format!("--lang={language}"),
+        ];
+        args.extend(window_args);
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "goog:chromeOptions".into(),
             json!({
                 "binary": "/usr/bin/chromium",
-                "args": [
-                    "--headless=new",
-                    // Root in a container: Chromium's sandbox cannot start there.
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-dev-shm-usage",
-                    "--no-first-run",
-                    format!("--window-size={width},{height}"),
-                    format!("--lang={language}"),
-                ],
+                "args": args,
                 "prefs": { "intl.accept_languages": language },
             }),
         );

@@ -1,0 +1,65 @@
+//! The whole story with the real app window as the phone: a user in Chromium switches the
+//! reference service to Pocket, the app scans the QR code off the screen, and a login is
+//! accepted in the app by picking the number the browser shows; the browser is then logged in.
+
+use anyhow::{Context, Result, ensure};
+use pocket_tests::browser::Browser;
+use pocket_tests::reference::ReferenceService;
+use pocket_tests::{AppDriver, Desktop, serial, shots};
+
+#[tokio::test]
+async fn pair_by_scanning_the_screen_then_accept_a_login_in_the_app() -> Result<()> {
+    let _serial = serial().await;
+    let desktop = Desktop::start()?;
+    let service = ReferenceService::start(&[])?;
+    let (email, password) = (&service.demo_email, &service.demo_password);
+    let driver = AppDriver::start(&desktop)?;
+    let app = driver.launch().await?;
+    // The browser to the right of where the app window opens, both on the same screen.
+    let browser = Browser::start_on(&desktop, (820, 0), (460, 1000)).await?;
+
+    browser.log_in(&service.base, email, password).await?;
+    browser.click("[data-testid=security-link]").await?;
+    browser.click("[data-testid=pair]").await?;
+    let link = browser.text("[data-testid=enrollment-link]").await?;
+    let serial = pocket_core::push::parse_enrollment(&link)?.serial;
+
+    app.scan_screen().await?;
+    let kinds = app.scan_result_kinds().await?;
+    ensure!(
+        kinds == ["push"],
+        "the scan found {kinds:?}, not the pairing code"
+    );
+    app.add_first_scanned()
+        .await
+        .context("adding the scanned pairing")?;
+    browser.wait_visible("[data-when=paired]").await?;
+    app.leave_add_screen().await?;
+    app.wait_for_push_token(&serial).await?;
+    // The pairing brought the code account too.
+    let accounts = app.accounts().await?;
+    ensure!(
+        accounts
+            .iter()
+            .any(|a| a.issuer == "Pocket reference" && a.name == *email),
+        "no code account among {accounts:?}"
+    );
+
+    browser.go(&service.base).await?;
+    browser.log_out().await?;
+    browser.log_in(&service.base, email, password).await?;
+    browser.wait_for_path("/login/wait").await?;
+    let number = browser.text("[data-testid=number]").await?;
+    let question = app.wait_for_push_prompt().await?;
+    ensure!(question.contains("Log in"), "{question}");
+    app.screenshot(&shots::dir()?.join("app-number-prompt.png"))
+        .await?;
+    ensure!(app.pick_push_number(&number).await? == "accepted");
+    browser.wait_for_path("/").await?;
+    let signed_in = browser.text("[data-testid=signed-in]").await?;
+    ensure!(signed_in.contains(email.as_str()), "{signed_in}");
+
+    browser.quit().await?;
+    app.quit().await?;
+    Ok(())
+}
