@@ -1,6 +1,7 @@
-//! Push login latency against a local privacyIDEA: from the login's trigger to the request
-//! reaching the phone (the moment the app raises its prompt event), and from the tap to the
-//! server accepting the answer, over many logins, printed against the poll interval.
+//! Push login latency on loopback: from the login to the request reaching the phone (the
+//! moment the app's poller hands it over for the prompt), and from the tap to the server
+//! accepting the answer. Against privacyIDEA (polling every 3 s) and the reference service,
+//! polling and with its instant delivery, in one run.
 //! Run with `make bench` (or `cargo run -p pocket-tests --bin push-latency -- --logins N`).
 
 use std::sync::{Arc, Mutex};
@@ -13,25 +14,95 @@ use pocket_core::push::{
 };
 use pocket_core::vault::{MemoryStore, Vault};
 use pocket_tests::privacyidea::PrivacyIdea;
+use pocket_tests::reference::{ReferenceService, WebSession};
 
-#[tokio::main]
-async fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().collect();
-    let logins: usize = match args.iter().position(|a| a == "--logins") {
-        Some(i) => args
-            .get(i + 1)
-            .context("--logins needs a number")?
-            .parse()?,
-        None => 50,
-    };
-    let pi = PrivacyIdea::start().await?;
+enum Server {
+    PrivacyIdea(PrivacyIdea),
+    Reference(ReferenceService),
+}
+
+/// A login in flight, to be confirmed on the server after the phone's answer.
+enum Login {
+    PrivacyIdea { serial: String, transaction: String },
+    Reference(WebSession),
+}
+
+impl Server {
+    async fn enrollment_link(&self) -> Result<String> {
+        match self {
+            Server::PrivacyIdea(pi) => pi.enroll_push().await,
+            Server::Reference(service) => {
+                let browser = WebSession::new(service)?;
+                browser
+                    .log_in(&service.demo_email, &service.demo_password)
+                    .await?;
+                browser.start_pairing().await
+            }
+        }
+    }
+
+    /// Everything before the moment the user submits (loading the login page) is done
+    /// first; the returned instant is when the login is sent.
+    async fn log_in(&self, serial: &str) -> Result<(Instant, Login)> {
+        match self {
+            Server::PrivacyIdea(pi) => {
+                let started = Instant::now();
+                let (transaction, _) = pi.trigger(serial).await?;
+                let login = Login::PrivacyIdea {
+                    serial: serial.to_string(),
+                    transaction,
+                };
+                Ok((started, login))
+            }
+            Server::Reference(service) => {
+                let browser = WebSession::new(service)?;
+                let csrf = browser.open_login().await?;
+                let started = Instant::now();
+                let next = browser
+                    .submit_login(&service.demo_email, &service.demo_password, &csrf)
+                    .await?;
+                ensure!(next == "/login/wait", "the login went to {next}");
+                Ok((started, Login::Reference(browser)))
+            }
+        }
+    }
+
+    async fn confirm(&self, login: Login) -> Result<()> {
+        match (self, login) {
+            (
+                Server::PrivacyIdea(pi),
+                Login::PrivacyIdea {
+                    serial,
+                    transaction,
+                },
+            ) => {
+                ensure!(pi.poll_transaction(&transaction).await?, "not accepted");
+                pi.check(&serial, &transaction).await?;
+            }
+            (Server::Reference(_), Login::Reference(browser)) => {
+                let state = browser.login_state().await?;
+                ensure!(state == "accepted", "the browser sees {state}");
+            }
+            _ => unreachable!("a login belongs to its server"),
+        }
+        Ok(())
+    }
+}
+
+struct Figures {
+    to_prompt: Vec<Duration>,
+    to_accepted: Vec<Duration>,
+}
+
+async fn measure(server: &Server, logins: usize) -> Result<Figures> {
     let dir = tempfile::tempdir()?;
     let vault = Arc::new(Mutex::new(Vault::open(
         &dir.path().join("pocket.sqlite"),
         Box::new(MemoryStore::default()),
     )?));
     let client = PushClient::new()?;
-    let token = enroll(&vault, &client, &pi.enroll_push().await?, false, now_unix())
+    let link = server.enrollment_link().await?;
+    let token = enroll(&vault, &client, &link, false, now_unix())
         .await?
         .token;
 
@@ -48,20 +119,24 @@ async fn main() -> Result<()> {
             }
         },
     ));
+    // Let the first round see the server's offers before the clock starts.
+    tokio::time::sleep(Duration::from_millis(500)).await;
 
-    let (mut to_prompt, mut to_accepted) = (Vec::new(), Vec::new());
+    let mut figures = Figures {
+        to_prompt: Vec::new(),
+        to_accepted: Vec::new(),
+    };
     for login in 0..logins {
-        // Logins come at any moment, not just after a poll: spread the triggers evenly over
-        // the poll interval (golden-ratio steps) so the figures are not phase-locked.
+        // Logins come at any moment, not just after a poll: spread them evenly over the
+        // poll interval (golden-ratio steps) so the figures are not phase-locked.
         let phase = (login as f64 * 0.618_034).fract();
         tokio::time::sleep(POLL_INTERVAL.mul_f64(phase)).await;
-        let triggered = Instant::now();
-        let (transaction, _) = pi.trigger(&token.token.serial).await?;
+        let (started, pending) = server.log_in(&token.token.serial).await?;
         let (arrived, request) = tokio::time::timeout(Duration::from_secs(30), arrivals.recv())
             .await
             .context("no request within 30 s")?
             .context("the poller stopped")?;
-        to_prompt.push(arrived - triggered);
+        figures.to_prompt.push(arrived - started);
 
         let tapped = Instant::now();
         let outcome = answer(
@@ -73,36 +148,72 @@ async fn main() -> Result<()> {
             now_unix(),
         )
         .await?;
-        to_accepted.push(tapped.elapsed());
+        figures.to_accepted.push(tapped.elapsed());
         ensure!(outcome.as_str() == "accepted", "login {login}: {outcome:?}");
-        ensure!(
-            pi.poll_transaction(&transaction).await?,
-            "login {login} not accepted by the server"
-        );
-        pi.check(&token.token.serial, &transaction).await?;
+        server.confirm(pending).await?;
     }
     poller.abort();
+    Ok(figures)
+}
 
-    println!(
-        "push logins against privacyIDEA 3.14 on loopback: {logins} logins at spread moments, poll interval {} s",
-        POLL_INTERVAL.as_secs()
-    );
-    for (what, times) in [
-        ("trigger -> prompt event", &mut to_prompt),
-        ("tap -> server accepted", &mut to_accepted),
-    ] {
-        times.sort();
-        let at = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
-        println!(
-            "  {what:<24} median {:>7.0} ms   p95 {:>7.0} ms   median / poll interval {:.2}",
-            ms(at(50)),
-            ms(at(95)),
-            ms(at(50)) / ms(POLL_INTERVAL)
-        );
-    }
-    Ok(())
+fn at(times: &mut [Duration], percent: usize) -> Duration {
+    times.sort();
+    times[(times.len() * percent / 100).min(times.len() - 1)]
 }
 
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let logins: usize = match args.iter().position(|a| a == "--logins") {
+        Some(i) => args
+            .get(i + 1)
+            .context("--logins needs a number")?
+            .parse()?,
+        None => 50,
+    };
+    let mut runs = Vec::new();
+    let pi = Server::PrivacyIdea(PrivacyIdea::start().await?);
+    runs.push(("privacyIDEA 3.14, polling", measure(&pi, logins).await?));
+    drop(pi);
+    let polling = ["--no-number-matching", "--no-instant-delivery"];
+    let reference = Server::Reference(ReferenceService::start(&polling)?);
+    runs.push(("reference service, polling", measure(&reference, logins).await?));
+    drop(reference);
+    let reference = Server::Reference(ReferenceService::start(&["--no-number-matching"])?);
+    runs.push((
+        "reference service, instant",
+        measure(&reference, logins).await?,
+    ));
+
+    println!(
+        "push logins on loopback: {logins} per server at spread moments; Pocket polls every {} s \
+         unless the server offers instant delivery",
+        POLL_INTERVAL.as_secs()
+    );
+    println!(
+        "  {:<28} {:>26}   {:>26}",
+        "", "login -> prompt event", "tap -> server accepted"
+    );
+    let polling_median = ms(at(&mut runs[1].1.to_prompt, 50));
+    for (name, figures) in &mut runs {
+        let prompt = (at(&mut figures.to_prompt, 50), at(&mut figures.to_prompt, 95));
+        let tap = (
+            at(&mut figures.to_accepted, 50),
+            at(&mut figures.to_accepted, 95),
+        );
+        println!(
+            "  {name:<28} median {:>6.0} ms p95 {:>6.0} ms   median {:>6.0} ms p95 {:>6.0} ms   \
+             median / reference polling {:.3}",
+            ms(prompt.0),
+            ms(prompt.1),
+            ms(tap.0),
+            ms(tap.1),
+            ms(prompt.0) / polling_median,
+        );
+    }
+    Ok(())
 }
