@@ -157,6 +157,14 @@ enum UserAction {
         #[arg(long)]
         generate: bool,
     },
+    /// Add COUNT users PREFIX0@example.test, PREFIX1@… with one generated password (printed),
+    /// for load tests.
+    Seed {
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        count: u32,
+        #[arg(long, default_value = "load")]
+        prefix: String,
+    },
 }
 
 pub fn run() -> Result<()> {
@@ -267,6 +275,21 @@ pub fn run() -> Result<()> {
             if generate {
                 out(&format!("password: {password}\n"))?;
             }
+        }
+        Command::User {
+            db,
+            action: UserAction::Seed { count, prefix },
+        } => {
+            let users = pocket_gen::service::Users::open(&db)?;
+            let password = pocket_gen::service::generate_password()?;
+            let emails = users.add_numbered(&prefix, count as usize, &password)?;
+            out(&format!(
+                "added {} users ({} … {}) to {}\npassword: {password}\n",
+                emails.len(),
+                emails.first().map(String::as_str).unwrap_or_default(),
+                emails.last().map(String::as_str).unwrap_or_default(),
+                db.display(),
+            ))?;
         }
         Command::Code { uri, at } => {
             let draft = parse_uri(&uri).context("cannot read the URI")?;

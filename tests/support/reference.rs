@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, bail};
 use reqwest::redirect::Policy;
 use serde_json::Value;
 
@@ -57,24 +57,8 @@ impl ReferenceService {
         format!("{}{}", self.base, path.trim_start_matches('/'))
     }
 
-    /// Adds a user with `pocket-gen user add` on the service's database.
-    pub fn add_user(&self, email: &str) -> Result<String> {
-        let db = self._dir.path().join("service.sqlite");
-        let output = std::process::Command::new(workspace_binary("pocket-gen")?)
-            .args(["user", "--db"])
-            .arg(&db)
-            .args(["add", email, "--generate"])
-            .output()?;
-        ensure!(
-            output.status.success(),
-            "user add failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let text = String::from_utf8(output.stdout)?;
-        text.split_whitespace()
-            .last()
-            .map(str::to_string)
-            .with_context(|| format!("no password in {text:?}"))
+    pub fn db_path(&self) -> std::path::PathBuf {
+        self._dir.path().join("service.sqlite")
     }
 
     /// The service process's peak resident memory so far (VmHWM), in KiB.
@@ -98,13 +82,18 @@ pub struct WebSession {
 
 impl WebSession {
     pub fn new(service: &ReferenceService) -> Result<WebSession> {
+        WebSession::at(&service.base)
+    }
+
+    /// A session with the service at `base`.
+    pub fn at(base: &str) -> Result<WebSession> {
         Ok(WebSession {
             http: reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(Policy::none())
                 .timeout(Duration::from_secs(60))
                 .build()?,
-            base: service.base.clone(),
+            base: base.to_string(),
         })
     }
 

@@ -4,6 +4,7 @@
 //! `fn app(state) -> Router`: tests call it without a socket.
 
 mod error;
+mod passwords;
 mod push_api;
 mod push_server;
 mod sessions;
@@ -38,6 +39,9 @@ pub struct Service {
     pub secure_cookies: bool,
     /// Logins ask the user to pick the number the page shows (number matching).
     pub number_matching: bool,
+    /// Argon2 checks at once: one per core. Each takes ~19 MiB for its run, so a burst of
+    /// logins queues here instead of growing the process by that much per login.
+    password_checks: tokio::sync::Semaphore,
 }
 
 impl Service {
@@ -52,7 +56,28 @@ impl Service {
             sessions: Sessions::open(db_path)?,
             secure_cookies: base.scheme() == "https",
             number_matching: false,
+            password_checks: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
         })
+    }
+
+    /// Checks a password off the threads that serve requests, a bounded number at a time.
+    pub async fn check_password(
+        self: &Arc<Self>,
+        email: &str,
+        password: &str,
+    ) -> Result<Option<User>, ServiceError> {
+        let _slot = self
+            .password_checks
+            .acquire()
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let service = self.clone();
+        let (email, password) = (email.to_string(), password.to_string());
+        tokio::task::spawn_blocking(move || service.users.check_password(&email, &password))
+            .await
+            .map_err(|e| ServiceError::Internal(e.to_string()))?
     }
 
     pub fn with_number_matching(mut self, on: bool) -> Service {

@@ -120,7 +120,7 @@ pub async fn login_submit(
             .into_response();
         return Ok(with_cookie(response, &service, &session));
     }
-    let (status, error) = match service.users.check_password(&form.email, &form.password) {
+    let (status, error) = match service.check_password(&form.email, &form.password).await {
         Ok(Some(user)) => {
             if let Some(serial) = &user.push_serial {
                 return second_factor::start(&service, lang, &session, user.id, serial);
