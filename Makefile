@@ -27,7 +27,7 @@ export PRIVACYIDEA_VENV
 RUST_TEST_LOG := $(CARGO_TARGET_DIR)/rust-tests.log
 
 .PHONY: bench deps-bench deps-privacyidea help run test deps-build deps-test deps-ui deps-tauri-driver deps-android-check ui app \
-	lint ui-tests rust-tests android-check icons clean
+	lint ui-tests rust-tests load-smoke android-check icons clean load screenshots
 
 help:
 	@echo "make run    install what is missing, build, and start Pocket"
@@ -47,7 +47,7 @@ run: app
 
 # --- testing ---------------------------------------------------------------------------------
 
-test: deps-test lint ui-tests rust-tests android-check
+test: deps-test lint ui-tests rust-tests load-smoke android-check
 	@echo "All tests passed (UI tests: see above)."
 	@awk '/^test result:/ { passed += $$4; failed += $$6 } END { printf "Rust: %d passed, %d failed\n", passed, failed }' $(RUST_TEST_LOG)
 
@@ -66,6 +66,10 @@ rust-tests: deps-build ui
 	cargo build --workspace --all-targets
 	set -o pipefail; cargo test --workspace 2>&1 | tee $(RUST_TEST_LOG)
 
+# The load test's own logic, small: 200 phones, 20 logins/s for 10 s. `make load` is the real one.
+load-smoke: rust-tests
+	cargo run -p pocket-tests --bin service-load -- --devices 200 --rate 20 --seconds 10
+
 android-check: deps-android-check
 	@if rustup target list --installed | grep -qx '$(ANDROID_TARGET)' || rustup target add $(ANDROID_TARGET); then \
 		CC_aarch64_linux_android=aarch64-linux-gnu-gcc AR_aarch64_linux_android=aarch64-linux-gnu-ar \
@@ -75,10 +79,20 @@ android-check: deps-android-check
 	fi
 
 # Benchmarks: Pocket's QR decoder against zbarimg on the generated corpus; push login
-# latency against a local privacyIDEA.
+# latency against a local privacyIDEA and the reference service.
 bench: deps-bench deps-privacyidea
 	cargo bench -p pocket-gen --bench scan_vs_zbar
 	cargo run -p pocket-tests --bin push-latency -- --logins 50
+
+# The reference service under load: 2,000 phones on held polls, 50 logins/s for 60 s, with
+# optimised builds of the service and the load generator.
+load: deps-build
+	cargo build --release -p pocket-gen -p pocket-tests --bin pocket-gen --bin service-load
+	$(CARGO_TARGET_DIR)/release/service-load --devices 2000 --rate 50 --seconds 60
+
+# Renews the README's pictures (docs/screenshots/) from the end-to-end tests.
+screenshots: deps-test app
+	POCKET_UPDATE_SCREENSHOTS=1 cargo test -p pocket-tests --test e2e_web --test e2e_app_web
 
 # --- building --------------------------------------------------------------------------------
 

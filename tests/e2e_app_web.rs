@@ -22,6 +22,10 @@ async fn pair_by_scanning_the_screen_then_accept_a_login_in_the_app() -> Result<
     browser.click("[data-testid=security-link]").await?;
     browser.click("[data-testid=pair]").await?;
     let link = browser.text("[data-testid=enrollment-link]").await?;
+    // The README's picture: with the service's own 2-minute QR code.
+    browser
+        .screenshot(&shots::dir()?.join("web-2-switch.png"))
+        .await?;
     let serial = pocket_core::push::parse_enrollment(&link)?.serial;
 
     app.scan_screen().await?;

@@ -110,7 +110,6 @@ async fn the_whole_web_flow_in_chromium_with_a_headless_phone() -> Result<()> {
     browser.click("[data-testid=pair]").await?;
     let link = browser.text("[data-testid=enrollment-link]").await?;
     ensure!(link != stale_link, "the new code is the old one");
-    browser.screenshot(&shots.join("web-2-switch.png")).await?;
     let enrolled: serde_json::Value = serde_json::from_str(&phone.must(&["enroll", &link])?)?;
     ensure!(
         enrolled["code_account"].is_string(),

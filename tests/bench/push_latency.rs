@@ -181,7 +181,10 @@ async fn main() -> Result<()> {
     drop(pi);
     let polling = ["--no-number-matching", "--no-instant-delivery"];
     let reference = Server::Reference(ReferenceService::start(&polling)?);
-    runs.push(("reference service, polling", measure(&reference, logins).await?));
+    runs.push((
+        "reference service, polling",
+        measure(&reference, logins).await?,
+    ));
     drop(reference);
     let reference = Server::Reference(ReferenceService::start(&["--no-number-matching"])?);
     runs.push((
@@ -200,7 +203,10 @@ async fn main() -> Result<()> {
     );
     let polling_median = ms(at(&mut runs[1].1.to_prompt, 50));
     for (name, figures) in &mut runs {
-        let prompt = (at(&mut figures.to_prompt, 50), at(&mut figures.to_prompt, 95));
+        let prompt = (
+            at(&mut figures.to_prompt, 50),
+            at(&mut figures.to_prompt, 95),
+        );
         let tap = (
             at(&mut figures.to_accepted, 50),
             at(&mut figures.to_accepted, 95),

@@ -122,7 +122,8 @@ async fn main() -> Result<()> {
         ticker.tick().await;
         let user = n % options.devices;
         let email = emails[user].clone();
-        let (password, base, submitted) = (password.clone(), service.base.clone(), submitted.clone());
+        let (password, base, submitted) =
+            (password.clone(), service.base.clone(), submitted.clone());
         logins.spawn(async move { log_in(user, &email, &password, &base, &submitted).await });
     }
     let offered = load_started.elapsed();
@@ -244,7 +245,9 @@ fn seed_users(service: &ReferenceService, count: usize) -> Result<(Vec<String>, 
         .find_map(|l| l.strip_prefix("password: "))
         .context("no password printed")?
         .to_string();
-    let emails = (0..count).map(|n| format!("load{n}@example.test")).collect();
+    let emails = (0..count)
+        .map(|n| format!("load{n}@example.test"))
+        .collect();
     Ok((emails, password))
 }
 
@@ -365,7 +368,10 @@ async fn log_in(
         .or_default()
         .push(started);
     let next = browser.submit_login(email, password, &csrf).await?;
-    ensure!(next == "/login/wait", "user {user}: the login went to {next}");
+    ensure!(
+        next == "/login/wait",
+        "user {user}: the login went to {next}"
+    );
     loop {
         match browser.login_state().await?.as_str() {
             "accepted" => return Ok(()),

@@ -21,12 +21,18 @@ pub fn app_binary() -> Result<PathBuf> {
     }
 }
 
-/// A binary of this workspace's debug build, such as `pocket-gen`.
+/// A binary of this workspace's build (debug, or release when this is), such as `pocket-gen`.
 pub fn workspace_binary(name: &str) -> Result<PathBuf> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let binary = target.join("debug").join(name);
+    // The profile this harness was built with: optimised load tests run optimised tools.
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    let binary = target.join(profile).join(name);
     if !binary.exists() {
         bail!(
             "{} is missing: build it first (`make test` does)",

@@ -239,7 +239,6 @@ pub fn generate_password() -> Result<String, ServiceError> {
         .collect())
 }
 
-
 /// Lower case and trimmed; one `@` with something on both sides and a dot in the domain.
 fn normalize_email(email: &str) -> Option<String> {
     let email = email.trim().to_lowercase();

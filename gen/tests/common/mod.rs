@@ -1,6 +1,8 @@
 //! What the service's tests share: the service on a loopback socket, and a phone's vault.
 #![allow(dead_code)] // Each test binary uses its own part of this.
 
+pub mod web;
+
 use std::sync::{Arc, Mutex};
 
 use pocket_core::vault::{MemoryStore, Vault};
