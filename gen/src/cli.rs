@@ -107,7 +107,7 @@ enum Command {
         #[arg(long)]
         at: Option<u64>,
     },
-    /// Check an otpauth:// URI and print it in canonical form, or say what is wrong.
+    /// Check an otpauth:// URI: the parsed account as JSON, or the error as JSON (exit status 1).
     Inspect { uri: String },
 }
 
@@ -300,8 +300,13 @@ pub fn run() -> Result<()> {
             ))?;
         }
         Command::Inspect { uri } => {
-            let draft = parse_uri(&uri).context("cannot read the URI")?;
-            out(&format!("{}\n", format_uri(&draft)))?;
+            // The parsed account, or the error with its stable kind and parameter; the exit
+            // status says which.
+            let (report, ok) = inspect(&uri);
+            out(&format!("{report}\n"))?;
+            if !ok {
+                std::process::exit(1);
+            }
         }
     }
     Ok(())
@@ -340,6 +345,41 @@ async fn run_device(state: &std::path::Path, action: DeviceAction) -> Result<()>
         DeviceAction::Code { issuer } => out(&format!("{}\n", device.code(issuer.as_deref())?))?,
     }
     Ok(())
+}
+
+/// `pocket-gen inspect`: the account as JSON (the secret only inside the canonical link), or
+/// the error with its stable kind and the parameter it is about.
+fn inspect(uri: &str) -> (serde_json::Value, bool) {
+    use pocket_core::otp::OtpKind;
+    match parse_uri(uri) {
+        Ok(draft) => {
+            let (kind, period, counter) = match draft.params.kind {
+                OtpKind::Totp { period } => ("totp", Some(period), None),
+                OtpKind::Hotp { counter } => ("hotp", None, Some(counter)),
+                OtpKind::Steam => ("steam", draft.params.period(), None),
+            };
+            let report = serde_json::json!({
+                "type": kind,
+                "issuer": draft.issuer,
+                "name": draft.name,
+                "algorithm": draft.params.algorithm.as_str(),
+                "digits": draft.params.digits,
+                "period": period,
+                "counter": counter,
+                "secret_bits": draft.secret.bit_len(),
+                "canonical_uri": format_uri(&draft),
+            });
+            (report, true)
+        }
+        Err(error) => {
+            let report = serde_json::json!({
+                "error": error.code(),
+                "parameter": error.field(),
+                "message": error.to_string(),
+            });
+            (report, false)
+        }
+    }
 }
 
 struct ServeOptions {
