@@ -1,0 +1,280 @@
+//! A million generated inputs through each parser that reads outside text (Key URIs, Google
+//! Authenticator export payloads, push enrollment links): every one returns Ok or a typed
+//! error, none panics. Inputs are mutations of real examples plus plain noise, from a seeded
+//! generator, so a failure names the seed and the input and can be replayed.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use base64::Engine;
+use pocket_core::otp::{parse_migration, parse_uri};
+use pocket_core::push::parse_enrollment;
+
+const INPUTS_PER_PARSER: usize = 1_000_000;
+const THREADS: usize = 2;
+
+/// xorshift64*: fast, seedable, good enough to pick mutations.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Pieces that matter to these grammars: separators, escapes, numbers at the edges,
+/// non-ASCII, base32 and base64 alphabets.
+const PIECES: &[&str] = &[
+    "%",
+    "%3A",
+    "%3a",
+    "%25",
+    "%00",
+    "%FF",
+    "%E2%82%AC",
+    ":",
+    "/",
+    "//",
+    "?",
+    "&",
+    "=",
+    "#",
+    "+",
+    " ",
+    "\t",
+    "\n",
+    "@",
+    "secret=",
+    "issuer=",
+    "digits=",
+    "period=",
+    "counter=",
+    "algorithm=",
+    "SHA1",
+    "sha512",
+    "MD5",
+    "0",
+    "-1",
+    "7",
+    "9",
+    "99999999999999999999",
+    "4294967296",
+    "18446744073709551616",
+    "otpauth://",
+    "totp",
+    "hotp",
+    "steam",
+    "pipush",
+    "data=",
+    "JBSWY3DP",
+    "====",
+    "é",
+    "€",
+    "😀",
+    "\u{202e}",
+    "\u{0}",
+    "[::1]",
+    "127.0.0.1:0",
+    "url=",
+    "ttl=",
+    "v=",
+    "serial=",
+    "enrollment_credential=",
+    "sslverify=0",
+    "https://",
+];
+
+fn mutate(rng: &mut Rng, seed: &str) -> String {
+    let mut text: Vec<char> = seed.chars().collect();
+    for _ in 0..=rng.below(4) {
+        let at = rng.below(text.len() + 1);
+        match rng.below(7) {
+            0 => {
+                let end = (at + rng.below(8)).min(text.len());
+                text.drain(at..end);
+            }
+            1 => {
+                let piece: Vec<char> = rng.pick(PIECES).chars().collect();
+                text.splice(at..at, piece);
+            }
+            2 if !text.is_empty() => {
+                let i = rng.below(text.len());
+                text[i] = char::from_u32(rng.below(0x250) as u32).unwrap_or('x');
+            }
+            3 => text.truncate(at),
+            4 => {
+                let end = (at + rng.below(16)).min(text.len());
+                let copy: Vec<char> = text[at..end].to_vec();
+                text.splice(at..at, copy);
+            }
+            5 if !text.is_empty() => {
+                let i = rng.below(text.len());
+                text[i] = text[i].to_ascii_uppercase();
+            }
+            _ => {
+                let noise: String = (0..rng.below(12))
+                    .map(|_| char::from(32 + rng.below(95) as u8))
+                    .collect();
+                text.splice(at..at, noise.chars());
+            }
+        }
+    }
+    text.into_iter().collect()
+}
+
+/// Runs `parse` on `count` inputs from `make`, over a few threads; panics name the input.
+/// Both outcomes must be common, or the generator is not reaching the parser's depths.
+fn hammer(name: &str, count: usize, make: fn(&mut Rng) -> String, parse: fn(&str) -> bool) {
+    let accepted: usize = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..THREADS)
+            .map(|thread| {
+                scope.spawn(move || {
+                    let seed = 0x9E37_79B9_7F4A_7C15 ^ (thread as u64 + 1);
+                    let mut rng = Rng(seed);
+                    let mut accepted = 0;
+                    for n in 0..count / THREADS {
+                        let input = make(&mut rng);
+                        match catch_unwind(AssertUnwindSafe(|| parse(&input))) {
+                            Ok(ok) => accepted += usize::from(ok),
+                            Err(_) => {
+                                panic!("{name} panicked on input {n} of thread {thread}: {input:?}")
+                            }
+                        }
+                    }
+                    accepted
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or(0)).sum()
+    });
+    let share = accepted as f64 / count as f64;
+    assert!(
+        (0.01..0.99).contains(&share),
+        "{name}: {accepted} of {count} inputs accepted"
+    );
+}
+
+fn key_uri(rng: &mut Rng) -> String {
+    const SEEDS: &[&str] = &[
+        "otpauth://totp/ACME%20Co:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co&algorithm=SHA256&digits=8&period=60",
+        "otpauth://hotp/Example:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=42&digits=7",
+        "otpauth://totp/Steam:carol?secret=JBSWY3DPEHPK3PXP&issuer=Steam&encoder=steam",
+        "otpauth://totp/alice?secret=jbsw%20y3dp%20ehpk%203pxp%3D%3D%3D%3D&period=15",
+    ];
+    if rng.below(10) == 0 {
+        return (0..rng.below(80))
+            .map(|_| char::from(rng.below(128) as u8))
+            .collect();
+    }
+    let seed = *rng.pick(SEEDS);
+    mutate(rng, seed)
+}
+
+fn enrollment(rng: &mut Rng) -> String {
+    const SEEDS: &[&str] = &[
+        "otpauth://pipush/PIPU0001?url=https%3A%2F%2Fpi.example.com%2Fttype%2Fpush&ttl=10&issuer=privacyIDEA&enrollment_credential=abc123&v=1&serial=PIPU0001&sslverify=1&poll_only=True",
+        "otpauth://pipush/alice@example.com?url=http%3A%2F%2F127.0.0.1%3A8087%2Fttype%2Fpush&ttl=2&issuer=Pocket+reference&enrollment_credential=d28f&v=1&serial=PKT61EC&sslverify=1",
+        "pia://pipush/PIPU0002?url=https://pi.example.com/ttype/push&serial=PIPU0002&v=1",
+    ];
+    let seed = *rng.pick(SEEDS);
+    mutate(rng, seed)
+}
+
+/// A protobuf field key, then a varint.
+fn varint_field(out: &mut Vec<u8>, field: u8, value: u64) {
+    out.push(field << 3);
+    varint(out, value);
+}
+
+fn varint(out: &mut Vec<u8>, mut value: u64) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn bytes_field(out: &mut Vec<u8>, field: u8, bytes: &[u8]) {
+    out.push(field << 3 | 2);
+    varint(out, bytes.len() as u64);
+    out.extend_from_slice(bytes);
+}
+
+/// A well-formed export payload with a few accounts, then byte-level damage.
+fn migration(rng: &mut Rng) -> String {
+    let mut payload = Vec::new();
+    for _ in 0..=rng.below(3) {
+        let mut account = Vec::new();
+        let secret: Vec<u8> = (0..[10, 16, 20, 32][rng.below(4)])
+            .map(|_| rng.next() as u8)
+            .collect();
+        bytes_field(&mut account, 1, &secret);
+        bytes_field(&mut account, 2, b"alice@example.com");
+        bytes_field(&mut account, 3, b"ACME");
+        varint_field(&mut account, 4, rng.below(6) as u64);
+        varint_field(&mut account, 5, rng.below(4) as u64);
+        varint_field(&mut account, 6, rng.below(4) as u64);
+        if rng.below(2) == 0 {
+            varint_field(&mut account, 7, rng.next() >> rng.below(64));
+        }
+        bytes_field(&mut payload, 1, &account);
+    }
+    varint_field(&mut payload, 2, 1);
+    varint_field(&mut payload, 3, rng.below(5) as u64);
+    varint_field(&mut payload, 4, rng.below(5) as u64);
+    varint_field(&mut payload, 5, rng.next() >> 33);
+    for _ in 0..rng.below(6) {
+        let at = rng.below(payload.len() + 1);
+        match rng.below(4) {
+            0 if at < payload.len() => payload[at] = rng.next() as u8,
+            1 => payload.truncate(at),
+            2 => payload.insert(at, rng.next() as u8),
+            _ => payload
+                .splice(at..at, [0xff, 0xff, 0xff, 0xff, 0x0f])
+                .for_each(drop),
+        }
+    }
+    let data = base64::engine::general_purpose::STANDARD.encode(&payload);
+    let data: String = url::form_urlencoded::byte_serialize(data.as_bytes()).collect();
+    let uri = format!("otpauth-migration://offline?data={data}");
+    if rng.below(8) == 0 {
+        mutate(rng, &uri)
+    } else {
+        uri
+    }
+}
+
+#[test]
+fn key_uris_never_panic() {
+    hammer("parse_uri", INPUTS_PER_PARSER, key_uri, |text| {
+        parse_uri(text).is_ok()
+    });
+}
+
+#[test]
+fn export_payloads_never_panic() {
+    hammer("parse_migration", INPUTS_PER_PARSER, migration, |text| {
+        parse_migration(text).is_ok()
+    });
+}
+
+#[test]
+fn push_enrollment_links_never_panic() {
+    hammer("parse_enrollment", INPUTS_PER_PARSER, enrollment, |text| {
+        parse_enrollment(text).is_ok()
+    });
+}
