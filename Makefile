@@ -24,9 +24,13 @@ NODE_MIN := 20.19
 PRIVACYIDEA_VERSION := 3.14
 PRIVACYIDEA_VENV := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pocket/privacyidea-$(PRIVACYIDEA_VERSION)
 export PRIVACYIDEA_VENV
+# Independent peers for the accounts engine's cross-checks: pyotp, and Python's official
+# protobuf runtime (for Google Authenticator export payloads).
+PEERS_VENV := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pocket/peers-1
+export PEERS_VENV
 RUST_TEST_LOG := $(CARGO_TARGET_DIR)/rust-tests.log
 
-.PHONY: bench deps-bench deps-privacyidea help run test deps-build deps-test deps-ui deps-tauri-driver deps-android-check ui app \
+.PHONY: bench deps-bench deps-privacyidea deps-peers help run test deps-build deps-test deps-ui deps-tauri-driver deps-android-check ui app \
 	lint ui-tests rust-tests load-smoke android-check icons clean load screenshots
 
 help:
@@ -133,7 +137,7 @@ deps-ui: deps-build
 		npm --prefix ui ci --no-audit --no-fund; \
 	fi
 
-deps-test: deps-build deps-ui deps-tauri-driver deps-privacyidea
+deps-test: deps-build deps-ui deps-tauri-driver deps-privacyidea deps-peers
 	$(call apt_ensure,$(APT_TEST))
 
 deps-privacyidea:
@@ -143,6 +147,13 @@ deps-privacyidea:
 		rm -rf $(PRIVACYIDEA_VENV) && python3 -m venv $(PRIVACYIDEA_VENV) && \
 		$(PRIVACYIDEA_VENV)/bin/pip install --quiet --upgrade pip && \
 		$(PRIVACYIDEA_VENV)/bin/pip install --quiet "privacyIDEA==$(PRIVACYIDEA_VERSION).*"; }
+
+deps-peers:
+	$(call apt_ensure,python3-venv)
+	@[ -x $(PEERS_VENV)/bin/python ] && $(PEERS_VENV)/bin/python -c 'import pyotp, google.protobuf' 2>/dev/null || { \
+		echo "Installing pyotp and protobuf into $(PEERS_VENV)"; \
+		rm -rf $(PEERS_VENV) && python3 -m venv $(PEERS_VENV) && \
+		$(PEERS_VENV)/bin/pip install --quiet "pyotp==2.9.*" "protobuf==5.*"; }
 
 deps-tauri-driver:
 	@[ -x $(TAURI_DRIVER) ] || command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version "^2"
