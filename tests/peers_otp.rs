@@ -35,7 +35,7 @@ impl Rng {
 }
 
 fn cases() -> Result<Vec<Case>> {
-    let mut rng = Rng(0x5EED_0F_C0DE);
+    let mut rng = Rng(0x005E_ED0F_C0DE);
     let mut cases = Vec::new();
     for n in 0..CASES {
         let bits = [80, 128, 160, 256, 512][n % 5];
