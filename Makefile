@@ -82,10 +82,13 @@ android-check: deps-android-check
 		echo; echo "!!! rustup could not add $(ANDROID_TARGET): the Android check was SKIPPED !!!"; echo; \
 	fi
 
-# Benchmarks: Pocket's QR decoder against zbarimg on the generated corpus; push login
-# latency against a local privacyIDEA and the reference service.
-bench: deps-bench deps-privacyidea
+# Benchmarks: Pocket's QR decoder against zbarimg on the generated corpus; codes for 10,000
+# accounts (criterion) and against pyotp; push login latency against a local privacyIDEA
+# and the reference service.
+bench: deps-bench deps-privacyidea deps-peers
 	cargo bench -p pocket-gen --bench scan_vs_zbar
+	cargo bench -p pocket-core --bench codes
+	cargo run --release -p pocket-tests --bin codes-vs-pyotp
 	cargo run -p pocket-tests --bin push-latency -- --logins 50
 
 # The reference service under load: 2,000 phones on held polls, 50 logins/s for 60 s, with

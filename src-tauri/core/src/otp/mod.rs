@@ -2,6 +2,7 @@
 
 mod code;
 mod draft;
+pub mod fixtures;
 mod migration;
 mod params;
 mod secret;
