@@ -24,8 +24,8 @@ NODE_MIN := 20.19
 PRIVACYIDEA_VERSION := 3.14
 PRIVACYIDEA_VENV := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pocket/privacyidea-$(PRIVACYIDEA_VERSION)
 export PRIVACYIDEA_VENV
-# Independent peers for the accounts engine's cross-checks: pyotp, and Python's official
-# protobuf runtime (for Google Authenticator export payloads).
+# Independent peers for the accounts engine's cross-checks: pyotp, Python's official protobuf
+# runtime (Google Authenticator exports), and pyca/cryptography (Aegis vaults).
 PEERS_VENV := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pocket/peers-1
 export PEERS_VENV
 RUST_TEST_LOG := $(CARGO_TARGET_DIR)/rust-tests.log
@@ -153,10 +153,10 @@ deps-privacyidea:
 
 deps-peers:
 	$(call apt_ensure,python3-venv)
-	@[ -x $(PEERS_VENV)/bin/python ] && $(PEERS_VENV)/bin/python -c 'import pyotp, google.protobuf' 2>/dev/null || { \
-		echo "Installing pyotp and protobuf into $(PEERS_VENV)"; \
+	@[ -x $(PEERS_VENV)/bin/python ] && $(PEERS_VENV)/bin/python -c 'import pyotp, google.protobuf, cryptography' 2>/dev/null || { \
+		echo "Installing pyotp, protobuf and cryptography into $(PEERS_VENV)"; \
 		rm -rf $(PEERS_VENV) && python3 -m venv $(PEERS_VENV) && \
-		$(PEERS_VENV)/bin/pip install --quiet "pyotp==2.9.*" "protobuf==5.*"; }
+		$(PEERS_VENV)/bin/pip install --quiet "pyotp==2.9.*" "protobuf==5.*" "cryptography==44.*"; }
 
 deps-tauri-driver:
 	@[ -x $(TAURI_DRIVER) ] || command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version "^2"

@@ -47,6 +47,14 @@ pub enum Error {
     ImageFormatUnsupported,
     #[error("the picture is too large")]
     ImageTooLarge,
+    #[error("this backup is encrypted: its password is needed")]
+    BackupPasswordRequired,
+    #[error("the password does not open this backup")]
+    WrongBackupPassword,
+    #[error("the file cannot be read: {0}")]
+    BackupUnreadable(String),
+    #[error("the export could not be written: {0}")]
+    ExportFailed(String),
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
 }
@@ -76,6 +84,10 @@ impl Error {
             Error::ImageUnreadable => "image_unreadable",
             Error::ImageFormatUnsupported => "image_format_unsupported",
             Error::ImageTooLarge => "image_too_large",
+            Error::BackupPasswordRequired => "backup_password_required",
+            Error::WrongBackupPassword => "wrong_backup_password",
+            Error::BackupUnreadable(_) => "backup_unreadable",
+            Error::ExportFailed(_) => "export_failed",
             Error::Database(_) => "database",
         }
     }

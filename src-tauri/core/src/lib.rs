@@ -6,6 +6,7 @@ pub mod error;
 pub mod otp;
 pub mod push;
 pub mod scan;
+pub mod transfer;
 pub mod vault;
 
 pub use error::{Error, Result};

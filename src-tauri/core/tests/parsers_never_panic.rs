@@ -1,5 +1,5 @@
 //! A million generated inputs through each parser that reads outside text (Key URIs, Google
-//! Authenticator export payloads, push enrollment links): every one returns Ok or a typed
+//! Authenticator export payloads, Aegis vaults, push enrollment links): every one returns Ok or a typed
 //! error, none panics. Inputs are mutations of real examples plus plain noise, from a seeded
 //! generator, so a failure names the seed and the input and can be replayed.
 
@@ -8,6 +8,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use base64::Engine;
 use pocket_core::otp::{parse_migration, parse_uri};
 use pocket_core::push::parse_enrollment;
+use pocket_core::transfer::read_backup;
 
 const INPUTS_PER_PARSER: usize = 1_000_000;
 const THREADS: usize = 2;
@@ -256,6 +257,36 @@ fn migration(rng: &mut Rng) -> String {
     } else {
         uri
     }
+}
+
+const PLAIN_VAULT: &str = r#"{"version": 1, "header": {"slots": null, "params": null}, "db": {"version": 3, "entries": [
+ {"type": "totp", "uuid": "a", "name": "alice", "issuer": "ACME", "icon": null, "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA256", "digits": 8, "period": 30}},
+ {"type": "hotp", "uuid": "b", "name": "bob", "issuer": "", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 6, "counter": 3}},
+ {"type": "steam", "uuid": "c", "name": "carol", "issuer": "Steam", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 5, "period": 30}}],
+ "groups": []}}"#;
+
+/// An encrypted vault whose scrypt cost is cut to nothing, so a million of them can be tried:
+/// the decryption paths run, and fail, without minutes of key derivation.
+const CHEAP_ENCRYPTED_VAULT: &str = r#"{"version": 1, "header": {"slots": [
+ {"type": 1, "uuid": "s", "key": "8a1d4ec1b3f0a9e2c35f6b7a0d9e8c7b6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa99", "key_params": {"nonce": "00112233445566778899aabb", "tag": "00112233445566778899aabbccddeeff"}, "n": 2, "r": 1, "p": 1, "salt": "a1b2c3d4"},
+ {"type": 2, "uuid": "t", "key": "00", "key_params": {"nonce": "00", "tag": "00"}}],
+ "params": {"nonce": "00112233445566778899aabb", "tag": "00112233445566778899aabbccddeeff"}},
+ "db": "3q2+7wAAAAA="}"#;
+
+fn aegis(rng: &mut Rng) -> String {
+    let seed = if rng.below(3) == 0 {
+        CHEAP_ENCRYPTED_VAULT
+    } else {
+        PLAIN_VAULT
+    };
+    mutate(rng, seed)
+}
+
+#[test]
+fn aegis_vaults_and_link_lists_never_panic() {
+    hammer("read_backup", INPUTS_PER_PARSER, aegis, |text| {
+        read_backup(text, Some("password")).is_ok()
+    });
 }
 
 #[test]
