@@ -19,6 +19,11 @@ const COMMANDS: &[&str] = &[
     "answer_push",
     "refresh_push",
     "push_history",
+    "import_backup",
+    "export_backup",
+    "rename_account",
+    "reorder_accounts",
+    "next_code",
 ];
 
 fn main() {

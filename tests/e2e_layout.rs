@@ -19,7 +19,7 @@ async fn every_screen_fits_a_phone_and_a_small_desktop_window() -> Result<()> {
 
     for (width, height) in [(390, 844), (800, 600)] {
         app.resize(width, height).await?;
-        for screen in ["home", "scan", "link", "key", "delete"] {
+        for screen in ["home", "scan", "link", "key", "delete", "edit", "transfer"] {
             app.show(screen).await?;
             let (content, viewport) = app.widths().await?;
             app.screenshot(&dir.join(format!("{screen}-{width}x{height}.png")))

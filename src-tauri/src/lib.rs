@@ -45,6 +45,11 @@ pub fn run() {
             commands::push::answer_push,
             commands::push::refresh_push,
             commands::push::push_history,
+            commands::transfer::import_backup,
+            commands::transfer::export_backup,
+            commands::transfer::rename_account,
+            commands::transfer::reorder_accounts,
+            commands::transfer::next_code,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|error| {

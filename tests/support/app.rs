@@ -114,7 +114,7 @@ pub struct AccountRow {
 }
 
 pub struct App {
-    client: Client,
+    pub(crate) client: Client,
 }
 
 impl App {
@@ -133,7 +133,7 @@ impl App {
             .with_context(|| format!("nothing matched {css} within {WAIT:?}"))
     }
 
-    async fn click(&self, css: &str) -> Result<()> {
+    pub(crate) async fn click(&self, css: &str) -> Result<()> {
         self.wait_for(css)
             .await?
             .click()
@@ -333,13 +333,24 @@ impl App {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
-        if screen == "home" || screen == "delete" {
+        if self.exists("[data-testid=transfer-screen]").await? {
+            self.close_transfer().await?;
+        }
+        if ["home", "delete", "edit", "transfer"].contains(&screen) {
             if self.exists("[data-testid=add-screen]").await? {
                 self.leave_add_screen().await?;
             }
-            if screen == "delete" {
-                self.click("[data-testid=delete]").await?;
-                self.wait_for("[data-testid=confirm-delete]").await?;
+            match screen {
+                "delete" => {
+                    self.click("[data-testid=delete]").await?;
+                    self.wait_for("[data-testid=confirm-delete]").await?;
+                }
+                "edit" => {
+                    self.click("[data-testid=edit]").await?;
+                    self.wait_for("[data-testid=edit-form]").await?;
+                }
+                "transfer" => self.open_transfer().await?,
+                _ => {}
             }
             return Ok(());
         }

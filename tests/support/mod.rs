@@ -3,6 +3,7 @@
 //! real app window driven over WebDriver. Everything it starts, it stops.
 
 pub mod app;
+pub mod app_accounts;
 pub mod browser;
 pub mod desktop;
 pub mod privacyidea;

@@ -47,6 +47,8 @@ pub enum Error {
     ImageFormatUnsupported,
     #[error("the picture is too large")]
     ImageTooLarge,
+    #[error("a counter-based account shows a code only when asked for the next one")]
+    CounterBased,
     #[error("this backup is encrypted: its password is needed")]
     BackupPasswordRequired,
     #[error("the password does not open this backup")]
@@ -84,6 +86,7 @@ impl Error {
             Error::ImageUnreadable => "image_unreadable",
             Error::ImageFormatUnsupported => "image_format_unsupported",
             Error::ImageTooLarge => "image_too_large",
+            Error::CounterBased => "counter_based",
             Error::BackupPasswordRequired => "backup_password_required",
             Error::WrongBackupPassword => "wrong_backup_password",
             Error::BackupUnreadable(_) => "backup_unreadable",

@@ -3,3 +3,4 @@
 pub mod accounts;
 pub mod push;
 pub mod scan;
+pub mod transfer;

@@ -5,6 +5,7 @@ import {
   type Account,
   type AccountCode,
   type Added,
+  type ImportReport,
   type IpcError,
   type PushToken,
 } from './api';
@@ -103,6 +104,41 @@ export class AccountsState {
     return added;
   }
 
+  /** What the search box holds; the list shows the accounts it matches. */
+  query = $state('');
+
+  get visible(): Account[] {
+    const words = fold(this.query).split(/\s+/).filter(Boolean);
+    if (words.length === 0) return this.accounts;
+    return this.accounts.filter((account) => {
+      const text = fold(`${account.issuer} ${account.name}`);
+      return words.every((word) => text.includes(word));
+    });
+  }
+
+  async rename(id: string, issuer: string, name: string): Promise<void> {
+    const renamed = await api.renameAccount(id, issuer, name);
+    this.accounts = this.accounts.map((account) => (account.id === id ? renamed : account));
+  }
+
+  /** Moves an account one place up (-1) or down (+1) and saves the order. */
+  async move(id: string, step: -1 | 1): Promise<void> {
+    const from = this.accounts.findIndex((account) => account.id === id);
+    const to = from + step;
+    if (from < 0 || to < 0 || to >= this.accounts.length) return;
+    const order = [...this.accounts];
+    const [moved] = order.splice(from, 1);
+    if (moved) order.splice(to, 0, moved);
+    await api.reorderAccounts(order.map((account) => account.id));
+    this.accounts = order;
+  }
+
+  async import(text: string, password: string | null): Promise<ImportReport> {
+    const report = await api.importBackup(text, password);
+    if (report.added.length > 0) await this.load();
+    return report;
+  }
+
   async remove(id: string): Promise<void> {
     await api.deleteAccount(id);
     this.accounts = this.accounts.filter((account) => account.id !== id);
@@ -110,6 +146,11 @@ export class AccountsState {
     this.codes = rest;
   }
 
+}
+
+/** Lower case without accents, so "zurich" finds "Zürich". */
+function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 }
 
 export function accountLabel(account: Account): string {

@@ -59,3 +59,17 @@ describe('AccountsState', () => {
     state.stop();
   });
 });
+
+describe('search', () => {
+  it('matches every word in the issuer or the name, ignoring case and accents', () => {
+    const state = new AccountsState();
+    const make = (id: string, issuer: string, name: string) => ({ id, issuer, name, kind: 'totp' as const, digits: 6, period: 30 });
+    state.accounts = [make('1', 'Bank Zürich', 'alice'), make('2', 'GitHub', 'alice'), make('3', 'GitLab', 'bob')];
+    state.query = 'zurich';
+    expect(state.visible.map((a) => a.id)).toEqual(['1']);
+    state.query = 'ALICE git';
+    expect(state.visible.map((a) => a.id)).toEqual(['2']);
+    state.query = '  ';
+    expect(state.visible).toHaveLength(3);
+  });
+});

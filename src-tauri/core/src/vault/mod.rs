@@ -7,6 +7,7 @@
 
 mod account;
 mod db;
+mod editing;
 mod file_store;
 mod keychain;
 mod push;
@@ -16,6 +17,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 pub use account::{Account, AccountState};
+pub use editing::ImportSummary;
 pub use file_store::FileStore;
 pub use keychain::{APP_SERVICE, KeychainStore, use_platform_keychain};
 pub use push::{Outcome, RequestRecord, StoredPushToken};
@@ -75,11 +77,6 @@ impl Vault {
     }
 
     pub fn add(&mut self, draft: AccountDraft, now_unix: u64) -> Result<Account> {
-        // A counter-based account is useless without the flow that advances and saves its
-        // counter before showing a code; until that exists, refuse rather than mislead.
-        if let crate::otp::OtpKind::Hotp { .. } = draft.params.kind {
-            return Err(Error::UnsupportedOtpType("hotp".to_string()));
-        }
         if self.contains(&draft)? {
             return Err(Error::DuplicateAccount);
         }
@@ -130,11 +127,15 @@ impl Vault {
     }
 
     /// The current code of an active account.
+    /// Counter-based accounts have no current code: see [`Vault::next_code`].
     pub fn code(&mut self, id: &str, now_unix: u64) -> Result<Code> {
         let account = match self.db.get(id)? {
             Some((account, AccountState::Active)) => account,
             _ => return Err(Error::AccountNotFound(id.to_string())),
         };
+        if let crate::otp::OtpKind::Hotp { .. } = account.params.kind {
+            return Err(Error::CounterBased);
+        }
         let secret = self.secret(id)?;
         Ok(current_code(&account.params, &secret, now_unix))
     }

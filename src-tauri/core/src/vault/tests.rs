@@ -277,3 +277,88 @@ mod push {
         assert_eq!(history[1].answered_at, Some(110));
     }
 }
+
+#[test]
+fn hotp_codes_move_the_saved_counter_on_before_they_are_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let mut vault = open(&dir, &store);
+    // RFC 4226 Appendix D's secret; its codes for counters 0, 1, 2.
+    let rfc =
+        parse_uri("otpauth://hotp/RFC:4226?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0")
+            .unwrap();
+    let account = vault.add(rfc, 0).unwrap();
+    assert_eq!(
+        vault.code(&account.id, 0).unwrap_err().code(),
+        "counter_based"
+    );
+    assert_eq!(vault.next_code(&account.id).unwrap().current, "755224");
+    assert_eq!(vault.next_code(&account.id).unwrap().current, "287082");
+    // Reopened (a crash, a restart): the counter was saved, no code comes twice.
+    drop(vault);
+    let mut vault = open(&dir, &store);
+    assert_eq!(vault.next_code(&account.id).unwrap().current, "359152");
+    let totp = vault.add(draft("totp"), 0).unwrap();
+    assert_eq!(
+        vault.next_code(&totp.id).unwrap_err().field(),
+        Some("counter")
+    );
+}
+
+#[test]
+fn renaming_and_reordering_keep_the_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let mut vault = open(&dir, &store);
+    let a = vault.add(draft("a"), 0).unwrap();
+    let b = vault.add(draft("b"), 0).unwrap();
+    let c = vault.add(draft("c"), 0).unwrap();
+    let before = vault.code(&b.id, 1000).unwrap();
+    let renamed = vault.rename(&b.id, " New Corp ", "bee").unwrap();
+    assert_eq!(
+        (renamed.issuer.as_str(), renamed.name.as_str()),
+        ("New Corp", "bee")
+    );
+    assert_eq!(vault.code(&b.id, 1000).unwrap(), before);
+    assert_eq!(
+        vault.rename(&b.id, " ", "").unwrap_err().code(),
+        "missing_label"
+    );
+    assert_eq!(
+        vault.rename("nope", "x", "y").unwrap_err().code(),
+        "account_not_found"
+    );
+
+    vault.reorder(&[c.id.clone(), a.id.clone()]).unwrap();
+    drop(vault);
+    let vault = open(&dir, &store);
+    let order: Vec<_> = vault
+        .accounts()
+        .unwrap()
+        .into_iter()
+        .map(|x| x.id)
+        .collect();
+    assert_eq!(order, [c.id, a.id, b.id]);
+}
+
+#[test]
+fn imports_skip_duplicates_and_exports_bring_the_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let mut vault = open(&dir, &store);
+    vault.add(draft("alice"), 0).unwrap();
+    let summary = vault.import(vec![draft("alice"), draft("bob"), draft("carol")], 0);
+    assert_eq!(summary.added.len(), 2);
+    assert_eq!(summary.duplicates, ["Corp (alice)"]);
+    assert!(summary.failed.is_empty());
+    let exported = vault.export().unwrap();
+    assert_eq!(exported, vec![draft("alice"), draft("bob"), draft("carol")]);
+
+    // A locked keychain: nothing more is written, and every account says why.
+    store.set_locked(true);
+    let summary = vault.import(vec![draft("dave"), draft("erin")], 0);
+    assert!(summary.added.is_empty());
+    assert_eq!(summary.failed.len(), 2);
+    store.set_locked(false);
+    assert_eq!(vault.accounts().unwrap().len(), 3);
+}

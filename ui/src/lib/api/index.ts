@@ -12,9 +12,13 @@ import type {
   PushRequest,
   PushToken,
   ScanReport,
+  ImportReport,
+  ExportFormat,
 } from './types';
 
 export type {
+  ImportReport,
+  ExportFormat,
   Account,
   AccountCode,
   Codes,
@@ -74,4 +78,14 @@ export const api = {
     call<Outcome>('answer_push', { tokenId, nonce, answer }),
   refreshPush: () => call<void>('refresh_push'),
   pushHistory: () => call<HistoryItem[]>('push_history'),
+  /** HOTP: the next code; the counter is saved before it is returned. */
+  nextCode: (id: string) => call<string>('next_code', { id }),
+  renameAccount: (id: string, issuer: string, name: string) =>
+    call<Account>('rename_account', { id, issuer, name }),
+  reorderAccounts: (ids: string[]) => call<void>('reorder_accounts', { ids }),
+  importBackup: (text: string, password: string | null) =>
+    call<ImportReport>('import_backup', { text, password }),
+  /** Returns where the file was written. */
+  exportBackup: (format: ExportFormat, password: string | null) =>
+    call<string>('export_backup', { format, password }),
 };

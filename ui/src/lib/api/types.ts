@@ -4,7 +4,7 @@ export interface Account {
   id: string;
   issuer: string;
   name: string;
-  kind: 'totp' | 'steam';
+  kind: 'totp' | 'hotp' | 'steam';
   digits: number;
   period: number | null;
 }
@@ -91,3 +91,12 @@ export interface HistoryItem {
   outcome: Outcome;
   detail: string;
 }
+
+export interface ImportReport {
+  added: Account[];
+  /** Accounts already in Pocket, left as they are. */
+  duplicates: string[];
+  skipped: { label: string; error: IpcError }[];
+}
+
+export type ExportFormat = 'aegis' | 'links';

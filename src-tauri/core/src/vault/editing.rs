@@ -1,0 +1,142 @@
+//! Changing accounts after they were added: names, order, HOTP counters; and moving many in
+//! or out at once (imports, exports).
+
+use rusqlite::params;
+
+use super::{Account, AccountState, Vault};
+use crate::error::{Error, Result};
+use crate::otp::{AccountDraft, Code, OtpKind, code_at};
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportSummary {
+    pub added: Vec<Account>,
+    /// Already in Pocket (same issuer and secret): left alone.
+    pub duplicates: Vec<String>,
+    /// Could not be added, with the reason (a locked keychain, say).
+    pub failed: Vec<(String, Error)>,
+}
+
+fn label(draft: &AccountDraft) -> String {
+    match (draft.issuer.is_empty(), draft.name.is_empty()) {
+        (false, false) => format!("{} ({})", draft.issuer, draft.name),
+        (false, true) => draft.issuer.clone(),
+        _ => draft.name.clone(),
+    }
+}
+
+impl Vault {
+    /// Adds each account unless it is here already. A locked keychain stops the import at the
+    /// first account (nothing half-written), and the rest are reported as not added.
+    pub fn import(&mut self, drafts: Vec<AccountDraft>, now_unix: u64) -> ImportSummary {
+        let mut summary = ImportSummary::default();
+        let mut stopped: Option<Error> = None;
+        for draft in drafts {
+            let label = label(&draft);
+            if let Some(reason) = &stopped {
+                summary
+                    .failed
+                    .push((label, Error::KeychainUnavailable(reason.to_string())));
+                continue;
+            }
+            match self.add(draft, now_unix) {
+                Ok(account) => summary.added.push(account),
+                Err(Error::DuplicateAccount) => summary.duplicates.push(label),
+                Err(error @ (Error::KeychainLocked | Error::KeychainUnavailable(_))) => {
+                    stopped = Some(Error::KeychainUnavailable(error.to_string()));
+                    summary.failed.push((label, error));
+                }
+                Err(error) => summary.failed.push((label, error)),
+            }
+        }
+        summary
+    }
+
+    /// Every account with its secret, in the list's order, for an export the user asked for.
+    pub fn export(&mut self) -> Result<Vec<AccountDraft>> {
+        let mut drafts = Vec::new();
+        for account in self.accounts()? {
+            let secret = self.secret(&account.id)?;
+            drafts.push(AccountDraft::new(
+                &account.issuer,
+                &account.name,
+                secret,
+                account.params,
+            )?);
+        }
+        Ok(drafts)
+    }
+
+    /// New issuer and name; the secret and the codes stay as they are.
+    pub fn rename(&mut self, id: &str, issuer: &str, name: &str) -> Result<Account> {
+        let (issuer, name) = (issuer.trim(), name.trim());
+        if issuer.is_empty() && name.is_empty() {
+            return Err(Error::MissingLabel);
+        }
+        let changed = self.db.conn.execute(
+            "UPDATE accounts SET issuer = ?2, name = ?3 WHERE id = ?1 AND state = 'active'",
+            params![id, issuer, name],
+        )?;
+        if changed == 0 {
+            return Err(Error::AccountNotFound(id.to_string()));
+        }
+        self.active(id)
+    }
+
+    /// Puts the accounts in the order of `ids` (the list as the user arranged it); accounts
+    /// not named keep their places after them.
+    pub fn reorder(&mut self, ids: &[String]) -> Result<()> {
+        let mut order: Vec<String> = ids.to_vec();
+        for account in self.accounts()? {
+            if !order.contains(&account.id) {
+                order.push(account.id);
+            }
+        }
+        let batch = self.db.conn.unchecked_transaction()?;
+        for (position, id) in order.iter().enumerate() {
+            batch.execute(
+                "UPDATE accounts SET position = ?2 WHERE id = ?1",
+                params![id, position as i64],
+            )?;
+        }
+        batch.commit()?;
+        Ok(())
+    }
+
+    /// HOTP: the code for the stored counter, which is the next one the server expects. The
+    /// counter moves on and is saved before the code is computed, so a code once shown is
+    /// never shown again (the server would refuse it) even if Pocket stops right after.
+    pub fn next_code(&mut self, id: &str) -> Result<Code> {
+        let account = self.active(id)?;
+        let OtpKind::Hotp { counter } = account.params.kind else {
+            return Err(Error::invalid(
+                "counter",
+                "only counter-based accounts have a next code",
+            ));
+        };
+        let after = counter
+            .checked_add(1)
+            .ok_or_else(|| Error::invalid("counter", "the counter is at its end"))?;
+        let saved = self.db.conn.execute(
+            "UPDATE accounts SET counter = ?2 WHERE id = ?1 AND counter = ?3 AND state = 'active'",
+            params![id, after as i64, counter as i64],
+        )?;
+        if saved != 1 {
+            return Err(Error::AccountNotFound(id.to_string()));
+        }
+        let secret = self.secret(id)?;
+        Ok(Code {
+            current: code_at(&account.params, &secret, 0),
+            next: None,
+            valid_from: None,
+            valid_until: None,
+        })
+    }
+
+    fn active(&self, id: &str) -> Result<Account> {
+        match self.db.get(id)? {
+            Some((account, AccountState::Active)) => Ok(account),
+            _ => Err(Error::AccountNotFound(id.to_string())),
+        }
+    }
+}

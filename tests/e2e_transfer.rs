@@ -1,0 +1,122 @@
+//! Import, edit, search and export in the real window: a plain Aegis vault and an encrypted
+//! one come in (with the password asked for, a wrong one refused, what Pocket cannot take
+//! and what it has already named); an account renamed stays renamed after a restart; the
+//! search narrows the list; the encrypted export is private and reads back.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result, ensure};
+use pocket_core::otp::{AccountDraft, OtpParams, SecretKey};
+use pocket_core::transfer::{read_aegis, write_aegis};
+use pocket_tests::app::unix_now;
+use pocket_tests::tools::oathtool_totp;
+use pocket_tests::{AppDriver, Desktop, serial};
+
+const PLAIN_VAULT: &str = r#"{"version": 1, "header": {"slots": null, "params": null}, "db": {"version": 3, "entries": [
+  {"type": "totp", "uuid": "1", "name": "alice@example.com", "issuer": "Google", "icon": null,
+   "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 6, "period": 30}},
+  {"type": "totp", "uuid": "2", "name": "alice", "issuer": "GitHub", "icon": null,
+   "info": {"secret": "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "algo": "SHA1", "digits": 6, "period": 30}},
+  {"type": "yandex", "uuid": "3", "name": "alice", "issuer": "Yandex", "icon": null,
+   "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA256", "digits": 8, "period": 30}}
+], "groups": []}}"#;
+
+#[tokio::test]
+async fn import_edit_search_and_export_in_the_app() -> Result<()> {
+    let _serial = serial().await;
+    let desktop = Desktop::start()?;
+    let driver = AppDriver::start(&desktop)?;
+    let app = driver.launch().await?;
+
+    // A plain vault: two accounts in, Yandex named as not imported.
+    let plain = desktop.home().join("aegis-plain.json");
+    std::fs::write(&plain, PLAIN_VAULT)?;
+    app.open_transfer().await?;
+    app.import_file(&plain, None).await?;
+    let report = app.import_report().await?;
+    ensure!(report.added.contains('2'), "{report:?}");
+    ensure!(
+        report.skipped.len() == 1 && report.skipped[0].starts_with("Yandex (alice)"),
+        "{report:?}"
+    );
+
+    // An encrypted one: the password is asked for, a wrong one refused, then one new
+    // account in and the one already here named.
+    let encrypted = desktop.home().join("aegis-encrypted.json");
+    let drafts = vec![
+        AccountDraft::new(
+            "Google",
+            "alice@example.com",
+            SecretKey::from_base32("JBSWY3DPEHPK3PXP")?,
+            OtpParams::default_totp(),
+        )?,
+        AccountDraft::new(
+            "Dropbox",
+            "alice",
+            SecretKey::from_base32("MFRGGZDFMZTWQ2LK")?,
+            OtpParams::default_totp(),
+        )?,
+    ];
+    std::fs::write(&encrypted, write_aegis(&drafts, "open sesame")?.as_bytes())?;
+    app.import_file(&encrypted, None).await?;
+    ensure!(app.form_error().await?.contains("encrypted"));
+    app.import_file(&encrypted, Some("open says me")).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    ensure!(app.form_error().await?.contains("does not open"));
+    app.import_file(&encrypted, Some("open sesame")).await?;
+    let report = app.import_report().await?;
+    ensure!(report.added.contains('1'), "{report:?}");
+    ensure!(
+        report.duplicates == ["Google (alice@example.com)"],
+        "{report:?}"
+    );
+
+    // Home: three accounts with codes oathtool agrees with.
+    app.close_transfer().await?;
+    let rows = app.accounts_with_codes(3).await?;
+    let dropbox = rows
+        .iter()
+        .find(|r| r.issuer == "Dropbox")
+        .context("no Dropbox")?;
+    let code = dropbox.code.clone().context("no code")?;
+    let expected = [
+        oathtool_totp("MFRGGZDFMZTWQ2LK", unix_now())?,
+        oathtool_totp("MFRGGZDFMZTWQ2LK", unix_now().saturating_sub(2))?,
+    ];
+    ensure!(expected.contains(&code), "{code} vs {expected:?}");
+
+    // Rename one; search narrows the list to it.
+    app.rename_account(&dropbox.id, "Dropbox Business", "alice@work.example")
+        .await?;
+    app.search("business").await?;
+    let shown = app.accounts().await?;
+    ensure!(
+        shown.len() == 1 && shown[0].name == "alice@work.example",
+        "{shown:?}"
+    );
+
+    // Export, encrypted and private, and it reads back.
+    app.open_transfer().await?;
+    let path = app.export_aegis("leave with this").await?;
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&path)?.permissions());
+    ensure!(mode & 0o777 == 0o600, "mode {mode:o}");
+    let exported = read_aegis(&std::fs::read_to_string(&path)?, Some("leave with this"))?;
+    ensure!(exported.accounts.len() == 3);
+    ensure!(
+        exported
+            .accounts
+            .iter()
+            .any(|a| a.issuer == "Dropbox Business" && a.name == "alice@work.example")
+    );
+    app.quit().await?;
+
+    // The new name survives a restart.
+    let app = driver.launch().await?;
+    let rows = app.accounts_with_codes(3).await?;
+    ensure!(
+        rows.iter().any(|r| r.issuer == "Dropbox Business"),
+        "{rows:?}"
+    );
+    app.quit().await?;
+    Ok(())
+}
