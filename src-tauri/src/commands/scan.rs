@@ -2,7 +2,7 @@
 //! found is routed by content; accounts wait on the Rust side until the user adds them.
 
 use pocket_core::clock;
-use pocket_core::otp::{AccountDraft, OtpKind, parse_migration};
+use pocket_core::otp::{AccountDraft, parse_migration};
 use pocket_core::push::parse_enrollment;
 use pocket_core::scan::{Scanned, decode_image_file, decode_rgba, route};
 use tauri::ipc::{InvokeBody, Request};
@@ -128,18 +128,9 @@ fn report(state: &AppState, texts: Vec<String>) -> ScanReportDto {
     report
 }
 
-/// An account to offer: kept aside for `add_scanned`, or marked when Pocket cannot take it.
+/// An account to offer: kept aside for `add_scanned`, or marked when it is here already.
 fn account_item(state: &AppState, draft: AccountDraft) -> ScanItemDto {
     let (issuer, name) = (draft.issuer.clone(), draft.name.clone());
-    if let OtpKind::Hotp { .. } = draft.params.kind {
-        let label = if name.is_empty() {
-            issuer
-        } else {
-            format!("{issuer} ({name})")
-        };
-        let unsupported = pocket_core::Error::UnsupportedOtpType("hotp".into());
-        return ScanItemDto::invalid(Some(label.trim().to_string()), unsupported);
-    }
     match state.with_vault(|vault| vault.contains(&draft)) {
         Ok(true) => ScanItemDto::duplicate(issuer, name),
         // A keychain error shows when the user adds it.
