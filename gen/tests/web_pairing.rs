@@ -1,72 +1,36 @@
 //! Switching to Pocket on the security page, then logging in with it: the QR code's link is
 //! enrolled by Pocket's own code; logins wait for the phone's answer or take its code.
 
-use std::sync::{Arc, Mutex};
-
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use pocket_core::clock::now_unix;
 use pocket_core::push::{Answer, PushClient, answer, enroll, poll_once};
-use pocket_core::vault::{MemoryStore, Vault};
-use pocket_gen::service::{COOKIE, Service, app};
-use tower::ServiceExt;
-use url::Url;
+use pocket_gen::service::app;
 
-async fn send(router: &Router, request: Request<Body>) -> (StatusCode, String, Option<String>) {
-    let response = router.clone().oneshot(request).await.unwrap();
-    let cookie = response
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let status = response.status();
-    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    (status, String::from_utf8_lossy(&body).into_owned(), cookie)
-}
+mod common;
+use common::web::{Reply, csrf_of, get, post, send, session_of};
+use common::{phone_vault, start};
 
-fn with_session(
-    builder: axum::http::request::Builder,
-    session: &str,
-) -> axum::http::request::Builder {
-    builder.header(header::COOKIE, format!("{COOKIE}={session}"))
-}
+const EMAIL: &str = "alice@example.com";
+const PASSWORD: &str = "a long enough password";
 
-fn form(path: &str, session: &str, pairs: &[(&str, &str)]) -> Request<Body> {
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish();
-    with_session(Request::post(path), session)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .unwrap()
-}
-
-/// A fresh browser logs in with the password; returns where it was sent and its session.
-async fn log_in(router: &Router) -> (String, String) {
-    let (_, login, cookie) =
-        send(router, Request::get("/login").body(Body::empty()).unwrap()).await;
-    let session = between(cookie.as_deref().unwrap(), "=", ";").to_string();
-    let csrf = between(&login, "name=\"csrf\" value=\"", "\"").to_string();
-    let pairs = [
-        ("email", "alice@example.com"),
-        ("password", "a long enough password"),
+/// A fresh browser logs in with the password; returns its reply and its session.
+async fn log_in(router: &Router) -> (Reply, String) {
+    let page = send(router, get("/login", None)).await;
+    let session = session_of(&page);
+    let csrf = csrf_of(&page.body);
+    let form = [
+        ("email", EMAIL),
+        ("password", PASSWORD),
         ("csrf", csrf.as_str()),
     ];
-    let response = router
-        .clone()
-        .oneshot(form("/login", &session, &pairs))
-        .await
-        .unwrap();
-    let location = response
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    (location, session)
+    let reply = send(router, post("/login", &session, &form)).await;
+    let session = reply
+        .cookie
+        .as_ref()
+        .map(|_| session_of(&reply))
+        .unwrap_or(session);
+    (reply, session)
 }
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
@@ -79,149 +43,72 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
 
 #[tokio::test]
 async fn switching_to_pocket_then_logging_in_with_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
-    let service = Arc::new(
-        Service::open(
-            &dir.path().join("service.sqlite"),
-            &base,
-            "Pocket reference",
-        )
-        .unwrap(),
-    );
-    service
-        .users
-        .add("alice@example.com", "a long enough password")
-        .unwrap();
-    let router = app(service.clone());
-    let served = router.clone();
-    tokio::spawn(async move { axum::serve(listener, served).await });
+    let service = start().await;
+    service.svc.users.add(EMAIL, PASSWORD).unwrap();
+    let router = app(service.svc.clone());
 
-    // Log in.
-    let (_, login, cookie) =
-        send(&router, Request::get("/login").body(Body::empty()).unwrap()).await;
-    let session = between(cookie.as_deref().unwrap(), "=", ";").to_string();
-    let csrf = between(&login, "name=\"csrf\" value=\"", "\"").to_string();
-    let (status, _, cookie) = send(
-        &router,
-        form(
-            "/login",
-            &session,
-            &[
-                ("email", "alice@example.com"),
-                ("password", "a long enough password"),
-                ("csrf", &csrf),
-            ],
-        ),
-    )
-    .await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let session = between(cookie.as_deref().unwrap(), "=", ";").to_string();
+    // Log in with the password alone.
+    let (reply, session) = log_in(&router).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
 
     // The security page offers the switch; pairing shows a QR code and its link once.
-    let (_, security, _) = send(
-        &router,
-        with_session(Request::get("/security"), &session)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let security = send(&router, get("/security", Some(&session))).await.body;
     assert!(security.contains("Switch to Pocket"));
-    let csrf = between(&security, "name=\"csrf\" value=\"", "\"").to_string();
-    assert_eq!(
-        send(
-            &router,
-            form("/security/pair", &session, &[("csrf", "forged")])
-        )
-        .await
-        .0,
-        StatusCode::FORBIDDEN
-    );
-    let (status, pairing, _) = send(
+    let csrf = csrf_of(&security);
+    let forged = send(
         &router,
-        form("/security/pair", &session, &[("csrf", &csrf)]),
+        post("/security/pair", &session, &[("csrf", "forged")]),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let pairing = send(
+        &router,
+        post("/security/pair", &session, &[("csrf", &csrf)]),
+    )
+    .await;
+    assert_eq!(pairing.status, StatusCode::OK);
+    let pairing = pairing.body;
     assert!(pairing.contains("<svg") && pairing.contains("data-status-url=\"/security/status\""));
     let link =
         between(&pairing, "data-testid=\"enrollment-link\">", "</code>").replace("&amp;", "&");
-    let status_of = || async {
-        let (_, body, _) = send(
-            &router,
-            with_session(Request::get("/security/status"), &session)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-        body
+    let pairing_state = || async {
+        send(&router, get("/security/status", Some(&session)))
+            .await
+            .body
     };
-    assert_eq!(status_of().await, r#"{"state":"waiting"}"#);
+    assert_eq!(pairing_state().await, r#"{"state":"waiting"}"#);
 
     // Pocket scans it: a push token and a code account, from one scan.
     let phone_dir = tempfile::tempdir().unwrap();
-    let vault = Vault::open(
-        &phone_dir.path().join("phone.sqlite"),
-        Box::new(MemoryStore::default()),
-    )
-    .unwrap();
-    let vault = Arc::new(Mutex::new(vault));
-    let enrolled = enroll(
-        &vault,
-        &PushClient::new().unwrap(),
-        &link,
-        false,
-        now_unix(),
-    )
-    .await
-    .unwrap();
+    let vault = phone_vault(&phone_dir);
+    let client = PushClient::new().unwrap();
+    let enrolled = enroll(&vault, &client, &link, false, now_unix())
+        .await
+        .unwrap();
     assert!(enrolled.fallback_account.is_some());
 
     // The page learns it by itself, and says so from then on.
-    assert_eq!(status_of().await, r#"{"state":"paired"}"#);
-    let (_, security, _) = send(
-        &router,
-        with_session(Request::get("/security"), &session)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    assert_eq!(pairing_state().await, r#"{"state":"paired"}"#);
+    let security = send(&router, get("/security", Some(&session))).await.body;
     assert!(security.contains("Pocket is on for your account."));
-    let user = service.users.find("alice@example.com").unwrap().unwrap();
+    let user = service.svc.users.find(EMAIL).unwrap().unwrap();
     assert_eq!(
         user.push_serial.as_deref(),
         Some(enrolled.token.token.serial.as_str())
     );
 
     // A later login waits for the phone; accepting on it signs the browser in by itself.
-    let client = PushClient::new().unwrap();
     let token_id = enrolled.token.id.clone();
-    let (location, browser) = log_in(&router).await;
-    assert_eq!(location, "/login/wait");
-    let status = |session: String| {
+    let (reply, browser) = log_in(&router).await;
+    assert_eq!(reply.location.as_deref(), Some("/login/wait"));
+    let login_state = |session: String| {
         let router = router.clone();
-        async move {
-            let response = router
-                .oneshot(
-                    with_session(Request::get("/login/status"), &session)
-                        .body(Body::empty())
-                        .unwrap(),
-                )
-                .await
-                .unwrap();
-            let cookie = response
-                .headers()
-                .get(header::SET_COOKIE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            let body = axum::body::to_bytes(response.into_body(), 1 << 16)
-                .await
-                .unwrap();
-            (String::from_utf8_lossy(&body).into_owned(), cookie)
-        }
+        async move { send(&router, get("/login/status", Some(&session))).await }
     };
-    assert_eq!(status(browser.clone()).await.0, r#"{"state":"waiting"}"#);
+    assert_eq!(
+        login_state(browser.clone()).await.body,
+        r#"{"state":"waiting"}"#
+    );
     let round = poll_once(&vault, &client, now_unix()).await.unwrap();
     let (_, request) = &round.new[0];
     assert_eq!(request.question, "Log in to the Pocket reference service?");
@@ -235,41 +122,35 @@ async fn switching_to_pocket_then_logging_in_with_it() {
     )
     .await
     .unwrap();
-    let (body, cookie) = status(browser.clone()).await;
-    assert_eq!(body, r#"{"state":"accepted"}"#);
-    let signed_in = between(cookie.as_deref().unwrap(), "=", ";").to_string();
-    let (_, home, _) = send(
-        &router,
-        with_session(Request::get("/"), &signed_in)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    assert!(home.contains("alice@example.com"));
+    let accepted = login_state(browser.clone()).await;
+    assert_eq!(accepted.body, r#"{"state":"accepted"}"#);
+    let signed_in = session_of(&accepted);
+    let home = send(&router, get("/", Some(&signed_in))).await.body;
+    assert!(home.contains(EMAIL));
 
     // Rejected on the phone: not signed in.
     let (_, browser) = log_in(&router).await;
     let round = poll_once(&vault, &client, now_unix()).await.unwrap();
     let (_, request) = &round.new[0];
+    let decline = Answer::Decline { reason: None };
     answer(
         &vault,
         &client,
         &token_id,
         &request.nonce,
-        Answer::Decline { reason: None },
+        decline,
         now_unix(),
     )
     .await
     .unwrap();
-    assert_eq!(status(browser.clone()).await.0, r#"{"state":"rejected"}"#);
-    let (status_code, _, _) = send(
-        &router,
-        with_session(Request::get("/"), &browser)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status_code, StatusCode::SEE_OTHER);
+    assert_eq!(
+        login_state(browser.clone()).await.body,
+        r#"{"state":"rejected"}"#
+    );
+    assert_eq!(
+        send(&router, get("/", Some(&browser))).await.status,
+        StatusCode::SEE_OTHER
+    );
 
     // No notification: the code from Pocket works once.
     let code = vault
@@ -278,40 +159,22 @@ async fn switching_to_pocket_then_logging_in_with_it() {
         .code(&enrolled.fallback_account.unwrap().id, now_unix())
         .unwrap()
         .current;
-    let (_, browser) = log_in(&router).await;
-    let (_, code_page, _) = send(
-        &router,
-        with_session(Request::get("/login/code"), &browser)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    let csrf = between(&code_page, "name=\"csrf\" value=\"", "\"").to_string();
-    let (status_code, _, cookie) = send(
-        &router,
-        form("/login/code", &browser, &[("code", &code), ("csrf", &csrf)]),
-    )
-    .await;
-    assert_eq!(status_code, StatusCode::SEE_OTHER);
-    assert!(cookie.is_some(), "signed in under a new session");
-    let (_, again) = log_in(&router).await;
-    let (_, code_page, _) = send(
-        &router,
-        with_session(Request::get("/login/code"), &again)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    let csrf = between(&code_page, "name=\"csrf\" value=\"", "\"").to_string();
-    let (status_code, body, _) = send(
-        &router,
-        form("/login/code", &again, &[("code", &code), ("csrf", &csrf)]),
-    )
-    .await;
-    assert_eq!(
-        status_code,
-        StatusCode::UNAUTHORIZED,
-        "the same code is refused the second time"
-    );
-    assert!(body.contains("used already"));
+    for attempt in 0..2 {
+        let (_, browser) = log_in(&router).await;
+        let code_page = send(&router, get("/login/code", Some(&browser))).await.body;
+        let csrf = csrf_of(&code_page);
+        let form = [("code", code.as_str()), ("csrf", csrf.as_str())];
+        let reply = send(&router, post("/login/code", &browser, &form)).await;
+        if attempt == 0 {
+            assert_eq!(reply.status, StatusCode::SEE_OTHER);
+            assert!(reply.cookie.is_some(), "signed in under a new session");
+        } else {
+            assert_eq!(
+                reply.status,
+                StatusCode::UNAUTHORIZED,
+                "the same code is refused the second time"
+            );
+            assert!(reply.body.contains("used already"));
+        }
+    }
 }
