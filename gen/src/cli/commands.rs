@@ -1,0 +1,133 @@
+//! What the longer commands do: the headless phone, `inspect`, and the reference service.
+
+use anyhow::{Context, Result, bail};
+use pocket_core::otp::{format_uri, parse_uri};
+use pocket_gen::device::{AnswerChoice, Device};
+
+use super::DeviceAction;
+
+pub(super) async fn run_device(state: &std::path::Path, action: DeviceAction) -> Result<()> {
+    let device = Device::open(state)?;
+    match action {
+        DeviceAction::Enroll {
+            uri,
+            allow_insecure,
+        } => out(&format!("{}\n", device.enroll(&uri, allow_insecure).await?))?,
+        DeviceAction::Poll { wait } => {
+            for line in device.poll(std::time::Duration::from_secs(wait)).await? {
+                out(&format!("{line}\n"))?;
+            }
+        }
+        DeviceAction::Answer {
+            accept,
+            decline,
+            reason,
+            choice,
+            nonce,
+        } => {
+            let choice = match (accept, decline, choice) {
+                (true, _, _) => AnswerChoice::Accept,
+                (_, true, _) => AnswerChoice::Decline(reason),
+                (_, _, Some(option)) => AnswerChoice::Choice(option),
+                _ => bail!("say --accept, --decline or --choice X"),
+            };
+            out(&format!(
+                "{}\n",
+                device.answer(nonce.as_deref(), choice).await?
+            ))?;
+        }
+        DeviceAction::Code { issuer } => out(&format!("{}\n", device.code(issuer.as_deref())?))?,
+    }
+    Ok(())
+}
+
+/// `pocket-gen inspect`: the account as JSON (the secret only inside the canonical link), or
+/// the error with its stable kind and the parameter it is about.
+pub(super) fn inspect(uri: &str) -> (serde_json::Value, bool) {
+    use pocket_core::otp::OtpKind;
+    match parse_uri(uri) {
+        Ok(draft) => {
+            let (kind, period, counter) = match draft.params.kind {
+                OtpKind::Totp { period } => ("totp", Some(period), None),
+                OtpKind::Hotp { counter } => ("hotp", None, Some(counter)),
+                OtpKind::Steam => ("steam", draft.params.period(), None),
+            };
+            let report = serde_json::json!({
+                "type": kind,
+                "issuer": draft.issuer,
+                "name": draft.name,
+                "algorithm": draft.params.algorithm.as_str(),
+                "digits": draft.params.digits,
+                "period": period,
+                "counter": counter,
+                "secret_bits": draft.secret.bit_len(),
+                "canonical_uri": format_uri(&draft),
+            });
+            (report, true)
+        }
+        Err(error) => {
+            let report = serde_json::json!({
+                "error": error.code(),
+                "parameter": error.field(),
+                "message": error.to_string(),
+            });
+            (report, false)
+        }
+    }
+}
+
+pub(super) struct ServeOptions {
+    pub number_matching: bool,
+    pub instant_delivery: bool,
+    pub enrollment_ttl: i64,
+}
+
+pub(super) async fn serve(
+    listen: std::net::SocketAddr,
+    db: &std::path::Path,
+    options: ServeOptions,
+) -> Result<()> {
+    use pocket_gen::service::{Service, app, generate_password};
+    if !listen.ip().is_loopback() {
+        bail!("the reference service is for QA on this machine: listen on 127.0.0.1");
+    }
+    let fresh = !db.exists();
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listen on {listen}"))?;
+    let base = url::Url::parse(&format!("http://{}/", listener.local_addr()?))?;
+    let mut service = Service::open(db, &base, "Pocket reference")?
+        .with_number_matching(options.number_matching)
+        .with_enrollment_ttl(options.enrollment_ttl);
+    if !options.instant_delivery {
+        service = service.without_long_poll();
+    }
+    if fresh {
+        let password = generate_password()?;
+        service.users.add("demo@example.com", &password)?;
+        out(&format!(
+            "New database {}: log in as demo@example.com with password {password}\n",
+            db.display()
+        ))?;
+    }
+    out(&format!(
+        "Pocket reference service: {base}login (Ctrl+C stops it)\n"
+    ))?;
+    axum::serve(listener, app(std::sync::Arc::new(service))).await?;
+    Ok(())
+}
+
+/// Writes to stdout; a reader that stopped reading (`| head`) is not an error.
+pub(super) fn out(text: &str) -> Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+pub(super) fn random_bytes<const N: usize>() -> Result<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness available: {e}"))?;
+    Ok(bytes)
+}
