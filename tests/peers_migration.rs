@@ -64,20 +64,9 @@ for index, accounts in enumerate(parts):
     print("otpauth-migration://offline?data=" + urllib.parse.quote(data, safe=""))
 "#;
 
-fn peers_python() -> Result<std::path::PathBuf> {
-    let venv = std::env::var_os("PEERS_VENV")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(|home| std::path::PathBuf::from(home).join(".cache/pocket/peers-1"))
-        })
-        .context("no PEERS_VENV and no HOME")?;
-    Ok(venv.join("bin/python"))
-}
-
 #[test]
 fn an_export_made_by_the_official_protobuf_runtime_imports_correctly() -> Result<()> {
-    let out = Command::new(peers_python()?)
+    let out = Command::new(pocket_tests::tools::peers_python()?)
         .args(["-c", BUILD_EXPORT])
         .output()
         .context("cannot run Python with protobuf (`make test` installs it)")?;

@@ -122,14 +122,7 @@ for line in sys.stdin:
 "#;
 
 fn pyotp(cases: &[Case]) -> Result<Vec<String>> {
-    let venv = std::env::var_os("PEERS_VENV")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(|home| std::path::PathBuf::from(home).join(".cache/pocket/peers-1"))
-        })
-        .context("no PEERS_VENV and no HOME")?;
-    let mut child = Command::new(venv.join("bin/python"))
+    let mut child = Command::new(pocket_tests::tools::peers_python()?)
         .args(["-c", PYOTP_SCRIPT])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

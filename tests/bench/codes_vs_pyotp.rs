@@ -46,14 +46,7 @@ fn main() -> Result<()> {
         });
         input.push_str(&format!("{line}\n"));
     }
-    let venv = std::env::var_os("PEERS_VENV")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(|home| std::path::PathBuf::from(home).join(".cache/pocket/peers-1"))
-        })
-        .context("no PEERS_VENV and no HOME")?;
-    let mut python = Command::new(venv.join("bin/python"))
+    let mut python = Command::new(pocket_tests::tools::peers_python()?)
         .args(["-c", PYOTP, &ROUNDS.to_string(), &AT.to_string()])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

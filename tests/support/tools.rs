@@ -84,3 +84,16 @@ pub fn account_rows(data_dir: &Path) -> Result<Vec<(String, String)>> {
     let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// The Python of the peers' venv (pyotp, protobuf, pyca/cryptography): `$PEERS_VENV`, which
+/// `make test` sets and fills, else its default place.
+pub fn peers_python() -> Result<std::path::PathBuf> {
+    let venv = std::env::var_os("PEERS_VENV")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(|home| std::path::PathBuf::from(home).join(".cache/pocket/peers-1"))
+        })
+        .context("no PEERS_VENV and no HOME")?;
+    Ok(venv.join("bin/python"))
+}
