@@ -23,6 +23,42 @@ struct Phone {
     _dir: tempfile::TempDir,
 }
 
+impl Phone {
+    /// One poll of this phone's token, held up to `wait` where the server offers that.
+    async fn poll(&self, wait: Option<Duration>) -> PollRound {
+        let mut round = PollRound::default();
+        poll_token(
+            &self.vault,
+            &self.client,
+            &self.token,
+            &now_unix,
+            wait,
+            &mut round,
+        )
+        .await
+        .unwrap();
+        round
+    }
+
+    /// Polls, then answers the first new request with `choice`.
+    async fn answer_first(&self, choice: Answer) {
+        let round = poll_once(&self.vault, &self.client, now_unix())
+            .await
+            .unwrap();
+        let (token, request) = &round.new[0];
+        answer(
+            &self.vault,
+            &self.client,
+            &token.id,
+            &request.nonce,
+            choice,
+            now_unix(),
+        )
+        .await
+        .unwrap();
+    }
+}
+
 async fn paired_phone(service: &Running) -> Phone {
     let dir = tempfile::tempdir().unwrap();
     let vault = phone_vault(&dir);
@@ -46,17 +82,7 @@ async fn a_held_poll_returns_the_moment_a_request_is_raised() {
     let phone = paired_phone(&service).await;
 
     // A plain poll carries the offer.
-    let mut round = PollRound::default();
-    poll_token(
-        &phone.vault,
-        &phone.client,
-        &phone.token,
-        &now_unix,
-        None,
-        &mut round,
-    )
-    .await
-    .unwrap();
+    let round = phone.poll(None).await;
     let offered = round.long_poll.first().map(|(_, most)| most.as_secs());
     assert_eq!(offered, Some(LONG_POLL_MAX_SECONDS));
 
@@ -68,18 +94,7 @@ async fn a_held_poll_returns_the_moment_a_request_is_raised() {
         svc.push.trigger(&serial, "T", "Log in?", false).unwrap()
     });
     let started = Instant::now();
-    let mut round = PollRound::default();
-    let wait = Some(Duration::from_secs(20));
-    poll_token(
-        &phone.vault,
-        &phone.client,
-        &phone.token,
-        &now_unix,
-        wait,
-        &mut round,
-    )
-    .await
-    .unwrap();
+    let round = phone.poll(Some(Duration::from_secs(20))).await;
     raise.await.unwrap();
     assert_eq!(round.new.len(), 1, "{round:?}");
     assert!(
@@ -89,18 +104,7 @@ async fn a_held_poll_returns_the_moment_a_request_is_raised() {
 
     // With nothing to deliver it waits its time and comes back empty.
     let started = Instant::now();
-    let mut round = PollRound::default();
-    let wait = Some(Duration::from_secs(1));
-    poll_token(
-        &phone.vault,
-        &phone.client,
-        &phone.token,
-        &now_unix,
-        wait,
-        &mut round,
-    )
-    .await
-    .unwrap();
+    let round = phone.poll(Some(Duration::from_secs(1))).await;
     assert!(round.new.is_empty() && round.failures.is_empty());
     assert!(started.elapsed() >= Duration::from_millis(900));
 }
@@ -110,18 +114,7 @@ async fn without_the_extension_polls_answer_at_once_and_offer_nothing() {
     let service = start_with(|s| s.without_long_poll()).await;
     let phone = paired_phone(&service).await;
     let started = Instant::now();
-    let mut round = PollRound::default();
-    let wait = Some(Duration::from_secs(5));
-    poll_token(
-        &phone.vault,
-        &phone.client,
-        &phone.token,
-        &now_unix,
-        wait,
-        &mut round,
-    )
-    .await
-    .unwrap();
+    let round = phone.poll(Some(Duration::from_secs(5))).await;
     assert!(round.long_poll.is_empty());
     assert!(started.elapsed() < Duration::from_secs(4), "not held");
 }
@@ -183,20 +176,7 @@ async fn open_requests_are_capped_per_token() {
         Err(ServiceError::TooManyOpenRequests)
     ));
     // Answering one makes room for one.
-    let round = poll_once(&phone.vault, &phone.client, now_unix())
-        .await
-        .unwrap();
-    let (token, request) = &round.new[0];
-    answer(
-        &phone.vault,
-        &phone.client,
-        &token.id,
-        &request.nonce,
-        Answer::Accept,
-        now_unix(),
-    )
-    .await
-    .unwrap();
+    phone.answer_first(Answer::Accept).await;
     push.trigger(serial, "T", "Q", false).unwrap();
 }
 
@@ -206,39 +186,20 @@ async fn repeated_rejections_pause_requests_until_an_accept() {
     let phone = paired_phone(&service).await;
     let serial = &phone.token.token.serial;
     let push = &service.svc.push;
-    let decide = |choice: Answer| {
-        let phone = &phone;
-        async move {
-            let round = poll_once(&phone.vault, &phone.client, now_unix())
-                .await
-                .unwrap();
-            let (token, request) = &round.new[0];
-            answer(
-                &phone.vault,
-                &phone.client,
-                &token.id,
-                &request.nonce,
-                choice,
-                now_unix(),
-            )
-            .await
-            .unwrap();
-        }
-    };
     // An accept in between starts the count again.
     for _ in 1..REJECTIONS_BEFORE_COOL_DOWN {
         push.trigger(serial, "T", "Q", false).unwrap();
-        decide(Answer::Decline { reason: None }).await;
+        phone.answer_first(Answer::Decline { reason: None }).await;
     }
     let accepted = push.trigger(serial, "T", "Q", false).unwrap();
-    decide(Answer::Accept).await;
+    phone.answer_first(Answer::Accept).await;
     assert_eq!(
         push.status(&accepted.transaction_id).unwrap(),
         TransactionStatus::Accepted
     );
     for _ in 0..REJECTIONS_BEFORE_COOL_DOWN {
         push.trigger(serial, "T", "Q", false).unwrap();
-        decide(Answer::Decline { reason: None }).await;
+        phone.answer_first(Answer::Decline { reason: None }).await;
     }
     assert!(matches!(
         push.trigger(serial, "T", "Q", false),
