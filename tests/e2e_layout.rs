@@ -1,35 +1,87 @@
-//! The screens fit a 390×844 phone and an 800×600 desktop window: nothing runs off the side.
-//! Screenshots of each land in target/screenshots/ for people to look at.
+//! Every screen fits phones, a tablet and a desktop window, at normal and at double text size,
+//! with the data real users have: long names and addresses, an 8-digit code, Steam, HOTP, a
+//! push token with its code account, and a number-matching request. The window really takes
+//! each size (checked), nothing reaches past the viewport or is cut off, and each screenshot
+//! is exactly the viewport. The pictures land in target/screenshots/.
 
 use anyhow::{Result, ensure};
 use pocket_tests::app::screenshot_dir;
+use pocket_tests::reference::{ReferenceService, WebSession};
 use pocket_tests::{AppDriver, Desktop, serial};
 
-const DEMO: &str = "otpauth://totp/Example%20Service:someone.with.a.long.address@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example%20Service";
+const ACCOUNTS: [&str; 5] = [
+    "otpauth://totp/GitHub:a.rather.long.username.for.testing@users.noreply.github.com?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+    "otpauth://totp/Contoso%20Corporation%20Single%20Sign-On:firstname.middlename.lastname@subsidiary.contoso-corporation.example?secret=KRSXG5CTMVRXEZLU&issuer=Contoso%20Corporation%20Single%20Sign-On",
+    "otpauth://totp/Microsoft:someone.with.a.long.address@outlook.example?secret=GEZDGNBVGY3TQOJQ&issuer=Microsoft&digits=8",
+    "otpauth://totp/Steam:gamer_name_2026?secret=MFRGGZDFMZTWQ2LK&issuer=Steam&encoder=steam",
+    "otpauth://hotp/Example%20Savings%20Bank:customer-0012345678?secret=ONSWG4TFOQYTEMY2&issuer=Example%20Savings%20Bank&counter=0",
+];
+
+const SIZES: [(u32, u32); 4] = [(360, 780), (390, 844), (768, 1024), (800, 600)];
+const TEXT_SIZES: [u32; 2] = [100, 200];
+const SCREENS: [&str; 8] = [
+    "home", "scan", "link", "key", "delete", "edit", "transfer", "history",
+];
 
 #[tokio::test]
-async fn every_screen_fits_a_phone_and_a_small_desktop_window() -> Result<()> {
+async fn every_screen_fits_phones_tablets_and_desktops_at_both_text_sizes() -> Result<()> {
     let _serial = serial().await;
     let desktop = Desktop::start()?;
+    let service = ReferenceService::start(&[])?;
     let driver = AppDriver::start(&desktop)?;
     let app = driver.launch().await?;
-    app.add_account_uri(DEMO).await?;
-    app.single_account_with_code().await?;
+    for uri in ACCOUNTS {
+        app.add_account_uri(uri).await?;
+        app.wait_for("[data-testid=add-account]").await?;
+    }
+    let web = WebSession::new(&service)?;
+    web.log_in(&service.demo_email, &service.demo_password)
+        .await?;
+    app.add_account_uri(&web.start_pairing().await?).await?;
+    app.wait_for("[data-testid=push-token]").await?;
+    // Five accounts and the code account that came with the pairing.
+    let rows = app.accounts().await?;
+    ensure!(rows.len() == 6, "six accounts: {rows:?}");
     let dir = screenshot_dir()?;
 
-    for (width, height) in [(390, 844), (800, 600)] {
-        app.resize(width, height).await?;
-        for screen in ["home", "scan", "link", "key", "delete", "edit", "transfer"] {
-            app.show(screen).await?;
-            let (content, viewport) = app.widths().await?;
-            app.screenshot(&dir.join(format!("{screen}-{width}x{height}.png")))
-                .await?;
-            ensure!(
-                content <= viewport,
-                "{screen} at {width}×{height}: {content}px wide in {viewport}px"
-            );
+    let walk = |screens: &'static [&'static str]| {
+        let (app, dir) = (&app, &dir);
+        async move {
+            for (width, height) in SIZES {
+                app.resize(width, height).await?;
+                for text in TEXT_SIZES {
+                    app.set_text_size(text).await?;
+                    for screen in screens {
+                        if *screen != "prompt" {
+                            app.show(screen).await?;
+                        }
+                        let what = format!("{screen} at {width}×{height}, text {text}%");
+                        app.ensure_fits(&what).await?;
+                        app.screenshot_of_viewport(
+                            &dir.join(format!("{screen}-{width}x{height}-text{text}.png")),
+                        )
+                        .await?;
+                    }
+                }
+            }
+            anyhow::Ok(())
         }
-    }
+    };
+    walk(&SCREENS).await?;
+
+    // A login with number matching: the prompt, over everything, at every size.
+    app.back_home().await?;
+    let login = WebSession::new(&service)?;
+    login
+        .log_in(&service.demo_email, &service.demo_password)
+        .await?;
+    app.wait_for_push_prompt().await?;
+    let choices = app.push_choices().await?;
+    ensure!(
+        choices.len() == 3,
+        "three numbers to pick from: {choices:?}"
+    );
+    walk(&["prompt"]).await?;
     app.quit().await?;
     Ok(())
 }

@@ -235,7 +235,8 @@ impl App {
     }
 
     pub async fn leave_add_screen(&self) -> Result<()> {
-        self.click("[data-testid=add-screen] header button").await?;
+        self.click("[data-testid=add-screen] [data-testid=back]")
+            .await?;
         self.wait_for("[data-testid=add-account]").await?;
         Ok(())
     }
@@ -288,74 +289,6 @@ impl App {
     pub async fn single_account_with_code(&self) -> Result<AccountRow> {
         let mut rows = self.accounts_with_codes(1).await?;
         rows.pop().context("no account")
-    }
-
-    /// Resizes the window so that the page has `width` × `height` CSS pixels.
-    pub async fn resize(&self, width: u32, height: u32) -> Result<()> {
-        self.client.set_window_size(width, height).await?;
-        // Window decorations, where a window manager adds them, come out of the page.
-        let inner = self
-            .client
-            .execute("return [innerWidth, innerHeight];", vec![])
-            .await?;
-        let (w, h) = (
-            inner[0].as_u64().unwrap_or(0) as u32,
-            inner[1].as_u64().unwrap_or(0) as u32,
-        );
-        if (w, h) != (width, height) {
-            self.client
-                .set_window_size(2 * width - w, 2 * height - h)
-                .await?;
-        }
-        Ok(())
-    }
-
-    /// How far right anything on the page reaches (fixed dialogs included), against the
-    /// viewport's width.
-    pub async fn widths(&self) -> Result<(u64, u64)> {
-        const EXTENT: &str = "
-            const right = Math.max(document.documentElement.scrollWidth,
-                ...[...document.querySelectorAll('body *')].map((e) => e.getBoundingClientRect().right));
-            return [Math.ceil(right), innerWidth];";
-        let widths = self.client.execute(EXTENT, vec![]).await?;
-        Ok((
-            widths[0].as_u64().unwrap_or(0),
-            widths[1].as_u64().unwrap_or(0),
-        ))
-    }
-
-    /// Goes to one of the screens: home, scan, link, key, or delete (the confirmation for the
-    /// first account).
-    pub async fn show(&self, screen: &str) -> Result<()> {
-        if self.exists("[data-testid=confirm-delete]").await? {
-            self.click("[data-testid=confirm-delete] button").await?;
-            while self.exists("[data-testid=confirm-delete]").await? {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        }
-        if self.exists("[data-testid=transfer-screen]").await? {
-            self.close_transfer().await?;
-        }
-        if ["home", "delete", "edit", "transfer"].contains(&screen) {
-            if self.exists("[data-testid=add-screen]").await? {
-                self.leave_add_screen().await?;
-            }
-            match screen {
-                "delete" => {
-                    self.click("[data-testid=delete]").await?;
-                    self.wait_for("[data-testid=confirm-delete]").await?;
-                }
-                "edit" => {
-                    self.click("[data-testid=edit]").await?;
-                    self.wait_for("[data-testid=edit-form]").await?;
-                }
-                "transfer" => self.open_transfer().await?,
-                _ => {}
-            }
-            return Ok(());
-        }
-        self.open_scan().await?;
-        self.click(&format!("[data-testid=tab-{screen}]")).await
     }
 
     pub async fn screenshot(&self, path: &std::path::Path) -> Result<()> {

@@ -21,7 +21,7 @@ impl App {
     }
 
     pub async fn close_transfer(&self) -> Result<()> {
-        self.click("[data-testid=transfer-screen] header .back")
+        self.click("[data-testid=transfer-screen] [data-testid=back]")
             .await?;
         self.wait_for("[data-testid=add-account]").await?;
         Ok(())

@@ -42,6 +42,19 @@ impl App {
         Ok(outcome.attr("data-outcome").await?.unwrap_or_default())
     }
 
+    /// Number matching: the numbers the prompt offers, in order.
+    pub async fn push_choices(&self) -> Result<Vec<String>> {
+        let mut numbers = Vec::new();
+        for choice in self
+            .client
+            .find_all(Locator::Css("[data-testid=push-choice]"))
+            .await?
+        {
+            numbers.push(choice.text().await?.trim().to_string());
+        }
+        Ok(numbers)
+    }
+
     /// Number matching: taps the choice showing `number`; returns the outcome shown.
     pub async fn pick_push_number(&self, number: &str) -> Result<String> {
         let choices = self
