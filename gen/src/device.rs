@@ -18,12 +18,26 @@ pub struct Device {
 
 impl Device {
     pub fn open(state: &Path) -> Result<Device> {
+        Device::open_resolving(state, &[])
+    }
+
+    /// A device that reaches each server name in `resolve` at the address given, asking no
+    /// resolver for it.
+    pub fn open_resolving(
+        state: &Path,
+        resolve: &[(String, std::net::SocketAddr)],
+    ) -> Result<Device> {
         let store = FileStore::open(&state.join("keys"))?;
         let vault = Vault::open(&state.join("pocket.sqlite"), Box::new(store))
             .with_context(|| format!("open the device state in {}", state.display()))?;
+        let client = PushClient::with(|builder| {
+            resolve
+                .iter()
+                .fold(builder, |b, (name, address)| b.resolve(name, *address))
+        })?;
         Ok(Device {
             vault: Arc::new(Mutex::new(vault)),
-            client: PushClient::new()?,
+            client,
         })
     }
 

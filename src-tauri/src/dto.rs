@@ -75,8 +75,9 @@ pub struct CodesDto {
     pub codes: Vec<CodeDto>,
 }
 
-/// An account typed in by hand. Optional fields take the common defaults.
-#[derive(Debug, Deserialize)]
+/// An account typed in by hand. Optional fields take the common defaults. Its `Debug` leaves
+/// the secret out.
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ManualAccountInput {
     pub issuer: String,
@@ -85,6 +86,19 @@ pub struct ManualAccountInput {
     pub algorithm: Option<String>,
     pub digits: Option<u8>,
     pub period: Option<u32>,
+}
+
+impl std::fmt::Debug for ManualAccountInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ManualAccountInput")
+            .field("issuer", &self.issuer)
+            .field("name", &self.name)
+            .field("secret", &"<redacted>")
+            .field("algorithm", &self.algorithm)
+            .field("digits", &self.digits)
+            .field("period", &self.period)
+            .finish()
+    }
 }
 
 /// One QR code a scan found, described without its secret.
@@ -105,8 +119,10 @@ pub struct ScanItemDto {
     /// For other content: its start, to quote back to the user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview: Option<String>,
+    /// For push enrollments the user must accept first: "insecure_server" (plain HTTP) or
+    /// "certificate_unchecked" (sslverify=0).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub insecure: Option<bool>,
+    pub risk: Option<&'static str>,
 }
 
 impl ScanItemDto {
@@ -118,7 +134,7 @@ impl ScanItemDto {
             name: None,
             error: None,
             preview: None,
-            insecure: None,
+            risk: None,
         }
     }
 
@@ -131,12 +147,16 @@ impl ScanItemDto {
         }
     }
 
-    /// A push login enrollment; `insecure` when it would use plain HTTP to another host.
-    pub fn push(pending_id: String, label: String, insecure: bool) -> ScanItemDto {
+    /// A push login enrollment, with what the user must accept before it is set up.
+    pub fn push(
+        pending_id: String,
+        label: String,
+        risk: Option<pocket_core::push::TransportRisk>,
+    ) -> ScanItemDto {
         ScanItemDto {
             pending_id: Some(pending_id),
             name: Some(label),
-            insecure: insecure.then_some(true),
+            risk: risk.map(|r| r.code()),
             ..ScanItemDto::kind("push")
         }
     }
@@ -195,7 +215,24 @@ impl From<pocket_core::otp::Batch> for BatchDto {
 #[serde(tag = "kind", content = "value", rename_all = "camelCase")]
 pub enum AddedDto {
     Account(AccountDto),
-    PushToken(PushTokenDto),
+    PushToken(PushAddedDto),
+}
+
+/// A push token just set up, and the code account its server sent along, if Pocket took it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushAddedDto {
+    pub token: PushTokenDto,
+    pub also_added: Option<AccountDto>,
+}
+
+impl From<&pocket_core::push::Enrolled> for PushAddedDto {
+    fn from(enrolled: &pocket_core::push::Enrolled) -> PushAddedDto {
+        PushAddedDto {
+            token: PushTokenDto::from(&enrolled.token),
+            also_added: enrolled.fallback_account.as_ref().map(AccountDto::from),
+        }
+    }
 }
 
 /// A push token in the account list. The server's key and the phone's key stay behind.
@@ -208,6 +245,9 @@ pub struct PushTokenDto {
     pub issuer: String,
     /// The server's host, so the user can tell two services apart.
     pub host: String,
+    /// What the user accepted when setting it up: "insecure_server" or
+    /// "certificate_unchecked"; shown in the list.
+    pub risk: Option<&'static str>,
 }
 
 impl From<&pocket_core::vault::StoredPushToken> for PushTokenDto {
@@ -218,6 +258,7 @@ impl From<&pocket_core::vault::StoredPushToken> for PushTokenDto {
             label: stored.token.label.clone(),
             issuer: stored.token.issuer.clone(),
             host: stored.token.url.host_str().unwrap_or_default().to_string(),
+            risk: stored.token.risk().map(|r| r.code()),
         }
     }
 }
@@ -322,5 +363,18 @@ mod tests {
             matches!(read(r#"{"kind":"choice","option":"17"}"#), AnswerInput::Choice { option } if option == "17")
         );
         assert!(serde_json::from_str::<AnswerInput>(r#"{"kind":"maybe"}"#).is_err());
+    }
+
+    #[test]
+    fn a_typed_secret_is_never_printed() {
+        let input: ManualAccountInput = serde_json::from_str(
+            r#"{"issuer":"GitHub","name":"alice","secret":"JBSWY3DPEHPK3PXP"}"#,
+        )
+        .unwrap();
+        let shown = format!("{input:?}");
+        assert!(
+            shown.contains("alice") && !shown.contains("JBSWY3DPEHPK3PXP"),
+            "{shown}"
+        );
     }
 }

@@ -76,18 +76,9 @@ fn start_poller(app: AppHandle, state: &state::AppState) {
                 if let Err(error) = app.emit(events::PUSH_REQUEST, &dto) {
                     log::error!("could not show a login request: {error}");
                 }
-                let title = if dto.title.is_empty() {
-                    dto.issuer.clone()
-                } else {
-                    dto.title.clone()
-                };
-                if let Err(error) = app
-                    .notification()
-                    .builder()
-                    .title(title)
-                    .body(&dto.question)
-                    .show()
-                {
+                let (title, body) =
+                    pocket_core::push::notification_text(&token.token.issuer, request);
+                if let Err(error) = app.notification().builder().title(title).body(body).show() {
                     log::warn!("no system notification: {error}");
                 }
             }

@@ -49,9 +49,10 @@ impl AppState {
     }
 
     pub fn push_client(&self) -> Result<&PushClient, IpcError> {
-        self.push_client
-            .as_ref()
-            .ok_or_else(|| pocket_core::Error::Network("no HTTP client".into()).into())
+        self.push_client.as_ref().ok_or_else(|| {
+            pocket_core::Error::HttpClientUnavailable("it could not be set up at start".into())
+                .into()
+        })
     }
 
     pub fn with_vault<T>(
@@ -87,7 +88,7 @@ impl AppState {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         match pending.iter().find(|(pending_id, _)| pending_id == id) {
             Some((_, item)) => Ok(item.clone()),
-            None => Err(pocket_core::Error::AccountNotFound(id.to_string()).into()),
+            None => Err(pocket_core::Error::ScanExpired.into()),
         }
     }
 

@@ -14,6 +14,8 @@ use super::process::{Guarded, piped};
 pub struct ReferenceService {
     /// Where browsers go, such as `http://127.0.0.1:40123/`.
     pub base: String,
+    /// Where it listens; the same as `base` unless it was started with `--public-url`.
+    pub listening: std::net::SocketAddr,
     pub demo_email: String,
     pub demo_password: String,
     process: Guarded,
@@ -37,15 +39,21 @@ impl ReferenceService {
             .split_once("log in as ")
             .and_then(|(_, rest)| rest.split_once(" with password "))
             .with_context(|| format!("no demo user in {:?}", lines[0]))?;
-        // "Pocket reference service: http://127.0.0.1:PORT/login (Ctrl+C stops it)"
+        // "Pocket reference service: http://127.0.0.1:PORT/login (listening on 127.0.0.1:PORT; …"
         let base = lines[1]
             .split_whitespace()
-            .find(|word| word.starts_with("http://"))
+            .find(|word| word.starts_with("http://") || word.starts_with("https://"))
             .and_then(|url| url.strip_suffix("login"))
             .with_context(|| format!("no address in {:?}", lines[1]))?
             .to_string();
+        let listening = lines[1]
+            .split_once("listening on ")
+            .and_then(|(_, rest)| rest.split(';').next())
+            .and_then(|address| address.parse().ok())
+            .with_context(|| format!("no listening address in {:?}", lines[1]))?;
         Ok(ReferenceService {
             base,
+            listening,
             demo_email: credentials.0.to_string(),
             demo_password: credentials.1.to_string(),
             process,
@@ -87,12 +95,20 @@ impl WebSession {
 
     /// A session with the service at `base`.
     pub fn at(base: &str) -> Result<WebSession> {
+        WebSession::with(base, |builder| builder)
+    }
+
+    /// A session whose HTTP client `adjust` changes (a CA to trust, a name to resolve).
+    pub fn with(
+        base: &str,
+        adjust: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
+    ) -> Result<WebSession> {
+        let builder = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .timeout(Duration::from_secs(60));
         Ok(WebSession {
-            http: reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(Policy::none())
-                .timeout(Duration::from_secs(60))
-                .build()?,
+            http: adjust(builder).build()?,
             base: base.to_string(),
         })
     }

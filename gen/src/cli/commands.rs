@@ -6,8 +6,12 @@ use pocket_gen::device::{AnswerChoice, Device};
 
 use super::DeviceAction;
 
-pub(super) async fn run_device(state: &std::path::Path, action: DeviceAction) -> Result<()> {
-    let device = Device::open(state)?;
+pub(super) async fn run_device(
+    state: &std::path::Path,
+    resolve: &[(String, std::net::SocketAddr)],
+    action: DeviceAction,
+) -> Result<()> {
+    let device = Device::open_resolving(state, resolve)?;
     match action {
         DeviceAction::Enroll {
             uri,
@@ -79,6 +83,7 @@ pub(super) fn inspect(uri: &str) -> (serde_json::Value, bool) {
 pub(super) struct ServeOptions {
     pub number_matching: bool,
     pub instant_delivery: bool,
+    pub public_url: Option<url::Url>,
     pub enrollment_ttl: i64,
 }
 
@@ -95,7 +100,10 @@ pub(super) async fn serve(
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("listen on {listen}"))?;
-    let base = url::Url::parse(&format!("http://{}/", listener.local_addr()?))?;
+    let base = match options.public_url {
+        Some(url) => url,
+        None => url::Url::parse(&format!("http://{}/", listener.local_addr()?))?,
+    };
     let mut service = Service::open(db, &base, "Pocket reference")?
         .with_number_matching(options.number_matching)
         .with_enrollment_ttl(options.enrollment_ttl);
@@ -111,7 +119,8 @@ pub(super) async fn serve(
         ))?;
     }
     out(&format!(
-        "Pocket reference service: {base}login (Ctrl+C stops it)\n"
+        "Pocket reference service: {base}login (listening on {}; Ctrl+C stops it)\n",
+        listener.local_addr()?
     ))?;
     axum::serve(listener, app(std::sync::Arc::new(service))).await?;
     Ok(())

@@ -72,6 +72,10 @@ enum Command {
         /// Folder for the device's state: its database and owner-only key files.
         #[arg(long, value_name = "DIR", default_value = "pocket-device")]
         state: PathBuf,
+        /// Reach server NAME at ADDRESS instead of asking DNS, as curl's --resolve does (QA
+        /// of servers whose certificates name hosts that DNS does not know yet).
+        #[arg(long, value_name = "NAME=ADDRESS:PORT", value_parser = parse_resolve)]
+        resolve: Vec<(String, std::net::SocketAddr)>,
         #[command(subcommand)]
         action: DeviceAction,
     },
@@ -90,6 +94,10 @@ enum Command {
         /// privacyIDEA does.
         #[arg(long)]
         no_instant_delivery: bool,
+        /// Where browsers and phones reach the service, when that is not the listening
+        /// address (behind a TLS proxy, say); pairing codes point phones there.
+        #[arg(long, value_name = "URL")]
+        public_url: Option<url::Url>,
         /// Seconds a pairing QR code stays valid (QA: see the expiry without waiting).
         #[arg(long, value_name = "SECONDS", default_value_t = 120, value_parser = clap::value_parser!(i64).range(1..=3600))]
         enrollment_ttl: i64,
@@ -118,7 +126,9 @@ enum DeviceAction {
     /// Enroll a push token from its otpauth://pipush/ or pia:// link.
     Enroll {
         uri: String,
-        /// Allow plain HTTP to another host (test set-ups only).
+        /// Go ahead with a server on another host that is reached over plain HTTP or without
+        /// checking its certificate (sslverify=0): test set-ups only. Without it such links
+        /// are refused before any connection.
         #[arg(long)]
         allow_insecure: bool,
     },
@@ -235,17 +245,22 @@ pub fn run() -> Result<()> {
                 dir.join(corpus::MANIFEST).display()
             ))?;
         }
-        Command::Device { state, action } => {
+        Command::Device {
+            state,
+            resolve,
+            action,
+        } => {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
-            runtime.block_on(run_device(&state, action))?;
+            runtime.block_on(run_device(&state, &resolve, action))?;
         }
         Command::Serve {
             listen,
             db,
             no_number_matching,
             no_instant_delivery,
+            public_url,
             enrollment_ttl,
         } => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -254,6 +269,7 @@ pub fn run() -> Result<()> {
             let options = ServeOptions {
                 number_matching: !no_number_matching,
                 instant_delivery: !no_instant_delivery,
+                public_url,
                 enrollment_ttl,
             };
             runtime.block_on(serve(listen, &db, options))?;
@@ -312,6 +328,17 @@ pub fn run() -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `NAME=ADDRESS:PORT` for `--resolve`.
+fn parse_resolve(text: &str) -> Result<(String, std::net::SocketAddr), String> {
+    let (name, address) = text
+        .split_once('=')
+        .ok_or_else(|| "expected NAME=ADDRESS:PORT".to_string())?;
+    let address = address
+        .parse()
+        .map_err(|_| format!("{address:?} is not an ADDRESS:PORT"))?;
+    Ok((name.to_string(), address))
 }
 
 #[cfg(test)]

@@ -14,8 +14,9 @@ use super::Service;
 use super::error::ServiceError;
 use super::push_server::{AnswerForm, LONG_POLL_MAX_SECONDS};
 
-/// Every field optional: which ones are present decides what the POST is.
-#[derive(Debug, Default, Deserialize)]
+/// Every field optional: which ones are present decides what the POST is. Its `Debug` shows
+/// which fields came, never the credential or the signature.
+#[derive(Default, Deserialize)]
 pub struct PostForm {
     serial: Option<String>,
     enrollment_credential: Option<String>,
@@ -26,6 +27,26 @@ pub struct PostForm {
     decline: Option<String>,
     decline_reason: Option<String>,
     presence_answer: Option<String>,
+}
+
+impl std::fmt::Debug for PostForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let present = |field: &Option<String>| field.as_ref().map(|_| "<present>");
+        f.debug_struct("PostForm")
+            .field("serial", &self.serial)
+            .field(
+                "enrollment_credential",
+                &present(&self.enrollment_credential),
+            )
+            .field("pubkey", &present(&self.pubkey))
+            .field("fbtoken", &present(&self.fbtoken))
+            .field("nonce", &self.nonce)
+            .field("signature", &present(&self.signature))
+            .field("decline", &self.decline)
+            .field("decline_reason", &self.decline_reason)
+            .field("presence_answer", &self.presence_answer)
+            .finish()
+    }
 }
 
 pub async fn post(
@@ -91,4 +112,29 @@ pub async fn poll(
         reply["detail"] = json!({ wire::LONG_POLL: LONG_POLL_MAX_SECONDS });
     }
     Ok(Json(reply))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rollout_form_never_prints_its_credential() {
+        let form: PostForm = serde_urlencoded_form(
+            "serial=PKT1&enrollment_credential=0c71de0c99&pubkey=MIIB&signature=ABCDEFGH",
+        );
+        let shown = format!("{form:?}");
+        for secret in ["0c71de0c99", "MIIB", "ABCDEFGH"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("PKT1"), "{shown}");
+    }
+
+    fn serde_urlencoded_form(text: &str) -> PostForm {
+        let pairs: std::collections::HashMap<String, String> =
+            url::form_urlencoded::parse(text.as_bytes())
+                .into_owned()
+                .collect();
+        serde_json::from_value(serde_json::to_value(pairs).unwrap()).unwrap()
+    }
 }

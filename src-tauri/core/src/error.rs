@@ -29,10 +29,34 @@ pub enum Error {
     DatabaseTooNew { found: i64, known: i64 },
     #[error("this is not a push login enrollment")]
     NotPushEnrollment,
-    #[error("{0} is reached over plain HTTP, which anyone on the network can read and change")]
-    InsecureServer(String),
+    #[error("{host} is reached {}", risk.explain())]
+    InsecureServer {
+        host: String,
+        risk: crate::push::TransportRisk,
+    },
     #[error("the server cannot be reached: {0}")]
     Network(String),
+    #[error("Pocket cannot make network connections here: {0}")]
+    HttpClientUnavailable(String),
+    #[error("the server's reply is too large")]
+    ReplyTooLarge,
+    #[error("the server sent Pocket to another address ({0}); Pocket does not follow it")]
+    Redirected(String),
+    #[error(
+        "the key is {bits} bits long; at least {} are needed",
+        crate::push::MIN_KEY_BITS
+    )]
+    WeakKey { bits: usize },
+    #[error("this login request asks you to pick the number the login page shows")]
+    PresenceRequired,
+    #[error("that is not one of the numbers this login request offered")]
+    NotAnOption,
+    #[error("there is no push token {0}")]
+    PushTokenNotFound(String),
+    #[error("this scan is no longer available: scan the code again")]
+    ScanExpired,
+    #[error("only counter-based accounts have a next code")]
+    NotCounterBased,
     #[error("the server's certificate is not valid: {0}")]
     Tls(String),
     #[error("the server refused: {0}")]
@@ -55,6 +79,8 @@ pub enum Error {
     WrongBackupPassword,
     #[error("the file cannot be read: {0}")]
     BackupUnreadable(String),
+    #[error("this backup asks for more work to open than any real one does")]
+    BackupTooCostly,
     #[error("the export could not be written: {0}")]
     ExportFailed(String),
     #[error("database error: {0}")]
@@ -77,8 +103,17 @@ impl Error {
             Error::AccountNotFound(_) => "account_not_found",
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::NotPushEnrollment => "not_push_enrollment",
-            Error::InsecureServer(_) => "insecure_server",
+            Error::InsecureServer { risk, .. } => risk.code(),
             Error::Network(_) => "network",
+            Error::HttpClientUnavailable(_) => "http_client_unavailable",
+            Error::ReplyTooLarge => "reply_too_large",
+            Error::Redirected(_) => "redirected",
+            Error::WeakKey { .. } => "weak_key",
+            Error::PresenceRequired => "presence_required",
+            Error::NotAnOption => "not_an_option",
+            Error::PushTokenNotFound(_) => "push_token_not_found",
+            Error::ScanExpired => "scan_expired",
+            Error::NotCounterBased => "not_counter_based",
             Error::Tls(_) => "tls",
             Error::ServerRefused(_) => "server_refused",
             Error::ServerReply(_) => "server_reply",
@@ -90,6 +125,7 @@ impl Error {
             Error::BackupPasswordRequired => "backup_password_required",
             Error::WrongBackupPassword => "wrong_backup_password",
             Error::BackupUnreadable(_) => "backup_unreadable",
+            Error::BackupTooCostly => "backup_too_costly",
             Error::ExportFailed(_) => "export_failed",
             Error::Database(_) => "database",
         }

@@ -5,7 +5,7 @@ use pocket_core::push::{self, Answer, wire};
 use pocket_core::vault::Outcome;
 use tauri::State;
 
-use crate::dto::{AnswerInput, HistoryDto, PushRequestDto, PushTokenDto};
+use crate::dto::{AnswerInput, HistoryDto, PushAddedDto, PushRequestDto, PushTokenDto};
 use crate::error::IpcError;
 use crate::state::AppState;
 
@@ -14,7 +14,7 @@ pub async fn enroll_push_uri(
     state: &AppState,
     uri: &str,
     allow_insecure: bool,
-) -> Result<PushTokenDto, IpcError> {
+) -> Result<PushAddedDto, IpcError> {
     let vault = state.shared_vault()?;
     let enrolled = push::enroll(
         &vault,
@@ -25,8 +25,7 @@ pub async fn enroll_push_uri(
     )
     .await?;
     state.poll_trigger.poll_now();
-    // A code account that came with it shows when the UI reloads the list.
-    Ok(PushTokenDto::from(&enrolled.token))
+    Ok(PushAddedDto::from(&enrolled))
 }
 
 #[tauri::command]

@@ -146,7 +146,7 @@ fn push_item(state: &AppState, text: String) -> ScanItemDto {
             ScanItemDto::push(
                 state.keep_pending(Pending::PushEnrollment(text)),
                 label,
-                enrollment.is_insecure(),
+                enrollment.risk(),
             )
         }
         Err(error) => ScanItemDto::invalid(None, error),

@@ -3,6 +3,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import AddByLink from './AddByLink.svelte';
 import { AccountsState } from '../lib/accounts.svelte';
+import { toast } from '../lib/toast.svelte';
 
 afterEach(() => {
   cleanup();
@@ -29,32 +30,39 @@ describe('AddByLink', () => {
     expect(onadded).not.toHaveBeenCalled();
   });
 
-  it('asks before enrolling a push token over plain HTTP, then does so', async () => {
+  it.each([
+    ['insecure_server', 'plain HTTP', 'Continue over plain HTTP'],
+    ['certificate_unchecked', 'not to check the server', 'Continue without checking the certificate'],
+  ])('asks before enrolling a push token with %s, then does so', async (code, warning, button) => {
     const attempts: unknown[] = [];
-    const token = { id: 't', serial: 'PIPU1', label: 'PIPU1', issuer: 'Corp', host: 'mfa.example.com' };
+    const token = { id: 't', serial: 'PIPU1', label: 'PIPU1', issuer: 'Corp', host: 'mfa.example.com', risk: code };
+    const also = { id: 'c', issuer: 'Corp', name: 'alice', kind: 'totp', digits: 6, period: 30 };
     mockIPC((command, args) => {
-      // After a push token, the list is read again: the server may have sent a code account.
-      if (command === 'list_accounts') return [];
-      if (command === 'list_push_tokens') return attempts.length === 2 ? [token] : [];
       if (command === 'account_codes') return { nowMs: 0, codes: [] };
       if (command !== 'add_account_uri') return;
       attempts.push(args);
       if ((args as { allowInsecure: boolean }).allowInsecure) {
-        return { kind: 'pushToken', value: token };
+        return { kind: 'pushToken', value: { token, alsoAdded: also } };
       }
-      throw { code: 'insecure_server', message: 'mfa.example.com is reached over plain HTTP' };
+      throw { code, message: 'mfa.example.com is reached …' };
     });
     const accounts = new AccountsState();
     const onadded = vi.fn();
     render(AddByLink, { accounts, onadded });
     await fireEvent.input(screen.getByTestId('uri-input'), { target: { value: 'otpauth://pipush/PIPU1?v=1' } });
     await fireEvent.click(screen.getByTestId('submit-uri'));
-    expect((await screen.findByRole('alert')).textContent).toContain('plain HTTP');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain(warning);
+    expect(alert.textContent).toContain('answer logins in your name');
     expect(onadded).not.toHaveBeenCalled();
+    expect(screen.getByTestId('allow-insecure').textContent?.trim()).toBe(button);
     await fireEvent.click(screen.getByTestId('allow-insecure'));
     await vi.waitFor(() => expect(onadded).toHaveBeenCalledOnce());
     expect(attempts.map((a) => (a as { allowInsecure: boolean }).allowInsecure)).toEqual([false, true]);
     expect(accounts.pushTokens.map((t) => t.serial)).toEqual(['PIPU1']);
+    // The code account the server sent along is in the list, and the user was told.
+    expect(accounts.accounts.map((a) => a.id)).toEqual(['c']);
+    expect(toast.message).toBe('Also added: Corp (alice)');
   });
 
   it('adds the account and reports back', async () => {

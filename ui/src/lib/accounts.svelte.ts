@@ -9,6 +9,8 @@ import {
   type IpcError,
   type PushToken,
 } from './api';
+import { t } from './i18n';
+import { toast } from './toast.svelte';
 
 const TICK_MS = 250;
 const RETRY_FAILED_MS = 5000;
@@ -94,9 +96,14 @@ export class AccountsState {
   /** Puts what was just added into the lists. */
   async added(added: Added): Promise<Added> {
     if (added.kind === 'pushToken') {
-      this.pushTokens = [...this.pushTokens, added.value];
-      // The server may have sent a code account along with the push token.
-      await this.load();
+      this.pushTokens = [...this.pushTokens, added.value.token];
+      // The server may have sent a code account along: nothing is added unseen.
+      const also = added.value.alsoAdded;
+      if (also) {
+        this.accounts = [...this.accounts, also];
+        toast.show(t('add.alsoAdded', { label: accountLabel(also) }));
+        await this.refreshCodes();
+      }
     } else {
       this.accounts = [...this.accounts, added.value];
       await this.refreshCodes();
@@ -161,5 +168,5 @@ export function accountLabel(account: Account): string {
 export function addedLabel(added: Added): string {
   return added.kind === 'account'
     ? accountLabel(added.value)
-    : `${added.value.issuer} (${added.value.serial})`;
+    : `${added.value.token.issuer} (${added.value.token.serial})`;
 }

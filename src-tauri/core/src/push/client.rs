@@ -48,13 +48,25 @@ impl Answer {
     }
 }
 
-/// What the server answered to a rollout.
-#[derive(Debug, Clone)]
+/// What the server answered to a rollout. Its `Debug` leaves the code account's link out.
+#[derive(Clone)]
 pub struct Rollout {
     pub server_key: VerifyingKey,
     /// Our reference service's extension: a TOTP account for typing a code when no request
     /// arrives, delivered over the same authenticated rollout. privacyIDEA sends none.
-    pub fallback_totp: Option<String>,
+    pub fallback_totp: Option<zeroize::Zeroizing<String>>,
+}
+
+impl std::fmt::Debug for Rollout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rollout")
+            .field("server_key", &self.server_key)
+            .field(
+                "fallback_totp",
+                &self.fallback_totp.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
 }
 
 /// One poll's reply.
@@ -70,8 +82,12 @@ const MAX_LONG_POLL_SECONDS: u64 = 50;
 /// How long past its wait a held poll may take before it counts as lost.
 const LONG_POLL_GRACE: Duration = Duration::from_secs(10);
 
-/// Largest reply read from a server: a poll with many open challenges fits easily.
-const MAX_REPLY_BYTES: usize = 1 << 20;
+/// Largest reply read from a server: a poll with many open challenges fits easily. Counted as
+/// the bytes arrive, so an endless reply costs no more than this.
+pub const MAX_REPLY_BYTES: usize = 1 << 20;
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Per request, from sending to the reply's last byte.
+const TOTAL_TIMEOUT: Duration = Duration::from_secs(20);
 
 #[derive(Clone)]
 pub struct PushClient {
@@ -81,14 +97,31 @@ pub struct PushClient {
 }
 
 impl PushClient {
+    /// Certificates are checked against the system's store (a company's own CA installed
+    /// there works) and the bundled Mozilla roots. Redirects are not followed: a push server
+    /// answers where it was enrolled, and a form body (credential, signed answer) must not go
+    /// anywhere else.
     pub fn new() -> Result<PushClient> {
+        PushClient::with(|builder| builder)
+    }
+
+    /// The same client, with `adjust` applied to both builders (tests point host names at
+    /// loopback with `resolve`).
+    pub fn with(
+        adjust: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
+    ) -> Result<PushClient> {
         let build = |accept_invalid: bool| {
-            reqwest::Client::builder()
-                .connect_timeout(Duration::from_secs(10))
-                .timeout(Duration::from_secs(20))
-                .danger_accept_invalid_certs(accept_invalid)
-                .build()
-                .map_err(|e| Error::Network(e.to_string()))
+            adjust(
+                reqwest::Client::builder()
+                    .connect_timeout(CONNECT_TIMEOUT)
+                    .timeout(TOTAL_TIMEOUT)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .tls_built_in_native_certs(true)
+                    .tls_built_in_webpki_certs(true)
+                    .danger_accept_invalid_certs(accept_invalid),
+            )
+            .build()
+            .map_err(|e| Error::HttpClientUnavailable(e.to_string()))
         };
         Ok(PushClient {
             verifying: build(false)?,
@@ -149,7 +182,7 @@ impl PushClient {
             .as_ref()
             .and_then(|d| d.get(wire::FALLBACK_TOTP))
             .and_then(|t| t.as_str())
-            .map(str::to_string);
+            .map(|t| zeroize::Zeroizing::new(t.to_string()));
         Ok(Rollout {
             server_key: VerifyingKey::from_base64(public_key)?,
             fallback_totp,
@@ -244,16 +277,16 @@ impl PushClient {
 async fn send<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> Result<Envelope<T>> {
     let response = request.send().await.map_err(network_error)?;
     let status = response.status();
-    if response
-        .content_length()
-        .is_some_and(|n| n as usize > MAX_REPLY_BYTES)
-    {
-        return Err(Error::ServerReply("the reply is too large".into()));
+    if status.is_redirection() {
+        let target = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .map(|l| crate::push::plain_text(l, 200))
+            .unwrap_or_else(|| "no address given".into());
+        return Err(Error::Redirected(target));
     }
-    let bytes = response.bytes().await.map_err(network_error)?;
-    if bytes.len() > MAX_REPLY_BYTES {
-        return Err(Error::ServerReply("the reply is too large".into()));
-    }
+    let bytes = read_capped(response, MAX_REPLY_BYTES).await?;
     let envelope: Envelope<T> = serde_json::from_slice(&bytes)
         .map_err(|_| Error::ServerReply(format!("HTTP {status}, and not the protocol's JSON")))?;
     if !envelope.result.status {
@@ -266,6 +299,22 @@ async fn send<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> Result<E
         return Err(Error::ServerRefused(message));
     }
     Ok(envelope)
+}
+
+/// The reply's body, refused as soon as it passes `max` bytes, whatever the server says of its
+/// length (chunked replies say nothing).
+pub(crate) async fn read_capped(mut response: reqwest::Response, max: usize) -> Result<Vec<u8>> {
+    if response.content_length().is_some_and(|n| n > max as u64) {
+        return Err(Error::ReplyTooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(network_error)? {
+        if body.len() + chunk.len() > max {
+            return Err(Error::ReplyTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn network_error(error: reqwest::Error) -> Error {
@@ -282,5 +331,26 @@ fn network_error(error: reqwest::Error) -> Error {
         Error::Tls(detail)
     } else {
         Error::Network(detail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rollout_never_prints_the_code_account_it_brought() {
+        let server = SigningKey::generate(crate::push::MIN_KEY_BITS).unwrap();
+        let rollout = Rollout {
+            server_key: server.verifying_key(),
+            fallback_totp: Some(zeroize::Zeroizing::new(
+                "otpauth://totp/Corp:a?secret=JBSWY3DPEHPK3PXP".into(),
+            )),
+        };
+        let shown = format!("{rollout:?}");
+        assert!(
+            !shown.contains("JBSWY3DPEHPK3PXP") && shown.contains("redacted"),
+            "{shown}"
+        );
     }
 }

@@ -5,7 +5,9 @@ use data_encoding::BASE32;
 use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::pkcs1v15::{self, Signature};
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
-use rsa::signature::{SignatureEncoding, Signer, Verifier};
+use rsa::rand_core::CryptoRngCore;
+use rsa::signature::{RandomizedSigner, SignatureEncoding, Verifier};
+use rsa::traits::PublicKeyParts;
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use sha2::Sha256;
 use zeroize::Zeroizing;
@@ -14,12 +16,26 @@ use crate::error::{Error, Result};
 
 /// The phone's key, as privacyIDEA's own app makes it.
 pub const DEVICE_KEY_BITS: usize = 4096;
+/// Shorter RSA keys are refused, whoever offers them: 1024-bit keys have been in reach of
+/// factoring for years (NIST SP 800-131A disallowed them in 2013).
+pub const MIN_KEY_BITS: usize = 2048;
+
+fn strong_enough(key: RsaPublicKey) -> Result<RsaPublicKey> {
+    let bits = key.n().bits();
+    if bits < MIN_KEY_BITS {
+        return Err(Error::WeakKey { bits });
+    }
+    Ok(key)
+}
 
 /// An RSA private key: the phone's for one push token, or a push server's.
 pub struct SigningKey(RsaPrivateKey);
 
 impl SigningKey {
     pub fn generate(bits: usize) -> Result<SigningKey> {
+        if bits < MIN_KEY_BITS {
+            return Err(Error::WeakKey { bits });
+        }
         let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, bits)
             .map_err(|e| Error::Crypto(format!("cannot generate a key: {e}")))?;
         Ok(SigningKey(key))
@@ -35,9 +51,10 @@ impl SigningKey {
     }
 
     pub fn from_pkcs8(der: &[u8]) -> Result<SigningKey> {
-        RsaPrivateKey::from_pkcs8_der(der)
-            .map(SigningKey)
-            .map_err(|_| Error::Crypto("the stored device key is damaged".into()))
+        let key = RsaPrivateKey::from_pkcs8_der(der)
+            .map_err(|_| Error::Crypto("the stored device key is damaged".into()))?;
+        strong_enough(RsaPublicKey::from(&key))?;
+        Ok(SigningKey(key))
     }
 
     /// The public half as the rollout sends it: base64 of the DER SubjectPublicKeyInfo.
@@ -51,8 +68,18 @@ impl SigningKey {
 
     /// Signs the `|`-joined `parts`; the signature comes back as base32.
     pub fn sign(&self, parts: &[&str]) -> String {
+        self.sign_with(&mut rsa::rand_core::OsRng, parts)
+    }
+
+    /// Signs with `rng` blinding the private-key operation, so that its timing says nothing
+    /// about the key to whoever measures it.
+    fn sign_with(&self, rng: &mut impl CryptoRngCore, parts: &[&str]) -> String {
         let signer = pkcs1v15::SigningKey::<Sha256>::new(self.0.clone());
-        BASE32.encode(&signer.sign(parts.join("|").as_bytes()).to_bytes())
+        BASE32.encode(
+            &signer
+                .sign_with_rng(rng, parts.join("|").as_bytes())
+                .to_bytes(),
+        )
     }
 }
 
@@ -81,9 +108,9 @@ impl VerifyingKey {
         let der = base64::engine::general_purpose::STANDARD
             .decode(body)
             .map_err(|_| Error::Crypto("the server's key is not base64".into()))?;
-        RsaPublicKey::from_pkcs1_der(&der)
-            .map(VerifyingKey)
-            .map_err(|_| Error::Crypto("the server's key is not an RSA public key".into()))
+        let key = RsaPublicKey::from_pkcs1_der(&der)
+            .map_err(|_| Error::Crypto("the server's key is not an RSA public key".into()))?;
+        strong_enough(key).map(VerifyingKey)
     }
 
     /// A phone's key as the rollout sends it: base64 of the DER SubjectPublicKeyInfo.
@@ -93,9 +120,9 @@ impl VerifyingKey {
         let der = base64::engine::general_purpose::STANDARD
             .decode(text.trim())
             .map_err(|_| Error::Crypto("the key is not base64".into()))?;
-        RsaPublicKey::from_public_key_der(&der)
-            .map(VerifyingKey)
-            .map_err(|_| Error::Crypto("the key is not an RSA public key".into()))
+        let key = RsaPublicKey::from_public_key_der(&der)
+            .map_err(|_| Error::Crypto("the key is not an RSA public key".into()))?;
+        strong_enough(key).map(VerifyingKey)
     }
 
     /// Base64 of the PKCS#1 DER, for storage and for the rollout answer.
@@ -127,9 +154,9 @@ impl VerifyingKey {
 mod tests {
     use super::*;
 
-    /// 1024 bits keeps the tests quick; the protocol code is the same for 4096.
+    /// The shortest key allowed keeps the tests quick; the protocol code is the same for 4096.
     fn key() -> SigningKey {
-        SigningKey::generate(1024).unwrap()
+        SigningKey::generate(MIN_KEY_BITS).unwrap()
     }
 
     fn server_key_of(device: &SigningKey) -> VerifyingKey {
@@ -148,8 +175,9 @@ mod tests {
         let device = key();
         let server = server_key_of(&device);
         let signature = device.sign(&["nonce", "serial"]);
-        // 128 bytes of signature: 205 base32 characters, padded to 208.
-        assert!(signature.len().is_multiple_of(8) && signature.ends_with("==="));
+        // 256 bytes of signature: 410 base32 characters, padded to 416.
+        assert_eq!(signature.len(), 416);
+        assert!(signature.ends_with("======"));
         assert!(server.verify(&["nonce", "serial"], &signature));
         assert!(!server.verify(&["nonce", "serial", "decline"], &signature));
         assert!(!server.verify(&["nonce|serial"], "AAAA"));
@@ -171,5 +199,74 @@ mod tests {
         );
         assert!(SigningKey::from_pkcs8(b"junk").is_err());
         assert!(VerifyingKey::from_base64("bm90IGEga2V5").is_err());
+    }
+
+    /// A 1024-bit key from the other side, as base64 PKCS#1 and SubjectPublicKeyInfo.
+    fn short_key() -> (String, String) {
+        use base64::Engine;
+        use rsa::pkcs1::EncodeRsaPublicKey;
+        let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 1024).unwrap();
+        let public = RsaPublicKey::from(&key);
+        let b64 = |der: &[u8]| base64::engine::general_purpose::STANDARD.encode(der);
+        (
+            b64(public.to_pkcs1_der().unwrap().as_bytes()),
+            b64(public.to_public_key_der().unwrap().as_bytes()),
+        )
+    }
+
+    #[test]
+    fn short_rsa_keys_are_refused_from_servers_and_phones() {
+        let (pkcs1, spki) = short_key();
+        let server = VerifyingKey::from_base64(&pkcs1).unwrap_err();
+        assert_eq!(
+            (server.code(), server.to_string().contains("1024")),
+            ("weak_key", true)
+        );
+        assert_eq!(
+            VerifyingKey::from_spki_base64(&spki).unwrap_err().code(),
+            "weak_key"
+        );
+        assert_eq!(
+            SigningKey::generate(1024).err().map(|e| e.code()),
+            Some("weak_key")
+        );
+    }
+
+    /// Counts what the signer draws: blinding draws a fresh random factor for each signature.
+    struct CountingRng(usize);
+
+    impl rsa::rand_core::RngCore for CountingRng {
+        fn next_u32(&mut self) -> u32 {
+            self.0 += 4;
+            rsa::rand_core::OsRng.next_u32()
+        }
+        fn next_u64(&mut self) -> u64 {
+            self.0 += 8;
+            rsa::rand_core::OsRng.next_u64()
+        }
+        fn fill_bytes(&mut self, dest: &mut [u8]) {
+            self.0 += dest.len();
+            rsa::rand_core::OsRng.fill_bytes(dest)
+        }
+        fn try_fill_bytes(
+            &mut self,
+            dest: &mut [u8],
+        ) -> std::result::Result<(), rsa::rand_core::Error> {
+            self.fill_bytes(dest);
+            Ok(())
+        }
+    }
+
+    impl rsa::rand_core::CryptoRng for CountingRng {}
+
+    #[test]
+    fn signing_is_blinded_against_timing_attacks() {
+        let device = key();
+        let mut rng = CountingRng(0);
+        let signature = device.sign_with(&mut rng, &["nonce", "serial"]);
+        assert!(rng.0 >= 32, "the signer drew {} random bytes", rng.0);
+        assert!(server_key_of(&device).verify(&["nonce", "serial"], &signature));
+        // PKCS#1 v1.5 is deterministic: blinding changes how it is computed, not the result.
+        assert_eq!(device.sign(&["nonce", "serial"]), signature);
     }
 }

@@ -2,10 +2,11 @@
 
 use url::Url;
 
+use super::transport::{TransportRisk, transport_risk};
 use crate::error::{Error, Result};
 
-/// A validated enrollment, before the rollout.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A validated enrollment, before the rollout. Its `Debug` leaves the credential out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct PushEnrollment {
     pub serial: String,
     pub label: String,
@@ -21,9 +22,24 @@ pub struct PushEnrollment {
 }
 
 impl PushEnrollment {
-    /// Plain HTTP to anything but this device would let anyone on the network answer logins.
-    pub fn is_insecure(&self) -> bool {
-        self.url.scheme() == "http" && !is_loopback(&self.url)
+    /// What the user must accept before Pocket enrolls with this server, if anything.
+    pub fn risk(&self) -> Option<TransportRisk> {
+        transport_risk(&self.url, self.verify_tls)
+    }
+}
+
+impl std::fmt::Debug for PushEnrollment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushEnrollment")
+            .field("serial", &self.serial)
+            .field("label", &self.label)
+            .field("issuer", &self.issuer)
+            .field("url", &self.url.as_str())
+            .field("ttl_minutes", &self.ttl_minutes)
+            .field("enrollment_credential", &"<redacted>")
+            .field("verify_tls", &self.verify_tls)
+            .field("poll_only", &self.poll_only)
+            .finish()
     }
 }
 
@@ -111,15 +127,6 @@ fn percent_decoded(text: &str) -> String {
         .unwrap_or_default()
 }
 
-pub(crate) fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,7 +141,9 @@ mod tests {
         assert_eq!(enrollment.issuer, "privacyIDEA");
         assert_eq!(enrollment.url.as_str(), "http://127.0.0.1:5055/ttype/push");
         assert_eq!(enrollment.ttl_minutes, 10);
-        assert!(!enrollment.verify_tls && enrollment.poll_only && !enrollment.is_insecure());
+        assert!(!enrollment.verify_tls && enrollment.poll_only);
+        // On this device: no network between the phone and the server.
+        assert_eq!(enrollment.risk(), None);
         let pia = parse_enrollment(&REAL.replace("otpauth://pipush/", "pia://")).unwrap();
         assert_eq!(pia, enrollment);
     }
@@ -180,12 +189,30 @@ mod tests {
     }
 
     #[test]
-    fn plain_http_is_insecure_unless_on_this_device() {
+    fn plain_http_and_unchecked_certificates_are_risks_unless_on_this_device() {
         let remote = REAL.replace("127.0.0.1%3A5055", "mfa.example.com");
-        assert!(parse_enrollment(&remote).unwrap().is_insecure());
+        assert_eq!(
+            parse_enrollment(&remote).unwrap().risk(),
+            Some(TransportRisk::PlainHttp)
+        );
         let https = remote.replace("http%3A", "https%3A");
-        assert!(!parse_enrollment(&https).unwrap().is_insecure());
+        assert_eq!(
+            parse_enrollment(&https).unwrap().risk(),
+            Some(TransportRisk::CertificateUnchecked)
+        );
+        let checked = https.replace("sslverify=0", "sslverify=1");
+        assert_eq!(parse_enrollment(&checked).unwrap().risk(), None);
         let localhost = REAL.replace("127.0.0.1", "localhost");
-        assert!(!parse_enrollment(&localhost).unwrap().is_insecure());
+        assert_eq!(parse_enrollment(&localhost).unwrap().risk(), None);
+    }
+
+    #[test]
+    fn the_credential_is_never_printed() {
+        let shown = format!("{:?}", parse_enrollment(REAL).unwrap());
+        assert!(shown.contains("PIPU000077AA"), "{shown}");
+        assert!(
+            !shown.contains("950b5080254eeec914b4fc9e3bac4e9468b518e1"),
+            "{shown}"
+        );
     }
 }

@@ -27,9 +27,32 @@ pub struct Enrolled {
     pub fallback_account: Option<crate::vault::Account>,
 }
 
-/// Enrolls a push token from its QR code text. Plain HTTP to another machine needs the
-/// user's explicit consent (`allow_insecure`). On any failure nothing stays stored. A TOTP
-/// account the server sends along (`wire::FALLBACK_TOTP`) is added too.
+/// The code account a rollout reply brought, if Pocket may add it: a TOTP or HOTP link of the
+/// push token's own issuer (the reply comes from the token's server). Anything else a server
+/// slips into a reply would be an account the user never asked for.
+fn fallback_account(
+    enrollment: &crate::push::PushEnrollment,
+    link: &str,
+) -> Result<crate::otp::AccountDraft> {
+    let draft = crate::otp::parse_uri(link)?;
+    let issuer = enrollment.issuer.trim();
+    if issuer.is_empty() || !draft.issuer.eq_ignore_ascii_case(issuer) {
+        return Err(Error::invalid(
+            "issuer",
+            format!(
+                "the server sent an account of {:?} with a push token of {issuer:?}",
+                draft.issuer
+            ),
+        ));
+    }
+    Ok(draft)
+}
+
+/// Enrolls a push token from its QR code text. A server reached over plain HTTP on another
+/// machine, or without checking its certificate, needs the user's explicit consent
+/// (`allow_insecure`), asked for before any connection. On any failure nothing stays stored.
+/// A code account of the same issuer the server sends along (`wire::FALLBACK_TOTP`) is
+/// added too.
 pub async fn enroll(
     vault: &SharedVault,
     client: &PushClient,
@@ -38,10 +61,13 @@ pub async fn enroll(
     now: u64,
 ) -> Result<Enrolled> {
     let enrollment = parse_enrollment(uri)?;
-    if enrollment.is_insecure() && !allow_insecure {
-        return Err(Error::InsecureServer(
-            enrollment.url.host_str().unwrap_or_default().to_string(),
-        ));
+    if let Some(risk) = enrollment.risk()
+        && !allow_insecure
+    {
+        return Err(Error::InsecureServer {
+            host: enrollment.url.host_str().unwrap_or_default().to_string(),
+            risk,
+        });
     }
     if lock(vault).has_push_token(&enrollment.serial, &enrollment.url)? {
         return Err(Error::DuplicateAccount);
@@ -56,8 +82,9 @@ pub async fn enroll(
             let mut vault = lock(vault);
             let token = vault.finish_push_enrollment(&id, &rollout.server_key)?;
             let fallback_account = rollout.fallback_totp.and_then(|uri| {
-                // The push login works without it: a bad or duplicate code account is logged.
-                crate::otp::parse_uri(&uri)
+                // The push login works without it: a refused, bad or duplicate code account
+                // is logged.
+                fallback_account(&enrollment, &uri)
                     .and_then(|draft| vault.add(draft, now))
                     .inspect_err(|error| {
                         log::warn!("the fallback code account was not added: {error}")
@@ -179,7 +206,11 @@ pub async fn answer(
         let mut vault = lock(vault);
         let token = vault
             .push_token(token_id)?
-            .ok_or_else(|| Error::AccountNotFound(token_id.to_string()))?;
+            .ok_or_else(|| Error::PushTokenNotFound(token_id.to_string()))?;
+        // Number matching holds on the phone too: nothing but an offered number is signed.
+        if let Some(request) = vault.request(token_id, nonce)? {
+            request.check_answer(&answer)?;
+        }
         if !vault.claim_request(token_id, nonce, now)? {
             return Ok(match vault.request_outcome(token_id, nonce)? {
                 Some(Outcome::Pending) | None => {

@@ -6,18 +6,22 @@ mod client;
 mod crypto;
 mod enrollment;
 mod flow;
+mod notice;
 mod poller;
 mod token;
+mod transport;
 mod wakeup;
 pub mod wire;
 
 pub use challenge::{Dropped, LOCAL_EXPIRY_SECONDS, PushRequest, verify_challenge};
 pub use client::{Answer, Polled, PushClient, Rollout};
-pub use crypto::{DEVICE_KEY_BITS, SigningKey, VerifyingKey};
+pub use crypto::{DEVICE_KEY_BITS, MIN_KEY_BITS, SigningKey, VerifyingKey};
 pub use enrollment::{PushEnrollment, parse_enrollment};
 pub use flow::{
     Enrolled, PollRound, SharedVault, answer, enroll, poll_once, poll_token, poll_tokens,
 };
+pub use notice::{notification_text, plain_text};
 pub use poller::{POLL_INTERVAL, PollTrigger, run_poller};
 pub use token::PushToken;
+pub use transport::{TransportRisk, transport_risk};
 pub use wakeup::{PollOnly, WakeUp, challenge_from_message};

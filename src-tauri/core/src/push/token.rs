@@ -3,6 +3,7 @@
 use url::Url;
 
 use super::crypto::VerifyingKey;
+use super::transport::{TransportRisk, transport_risk};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushToken {
@@ -12,4 +13,11 @@ pub struct PushToken {
     pub url: Url,
     pub verify_tls: bool,
     pub server_key: VerifyingKey,
+}
+
+impl PushToken {
+    /// Whether its server is reached in a way the user accepted as risky, for the list.
+    pub fn risk(&self) -> Option<TransportRisk> {
+        transport_risk(&self.url, self.verify_tls)
+    }
 }

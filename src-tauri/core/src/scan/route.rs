@@ -7,7 +7,7 @@ use crate::otp::{AccountDraft, parse_uri};
 /// How much of an unrecognised text is quoted back to the user.
 const PREVIEW_CHARS: usize = 60;
 
-#[derive(Debug)]
+/// Its `Debug` names the kind only where the text holds secrets.
 pub enum Scanned {
     /// An `otpauth://totp|hotp` account, ready to add.
     Account(AccountDraft),
@@ -19,6 +19,18 @@ pub enum Scanned {
     PushEnrollment(String),
     /// Anything else, shortened for display.
     Other(String),
+}
+
+impl std::fmt::Debug for Scanned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scanned::Account(draft) => f.debug_tuple("Account").field(draft).finish(),
+            Scanned::InvalidAccount(error) => f.debug_tuple("InvalidAccount").field(error).finish(),
+            Scanned::MigrationExport(_) => f.write_str("MigrationExport(<redacted>)"),
+            Scanned::PushEnrollment(_) => f.write_str("PushEnrollment(<redacted>)"),
+            Scanned::Other(preview) => f.debug_tuple("Other").field(preview).finish(),
+        }
+    }
 }
 
 pub fn route(text: &str) -> Scanned {
@@ -79,6 +91,20 @@ mod tests {
             route("pia://PIPU0001?url=x&v=1"),
             Scanned::PushEnrollment(_)
         ));
+    }
+
+    #[test]
+    fn scanned_secrets_are_never_printed() {
+        for text in [
+            "otpauth-migration://offline?data=CiQKFFNFQ1JFVFNFQ1JFVFNFQ1JFVA%3D%3D",
+            "otpauth://pipush/PIPU1?url=https%3A//x/ttype/push&enrollment_credential=c0ffee99&v=1",
+            "otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP",
+        ] {
+            let shown = format!("{:?}", route(text));
+            for secret in ["CiQKFFNFQ1JFVFNF", "c0ffee99", "JBSWY3DPEHPK3PXP"] {
+                assert!(!shown.contains(secret), "{shown}");
+            }
+        }
     }
 
     #[test]

@@ -25,28 +25,37 @@ fn label(draft: &AccountDraft) -> String {
     }
 }
 
+/// A keychain that refused once refuses the rest of an import too: the same error for each.
+fn keychain_refusal(error: &Error) -> Option<Error> {
+    match error {
+        Error::KeychainLocked => Some(Error::KeychainLocked),
+        Error::KeychainUnavailable(reason) => Some(Error::KeychainUnavailable(reason.clone())),
+        _ => None,
+    }
+}
+
 impl Vault {
-    /// Adds each account unless it is here already. A locked keychain stops the import at the
-    /// first account (nothing half-written), and the rest are reported as not added.
+    /// Adds each account unless it is here already. A locked or missing keychain stops the
+    /// import at the first account (nothing half-written), and the rest are reported as not
+    /// added, for the same reason.
     pub fn import(&mut self, drafts: Vec<AccountDraft>, now_unix: u64) -> ImportSummary {
         let mut summary = ImportSummary::default();
         let mut stopped: Option<Error> = None;
         for draft in drafts {
             let label = label(&draft);
-            if let Some(reason) = &stopped {
-                summary
-                    .failed
-                    .push((label, Error::KeychainUnavailable(reason.to_string())));
+            if let Some(refusal) = stopped.as_ref().and_then(keychain_refusal) {
+                summary.failed.push((label, refusal));
                 continue;
             }
             match self.add(draft, now_unix) {
                 Ok(account) => summary.added.push(account),
                 Err(Error::DuplicateAccount) => summary.duplicates.push(label),
-                Err(error @ (Error::KeychainLocked | Error::KeychainUnavailable(_))) => {
-                    stopped = Some(Error::KeychainUnavailable(error.to_string()));
+                Err(error) => {
+                    if keychain_refusal(&error).is_some() {
+                        stopped = keychain_refusal(&error);
+                    }
                     summary.failed.push((label, error));
                 }
-                Err(error) => summary.failed.push((label, error)),
             }
         }
         summary
@@ -109,10 +118,7 @@ impl Vault {
     pub fn next_code(&mut self, id: &str) -> Result<Code> {
         let account = self.active(id)?;
         let OtpKind::Hotp { counter } = account.params.kind else {
-            return Err(Error::invalid(
-                "counter",
-                "only counter-based accounts have a next code",
-            ));
+            return Err(Error::NotCounterBased);
         };
         let after = counter
             .checked_add(1)

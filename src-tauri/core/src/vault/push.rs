@@ -118,10 +118,10 @@ impl Vault {
             params![id, server_key.to_base64()?],
         )?;
         if changed == 0 {
-            return Err(Error::AccountNotFound(id.to_string()));
+            return Err(Error::PushTokenNotFound(id.to_string()));
         }
         self.push_token(id)?
-            .ok_or_else(|| Error::AccountNotFound(id.to_string()))
+            .ok_or_else(|| Error::PushTokenNotFound(id.to_string()))
     }
 
     /// Undoes the first half after a failed rollout.
@@ -187,7 +187,7 @@ impl Vault {
             params![id],
         )?;
         if changed == 0 {
-            return Err(Error::AccountNotFound(id.to_string()));
+            return Err(Error::PushTokenNotFound(id.to_string()));
         }
         if let Err(error) = self.secrets.delete(&key_id(id)) {
             self.db.conn.execute(
@@ -292,32 +292,25 @@ impl Vault {
 
     /// Requests still waiting for an answer, oldest first, with their token ids.
     pub fn open_requests(&self, now: u64) -> Result<Vec<(String, PushRequest)>> {
-        let mut statement = self.db.conn.prepare(
-            "SELECT token_id, serial, nonce, title, question, presence_options, takes_decline_reason,
-                    received_at, expires_at
-             FROM push_requests WHERE outcome = 'pending' AND expires_at > ?1 ORDER BY received_at",
-        )?;
-        let rows = statement.query_map(params![now as i64], |row| {
-            let options: String = row.get(5)?;
-            Ok((
-                row.get(0)?,
-                PushRequest {
-                    serial: row.get(1)?,
-                    nonce: row.get(2)?,
-                    title: row.get(3)?,
-                    question: row.get(4)?,
-                    presence_options: options
-                        .split(',')
-                        .filter(|o| !o.is_empty())
-                        .map(str::to_string)
-                        .collect(),
-                    takes_decline_reason: row.get(6)?,
-                    received_at: row.get::<_, i64>(7)? as u64,
-                    expires_at: row.get::<_, i64>(8)? as u64,
-                },
-            ))
-        })?;
+        let mut statement = self.db.conn.prepare(&format!(
+            "{SELECT_REQUEST} WHERE outcome = 'pending' AND expires_at > ?1 ORDER BY received_at"
+        ))?;
+        let rows = statement.query_map(params![now as i64], read_request)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A recorded request, whatever became of it.
+    pub fn request(&self, token_id: &str, nonce: &str) -> Result<Option<PushRequest>> {
+        Ok(self
+            .db
+            .conn
+            .query_row(
+                &format!("{SELECT_REQUEST} WHERE token_id = ?1 AND nonce = ?2"),
+                params![token_id, nonce],
+                read_request,
+            )
+            .optional()?
+            .map(|(_, request)| request))
     }
 
     /// Whether the server said, with this request, that it takes decline reasons.
@@ -365,6 +358,30 @@ impl Vault {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+const SELECT_REQUEST: &str = "SELECT token_id, serial, nonce, title, question, presence_options,
+    takes_decline_reason, received_at, expires_at FROM push_requests";
+
+fn read_request(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, PushRequest)> {
+    let options: String = row.get(5)?;
+    Ok((
+        row.get(0)?,
+        PushRequest {
+            serial: row.get(1)?,
+            nonce: row.get(2)?,
+            title: row.get(3)?,
+            question: row.get(4)?,
+            presence_options: options
+                .split(',')
+                .filter(|o| !o.is_empty())
+                .map(str::to_string)
+                .collect(),
+            takes_decline_reason: row.get(6)?,
+            received_at: row.get::<_, i64>(7)? as u64,
+            expires_at: row.get::<_, i64>(8)? as u64,
+        },
+    ))
 }
 
 fn read_token(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StoredPushToken>> {

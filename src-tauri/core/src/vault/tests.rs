@@ -189,7 +189,7 @@ mod push {
         let store = Arc::new(MemoryStore::default());
         let mut vault = open(&dir, &store);
         let enrollment = parse_enrollment(ENROLLMENT).unwrap();
-        let key = SigningKey::generate(1024).unwrap();
+        let key = SigningKey::generate(crate::push::MIN_KEY_BITS).unwrap();
 
         let failed = vault.begin_push_enrollment(&enrollment, &key, 0).unwrap();
         assert!(
@@ -223,7 +223,7 @@ mod push {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(MemoryStore::default());
         let mut vault = open(&dir, &store);
-        let key = SigningKey::generate(1024).unwrap();
+        let key = SigningKey::generate(crate::push::MIN_KEY_BITS).unwrap();
         vault
             .begin_push_enrollment(&parse_enrollment(ENROLLMENT).unwrap(), &key, 0)
             .unwrap();
@@ -238,7 +238,7 @@ mod push {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(MemoryStore::default());
         let mut vault = open(&dir, &store);
-        let key = SigningKey::generate(1024).unwrap();
+        let key = SigningKey::generate(crate::push::MIN_KEY_BITS).unwrap();
         let id = vault
             .begin_push_enrollment(&parse_enrollment(ENROLLMENT).unwrap(), &key, 0)
             .unwrap();
@@ -299,9 +299,10 @@ fn hotp_codes_move_the_saved_counter_on_before_they_are_shown() {
     let mut vault = open(&dir, &store);
     assert_eq!(vault.next_code(&account.id).unwrap().current, "359152");
     let totp = vault.add(draft("totp"), 0).unwrap();
+    // A time-based account has no "next code": said as such, not as a bad counter.
     assert_eq!(
-        vault.next_code(&totp.id).unwrap_err().field(),
-        Some("counter")
+        vault.next_code(&totp.id).unwrap_err().code(),
+        "not_counter_based"
     );
 }
 
@@ -354,11 +355,13 @@ fn imports_skip_duplicates_and_exports_bring_the_secrets() {
     let exported = vault.export().unwrap();
     assert_eq!(exported, vec![draft("alice"), draft("bob"), draft("carol")]);
 
-    // A locked keychain: nothing more is written, and every account says why.
+    // A locked keychain: nothing more is written, and every account says why: locked, not
+    // "unavailable".
     store.set_locked(true);
     let summary = vault.import(vec![draft("dave"), draft("erin")], 0);
     assert!(summary.added.is_empty());
-    assert_eq!(summary.failed.len(), 2);
+    let codes: Vec<_> = summary.failed.iter().map(|(_, e)| e.code()).collect();
+    assert_eq!(codes, ["keychain_locked", "keychain_locked"]);
     store.set_locked(false);
     assert_eq!(vault.accounts().unwrap().len(), 3);
 }

@@ -28,6 +28,8 @@ export type {
   ScanReport,
   Added,
   PushToken,
+  PushAdded,
+  TransportRisk,
   PushRequest,
   PushAnswer,
   Outcome,

@@ -42,7 +42,7 @@ export type ScanItem =
   | { kind: 'account'; pendingId: string; issuer: string; name: string }
   | { kind: 'duplicate'; issuer: string; name: string }
   | { kind: 'invalid'; name?: string; error: IpcError }
-  | { kind: 'push'; pendingId: string; name: string; insecure?: boolean }
+  | { kind: 'push'; pendingId: string; name: string; risk?: TransportRisk }
   | { kind: 'other'; preview: string };
 
 export interface ScanReport {
@@ -51,15 +51,25 @@ export interface ScanReport {
   batch: { part: number; of: number } | null;
 }
 
+/** How a push server is reached that the user had to accept: the error code that asked. */
+export type TransportRisk = 'insecure_server' | 'certificate_unchecked';
+
 export interface PushToken {
   id: string;
   serial: string;
   label: string;
   issuer: string;
   host: string;
+  risk: TransportRisk | null;
 }
 
-export type Added = { kind: 'account'; value: Account } | { kind: 'pushToken'; value: PushToken };
+export interface PushAdded {
+  token: PushToken;
+  /** The code account the server sent along, when Pocket took it. */
+  alsoAdded: Account | null;
+}
+
+export type Added = { kind: 'account'; value: Account } | { kind: 'pushToken'; value: PushAdded };
 
 /** A verified login request. `question` is plain text from the server: never markup. */
 export interface PushRequest {
