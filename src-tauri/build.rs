@@ -3,7 +3,6 @@
 const COMMANDS: &[&str] = &[
     "list_accounts",
     "account_codes",
-    "add_account_uri",
     "add_account_manual",
     "delete_account",
     "copy_code",

@@ -3,8 +3,8 @@
 
 use anyhow::{Context, Result, ensure};
 use pocket_core::push::{
-    Answer, DEVICE_KEY_BITS, Dropped, PushClient, PushRequest, PushToken, SigningKey,
-    parse_enrollment, verify_challenge, wire,
+    Answer, DEVICE_KEY_BITS, DeclineReason, Dropped, PushClient, PushRequest, PushToken,
+    SigningKey, parse_enrollment, verify_challenge, wire,
 };
 use pocket_tests::privacyidea::PrivacyIdea;
 use pocket_tests::serial;
@@ -101,9 +101,7 @@ async fn push_logins_against_privacyidea() -> Result<()> {
     // Decline, with "I did not try to log in" where the server takes a reason.
     let (transaction, _) = pi.trigger(&phone.token.serial).await?;
     let request = phone.the_request().await?;
-    let reason = request
-        .takes_decline_reason
-        .then_some(wire::REASON_UNKNOWN_TRIGGER);
+    let reason = request.takes_decline_reason.then_some(DeclineReason::NotMe);
     assert!(phone.answer(&request, Answer::Decline { reason }).await?);
     assert!(!pi.poll_transaction(&transaction).await?);
     assert_eq!(

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use pocket_core::clock::now_unix;
-use pocket_core::push::{Answer, PushClient, SharedVault, answer, enroll, poll_once, wire};
+use pocket_core::push::{
+    Answer, DeclineReason, PushClient, SharedVault, answer, enroll, poll_once,
+};
 use pocket_core::vault::{FileStore, Vault};
 use serde_json::json;
 
@@ -100,19 +102,14 @@ impl Device {
         };
         let answer = match choice {
             AnswerChoice::Accept => Answer::Accept,
-            AnswerChoice::Decline(reason) => {
-                let reason = match reason.as_deref() {
+            AnswerChoice::Decline(reason) => Answer::Decline {
+                reason: match reason.as_deref() {
                     None => None,
-                    Some(wire::REASON_UNKNOWN_TRIGGER) => Some(wire::REASON_UNKNOWN_TRIGGER),
-                    Some(wire::REASON_CANCELLED) => Some(wire::REASON_CANCELLED),
-                    Some(other) => {
-                        bail!("unknown reason {other:?}: use unknown_trigger or cancelled")
-                    }
-                };
-                Answer::Decline {
-                    reason: reason.filter(|_| request.takes_decline_reason),
-                }
-            }
+                    Some(text) => Some(DeclineReason::from_wire(text).with_context(|| {
+                        format!("unknown reason {text:?}: use unknown_trigger or cancelled")
+                    })?),
+                },
+            },
             AnswerChoice::Choice(option) => Answer::Presence(option),
         };
         let outcome =

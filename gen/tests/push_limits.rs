@@ -59,6 +59,15 @@ impl Phone {
     }
 }
 
+/// Waits until the phone holds a poll open on the service.
+async fn wait_until_held(svc: &pocket_gen::service::Service, serial: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !svc.push.is_holding_poll(serial) {
+        assert!(Instant::now() < deadline, "the poll was never held");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 async fn paired_phone(service: &Running) -> Phone {
     let dir = tempfile::tempdir().unwrap();
     let vault = phone_vault(&dir);
@@ -86,11 +95,11 @@ async fn a_held_poll_returns_the_moment_a_request_is_raised() {
     let offered = round.long_poll.first().map(|(_, most)| most.as_secs());
     assert_eq!(offered, Some(LONG_POLL_MAX_SECONDS));
 
-    // Held for up to 20 s, it comes back with the request raised 300 ms in.
+    // Held for up to 20 s, it comes back with the request raised once the poll is held.
     let svc = service.svc.clone();
     let serial = phone.token.token.serial.clone();
     let raise = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        wait_until_held(&svc, &serial).await;
         svc.push.trigger(&serial, "T", "Log in?", false).unwrap()
     });
     let started = Instant::now();
@@ -136,7 +145,7 @@ async fn the_poller_takes_up_instant_delivery() {
     // The first round saw the offer; from now on the token is held, not polled in rounds.
     let (_, first) = rounds.recv().await.unwrap();
     assert_eq!(first.long_poll.len(), 1);
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    wait_until_held(&service.svc, &phone.token.token.serial).await;
     // Raised right after a round, a request would wait ~3 s for the next one; held, it is
     // there at once.
     let raised = Instant::now();
@@ -205,4 +214,88 @@ async fn repeated_rejections_pause_requests_until_an_accept() {
         push.trigger(serial, "T", "Q", false),
         Err(ServiceError::PushPaused)
     ));
+}
+
+static CLOCK: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+fn test_clock() -> i64 {
+    CLOCK.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+#[tokio::test]
+async fn requests_left_to_expire_count_like_rejections() {
+    CLOCK.store(now_unix() as i64, std::sync::atomic::Ordering::SeqCst);
+    let service = start_with(|mut s| {
+        s.push = s.push.with_clock(test_clock);
+        s
+    })
+    .await;
+    let phone = paired_phone(&service).await;
+    let serial = &phone.token.token.serial;
+    let push = &service.svc.push;
+    let ignored: Vec<_> = (0..REJECTIONS_BEFORE_COOL_DOWN)
+        .map(|_| push.trigger(serial, "T", "Q", false).unwrap())
+        .collect();
+    // Nobody answers; the answer window passes.
+    CLOCK.fetch_add(121, std::sync::atomic::Ordering::SeqCst);
+    assert!(matches!(
+        push.trigger(serial, "T", "Q", false),
+        Err(ServiceError::PushPaused)
+    ));
+    for request in &ignored {
+        assert_eq!(
+            push.status(&request.transaction_id).unwrap(),
+            TransactionStatus::Expired
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_number_closes_the_request_one_answer_per_request() {
+    let service = start().await;
+    let phone = paired_phone(&service).await;
+    let serial = &phone.token.token.serial;
+    let push = &service.svc.push;
+    let login = push.trigger(serial, "T", "Q", true).unwrap();
+    let right = login.presence_answer.clone().unwrap();
+    let round = poll_once(&phone.vault, &phone.client, now_unix())
+        .await
+        .unwrap();
+    let (_, request) = &round.new[0];
+    let wrong = request
+        .presence_options
+        .iter()
+        .find(|option| **option != right)
+        .unwrap()
+        .clone();
+    let key = phone
+        .vault
+        .lock()
+        .unwrap()
+        .device_key(&phone.token.id)
+        .unwrap();
+    let client = &phone.client;
+    let token = &phone.token.token;
+    // A wrong number: refused, and the request is over.
+    assert!(
+        !client
+            .answer(token, &key, &request.nonce, &Answer::Presence(wrong))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        push.status(&login.transaction_id).unwrap(),
+        TransactionStatus::Rejected
+    );
+    // The right one after it is too late.
+    assert!(
+        !client
+            .answer(token, &key, &request.nonce, &Answer::Presence(right))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        push.status(&login.transaction_id).unwrap(),
+        TransactionStatus::Rejected
+    );
 }

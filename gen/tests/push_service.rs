@@ -5,7 +5,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use pocket_core::clock::now_unix;
 use pocket_core::push::{
-    Answer, PushClient, SigningKey, answer, enroll, parse_enrollment, poll_once, wire,
+    Answer, DeclineReason, PushClient, SigningKey, answer, enroll, parse_enrollment, poll_once,
+    wire,
 };
 use pocket_core::vault::Outcome;
 use pocket_gen::service::{TransactionStatus, app};
@@ -109,7 +110,7 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
     let round = poll_once(&vault, &client, now_unix()).await.unwrap();
     let (_, request) = &round.new[0];
     let declined = Answer::Decline {
-        reason: Some(wire::REASON_UNKNOWN_TRIGGER),
+        reason: Some(DeclineReason::NotMe),
     };
     assert_eq!(
         answer(
@@ -129,39 +130,21 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
         TransactionStatus::Rejected
     );
 
-    // Number matching: a wrong number is not taken and leaves the request open; the right one is.
-    let login = service
-        .svc
-        .push
-        .trigger(&serial, "Pocket reference", "Log in?", true)
-        .unwrap();
+    // Number matching: the right number is taken; a wrong one, or a plain accept, is
+    // refused and ends the request (one answer each).
+    let number_login = || async {
+        let login = service
+            .svc
+            .push
+            .trigger(&serial, "Pocket reference", "Log in?", true)
+            .unwrap();
+        let round = poll_once(&vault, &client, now_unix()).await.unwrap();
+        let (_, request) = round.new[0].clone();
+        assert_eq!(request.presence_options.len(), 3);
+        (login, request)
+    };
+    let (login, request) = number_login().await;
     let right = login.presence_answer.clone().unwrap();
-    let round = poll_once(&vault, &client, now_unix()).await.unwrap();
-    let (_, request) = &round.new[0];
-    assert_eq!(request.presence_options.len(), 3);
-    let wrong = request
-        .presence_options
-        .iter()
-        .find(|o| **o != right)
-        .unwrap()
-        .clone();
-    assert!(
-        !client
-            .answer(&token.token, &key, &request.nonce, &Answer::Presence(wrong))
-            .await
-            .unwrap()
-    );
-    assert!(
-        !client
-            .answer(&token.token, &key, &request.nonce, &Answer::Accept)
-            .await
-            .unwrap(),
-        "no plain accept"
-    );
-    assert_eq!(
-        service.svc.push.status(&login.transaction_id).unwrap(),
-        TransactionStatus::Waiting
-    );
     assert!(
         client
             .answer(&token.token, &key, &request.nonce, &Answer::Presence(right))
@@ -172,6 +155,38 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
         service.svc.push.status(&login.transaction_id).unwrap(),
         TransactionStatus::Accepted
     );
+    for wrong_answer in ["another number", "a plain accept"] {
+        let (login, request) = number_login().await;
+        let right = login.presence_answer.clone().unwrap();
+        let answer = if wrong_answer == "a plain accept" {
+            Answer::Accept
+        } else {
+            let wrong = request
+                .presence_options
+                .iter()
+                .find(|o| **o != right)
+                .unwrap();
+            Answer::Presence(wrong.clone())
+        };
+        assert!(
+            !client
+                .answer(&token.token, &key, &request.nonce, &answer)
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            service.svc.push.status(&login.transaction_id).unwrap(),
+            TransactionStatus::Rejected,
+            "{wrong_answer}"
+        );
+        assert!(
+            !client
+                .answer(&token.token, &key, &request.nonce, &Answer::Presence(right))
+                .await
+                .unwrap(),
+            "a second answer after {wrong_answer}"
+        );
+    }
 
     // A poll whose time is off by more than a minute is refused.
     let stale = client.poll(&token.token, &key, now_unix() - 120).await;
@@ -187,10 +202,11 @@ async fn wrong_codes_are_limited() {
     let enrolled = enroll(&vault, &PushClient::new().unwrap(), &uri, false, now_unix())
         .await
         .unwrap();
-    for _ in 0..5 {
-        assert!(!service.svc.push.verify_code(&serial, "000000x").unwrap());
+    let client = Some("10.0.0.9".parse().unwrap());
+    for _ in 0..3 {
+        assert!(!service.svc.check_code(&serial, "000000x", client).unwrap());
     }
-    // Even the right code waits now.
+    // From this client even the right code waits now; the delay doubles with each failure.
     let account = enrolled.fallback_account.unwrap();
     let code = vault
         .lock()
@@ -199,11 +215,13 @@ async fn wrong_codes_are_limited() {
         .unwrap()
         .current;
     assert!(matches!(
-        service.svc.push.verify_code(&serial, &code),
-        Err(pocket_gen::service::ServiceError::RateLimited)
+        service.svc.check_code(&serial, &code, client),
+        Err(pocket_gen::service::ServiceError::RateLimited(1))
     ));
     assert!(matches!(
-        service.svc.push.verify_code("PKTNOPE", &code),
+        service
+            .svc
+            .check_code("PKTNOPE", &code, Some("10.0.0.10".parse().unwrap())),
         Err(pocket_gen::service::ServiceError::UnknownToken)
     ));
 }

@@ -6,7 +6,7 @@ use pocket_core::push::{PushClient, enroll};
 use pocket_gen::service::{MAX_OPEN_REQUESTS, app};
 
 mod common;
-use common::web::{csrf_of, get, post, send, session_of};
+use common::web::Browser;
 use common::{phone_vault, start_with};
 
 const EMAIL: &str = "alice@example.com";
@@ -32,19 +32,11 @@ async fn the_waiting_page_shows_the_number_and_held_back_logins_get_the_code_for
 
     let mut numbers = Vec::new();
     for login in 0..=MAX_OPEN_REQUESTS {
-        let page = send(&router, get("/login", None)).await;
-        let session = session_of(&page);
-        let csrf = csrf_of(&page.body);
-        let form = [("email", EMAIL), ("password", PASSWORD), ("csrf", &csrf)];
-        let submitted = send(&router, post("/login", &session, &form)).await;
-        let session = submitted
-            .cookie
-            .as_ref()
-            .map(|_| session_of(&submitted))
-            .unwrap_or(session);
+        let mut browser = Browser::new(&router);
+        let submitted = browser.log_in(EMAIL, PASSWORD).await;
         if login < MAX_OPEN_REQUESTS {
             assert_eq!(submitted.location.as_deref(), Some("/login/wait"));
-            let waiting = send(&router, get("/login/wait", Some(&session))).await;
+            let waiting = browser.get("/login/wait").await;
             let number = waiting
                 .body
                 .split("data-testid=\"number\">")
@@ -67,7 +59,7 @@ async fn the_waiting_page_shows_the_number_and_held_back_logins_get_the_code_for
                     .contains("already has login requests waiting")
             );
             assert!(submitted.body.contains("action=\"/login/code\""));
-            let waiting = send(&router, get("/login/wait", Some(&session))).await;
+            let waiting = browser.get("/login/wait").await;
             assert_eq!(waiting.location.as_deref(), Some("/login/code"));
         }
     }

@@ -4,15 +4,17 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use pocket_gen::service::{Service, app};
+use axum::http::StatusCode;
+use pocket_gen::service::{COOKIE, PRESESSION_COOKIE, Service, app};
 use url::Url;
 
 mod common;
-use common::web::{csrf_of, get, post, send, session_of};
+use common::web::{Browser, csrf_of};
 
-fn service() -> (Router, tempfile::TempDir) {
+const EMAIL: &str = "alice@example.com";
+const PASSWORD: &str = "a long enough password";
+
+fn service() -> (Router, Arc<Service>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let base = Url::parse("http://127.0.0.1:8080/").unwrap();
     let service = Service::open(
@@ -21,22 +23,25 @@ fn service() -> (Router, tempfile::TempDir) {
         "Pocket reference",
     )
     .unwrap();
-    service
-        .users
-        .add("alice@example.com", "a long enough password")
-        .unwrap();
-    (app(Arc::new(service)), dir)
+    service.users.add(EMAIL, PASSWORD).unwrap();
+    let service = Arc::new(service);
+    (app(service.clone()), service, dir)
 }
 
 #[tokio::test]
 async fn logging_in_and_out() {
-    let (router, _dir) = service();
-    let form = send(&router, get("/login", None)).await;
+    let (router, _service, _dir) = service();
+    let mut browser = Browser::new(&router);
+    let form = browser.get("/login").await;
     assert_eq!(form.status, StatusCode::OK);
-    let cookie = form.cookie.clone().unwrap();
+    let visit = form
+        .cookies
+        .iter()
+        .find(|c| c.starts_with(PRESESSION_COOKIE))
+        .expect("a visitor cookie");
     assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-        "{cookie}"
+        visit.contains("HttpOnly") && visit.contains("SameSite=Strict"),
+        "{visit}"
     );
     assert!(
         form.csp
@@ -44,130 +49,71 @@ async fn logging_in_and_out() {
             .unwrap_or("")
             .contains("frame-ancestors 'none'")
     );
-    let (session, csrf) = (session_of(&form), csrf_of(&form.body));
+    let csrf = csrf_of(&form.body);
 
     // A forged form (no or another CSRF token) is refused.
-    let forged = send(
-        &router,
-        post(
+    let forged = browser
+        .post(
             "/login",
-            &session,
-            &[
-                ("email", "alice@example.com"),
-                ("password", "a long enough password"),
-                ("csrf", "forged"),
-            ],
-        ),
-    )
-    .await;
+            &[("email", EMAIL), ("password", PASSWORD), ("csrf", "forged")],
+        )
+        .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 
     // A wrong password: a clear message, and what was typed comes back escaped.
-    let wrong = send(
-        &router,
-        post(
+    let wrong = browser
+        .post(
             "/login",
-            &session,
             &[
                 ("email", "<b>alice</b>@example.com"),
                 ("password", "nope"),
                 ("csrf", &csrf),
             ],
-        ),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert!(
         wrong.body.contains("not right")
             && wrong.body.contains("&lt;b&gt;alice")
             && !wrong.body.contains("<b>alice")
     );
+    assert!(browser.cookie(COOKIE).is_none(), "no session before login");
 
-    // The right one: a new session id, and the account page.
-    let right = send(
-        &router,
-        post(
+    // The right one: a session, and the account page.
+    let right = browser
+        .post(
             "/login",
-            &session,
-            &[
-                ("email", "alice@example.com"),
-                ("password", "a long enough password"),
-                ("csrf", &csrf),
-            ],
-        ),
-    )
-    .await;
+            &[("email", EMAIL), ("password", PASSWORD), ("csrf", &csrf)],
+        )
+        .await;
     assert_eq!(right.status, StatusCode::SEE_OTHER);
     assert_eq!(right.location.as_deref(), Some("/"));
-    let signed_in = session_of(&right);
-    assert_ne!(signed_in, session, "the session id changes at sign-in");
-    let home = send(&router, get("/", Some(&signed_in))).await;
+    assert!(right.session_cookie().is_some());
+    let home = browser.get("/").await;
     assert!(
         home.body
             .contains("logged in as <strong>alice@example.com</strong>"),
         "{}",
         home.body
     );
-    let old = send(&router, get("/", Some(&session))).await;
-    assert_eq!(old.location.as_deref(), Some("/login"));
 
     // Logging out needs the token too, then ends the session.
     assert_eq!(
-        send(&router, post("/logout", &signed_in, &[("csrf", "forged")]))
-            .await
-            .status,
+        browser.post("/logout", &[("csrf", "forged")]).await.status,
         StatusCode::FORBIDDEN
     );
     let csrf = csrf_of(&home.body);
-    let out = send(&router, post("/logout", &signed_in, &[("csrf", &csrf)])).await;
+    let out = browser.post("/logout", &[("csrf", &csrf)]).await;
     assert_eq!(out.location.as_deref(), Some("/login"));
-    assert_eq!(
-        send(&router, get("/", Some(&signed_in)))
-            .await
-            .location
-            .as_deref(),
-        Some("/login")
-    );
+    assert_eq!(browser.get("/").await.location.as_deref(), Some("/login"));
 }
 
 #[tokio::test]
-async fn pages_speak_dutch_to_dutch_browsers_and_guessing_is_limited() {
-    let (router, _dir) = service();
-    let dutch = Request::get("/login")
-        .header(header::ACCEPT_LANGUAGE, "nl-NL,nl;q=0.9,en;q=0.8")
-        .body(Body::empty())
-        .unwrap();
-    let form = send(&router, dutch).await;
+async fn pages_speak_dutch_to_dutch_browsers() {
+    let (router, _service, _dir) = service();
+    let mut browser = Browser::new(&router).speaking("nl-NL,nl;q=0.9,en;q=0.8");
+    let form = browser.get("/login").await;
     assert!(form.body.contains("lang=\"nl\"") && form.body.contains("Wachtwoord"));
-    let (session, csrf) = (session_of(&form), csrf_of(&form.body));
-    for _ in 0..5 {
-        let reply = send(
-            &router,
-            post(
-                "/login",
-                &session,
-                &[
-                    ("email", "alice@example.com"),
-                    ("password", "guess"),
-                    ("csrf", &csrf),
-                ],
-            ),
-        )
-        .await;
-        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    }
-    let limited = send(
-        &router,
-        post(
-            "/login",
-            &session,
-            &[
-                ("email", "alice@example.com"),
-                ("password", "a long enough password"),
-                ("csrf", &csrf),
-            ],
-        ),
-    )
-    .await;
-    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    let wrong = browser.log_in(EMAIL, "fout").await;
+    assert!(wrong.body.contains("klopt niet"), "{}", wrong.body);
 }

@@ -1,37 +1,17 @@
 //! Switching to Pocket on the security page, then logging in with it: the QR code's link is
 //! enrolled by Pocket's own code; logins wait for the phone's answer or take its code.
 
-use axum::Router;
 use axum::http::StatusCode;
 use pocket_core::clock::now_unix;
 use pocket_core::push::{Answer, PushClient, answer, enroll, poll_once};
 use pocket_gen::service::app;
 
 mod common;
-use common::web::{Reply, csrf_of, get, post, send, session_of};
+use common::web::{Browser, csrf_of, status_url_of};
 use common::{phone_vault, start};
 
 const EMAIL: &str = "alice@example.com";
 const PASSWORD: &str = "a long enough password";
-
-/// A fresh browser logs in with the password; returns its reply and its session.
-async fn log_in(router: &Router) -> (Reply, String) {
-    let page = send(router, get("/login", None)).await;
-    let session = session_of(&page);
-    let csrf = csrf_of(&page.body);
-    let form = [
-        ("email", EMAIL),
-        ("password", PASSWORD),
-        ("csrf", csrf.as_str()),
-    ];
-    let reply = send(router, post("/login", &session, &form)).await;
-    let session = reply
-        .cookie
-        .as_ref()
-        .map(|_| session_of(&reply))
-        .unwrap_or(session);
-    (reply, session)
-}
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
     let from = text
@@ -48,35 +28,30 @@ async fn switching_to_pocket_then_logging_in_with_it() {
     let router = app(service.svc.clone());
 
     // Log in with the password alone.
-    let (reply, session) = log_in(&router).await;
+    let mut user_browser = Browser::new(&router);
+    let reply = user_browser.log_in(EMAIL, PASSWORD).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
 
     // The security page offers the switch; pairing shows a QR code and its link once.
-    let security = send(&router, get("/security", Some(&session))).await.body;
+    let security = user_browser.get("/security").await.body;
     assert!(security.contains("Switch to Pocket"));
     let csrf = csrf_of(&security);
-    let forged = send(
-        &router,
-        post("/security/pair", &session, &[("csrf", "forged")]),
-    )
-    .await;
+    let forged = user_browser
+        .post("/security/pair", &[("csrf", "forged")])
+        .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    let pairing = send(
-        &router,
-        post("/security/pair", &session, &[("csrf", &csrf)]),
-    )
-    .await;
+    let pairing = user_browser
+        .post("/security/pair", &[("csrf", &csrf)])
+        .await;
     assert_eq!(pairing.status, StatusCode::OK);
     let pairing = pairing.body;
     assert!(pairing.contains("<svg") && pairing.contains("data-status-url=\"/security/status\""));
     let link =
         between(&pairing, "data-testid=\"enrollment-link\">", "</code>").replace("&amp;", "&");
-    let pairing_state = || async {
-        send(&router, get("/security/status", Some(&session)))
-            .await
-            .body
-    };
-    assert_eq!(pairing_state().await, r#"{"state":"waiting"}"#);
+    assert_eq!(
+        user_browser.get("/security/status").await.body,
+        r#"{"state":"waiting"}"#
+    );
 
     // Pocket scans it: a push token and a code account, from one scan.
     let phone_dir = tempfile::tempdir().unwrap();
@@ -88,8 +63,11 @@ async fn switching_to_pocket_then_logging_in_with_it() {
     assert!(enrolled.fallback_account.is_some());
 
     // The page learns it by itself, and says so from then on.
-    assert_eq!(pairing_state().await, r#"{"state":"paired"}"#);
-    let security = send(&router, get("/security", Some(&session))).await.body;
+    assert_eq!(
+        user_browser.get("/security/status").await.body,
+        r#"{"state":"paired"}"#
+    );
+    let security = user_browser.get("/security").await.body;
     assert!(security.contains("Pocket is on for your account."));
     let user = service.svc.users.find(EMAIL).unwrap().unwrap();
     assert_eq!(
@@ -99,16 +77,11 @@ async fn switching_to_pocket_then_logging_in_with_it() {
 
     // A later login waits for the phone; accepting on it signs the browser in by itself.
     let token_id = enrolled.token.id.clone();
-    let (reply, browser) = log_in(&router).await;
+    let mut browser = Browser::new(&router);
+    let reply = browser.log_in(EMAIL, PASSWORD).await;
     assert_eq!(reply.location.as_deref(), Some("/login/wait"));
-    let login_state = |session: String| {
-        let router = router.clone();
-        async move { send(&router, get("/login/status", Some(&session))).await }
-    };
-    assert_eq!(
-        login_state(browser.clone()).await.body,
-        r#"{"state":"waiting"}"#
-    );
+    let status = status_url_of(&browser.get("/login/wait").await.body);
+    assert_eq!(browser.get(&status).await.body, r#"{"state":"waiting"}"#);
     let round = poll_once(&vault, &client, now_unix()).await.unwrap();
     let (_, request) = &round.new[0];
     assert_eq!(request.question, "Log in to the Pocket reference service?");
@@ -122,14 +95,19 @@ async fn switching_to_pocket_then_logging_in_with_it() {
     )
     .await
     .unwrap();
-    let accepted = login_state(browser.clone()).await;
+    let accepted = browser.get(&status).await;
     assert_eq!(accepted.body, r#"{"state":"accepted"}"#);
-    let signed_in = session_of(&accepted);
-    let home = send(&router, get("/", Some(&signed_in))).await.body;
+    assert!(
+        accepted.session_cookie().is_some(),
+        "signed in under a new id"
+    );
+    let home = browser.get("/").await.body;
     assert!(home.contains(EMAIL));
 
     // Rejected on the phone: not signed in.
-    let (_, browser) = log_in(&router).await;
+    let mut browser = Browser::new(&router);
+    browser.log_in(EMAIL, PASSWORD).await;
+    let status = status_url_of(&browser.get("/login/wait").await.body);
     let round = poll_once(&vault, &client, now_unix()).await.unwrap();
     let (_, request) = &round.new[0];
     let decline = Answer::Decline { reason: None };
@@ -143,14 +121,8 @@ async fn switching_to_pocket_then_logging_in_with_it() {
     )
     .await
     .unwrap();
-    assert_eq!(
-        login_state(browser.clone()).await.body,
-        r#"{"state":"rejected"}"#
-    );
-    assert_eq!(
-        send(&router, get("/", Some(&browser))).await.status,
-        StatusCode::SEE_OTHER
-    );
+    assert_eq!(browser.get(&status).await.body, r#"{"state":"rejected"}"#);
+    assert_eq!(browser.get("/").await.status, StatusCode::SEE_OTHER);
 
     // No notification: the code from Pocket works once.
     let code = vault
@@ -160,14 +132,18 @@ async fn switching_to_pocket_then_logging_in_with_it() {
         .unwrap()
         .current;
     for attempt in 0..2 {
-        let (_, browser) = log_in(&router).await;
-        let code_page = send(&router, get("/login/code", Some(&browser))).await.body;
+        let mut browser = Browser::new(&router);
+        browser.log_in(EMAIL, PASSWORD).await;
+        let code_page = browser.get("/login/code").await.body;
         let csrf = csrf_of(&code_page);
         let form = [("code", code.as_str()), ("csrf", csrf.as_str())];
-        let reply = send(&router, post("/login/code", &browser, &form)).await;
+        let reply = browser.post("/login/code", &form).await;
         if attempt == 0 {
             assert_eq!(reply.status, StatusCode::SEE_OTHER);
-            assert!(reply.cookie.is_some(), "signed in under a new session");
+            assert!(
+                reply.session_cookie().is_some(),
+                "signed in under a new session"
+            );
         } else {
             assert_eq!(
                 reply.status,

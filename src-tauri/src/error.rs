@@ -12,16 +12,6 @@ pub struct IpcError {
 }
 
 impl IpcError {
-    /// The data directory could not be created or written (permissions, a full disk).
-    pub fn storage(error: &std::io::Error) -> IpcError {
-        log::error!("storage: {error}");
-        IpcError {
-            code: "storage",
-            message: error.to_string(),
-            field: None,
-        }
-    }
-
     pub fn screen_capture(error: String) -> IpcError {
         log::error!("screen capture: {error}");
         IpcError {

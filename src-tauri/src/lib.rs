@@ -29,7 +29,6 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::accounts::list_accounts,
             commands::accounts::account_codes,
-            commands::accounts::add_account_uri,
             commands::accounts::add_account_manual,
             commands::accounts::delete_account,
             commands::accounts::copy_code,

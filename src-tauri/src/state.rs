@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use pocket_core::otp::AccountDraft;
 use pocket_core::push::{PollTrigger, PushClient, SharedVault};
-use pocket_core::vault::{APP_SERVICE, KeychainStore, Vault, use_platform_keychain};
+use pocket_core::vault::{APP_SERVICE, KeychainStore, Vault, lock, use_platform_keychain};
 
 use crate::error::IpcError;
 
@@ -55,15 +55,18 @@ impl AppState {
         })
     }
 
-    pub fn with_vault<T>(
+    /// Runs `action` on the vault on a thread of its own: the lock may have to wait for an
+    /// import, and neither the window's thread nor the async workers wait with it.
+    pub async fn with_vault<T: Send + 'static>(
         &self,
-        action: impl FnOnce(&mut Vault) -> Result<T, pocket_core::Error>,
+        action: impl FnOnce(&mut Vault) -> Result<T, pocket_core::Error> + Send + 'static,
     ) -> Result<T, IpcError> {
-        let vault = self.vault.as_ref().map_err(|error| error.clone())?;
-        let mut guard = vault
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        action(&mut guard).map_err(IpcError::from)
+        let vault = self.shared_vault()?;
+        tauri::async_runtime::spawn_blocking(move || {
+            action(&mut lock(&vault)).map_err(IpcError::from)
+        })
+        .await
+        .map_err(|e| IpcError::internal(&e))?
     }
 
     /// Keeps a scanned item until the user adds it; returns its handle.
@@ -106,7 +109,7 @@ fn open_vault(data_dir: &Path) -> Result<Vault, IpcError> {
         // The vault still opens: listing works, and keychain calls report the reason.
         log::error!("{error}");
     }
-    std::fs::create_dir_all(data_dir).map_err(|error| IpcError::storage(&error))?;
+    // The vault makes the folder, readable by this user only.
     let mut vault = Vault::open(
         &data_dir.join("pocket.sqlite"),
         Box::new(KeychainStore::new(APP_SERVICE)),

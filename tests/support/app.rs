@@ -113,6 +113,14 @@ pub struct AccountRow {
     pub shown: Option<String>,
 }
 
+/// An error as a form shows it: its stable code, the field it is about, and the words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormErrorShown {
+    pub code: String,
+    pub field: Option<String>,
+    pub text: String,
+}
+
 pub struct App {
     pub(crate) client: Client,
 }
@@ -133,7 +141,7 @@ impl App {
             .with_context(|| format!("nothing matched {css} within {WAIT:?}"))
     }
 
-    pub(crate) async fn click(&self, css: &str) -> Result<()> {
+    pub async fn click(&self, css: &str) -> Result<()> {
         self.wait_for(css)
             .await?
             .click()
@@ -182,13 +190,32 @@ impl App {
         self.click("[data-testid=submit-uri]").await
     }
 
-    /// The error the add screen shows, once it shows one.
-    pub async fn form_error(&self) -> Result<String> {
-        Ok(self
-            .wait_for("[data-testid=form-error]")
-            .await?
-            .text()
-            .await?)
+    /// The error a form shows, once it shows one.
+    pub async fn form_error(&self) -> Result<FormErrorShown> {
+        let shown = self.wait_for("[data-testid=form-error]").await?;
+        Ok(FormErrorShown {
+            code: shown.attr("data-error-code").await?.unwrap_or_default(),
+            field: shown
+                .attr("data-error-field")
+                .await?
+                .filter(|f| !f.is_empty()),
+            text: shown.text().await?,
+        })
+    }
+
+    /// Waits until a form shows the error `code`, and returns it.
+    pub async fn wait_for_form_error(&self, code: &str) -> Result<FormErrorShown> {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let shown = self.form_error().await?;
+            if shown.code == code {
+                return Ok(shown);
+            }
+            if std::time::Instant::now() > deadline {
+                bail!("the form shows {shown:?}, not {code}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Opens "Add account" on its Scan tab.

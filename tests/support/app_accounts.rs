@@ -8,7 +8,7 @@ use super::app::App;
 /// What the import screen reported.
 #[derive(Debug)]
 pub struct ImportShown {
-    pub added: String,
+    pub added: usize,
     pub duplicates: Vec<String>,
     pub skipped: Vec<String>,
 }
@@ -44,8 +44,10 @@ impl App {
         let added = self
             .wait_for("[data-testid=import-added]")
             .await?
-            .text()
-            .await?;
+            .attr("data-count")
+            .await?
+            .context("no count on the report")?
+            .parse()?;
         let texts = |css: &'static str| async move {
             let mut texts = Vec::new();
             for element in self.client.find_all(Locator::Css(css)).await? {
@@ -72,17 +74,11 @@ impl App {
             .send_keys(password)
             .await?;
         self.click("[data-testid=export-submit]").await?;
-        let saved = self
-            .wait_for("[data-testid=export-saved]")
+        self.wait_for("[data-testid=export-saved]")
             .await?
-            .text()
-            .await?;
-        let path = saved
-            .split_once(" to ")
-            .and_then(|(_, rest)| rest.split_once(" (readable"))
-            .map(|(path, _)| path.to_string())
-            .with_context(|| format!("no path in {saved:?}"))?;
-        Ok(path)
+            .attr("data-path")
+            .await?
+            .context("no path on the export's report")
     }
 
     /// Renames the account in row `account_id` with its edit form.

@@ -86,6 +86,8 @@ impl ReferenceService {
 pub struct WebSession {
     http: reqwest::Client,
     base: String,
+    /// The waiting page's status address (with its login secret), once a login waits.
+    status_url: std::sync::Mutex<Option<String>>,
 }
 
 impl WebSession {
@@ -110,6 +112,7 @@ impl WebSession {
         Ok(WebSession {
             http: adjust(builder).build()?,
             base: base.to_string(),
+            status_url: std::sync::Mutex::new(None),
         })
     }
 
@@ -143,12 +146,19 @@ impl WebSession {
         if !reply.status().is_redirection() {
             bail!("the login was refused: HTTP {}", reply.status());
         }
-        Ok(reply
+        let next = reply
             .headers()
             .get("location")
             .and_then(|l| l.to_str().ok())
             .unwrap_or_default()
-            .to_string())
+            .to_string();
+        if next == "/login/wait" {
+            // Only the page the browser was sent to knows how to ask for the login's state.
+            let page = self.http.get(self.url(&next)).send().await?.text().await?;
+            let status = between(&page, "data-status-url=\"", "\"")?.replace("&amp;", "&");
+            *self.status_url.lock().unwrap_or_else(|e| e.into_inner()) = Some(status);
+        }
+        Ok(next)
     }
 
     /// "Switch to Pocket" on the security page; returns the enrollment link it shows.
@@ -168,9 +178,15 @@ impl WebSession {
 
     /// The waiting page's view of the login: waiting, accepted, rejected or expired.
     pub async fn login_state(&self) -> Result<String> {
+        let status = self
+            .status_url
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .context("no login is waiting")?;
         let reply: Value = self
             .http
-            .get(self.url("/login/status"))
+            .get(self.url(&status))
             .send()
             .await?
             .error_for_status()?

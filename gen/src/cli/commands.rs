@@ -122,7 +122,13 @@ pub(super) async fn serve(
         "Pocket reference service: {base}login (listening on {}; Ctrl+C stops it)\n",
         listener.local_addr()?
     ))?;
-    axum::serve(listener, app(std::sync::Arc::new(service))).await?;
+    // Each connection's address feeds the limits on guessing.
+    let router = app(std::sync::Arc::new(service));
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await?;
     Ok(())
 }
 

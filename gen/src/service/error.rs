@@ -16,8 +16,8 @@ pub enum ServiceError {
     BadRollout,
     #[error("the request is missing {0}")]
     Missing(&'static str),
-    #[error("too many wrong attempts: wait a few minutes")]
-    RateLimited,
+    #[error("too many wrong attempts: try again in {0} s")]
+    RateLimited(i64),
     #[error("the {0} is not valid")]
     Invalid(&'static str),
     #[error("a user with this e-mail address exists")]
@@ -41,7 +41,7 @@ impl ServiceError {
             | ServiceError::Invalid(_) => StatusCode::BAD_REQUEST,
             ServiceError::UnknownToken => StatusCode::NOT_FOUND,
             ServiceError::UserExists => StatusCode::CONFLICT,
-            ServiceError::RateLimited
+            ServiceError::RateLimited(_)
             | ServiceError::TooManyOpenRequests
             | ServiceError::PushPaused => StatusCode::TOO_MANY_REQUESTS,
             ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -8,6 +8,7 @@ mod passwords;
 mod push_api;
 mod push_server;
 mod sessions;
+mod throttle;
 mod users;
 mod web;
 
@@ -24,7 +25,10 @@ pub use push_server::{
     COOL_DOWN_SECONDS, LONG_POLL_MAX_SECONDS, MAX_OPEN_REQUESTS, Pairing, PushServer,
     REJECTIONS_BEFORE_COOL_DOWN, TransactionStatus, Triggered,
 };
-pub use sessions::{COOKIE, LoginState, Session, Sessions, cookie};
+pub use sessions::{
+    COOKIE, LIFETIME_SECONDS, LoginState, PRESESSION_COOKIE, Session, Sessions, cookie,
+};
+pub use throttle::{Keys, Throttle};
 pub use users::{MIN_PASSWORD_CHARS, User, Users, generate_password};
 
 /// Every request body this service takes is a small form.
@@ -35,6 +39,8 @@ pub struct Service {
     pub push: PushServer,
     pub users: Users,
     pub sessions: Sessions,
+    /// Brakes on guessing passwords and codes.
+    pub throttle: Throttle,
     /// Behind TLS: cookies get `Secure`.
     pub secure_cookies: bool,
     /// Logins ask the user to pick the number the page shows (number matching).
@@ -54,6 +60,7 @@ impl Service {
             push: PushServer::open(db_path, push_url, issuer)?,
             users: Users::open(db_path)?,
             sessions: Sessions::open(db_path)?,
+            throttle: Throttle::open(db_path)?,
             secure_cookies: base.scheme() == "https",
             number_matching: false,
             password_checks: tokio::sync::Semaphore::new(
@@ -62,22 +69,46 @@ impl Service {
         })
     }
 
-    /// Checks a password off the threads that serve requests, a bounded number at a time.
+    /// Checks a password off the threads that serve requests, a bounded number at a time,
+    /// within the limits on guessing for this account and this client.
     pub async fn check_password(
         self: &Arc<Self>,
         email: &str,
         password: &str,
+        client: Option<std::net::IpAddr>,
     ) -> Result<Option<User>, ServiceError> {
+        let email = users::normalize_email(email).unwrap_or_default();
+        let attempt = self.throttle.attempt(&Keys::login(&email, client))?;
         let _slot = self
             .password_checks
             .acquire()
             .await
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
         let service = self.clone();
-        let (email, password) = (email.to_string(), password.to_string());
-        tokio::task::spawn_blocking(move || service.users.check_password(&email, &password))
-            .await
-            .map_err(|e| ServiceError::Internal(e.to_string()))?
+        let password = password.to_string();
+        let checked =
+            tokio::task::spawn_blocking(move || service.users.check_password(&email, &password))
+                .await
+                .map_err(|e| ServiceError::Internal(e.to_string()))??;
+        if checked.is_some() {
+            self.throttle.succeeded(attempt)?;
+        }
+        Ok(checked)
+    }
+
+    /// Checks a typed code for the push token `serial`, within the limits on guessing.
+    pub fn check_code(
+        &self,
+        serial: &str,
+        code: &str,
+        client: Option<std::net::IpAddr>,
+    ) -> Result<bool, ServiceError> {
+        let attempt = self.throttle.attempt(&Keys::code(serial, client))?;
+        let right = self.push.verify_code(serial, code)?;
+        if right {
+            self.throttle.succeeded(attempt)?;
+        }
+        Ok(right)
     }
 
     pub fn with_number_matching(mut self, on: bool) -> Service {

@@ -29,7 +29,13 @@ pub async fn start_with(configure: impl FnOnce(Service) -> Service) -> Running {
     .unwrap();
     let svc = Arc::new(configure(service));
     let router = app(svc.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
     Running {
         svc,
         base,

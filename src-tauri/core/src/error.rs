@@ -77,14 +77,20 @@ pub enum Error {
     BackupPasswordRequired,
     #[error("the password does not open this backup")]
     WrongBackupPassword,
-    #[error("the file cannot be read: {0}")]
-    BackupUnreadable(String),
+    #[error("this file is damaged: {0}")]
+    BackupDamaged(String),
+    #[error("Pocket does not know this kind of file")]
+    BackupFormatUnknown,
+    #[error("this file is too large to be a backup")]
+    BackupTooLarge,
     #[error("this backup asks for more work to open than any real one does")]
     BackupTooCostly,
     #[error("the export could not be written: {0}")]
     ExportFailed(String),
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
+    #[error("the data folder cannot be used: {0}")]
+    Storage(String),
 }
 
 impl Error {
@@ -124,10 +130,13 @@ impl Error {
             Error::CounterBased => "counter_based",
             Error::BackupPasswordRequired => "backup_password_required",
             Error::WrongBackupPassword => "wrong_backup_password",
-            Error::BackupUnreadable(_) => "backup_unreadable",
+            Error::BackupDamaged(_) => "backup_damaged",
+            Error::BackupFormatUnknown => "backup_format_unknown",
+            Error::BackupTooLarge => "backup_too_large",
             Error::BackupTooCostly => "backup_too_costly",
             Error::ExportFailed(_) => "export_failed",
             Error::Database(_) => "database",
+            Error::Storage(_) => "storage",
         }
     }
 

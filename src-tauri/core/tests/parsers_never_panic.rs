@@ -156,7 +156,14 @@ fn hammer(name: &str, count: usize, make: fn(&mut Rng) -> String, parse: fn(&str
                 })
             })
             .collect();
-        workers.into_iter().map(|w| w.join().unwrap_or(0)).sum()
+        // A worker's panic is the test's failure: passed on, never counted as zero.
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .sum()
     });
     let share = accepted as f64 / count as f64;
     assert!(
@@ -285,7 +292,17 @@ fn aegis(rng: &mut Rng) -> String {
 #[test]
 fn aegis_vaults_and_link_lists_never_panic() {
     hammer("read_backup", INPUTS_PER_PARSER, aegis, |text| {
-        read_backup(text, Some("password")).is_ok()
+        read_backup(text.as_bytes(), Some("password")).is_ok()
+    });
+}
+
+/// The harness itself: a parser that panics on some inputs fails the test.
+#[test]
+#[should_panic(expected = "panicked on input")]
+fn the_harness_fails_when_a_parser_panics() {
+    hammer("a parser that panics", 10_000, key_uri, |text| {
+        assert!(!text.contains('%'), "found a percent sign");
+        text.len() % 2 == 0
     });
 }
 

@@ -1,8 +1,7 @@
 //! Push logins: enroll, list and delete tokens, answer requests, refresh, history.
 
 use pocket_core::clock;
-use pocket_core::push::{self, Answer, wire};
-use pocket_core::vault::Outcome;
+use pocket_core::push::{self, Answer, DeclineReason};
 use tauri::State;
 
 use crate::dto::{AnswerInput, HistoryDto, PushAddedDto, PushRequestDto, PushTokenDto};
@@ -29,37 +28,40 @@ pub async fn enroll_push_uri(
 }
 
 #[tauri::command]
-pub fn list_push_tokens(state: State<'_, AppState>) -> Result<Vec<PushTokenDto>, IpcError> {
-    state.with_vault(|vault| {
-        Ok(vault
-            .push_tokens()?
-            .iter()
-            .map(PushTokenDto::from)
-            .collect())
-    })
+pub async fn list_push_tokens(state: State<'_, AppState>) -> Result<Vec<PushTokenDto>, IpcError> {
+    state
+        .with_vault(|vault| {
+            Ok(vault
+                .push_tokens()?
+                .iter()
+                .map(PushTokenDto::from)
+                .collect())
+        })
+        .await
 }
 
 #[tauri::command]
-pub fn delete_push_token(state: State<'_, AppState>, id: String) -> Result<(), IpcError> {
-    state.with_vault(|vault| vault.remove_push_token(&id))
+pub async fn delete_push_token(state: State<'_, AppState>, id: String) -> Result<(), IpcError> {
+    state
+        .with_vault(move |vault| vault.remove_push_token(&id))
+        .await
 }
 
 /// Requests still waiting for an answer, for a prompt after a restart or a refresh.
 #[tauri::command]
-pub fn open_push_requests(state: State<'_, AppState>) -> Result<Vec<PushRequestDto>, IpcError> {
+pub async fn open_push_requests(
+    state: State<'_, AppState>,
+) -> Result<Vec<PushRequestDto>, IpcError> {
     let now = clock::now_unix();
-    state.with_vault(|vault| {
-        vault.expire_requests(now)?;
-        let tokens = vault.push_tokens()?;
-        Ok(vault
-            .open_requests(now)?
-            .iter()
-            .filter_map(|(token_id, request)| {
-                let token = tokens.iter().find(|t| &t.id == token_id)?;
-                Some(PushRequestDto::new(token, request))
-            })
-            .collect())
-    })
+    state
+        .with_vault(move |vault| {
+            Ok(vault
+                .open_requests_with_tokens(now)?
+                .iter()
+                .map(|(token, request)| PushRequestDto::new(token, request))
+                .collect())
+        })
+        .await
 }
 
 /// Sends the user's answer; returns the outcome ("accepted", "declined", "expired", "failed").
@@ -71,18 +73,10 @@ pub async fn answer_push(
     answer: AnswerInput,
 ) -> Result<&'static str, IpcError> {
     let vault = state.shared_vault()?;
-    let takes_reason = {
-        let guard = vault
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        guard.request_takes_decline_reason(&token_id, &nonce)?
-    };
     let answer = match answer {
         AnswerInput::Accept => Answer::Accept,
-        // "Reject" claims nothing about who tried; "This wasn't me" says so, where the server
-        // takes a reason.
         AnswerInput::Decline { not_me } => Answer::Decline {
-            reason: (not_me && takes_reason).then_some(wire::REASON_UNKNOWN_TRIGGER),
+            reason: not_me.then_some(DeclineReason::NotMe),
         },
         AnswerInput::Choice { option } => Answer::Presence(option),
     };
@@ -95,7 +89,7 @@ pub async fn answer_push(
         clock::now_unix(),
     )
     .await?;
-    Ok(Outcome::as_str(outcome))
+    Ok(outcome.as_str())
 }
 
 /// Polls now instead of at the next tick.
@@ -105,12 +99,14 @@ pub fn refresh_push(state: State<'_, AppState>) {
 }
 
 #[tauri::command]
-pub fn push_history(state: State<'_, AppState>) -> Result<Vec<HistoryDto>, IpcError> {
-    state.with_vault(|vault| {
-        Ok(vault
-            .request_history(200)?
-            .iter()
-            .map(HistoryDto::from)
-            .collect())
-    })
+pub async fn push_history(state: State<'_, AppState>) -> Result<Vec<HistoryDto>, IpcError> {
+    state
+        .with_vault(|vault| {
+            Ok(vault
+                .request_history(200)?
+                .iter()
+                .map(HistoryDto::from)
+                .collect())
+        })
+        .await
 }

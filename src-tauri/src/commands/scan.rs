@@ -1,10 +1,9 @@
-//! Scanning: the screen, an image file, the clipboard, or text the camera read. What is
-//! found is routed by content; accounts wait on the Rust side until the user adds them.
+//! Scanning: the screen, an image file, the clipboard, text the camera read or the user
+//! pasted. pocket-core reads and sorts what was found; accounts and push enrollments wait on
+//! this side until the user adds them, and only their descriptions cross to the webview.
 
 use pocket_core::clock;
-use pocket_core::otp::{AccountDraft, parse_migration};
-use pocket_core::push::parse_enrollment;
-use pocket_core::scan::{Scanned, decode_image_file, decode_rgba, route};
+use pocket_core::scan::{ScanItem, check_picture_size, classify, decode_image_file, decode_rgba};
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -26,16 +25,15 @@ pub async fn scan_screen(state: State<'_, AppState>) -> Result<ScanReportDto, Ip
     // Capturing and decoding take a moment: off the main thread, so the window stays live.
     let texts = tauri::async_runtime::spawn_blocking(|| {
         let captures = platform::capture_screens().map_err(IpcError::screen_capture)?;
-        Ok::<_, IpcError>(
-            captures
-                .iter()
-                .flat_map(|c| decode_rgba(&c.rgba, c.width, c.height))
-                .collect::<Vec<_>>(),
-        )
+        let mut texts = Vec::new();
+        for capture in &captures {
+            texts.extend(decode_rgba(&capture.rgba, capture.width, capture.height)?);
+        }
+        Ok::<_, IpcError>(texts)
     })
     .await
     .map_err(|e| IpcError::internal(&e))??;
-    Ok(report(&state, texts))
+    report(&state, texts).await
 }
 
 /// Reads the QR codes in a PNG or JPEG file, sent as the raw request body.
@@ -51,13 +49,17 @@ pub async fn scan_image(
     let texts = tauri::async_runtime::spawn_blocking(move || decode_image_file(&bytes))
         .await
         .map_err(|e| IpcError::internal(&e))??;
-    Ok(report(&state, texts))
+    report(&state, texts).await
 }
 
-/// Text from the camera, or pasted: routed like a scanned code.
+/// Text from the camera, or pasted (a link, or a Google export link): read like a scanned
+/// code. "Paste link" comes here too, so a link means the same wherever it is given.
 #[tauri::command]
-pub fn scan_text(state: State<'_, AppState>, text: String) -> ScanReportDto {
-    report(&state, vec![text])
+pub async fn scan_text(
+    state: State<'_, AppState>,
+    text: String,
+) -> Result<ScanReportDto, IpcError> {
+    report(&state, vec![text]).await
 }
 
 /// Whatever the clipboard holds: a picture with QR codes, or text.
@@ -67,14 +69,16 @@ pub async fn scan_clipboard(
     state: State<'_, AppState>,
 ) -> Result<ScanReportDto, IpcError> {
     if let Ok(image) = app.clipboard().read_image() {
+        // Checked before the pixels are copied: a copied picture can be as large as a file.
+        check_picture_size(image.width(), image.height())?;
         let (rgba, width, height) = (image.rgba().to_vec(), image.width(), image.height());
         let texts = tauri::async_runtime::spawn_blocking(move || decode_rgba(&rgba, width, height))
             .await
-            .map_err(|e| IpcError::internal(&e))?;
-        return Ok(report(&state, texts));
+            .map_err(|e| IpcError::internal(&e))??;
+        return report(&state, texts).await;
     }
     let text = app.clipboard().read_text().map_err(IpcError::clipboard)?;
-    Ok(report(&state, vec![text]))
+    report(&state, vec![text]).await
 }
 
 /// Adds what a scan found: an account, or a push token (which needs the server).
@@ -86,69 +90,50 @@ pub async fn add_scanned(
 ) -> Result<AddedDto, IpcError> {
     let added = match state.pending(&pending_id)? {
         Pending::Account(draft) => {
-            let account = state.with_vault(|vault| vault.add(draft, clock::now_unix()))?;
+            let account = state
+                .with_vault(move |vault| vault.add(draft, clock::now_unix()))
+                .await?;
             AddedDto::Account(AccountDto::from(&account))
         }
-        Pending::PushEnrollment(uri) => {
-            let token = enroll_push_uri(&state, &uri, allow_insecure.unwrap_or(false)).await?;
-            AddedDto::PushToken(token)
-        }
+        Pending::PushEnrollment(uri) => AddedDto::PushToken(
+            enroll_push_uri(&state, &uri, allow_insecure.unwrap_or(false)).await?,
+        ),
     };
     state.forget_pending(&pending_id);
     Ok(added)
 }
 
-fn report(state: &AppState, texts: Vec<String>) -> ScanReportDto {
-    let mut report = ScanReportDto {
-        items: Vec::new(),
-        batch: None,
-    };
-    for text in &texts {
-        match route(text) {
-            Scanned::Account(draft) => report.items.push(account_item(state, draft)),
-            Scanned::InvalidAccount(error) => report.items.push(ScanItemDto::invalid(None, error)),
-            Scanned::MigrationExport(text) => match parse_migration(&text) {
-                Ok(part) => {
-                    report
-                        .items
-                        .extend(part.accounts.into_iter().map(|d| account_item(state, d)));
-                    report.items.extend(
-                        part.skipped
-                            .into_iter()
-                            .map(|s| ScanItemDto::invalid(Some(s.label), s.reason)),
-                    );
-                    report.batch = report.batch.or(part.batch.map(BatchDto::from));
-                }
-                Err(error) => report.items.push(ScanItemDto::invalid(None, error)),
-            },
-            Scanned::PushEnrollment(text) => report.items.push(push_item(state, text)),
-            Scanned::Other(preview) => report.items.push(ScanItemDto::other(preview)),
+/// pocket-core's report, with what may be added kept here under handles.
+async fn report(state: &AppState, texts: Vec<String>) -> Result<ScanReportDto, IpcError> {
+    // Without a vault (it could not be opened) nothing is known yet; adding says why.
+    let report = match state.shared_vault() {
+        Ok(_) => {
+            state
+                .with_vault(move |vault| Ok(classify(&texts, |draft| vault.contains(draft))))
+                .await?
         }
-    }
-    report
-}
-
-/// An account to offer: kept aside for `add_scanned`, or marked when it is here already.
-fn account_item(state: &AppState, draft: AccountDraft) -> ScanItemDto {
-    let (issuer, name) = (draft.issuer.clone(), draft.name.clone());
-    match state.with_vault(|vault| vault.contains(&draft)) {
-        Ok(true) => ScanItemDto::duplicate(issuer, name),
-        // A keychain error shows when the user adds it.
-        _ => ScanItemDto::account(state.keep_pending(Pending::Account(draft)), issuer, name),
-    }
-}
-
-/// A push enrollment to offer, described by its issuer and serial.
-fn push_item(state: &AppState, text: String) -> ScanItemDto {
-    match parse_enrollment(&text) {
-        Ok(enrollment) => {
-            let label = format!("{} ({})", enrollment.issuer, enrollment.serial);
-            ScanItemDto::push(
+        Err(_) => classify(&texts, |_| Ok(false)),
+    };
+    let items = report
+        .items
+        .into_iter()
+        .map(|item| match item {
+            ScanItem::Account(draft) => {
+                let (issuer, name) = (draft.issuer.clone(), draft.name.clone());
+                ScanItemDto::account(state.keep_pending(Pending::Account(draft)), issuer, name)
+            }
+            ScanItem::Duplicate { issuer, name } => ScanItemDto::duplicate(issuer, name),
+            ScanItem::Invalid { label, error } => ScanItemDto::invalid(label, error),
+            ScanItem::Push { text, label, risk } => ScanItemDto::push(
                 state.keep_pending(Pending::PushEnrollment(text)),
                 label,
-                enrollment.risk(),
-            )
-        }
-        Err(error) => ScanItemDto::invalid(None, error),
-    }
+                risk,
+            ),
+            ScanItem::Other(preview) => ScanItemDto::other(preview),
+        })
+        .collect();
+    Ok(ScanReportDto {
+        items,
+        batch: report.batch.map(BatchDto::from),
+    })
 }

@@ -80,10 +80,6 @@ export class AccountsState {
     this.#timer = null;
   }
 
-  async addFromUri(uri: string, allowInsecure = false): Promise<Added> {
-    return this.added(await api.addAccountUri(uri, allowInsecure));
-  }
-
   async addManual(input: Parameters<typeof api.addAccountManual>[0]): Promise<Added> {
     return this.added({ kind: 'account', value: await api.addAccountManual(input) });
   }

@@ -16,7 +16,8 @@ export class ScanFlow {
 
   constructor(private readonly accounts: AccountsState) {}
 
-  /** Runs a scan; resolves with the account's label when one account was added at once. */
+  /** Runs a scan; resolves with the label of what was added when one account, or one push
+   *  login on a server that needs no warning, was added at once. */
   async run(source: ScanSource, scan: () => Promise<ScanReport>): Promise<string | null> {
     this.busy = true;
     this.source = source;
@@ -27,9 +28,21 @@ export class ScanFlow {
     try {
       const report = await scan();
       const [only] = report.items;
-      if (report.items.length === 1 && only?.kind === 'account' && !report.batch) {
-        await this.add(only.pendingId);
-        return this.error ? null : only.issuer || only.name;
+      if (report.items.length === 1 && only && !report.batch) {
+        if (only.kind === 'account' || (only.kind === 'push' && !only.risk)) {
+          await this.add(only.pendingId);
+          if (this.error) return null;
+          return only.kind === 'account' ? only.issuer || only.name : only.name;
+        }
+        // One pasted link that is wrong: say why, as a form does.
+        if (source === 'text' && only.kind === 'invalid') {
+          this.error = only.error;
+          return null;
+        }
+        if (source === 'text' && only.kind === 'other') {
+          this.error = { code: 'not_otpauth_uri', message: only.preview };
+          return null;
+        }
       }
       this.items = report.items;
       this.batch = report.batch;

@@ -137,7 +137,9 @@ impl PushServer {
     }
 
     /// An answer: verified against the phone's key, within the window, taken once. Returns
-    /// whether it was taken. A wrong number leaves the request open, as privacyIDEA does.
+    /// whether it was taken as an accept or a decline. A wrong number closes the request as
+    /// rejected (one answer per request: a guesser gets one try) and counts towards the
+    /// cool-down; privacyIDEA leaves it open instead.
     pub fn answer(&self, form: &AnswerForm) -> Result<bool, ServiceError> {
         let phone = self
             .phone_key(&form.serial)?
@@ -173,9 +175,6 @@ impl PushServer {
         if !phone.verify(&signed, &form.signature) {
             return Err(ServiceError::NotVerified);
         }
-        if form.decline.is_none() && !accepted {
-            return Ok(false);
-        }
         let now = (self.clock)();
         let taken = db.execute(
             "UPDATE challenges SET answered_at = ?2, accepted = ?3 WHERE transaction_id = ?1 AND answered_at IS NULL",
@@ -184,6 +183,7 @@ impl PushServer {
         if taken == 1 {
             PushServer::record_decision(&db, &form.serial, accepted, now)?;
         }
-        Ok(taken == 1)
+        // A wrong number is taken too, as a rejection, but the phone hears that it failed.
+        Ok(taken == 1 && (accepted || form.decline.is_some()))
     }
 }

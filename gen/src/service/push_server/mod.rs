@@ -27,9 +27,6 @@ pub const ENROLLMENT_TTL_SECONDS: i64 = 120;
 pub const ANSWER_WINDOW_SECONDS: i64 = 120;
 /// How far a poll's timestamp may be from the server's clock.
 pub const POLL_CLOCK_SKEW_SECONDS: i64 = 60;
-/// Wrong codes allowed per token within the window before codes are refused for a while.
-const MAX_CODE_FAILURES: i64 = 5;
-const CODE_FAILURE_WINDOW_SECONDS: i64 = 300;
 /// The longest a poll may be held open waiting for a request: below the 30 s at which common
 /// proxies cut idle requests.
 pub const LONG_POLL_MAX_SECONDS: u64 = 25;
@@ -49,7 +46,6 @@ const SCHEMA: &str = "
         totp_secret TEXT NOT NULL,
         last_code_step INTEGER NOT NULL DEFAULT -1
     );
-    CREATE TABLE IF NOT EXISTS code_failures (serial TEXT NOT NULL, at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS challenges (
         transaction_id   TEXT PRIMARY KEY,
         serial           TEXT NOT NULL,
@@ -69,6 +65,8 @@ const MIGRATIONS: &[&str] = &[
     // Push fatigue: rejections in a row, cleared by an accept.
     "ALTER TABLE challenges ADD COLUMN delivered INTEGER NOT NULL DEFAULT 0;
      CREATE TABLE rejection_streaks (serial TEXT PRIMARY KEY, count INTEGER NOT NULL, last_at INTEGER NOT NULL);",
+    // Push fatigue: a request left to expire counts like a rejection, once.
+    "ALTER TABLE challenges ADD COLUMN ignored INTEGER NOT NULL DEFAULT 0;",
 ];
 
 fn migrate(db: &Connection) -> Result<(), ServiceError> {

@@ -53,6 +53,7 @@ impl PushServer {
     fn check_fatigue_limits(&self, serial: &str) -> Result<(), ServiceError> {
         let now = (self.clock)();
         let db = self.db();
+        PushServer::count_ignored(&db, serial, now)?;
         let open: i64 = db.query_row(
             "SELECT COUNT(*) FROM challenges WHERE serial = ?1 AND answered_at IS NULL AND created_at > ?2",
             params![serial, now - ANSWER_WINDOW_SECONDS],
@@ -71,6 +72,32 @@ impl PushServer {
             .unwrap_or(0);
         if rejections >= REJECTIONS_BEFORE_COOL_DOWN {
             return Err(ServiceError::PushPaused);
+        }
+        Ok(())
+    }
+
+    /// Requests that ran out unanswered count as rejections: a user who ignores a stream of
+    /// requests is as tired of them as one who rejects them. Each counts once.
+    fn count_ignored(
+        db: &rusqlite::Connection,
+        serial: &str,
+        now: i64,
+    ) -> Result<(), ServiceError> {
+        let expired_before = now - ANSWER_WINDOW_SECONDS;
+        let ignored: Vec<i64> = db
+            .prepare(
+                "SELECT created_at FROM challenges
+                 WHERE serial = ?1 AND answered_at IS NULL AND created_at <= ?2 ORDER BY created_at",
+            )?
+            .query_map(params![serial, expired_before], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        db.execute(
+            "UPDATE challenges SET answered_at = created_at + ?3, accepted = 0, ignored = 1
+             WHERE serial = ?1 AND answered_at IS NULL AND created_at <= ?2",
+            params![serial, expired_before, ANSWER_WINDOW_SECONDS],
+        )?;
+        for created_at in ignored {
+            PushServer::record_decision(db, serial, false, created_at + ANSWER_WINDOW_SECONDS)?;
         }
         Ok(())
     }
@@ -98,22 +125,23 @@ impl PushServer {
     }
 
     pub fn status(&self, transaction_id: &str) -> Result<TransactionStatus, ServiceError> {
-        let row: Option<(Option<i64>, i64)> = self
+        let row: Option<(Option<i64>, i64, bool)> = self
             .db()
             .query_row(
-                "SELECT accepted, created_at FROM challenges WHERE transaction_id = ?1",
+                "SELECT accepted, created_at, ignored FROM challenges WHERE transaction_id = ?1",
                 params![transaction_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
         Ok(match row {
             None => return Err(ServiceError::UnknownToken),
-            Some((Some(1), _)) => TransactionStatus::Accepted,
-            Some((Some(_), _)) => TransactionStatus::Rejected,
-            Some((None, created)) if (self.clock)() - created >= ANSWER_WINDOW_SECONDS => {
+            Some((_, _, true)) => TransactionStatus::Expired,
+            Some((Some(1), _, _)) => TransactionStatus::Accepted,
+            Some((Some(_), _, _)) => TransactionStatus::Rejected,
+            Some((None, created, _)) if (self.clock)() - created >= ANSWER_WINDOW_SECONDS => {
                 TransactionStatus::Expired
             }
-            Some((None, _)) => TransactionStatus::Waiting,
+            Some((None, _, _)) => TransactionStatus::Waiting,
         })
     }
 
@@ -139,6 +167,16 @@ impl PushServer {
             .entry(serial.to_string())
             .or_default()
             .clone()
+    }
+
+    /// Whether a phone is holding a poll open for `serial` right now (each held poll keeps a
+    /// handle on the waiter while it waits).
+    pub fn is_holding_poll(&self, serial: &str) -> bool {
+        self.waiters
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(serial)
+            .is_some_and(|notify| Arc::strong_count(notify) > 1)
     }
 
     fn wake(&self, serial: &str) {

@@ -40,7 +40,7 @@ impl Lang {
 
     /// "2 minutes", "20 seconds": a duration as the pages say it.
     pub fn duration(self, seconds: i64) -> String {
-        if seconds % 60 == 0 {
+        if seconds >= 60 && seconds % 60 == 0 {
             self.t(Key::Minutes)
                 .replace("{n}", &(seconds / 60).to_string())
         } else {
@@ -61,12 +61,18 @@ impl Lang {
             (Lang::Nl, LogIn) => "Inloggen",
             (Lang::En, WrongPassword) => "The e-mail address or the password is not right.",
             (Lang::Nl, WrongPassword) => "Het e-mailadres of het wachtwoord klopt niet.",
-            (Lang::En, TooManyAttempts) => {
-                "Too many wrong attempts. Wait a few minutes and try again."
-            }
+            (Lang::En, TooManyAttempts) => "Too many wrong attempts. Try again in {time}.",
             (Lang::Nl, TooManyAttempts) => {
-                "Te veel mislukte pogingen. Wacht een paar minuten en probeer het opnieuw."
+                "Te veel mislukte pogingen. Probeer het over {time} opnieuw."
             }
+            (Lang::En, ConfirmPassword) => {
+                "Pocket is on for your account already. To switch to a new phone, enter your password."
+            }
+            (Lang::Nl, ConfirmPassword) => {
+                "Pocket staat al aan voor je account. Voer je wachtwoord in om over te stappen op een nieuwe telefoon."
+            }
+            (Lang::En, SwitchToNewPhone) => "Switch to a new phone",
+            (Lang::Nl, SwitchToNewPhone) => "Overstappen op een nieuwe telefoon",
             (Lang::En, FormExpired) => "This form has expired. Reload the page and try again.",
             (Lang::Nl, FormExpired) => {
                 "Dit formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens."
@@ -149,6 +155,8 @@ pub enum Key {
     LogIn,
     WrongPassword,
     TooManyAttempts,
+    ConfirmPassword,
+    SwitchToNewPhone,
     FormExpired,
     SignedInAs,
     LogOut,

@@ -1,49 +1,69 @@
-//! The pages: log in with the password, the account page, log out. Every form carries the
-//! session's CSRF token; every response says which language it speaks.
+//! The pages: log in with the password, the account page, log out. Every form carries a CSRF
+//! token (the session's, or a visitor's signed one before login); every response says which
+//! language it speaks. Nothing a visitor does writes a row until a password is right.
 
 mod html;
 mod i18n;
 pub mod second_factor;
 pub mod security;
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use axum::extract::{Form, State};
+use axum::extract::connect_info::ConnectInfo;
+use axum::extract::{Form, FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::Service;
 use super::error::ServiceError;
-use super::sessions::{COOKIE, LoginState, Session, Sessions, cookie};
+use super::sessions::{
+    COOKIE, LoginState, PRESESSION_COOKIE, Session, Sessions, cookie, presession_cookie, token,
+};
 use html::{escape, page};
 use i18n::{Key, Lang};
 
 pub use html::STYLESHEET;
 
-/// The browser's session, or a new one.
+/// The browser's session, when it has a live one. Looking writes nothing.
 pub(crate) fn session(
     service: &Service,
     headers: &HeaderMap,
-) -> Result<(Session, bool), ServiceError> {
-    if let Some(id) = cookie_value(headers)
-        && let Some(session) = service.sessions.get(&id)?
-    {
-        return Ok((session, false));
+) -> Result<Option<Session>, ServiceError> {
+    match cookie_value(headers, COOKIE) {
+        Some(id) => service.sessions.get(&id),
+        None => Ok(None),
     }
-    Ok((service.sessions.start()?, true))
 }
 
-fn cookie_value(headers: &HeaderMap) -> Option<String> {
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .find_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == COOKIE).then(|| value.to_string())
+            let (key, value) = pair.trim().split_once('=')?;
+            (key == name).then(|| value.to_string())
         })
+}
+
+/// Where a request came from, when the server knows (the connection's address).
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(address)| address.ip()),
+        ))
+    }
 }
 
 pub(crate) fn with_cookie(
@@ -57,7 +77,35 @@ pub(crate) fn with_cookie(
     response
 }
 
-fn login_form(lang: Lang, session: &Session, error: Option<&str>, email: &str) -> String {
+/// The login form for a visitor: its CSRF token is signed from the pre-session cookie, which
+/// the response sets when the browser has none yet.
+fn login_page_for(
+    service: &Service,
+    headers: &HeaderMap,
+    lang: Lang,
+    status: StatusCode,
+    error: Option<&str>,
+    email: &str,
+) -> Response {
+    let existing = cookie_value(headers, PRESESSION_COOKIE);
+    let visit = match existing.clone() {
+        Some(visit) => visit,
+        None => match token() {
+            Ok(visit) => visit,
+            Err(error) => return error.into_response(),
+        },
+    };
+    let body = login_form(lang, &service.sessions.visitor_csrf(&visit), error, email);
+    let mut response = (status, page(lang, lang.t(Key::LoginTitle), &body)).into_response();
+    if existing.is_none()
+        && let Ok(value) = HeaderValue::from_str(&presession_cookie(&visit, service.secure_cookies))
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+fn login_form(lang: Lang, csrf: &str, error: Option<&str>, email: &str) -> String {
     let error = error
         .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e)))
         .unwrap_or_default();
@@ -69,7 +117,7 @@ fn login_form(lang: Lang, session: &Session, error: Option<&str>, email: &str) -
          <label for=\"password\">{password_label}</label>\
          <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>\
          <button type=\"submit\">{submit}</button></form>",
-        csrf = escape(&session.csrf),
+        csrf = escape(csrf),
         email_label = lang.t(Key::Email),
         email = escape(email),
         password_label = lang.t(Key::Password),
@@ -77,20 +125,31 @@ fn login_form(lang: Lang, session: &Session, error: Option<&str>, email: &str) -
     )
 }
 
+/// "Too many wrong attempts: try again in N s", in the page's language.
+pub(crate) fn too_many(lang: Lang, seconds: i64) -> String {
+    lang.t(Key::TooManyAttempts)
+        .replace("{time}", &lang.duration(seconds.max(1)))
+}
+
 pub async fn login_page(
     State(service): State<Arc<Service>>,
     headers: HeaderMap,
 ) -> Result<Response, ServiceError> {
     let lang = Lang::from_headers(&headers);
-    let (session, _) = session(&service, &headers)?;
-    if let LoginState::SignedIn { .. } = session.state {
+    if let Some(Session {
+        state: LoginState::SignedIn { .. },
+        ..
+    }) = session(&service, &headers)?
+    {
         return Ok(Redirect::to("/").into_response());
     }
-    let body = login_form(lang, &session, None, "");
-    Ok(with_cookie(
-        page(lang, lang.t(Key::LoginTitle), &body),
+    Ok(login_page_for(
         &service,
-        &session,
+        &headers,
+        lang,
+        StatusCode::OK,
+        None,
+        "",
     ))
 }
 
@@ -106,45 +165,60 @@ pub struct LoginForm {
 
 pub async fn login_submit(
     State(service): State<Arc<Service>>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, ServiceError> {
     let lang = Lang::from_headers(&headers);
-    let (session, _) = session(&service, &headers)?;
-    if !Sessions::csrf_ok(&session, &form.csrf) {
-        let body = login_form(lang, &session, Some(lang.t(Key::FormExpired)), &form.email);
-        let response = (
+    let visit = cookie_value(&headers, PRESESSION_COOKIE);
+    if !visit.is_some_and(|visit| service.sessions.visitor_csrf_ok(&visit, &form.csrf)) {
+        let expired = lang.t(Key::FormExpired);
+        return Ok(login_page_for(
+            &service,
+            &headers,
+            lang,
             StatusCode::FORBIDDEN,
-            page(lang, lang.t(Key::LoginTitle), &body),
-        )
-            .into_response();
-        return Ok(with_cookie(response, &service, &session));
+            Some(expired),
+            &form.email,
+        ));
     }
-    let (status, error) = match service.check_password(&form.email, &form.password).await {
+    let (status, error) = match service
+        .check_password(&form.email, &form.password, client)
+        .await
+    {
         Ok(Some(user)) => {
+            // Whatever session this browser had ends: the new one has a new id.
+            if let Some(old) = session(&service, &headers)? {
+                service.sessions.end(&old)?;
+            }
             if let Some(serial) = &user.push_serial {
-                return second_factor::start(&service, lang, &session, user.id, serial);
+                return second_factor::start(&service, lang, user.id, serial);
             }
             let signed_in = service
                 .sessions
-                .set_state(&session, LoginState::SignedIn { user_id: user.id })?;
+                .start(LoginState::SignedIn { user_id: user.id })?;
             return Ok(with_cookie(
                 Redirect::to("/").into_response(),
                 &service,
                 &signed_in,
             ));
         }
-        Ok(None) => (StatusCode::UNAUTHORIZED, lang.t(Key::WrongPassword)),
-        Err(ServiceError::RateLimited) => {
-            (StatusCode::TOO_MANY_REQUESTS, lang.t(Key::TooManyAttempts))
+        Ok(None) => (
+            StatusCode::UNAUTHORIZED,
+            lang.t(Key::WrongPassword).to_string(),
+        ),
+        Err(ServiceError::RateLimited(seconds)) => {
+            (StatusCode::TOO_MANY_REQUESTS, too_many(lang, seconds))
         }
         Err(other) => return Err(other),
     };
-    let body = login_form(lang, &session, Some(error), &form.email);
-    Ok(with_cookie(
-        (status, page(lang, lang.t(Key::LoginTitle), &body)).into_response(),
+    Ok(login_page_for(
         &service,
-        &session,
+        &headers,
+        lang,
+        status,
+        Some(&error),
+        &form.email,
     ))
 }
 
@@ -153,13 +227,14 @@ pub async fn home(
     headers: HeaderMap,
 ) -> Result<Response, ServiceError> {
     let lang = Lang::from_headers(&headers);
-    let (session, _) = session(&service, &headers)?;
-    let LoginState::SignedIn { user_id } = session.state else {
-        return Ok(with_cookie(
-            Redirect::to("/login").into_response(),
-            &service,
-            &session,
-        ));
+    let Some(
+        session @ Session {
+            state: LoginState::SignedIn { user_id },
+            ..
+        },
+    ) = session(&service, &headers)?
+    else {
+        return Ok(Redirect::to("/login").into_response());
     };
     let email = service
         .users
@@ -191,7 +266,9 @@ pub async fn logout(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, ServiceError> {
-    let (session, _) = session(&service, &headers)?;
+    let Some(session) = session(&service, &headers)? else {
+        return Ok(Redirect::to("/login").into_response());
+    };
     if !Sessions::csrf_ok(&session, &form.csrf) {
         return Ok(StatusCode::FORBIDDEN.into_response());
     }

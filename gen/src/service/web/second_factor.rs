@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Form, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -12,19 +12,18 @@ use serde_json::json;
 
 use super::html::{self, escape};
 use super::i18n::{Key, Lang};
-use super::{session, with_cookie};
+use super::{ClientAddress, session, too_many, with_cookie};
 use crate::service::Service;
 use crate::service::error::ServiceError;
 use crate::service::push_server::TransactionStatus;
 use crate::service::sessions::{LoginState, Session, Sessions};
 
-/// Starts the push request for a user whose password was right; the browser goes to wait.
-/// When the limits against push fatigue hold the request back, the user gets the code form
-/// with the reason instead.
+/// Starts the push request for a user whose password was right, in a new session; the
+/// browser goes to wait. When the limits against push fatigue hold the request back, the user
+/// gets the code form with the reason instead.
 pub fn start(
     service: &Service,
     lang: Lang,
-    session: &Session,
     user_id: i64,
     serial: &str,
 ) -> Result<Response, ServiceError> {
@@ -40,13 +39,10 @@ pub fn start(
         Err(ServiceError::PushPaused) => (None, Some(Key::PushPaused)),
         Err(other) => return Err(other),
     };
-    let waiting = service.sessions.set_state(
-        session,
-        LoginState::AwaitingSecondFactor {
-            user_id,
-            transaction_id,
-        },
-    )?;
+    let waiting = service.sessions.start(LoginState::AwaitingSecondFactor {
+        user_id,
+        transaction_id,
+    })?;
     let response = match held_back {
         None => Redirect::to("/login/wait").into_response(),
         Some(reason) => {
@@ -61,12 +57,18 @@ pub fn start(
     Ok(with_cookie(response, service, &waiting))
 }
 
-fn awaiting(session: &Session) -> Option<(i64, Option<String>)> {
-    match &session.state {
-        LoginState::AwaitingSecondFactor {
-            user_id,
-            transaction_id,
-        } => Some((*user_id, transaction_id.clone())),
+fn awaiting(session: &Option<Session>) -> Option<(&Session, i64, Option<String>)> {
+    match session {
+        Some(
+            session @ Session {
+                state:
+                    LoginState::AwaitingSecondFactor {
+                        user_id,
+                        transaction_id,
+                    },
+                ..
+            },
+        ) => Some((session, *user_id, transaction_id.clone())),
         _ => None,
     }
 }
@@ -76,8 +78,8 @@ pub async fn wait_page(
     headers: HeaderMap,
 ) -> Result<Response, ServiceError> {
     let lang = Lang::from_headers(&headers);
-    let (session, _) = session(&service, &headers)?;
-    let Some((_, transaction_id)) = awaiting(&session) else {
+    let session = session(&service, &headers)?;
+    let Some((session, _, transaction_id)) = awaiting(&session) else {
         return Ok(Redirect::to("/login").into_response());
     };
     let Some(transaction_id) = transaction_id else {
@@ -92,12 +94,13 @@ pub async fn wait_page(
         None => String::new(),
     };
     let body = format!(
-        "<div data-status-url=\"/login/status\" data-testid=\"waiting\"><p>{accept}</p>{number}\
+        "<div data-status-url=\"/login/status?login={secret}\" data-testid=\"waiting\"><p>{accept}</p>{number}\
          <p class=\"error\" hidden data-when=\"rejected\">{rejected}</p>\
          <p class=\"error\" hidden data-when=\"expired\">{expired}</p></div>\
          <p><a href=\"/login/code\" data-testid=\"no-notification\">{no}</a></p>\
          <script src=\"/static/app.js\"></script>",
         accept = lang.t(Key::AcceptInPocket),
+        secret = escape(session.login_secret.as_deref().unwrap_or_default()),
         rejected = lang.t(Key::Rejected),
         expired = lang.t(Key::RequestExpired),
         no = lang.t(Key::NoNotification),
@@ -105,15 +108,27 @@ pub async fn wait_page(
     Ok(html::page(lang, lang.t(Key::LoginTitle), &body))
 }
 
+#[derive(Deserialize)]
+pub struct StatusQuery {
+    #[serde(default)]
+    login: String,
+}
+
 /// For the waiting page's script: "waiting", "accepted" (signed in now), "rejected", "expired".
+/// Only the browser that submitted the password knows the login's secret: the cookie alone
+/// (one planted by another page of this machine, say) signs nobody in.
 pub async fn status(
     State(service): State<Arc<Service>>,
+    Query(query): Query<StatusQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ServiceError> {
-    let (session, _) = session(&service, &headers)?;
-    let Some((user_id, Some(transaction_id))) = awaiting(&session) else {
+    let session = session(&service, &headers)?;
+    let Some((session, user_id, Some(transaction_id))) = awaiting(&session) else {
         return Ok(StatusCode::UNAUTHORIZED.into_response());
     };
+    if !Sessions::login_secret_ok(session, &query.login) {
+        return Ok(StatusCode::UNAUTHORIZED.into_response());
+    }
     let state = match service.push.status(&transaction_id)? {
         TransactionStatus::Waiting => "waiting",
         TransactionStatus::Rejected => "rejected",
@@ -121,7 +136,7 @@ pub async fn status(
         TransactionStatus::Accepted => {
             let signed_in = service
                 .sessions
-                .set_state(&session, LoginState::SignedIn { user_id })?;
+                .set_state(session, LoginState::SignedIn { user_id })?;
             return Ok(with_cookie(
                 Json(json!({ "state": "accepted" })).into_response(),
                 &service,
@@ -152,14 +167,14 @@ pub async fn code_page(
     headers: HeaderMap,
 ) -> Result<Response, ServiceError> {
     let lang = Lang::from_headers(&headers);
-    let (session, _) = session(&service, &headers)?;
-    if awaiting(&session).is_none() {
+    let session = session(&service, &headers)?;
+    let Some((session, _, _)) = awaiting(&session) else {
         return Ok(Redirect::to("/login").into_response());
-    }
+    };
     Ok(html::page(
         lang,
         lang.t(Key::LoginTitle),
-        &code_form(lang, &session, None),
+        &code_form(lang, session, None),
     ))
 }
 
@@ -173,15 +188,16 @@ pub struct CodeForm {
 
 pub async fn code_submit(
     State(service): State<Arc<Service>>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, ServiceError> {
     let lang = Lang::from_headers(&headers);
-    let (session, _) = session(&service, &headers)?;
-    let Some((user_id, _)) = awaiting(&session) else {
+    let session = session(&service, &headers)?;
+    let Some((session, user_id, _)) = awaiting(&session) else {
         return Ok(Redirect::to("/login").into_response());
     };
-    if !Sessions::csrf_ok(&session, &form.csrf) {
+    if !Sessions::csrf_ok(session, &form.csrf) {
         return Ok(StatusCode::FORBIDDEN.into_response());
     }
     let serial = service
@@ -189,20 +205,20 @@ pub async fn code_submit(
         .by_id(user_id)?
         .and_then(|u| u.push_serial)
         .ok_or(ServiceError::UnknownToken)?;
-    let (status, error) = match service.push.verify_code(&serial, &form.code) {
+    let (status, error) = match service.check_code(&serial, &form.code, client) {
         Ok(true) => {
             let signed_in = service
                 .sessions
-                .set_state(&session, LoginState::SignedIn { user_id })?;
+                .set_state(session, LoginState::SignedIn { user_id })?;
             return Ok(with_cookie(
                 Redirect::to("/").into_response(),
                 &service,
                 &signed_in,
             ));
         }
-        Ok(false) => (StatusCode::UNAUTHORIZED, lang.t(Key::WrongCode)),
-        Err(ServiceError::RateLimited) => {
-            (StatusCode::TOO_MANY_REQUESTS, lang.t(Key::TooManyAttempts))
+        Ok(false) => (StatusCode::UNAUTHORIZED, lang.t(Key::WrongCode).to_string()),
+        Err(ServiceError::RateLimited(seconds)) => {
+            (StatusCode::TOO_MANY_REQUESTS, too_many(lang, seconds))
         }
         Err(other) => return Err(other),
     };
@@ -211,7 +227,7 @@ pub async fn code_submit(
         html::page(
             lang,
             lang.t(Key::LoginTitle),
-            &code_form(lang, &session, Some(error)),
+            &code_form(lang, session, Some(&error)),
         ),
     )
         .into_response();

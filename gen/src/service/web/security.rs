@@ -7,11 +7,12 @@ use axum::Json;
 use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 use serde_json::json;
 
 use super::html::{self, escape};
 use super::i18n::{Key, Lang};
-use super::{CsrfForm, session};
+use super::{ClientAddress, session, too_many};
 use crate::service::Service;
 use crate::service::error::ServiceError;
 use crate::service::push_server::Pairing;
@@ -23,20 +24,64 @@ fn signed_in(
     service: &Service,
     headers: &HeaderMap,
 ) -> Result<Option<(User, crate::service::Session)>, ServiceError> {
-    let (session, _) = session(service, headers)?;
+    let Some(session) = session(service, headers)? else {
+        return Ok(None);
+    };
     let LoginState::SignedIn { user_id } = session.state else {
         return Ok(None);
     };
     Ok(service.users.by_id(user_id)?.map(|user| (user, session)))
 }
 
-fn pair_button(lang: Lang, csrf: &str, label: Key) -> String {
+/// The button that shows a pairing code. A user who has a second factor already must prove
+/// it is them again: a stolen session must not move their logins to another phone.
+fn pair_button(lang: Lang, csrf: &str, user: &User, error: Option<&str>, label: Key) -> String {
+    let password = if user.push_serial.is_some() {
+        format!(
+            "<p>{explain}</p><label for=\"password\">{label}</label>\
+                 <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>",
+            explain = lang.t(Key::ConfirmPassword),
+            label = lang.t(Key::Password),
+        )
+    } else {
+        String::new()
+    };
+    let error = error
+        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e)))
+        .unwrap_or_default();
     format!(
-        "<form method=\"post\" action=\"/security/pair\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <button type=\"submit\" data-testid=\"pair\">{}</button></form>",
+        "{error}<form method=\"post\" action=\"/security/pair\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         {password}<button type=\"submit\" data-testid=\"pair\">{}</button></form>",
         escape(csrf),
         lang.t(label)
     )
+}
+
+fn security_page(
+    lang: Lang,
+    user: &User,
+    session: &crate::service::Session,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Response {
+    let body = if user.push_serial.is_some() {
+        format!(
+            "<p class=\"ok\" data-testid=\"paired\">✓ {}</p>{}",
+            lang.t(Key::Paired),
+            pair_button(lang, &session.csrf, user, error, Key::SwitchToNewPhone)
+        )
+    } else {
+        format!(
+            "<p>{}</p>{}",
+            lang.t(Key::SwitchExplain),
+            pair_button(lang, &session.csrf, user, error, Key::SwitchToPocket)
+        )
+    };
+    (
+        status,
+        html::page(lang, lang.t(Key::SecurityTitle), &(body + &home_link(lang))),
+    )
+        .into_response()
 }
 
 async fn show(service: &Service, headers: &HeaderMap) -> Result<Response, ServiceError> {
@@ -44,23 +89,7 @@ async fn show(service: &Service, headers: &HeaderMap) -> Result<Response, Servic
     let Some((user, session)) = signed_in(service, headers)? else {
         return Ok(Redirect::to("/login").into_response());
     };
-    let body = if user.push_serial.is_some() {
-        format!(
-            "<p class=\"ok\" data-testid=\"paired\">✓ {}</p>",
-            lang.t(Key::Paired)
-        )
-    } else {
-        format!(
-            "<p>{}</p>{}",
-            lang.t(Key::SwitchExplain),
-            pair_button(lang, &session.csrf, Key::SwitchToPocket)
-        )
-    };
-    Ok(html::page(
-        lang,
-        lang.t(Key::SecurityTitle),
-        &(body + &home_link(lang)),
-    ))
+    Ok(security_page(lang, &user, &session, StatusCode::OK, None))
 }
 
 fn home_link(lang: Lang) -> String {
@@ -77,11 +106,21 @@ pub async fn page(
     show(&service, &headers).await
 }
 
+#[derive(Deserialize)]
+pub struct PairForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+}
+
 /// A new pairing: a push token enrollment whose QR code (shown once) also brings the code.
+/// Replacing a second factor asks for the password again.
 pub async fn pair(
     State(service): State<Arc<Service>>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
-    Form(form): Form<CsrfForm>,
+    Form(form): Form<PairForm>,
 ) -> Result<Response, ServiceError> {
     let lang = Lang::from_headers(&headers);
     let Some((user, session)) = signed_in(&service, &headers)? else {
@@ -89,6 +128,25 @@ pub async fn pair(
     };
     if !Sessions::csrf_ok(&session, &form.csrf) {
         return Ok(StatusCode::FORBIDDEN.into_response());
+    }
+    if user.push_serial.is_some() {
+        let refused = match service
+            .check_password(&user.email, &form.password, client)
+            .await
+        {
+            Ok(Some(_)) => None,
+            Ok(None) => Some((
+                StatusCode::FORBIDDEN,
+                lang.t(Key::WrongPassword).to_string(),
+            )),
+            Err(ServiceError::RateLimited(seconds)) => {
+                Some((StatusCode::TOO_MANY_REQUESTS, too_many(lang, seconds)))
+            }
+            Err(other) => return Err(other),
+        };
+        if let Some((status, error)) = refused {
+            return Ok(security_page(lang, &user, &session, status, Some(&error)));
+        }
     }
     let (serial, uri) = service.push.enroll(&user.email)?;
     service.users.begin_pairing(user.id, &serial)?;
@@ -108,7 +166,7 @@ pub async fn pair(
         link = escape(&uri),
         paired = lang.t(Key::Paired),
         expired = lang.t(Key::CodeExpired),
-        again = pair_button(lang, &session.csrf, Key::ShowNewCode),
+        again = pair_button(lang, &session.csrf, &user, None, Key::ShowNewCode),
         home = home_link(lang),
     );
     Ok(html::page(lang, lang.t(Key::SecurityTitle), &body))

@@ -27,6 +27,18 @@ pub struct PushRequest {
 }
 
 impl PushRequest {
+    /// The answer as it goes to the server: a decline's reason only where the server said,
+    /// with this request, that it takes one. Refused as [`PushRequest::check_answer`] says.
+    pub fn as_sent(&self, answer: Answer) -> Result<Answer> {
+        self.check_answer(&answer)?;
+        Ok(match answer {
+            Answer::Decline { reason } => Answer::Decline {
+                reason: reason.filter(|_| self.takes_decline_reason),
+            },
+            other => other,
+        })
+    }
+
     /// Whether Pocket may send `answer`: where the server asked the user to pick a number,
     /// only one of the numbers it offered, never a plain accept; a decline always.
     pub fn check_answer(&self, answer: &Answer) -> Result<()> {
@@ -248,5 +260,34 @@ mod tests {
                 .map_err(|e| e.code()),
             Err("not_an_option")
         );
+    }
+
+    #[test]
+    fn a_decline_reason_goes_only_to_servers_that_take_one() {
+        use crate::push::DeclineReason;
+        let mut request = PushRequest {
+            serial: "PIPU1".into(),
+            nonce: "N".into(),
+            title: String::new(),
+            question: String::new(),
+            presence_options: vec![],
+            takes_decline_reason: false,
+            received_at: 0,
+            expires_at: 120,
+        };
+        let not_me = || Answer::Decline {
+            reason: Some(DeclineReason::NotMe),
+        };
+        assert_eq!(
+            request.as_sent(not_me()).unwrap(),
+            Answer::Decline { reason: None }
+        );
+        request.takes_decline_reason = true;
+        assert_eq!(request.as_sent(not_me()).unwrap(), not_me());
+        assert_eq!(
+            DeclineReason::from_wire("cancelled"),
+            Some(DeclineReason::Cancelled)
+        );
+        assert_eq!(DeclineReason::from_wire("maybe"), None);
     }
 }

@@ -15,12 +15,37 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
     Accept,
-    /// With a reason only where the server advertised that it takes one.
+    /// The reason goes to the server only where it advertised that it takes one.
     Decline {
-        reason: Option<&'static str>,
+        reason: Option<DeclineReason>,
     },
     /// Number matching: the option the user picked.
     Presence(String),
+}
+
+/// Why the user declined (§3.6), where the server takes a reason. A plain "Reject" gives
+/// none: it claims nothing about who tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeclineReason {
+    /// "This wasn't me": someone else has the password.
+    NotMe,
+    /// "I did, but I changed my mind."
+    Cancelled,
+}
+
+impl DeclineReason {
+    pub fn as_wire(self) -> &'static str {
+        match self {
+            DeclineReason::NotMe => wire::REASON_UNKNOWN_TRIGGER,
+            DeclineReason::Cancelled => wire::REASON_CANCELLED,
+        }
+    }
+
+    pub fn from_wire(text: &str) -> Option<DeclineReason> {
+        [DeclineReason::NotMe, DeclineReason::Cancelled]
+            .into_iter()
+            .find(|reason| reason.as_wire() == text)
+    }
 }
 
 impl Answer {
@@ -36,9 +61,9 @@ impl Answer {
             } => (
                 vec![
                     (wire::DECLINE, "1".into()),
-                    (wire::DECLINE_REASON, reason.to_string()),
+                    (wire::DECLINE_REASON, reason.as_wire().to_string()),
                 ],
-                vec!["decline".into(), reason.to_string()],
+                vec!["decline".into(), reason.as_wire().to_string()],
             ),
             Answer::Presence(choice) => (
                 vec![(wire::PRESENCE_ANSWER, choice.clone())],

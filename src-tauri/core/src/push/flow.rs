@@ -2,7 +2,6 @@
 //! behind a mutex that is never held across a network call.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::challenge::{PushRequest, verify_challenge};
@@ -10,15 +9,8 @@ use super::client::{Answer, PushClient};
 use super::crypto::{DEVICE_KEY_BITS, SigningKey};
 use super::enrollment::parse_enrollment;
 use crate::error::{Error, Result};
-use crate::vault::{Outcome, StoredPushToken, Vault};
-
-pub type SharedVault = Arc<Mutex<Vault>>;
-
-fn lock(vault: &SharedVault) -> MutexGuard<'_, Vault> {
-    vault
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+pub use crate::vault::SharedVault;
+use crate::vault::{Outcome, StoredPushToken, lock};
 
 /// What an enrollment added: the push token, and the code account when the server sent one.
 #[derive(Debug, Clone)]
@@ -202,15 +194,16 @@ pub async fn answer(
     answer: Answer,
     now: u64,
 ) -> Result<Outcome> {
-    let (token, key) = {
+    let (token, key, answer) = {
         let mut vault = lock(vault);
         let token = vault
             .push_token(token_id)?
             .ok_or_else(|| Error::PushTokenNotFound(token_id.to_string()))?;
         // Number matching holds on the phone too: nothing but an offered number is signed.
-        if let Some(request) = vault.request(token_id, nonce)? {
-            request.check_answer(&answer)?;
-        }
+        let answer = match vault.request(token_id, nonce)? {
+            Some(request) => request.as_sent(answer)?,
+            None => answer,
+        };
         if !vault.claim_request(token_id, nonce, now)? {
             return Ok(match vault.request_outcome(token_id, nonce)? {
                 Some(Outcome::Pending) | None => {
@@ -220,7 +213,7 @@ pub async fn answer(
                 Some(outcome) => outcome,
             });
         }
-        (token, vault.device_key(token_id)?)
+        (token, vault.device_key(token_id)?, answer)
     };
     let mut last_error = None;
     for attempt in 0..ANSWER_ATTEMPTS {

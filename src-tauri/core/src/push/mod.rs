@@ -14,7 +14,7 @@ mod wakeup;
 pub mod wire;
 
 pub use challenge::{Dropped, LOCAL_EXPIRY_SECONDS, PushRequest, verify_challenge};
-pub use client::{Answer, Polled, PushClient, Rollout};
+pub use client::{Answer, DeclineReason, MAX_REPLY_BYTES, Polled, PushClient, Rollout};
 pub use crypto::{DEVICE_KEY_BITS, MIN_KEY_BITS, SigningKey, VerifyingKey};
 pub use enrollment::{PushEnrollment, parse_enrollment};
 pub use flow::{

@@ -12,33 +12,55 @@ use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource};
 
 use crate::error::{Error, Result};
 
-/// Larger pictures are refused before they are decoded: 16k × 16k covers any real screen.
-const MAX_SIDE: u32 = 16_384;
-const MAX_DECODE_BYTES: u64 = 1 << 30;
+/// Pictures with more pixels are refused before anything is decoded: a 50-megapixel camera
+/// aside, real photos and screenshots (an 8K screen is 33 megapixels) stay under it, while a
+/// crafted 1 MB PNG can claim gigabytes.
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// Decoding a picture within `MAX_PIXELS` never needs more (16-bit RGBA files are refused).
+const MAX_DECODE_BYTES: u64 = MAX_PIXELS * 4 + (16 << 20);
+/// Larger pictures are scaled down before the readers, which slow down with the pixel count;
+/// a QR code big enough to scan stays readable at this size.
+const SCAN_PIXELS: u64 = 12_000_000;
 
-/// Every QR code in a PNG or JPEG file, in the order found, without repeats.
+/// Refuses pictures of more than [`MAX_PIXELS`].
+pub fn check_picture_size(width: u32, height: u32) -> Result<()> {
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(Error::ImageTooLarge);
+    }
+    Ok(())
+}
+
+/// Every QR code in a PNG or JPEG file, in the order found, without repeats. The size in the
+/// file's header is checked before any pixel is decoded.
 pub fn decode_image_file(bytes: &[u8]) -> Result<Vec<String>> {
     let format = image::guess_format(bytes).map_err(|_| Error::ImageUnreadable)?;
     if !matches!(format, ImageFormat::Png | ImageFormat::Jpeg) {
         return Err(Error::ImageFormatUnsupported);
     }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let reader = || ImageReader::with_format(Cursor::new(bytes), format);
+    let (width, height) = reader()
+        .into_dimensions()
+        .map_err(|_| Error::ImageUnreadable)?;
+    check_picture_size(width, height)?;
+    let mut reader = reader();
     let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_image_width = Some(width);
+    limits.max_image_height = Some(height);
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
     let image = reader.decode().map_err(|error| match error {
         image::ImageError::Limits(_) => Error::ImageTooLarge,
         _ => Error::ImageUnreadable,
     })?;
-    let luma = image.to_luma8();
+    let luma = image.into_luma8();
     let (width, height) = luma.dimensions();
-    Ok(decode_luma(luma.as_raw(), width, height))
+    decode_luma(luma.as_raw(), width, height)
 }
 
-/// Every QR code in RGBA pixels (a screen capture), as [`decode_luma`] does.
-pub fn decode_rgba(rgba: &[u8], width: u32, height: u32) -> Vec<String> {
+/// Every QR code in RGBA pixels (a screen capture, a copied picture), as [`decode_luma`]
+/// does.
+pub fn decode_rgba(rgba: &[u8], width: u32, height: u32) -> Result<Vec<String>> {
+    check_picture_size(width, height)?;
     let luma: Vec<u8> = rgba
         .chunks_exact(4)
         // ITU-R BT.601 luma in integer arithmetic.
@@ -48,13 +70,55 @@ pub fn decode_rgba(rgba: &[u8], width: u32, height: u32) -> Vec<String> {
 }
 
 /// Every QR code in 8-bit grayscale pixels, row by row. Faint and light-on-dark codes are
-/// found too.
-pub fn decode_luma(luma: &[u8], width: u32, height: u32) -> Vec<String> {
+/// found too. Pictures over [`SCAN_PIXELS`] are scaled down first.
+pub fn decode_luma(luma: &[u8], width: u32, height: u32) -> Result<Vec<String>> {
+    check_picture_size(width, height)?;
     let pixels = width as usize * height as usize;
     if width == 0 || height == 0 || luma.len() < pixels {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    let stretched = stretch_contrast(&luma[..pixels]);
+    let factor = scale_down_factor(width, height);
+    if factor > 1 {
+        let (small, w, h) = scale_down(&luma[..pixels], width, height, factor);
+        return Ok(read_codes(&small, w, h));
+    }
+    Ok(read_codes(&luma[..pixels], width, height))
+}
+
+/// The smallest whole factor that brings the picture within `SCAN_PIXELS`.
+fn scale_down_factor(width: u32, height: u32) -> u32 {
+    let pixels = u64::from(width) * u64::from(height);
+    let mut factor = 1u32;
+    while pixels / u64::from(factor * factor) > SCAN_PIXELS {
+        factor += 1;
+    }
+    factor
+}
+
+/// Averages `factor` × `factor` blocks; the rightmost and bottom pixels that do not fill a
+/// block are dropped.
+fn scale_down(luma: &[u8], width: u32, height: u32, factor: u32) -> (Vec<u8>, u32, u32) {
+    let (w, h) = (width / factor, height / factor);
+    let mut out = vec![0u8; w as usize * h as usize];
+    let area = factor * factor;
+    for y in 0..h {
+        for x in 0..w {
+            let mut sum = 0u32;
+            for dy in 0..factor {
+                let row = ((y * factor + dy) * width + x * factor) as usize;
+                sum += luma[row..row + factor as usize]
+                    .iter()
+                    .map(|&v| u32::from(v))
+                    .sum::<u32>();
+            }
+            out[(y * w + x) as usize] = (sum / area) as u8;
+        }
+    }
+    (out, w, h)
+}
+
+fn read_codes(luma: &[u8], width: u32, height: u32) -> Vec<String> {
+    let stretched = stretch_contrast(luma);
     let mut found = decode_all(&stretched, width, height);
     if found.is_empty() {
         let inverted: Vec<u8> = stretched.iter().map(|v| 255 - v).collect();
@@ -213,7 +277,7 @@ mod tests {
     fn finds_an_inverted_code() {
         let (luma, side) = qr_luma(URI, 5);
         let inverted: Vec<u8> = luma.iter().map(|v| 255 - v).collect();
-        assert_eq!(decode_luma(&inverted, side, side), [URI]);
+        assert_eq!(decode_luma(&inverted, side, side).unwrap(), [URI]);
     }
 
     #[test]
@@ -230,7 +294,7 @@ mod tests {
                 canvas[(y * width + side + 40 + x) as usize] = right[(y * side + x) as usize];
             }
         }
-        let mut found = decode_luma(&canvas, width, side);
+        let mut found = decode_luma(&canvas, width, side).unwrap();
         found.sort();
         assert_eq!(found, [URI, second]);
     }
@@ -240,9 +304,9 @@ mod tests {
         let noise: Vec<u8> = (0..200u32 * 200)
             .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8)
             .collect();
-        assert!(decode_luma(&noise, 200, 200).is_empty());
-        assert!(decode_luma(&[], 0, 0).is_empty());
-        assert!(decode_luma(&[0; 10], 100, 100).is_empty());
+        assert!(decode_luma(&noise, 200, 200).unwrap().is_empty());
+        assert!(decode_luma(&[], 0, 0).unwrap().is_empty());
+        assert!(decode_luma(&[0; 10], 100, 100).unwrap().is_empty());
     }
 
     #[test]
@@ -265,18 +329,52 @@ mod tests {
         );
     }
 
-    #[test]
-    fn refuses_a_picture_too_large_to_be_a_screen() {
-        // A valid PNG whose header claims 20000 × 20000 pixels.
+    /// A PNG whose header claims `width` × `height` pixels; its pixel data is not decoded.
+    fn png_claiming(width: u32, height: u32) -> Vec<u8> {
         let mut bytes = png(&[255; 4], 2, 2);
-        bytes[16..20].copy_from_slice(&20_000u32.to_be_bytes());
-        bytes[20..24].copy_from_slice(&20_000u32.to_be_bytes());
+        bytes[16..20].copy_from_slice(&width.to_be_bytes());
+        bytes[20..24].copy_from_slice(&height.to_be_bytes());
         let crc = crc32(&bytes[12..29]);
         bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+        bytes
+    }
+
+    #[test]
+    fn a_picture_of_more_than_40_megapixels_is_refused_before_decoding() {
+        // 16000 × 16000 RGBA is a gigabyte of pixels from a file of a megabyte.
+        for (width, height) in [(16_000, 16_000), (20_000, 20_000), (7_000, 6_000)] {
+            assert_eq!(
+                decode_image_file(&png_claiming(width, height))
+                    .unwrap_err()
+                    .code(),
+                "image_too_large",
+                "{width}×{height}"
+            );
+        }
+        // Pixels already in memory (a copied picture, a screen) are held to the same rule.
         assert_eq!(
-            decode_image_file(&bytes).unwrap_err().code(),
+            decode_rgba(&[], 9_000, 9_000).unwrap_err().code(),
             "image_too_large"
         );
+        assert_eq!(
+            decode_luma(&[], 9_000, 9_000).unwrap_err().code(),
+            "image_too_large"
+        );
+    }
+
+    #[test]
+    fn a_large_photo_is_scaled_down_and_its_code_still_read() {
+        // 5000 × 3000 (15 megapixels, over the scanning size) with a code of 10-pixel modules.
+        let (code, side) = qr_luma(URI, 10);
+        let (width, height) = (5_000u32, 3_000u32);
+        let mut photo = vec![200u8; (width * height) as usize];
+        for y in 0..side {
+            let row = ((y + 900) * width + 2_100) as usize;
+            photo[row..row + side as usize]
+                .copy_from_slice(&code[(y * side) as usize..((y + 1) * side) as usize]);
+        }
+        assert_eq!(scale_down_factor(width, height), 2);
+        assert_eq!(decode_luma(&photo, width, height).unwrap(), [URI]);
     }
 
     /// The CRC-32 PNG chunks carry (IEEE 802.3, reflected).

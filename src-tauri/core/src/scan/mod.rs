@@ -2,7 +2,9 @@
 //! each one is for.
 
 mod decode;
+mod report;
 mod route;
 
-pub use decode::{decode_image_file, decode_luma, decode_rgba};
+pub use decode::{MAX_PIXELS, check_picture_size, decode_image_file, decode_luma, decode_rgba};
+pub use report::{ScanItem, ScanReport, classify};
 pub use route::{Scanned, route};

@@ -10,7 +10,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
-use super::Imported;
+use super::kdf::{KdfBudget, KdfCost};
+use super::{Format, Imported};
 use crate::error::{Error, Result};
 use crate::otp::{AccountDraft, Algorithm, OtpKind, OtpParams, SecretKey, SkippedAccount};
 
@@ -18,10 +19,6 @@ use crate::otp::{AccountDraft, Algorithm, OtpKind, OtpParams, SecretKey, Skipped
 const SCRYPT_LOG_N: u8 = 15;
 const SCRYPT_R: u32 = 8;
 const SCRYPT_P: u32 = 1;
-/// Refuse work factors a hostile file could use to exhaust memory (2^18 × 128 × r bytes).
-const MAX_SCRYPT_LOG_N: u8 = 18;
-const MAX_SCRYPT_R: u32 = 16;
-const MAX_SCRYPT_P: u32 = 4;
 const PASSWORD_SLOT: u64 = 1;
 
 #[derive(Deserialize)]
@@ -79,11 +76,47 @@ struct Info {
 }
 
 fn unreadable(reason: impl Into<String>) -> Error {
-    Error::BackupUnreadable(reason.into())
+    Error::BackupDamaged(reason.into())
 }
 
-/// Reads an Aegis vault; `password` opens an encrypted one.
+/// Aegis' vault file, plain or encrypted: a JSON object with `version`, `header` and `db`.
+pub struct Aegis;
+
+impl Format for Aegis {
+    fn name(&self) -> &'static str {
+        "aegis"
+    }
+
+    fn recognises(&self, file: &[u8]) -> bool {
+        #[derive(Deserialize)]
+        struct Shape {
+            #[allow(dead_code)]
+            version: Value,
+            #[allow(dead_code)]
+            header: Value,
+            #[allow(dead_code)]
+            db: Value,
+        }
+        super::text(file).is_some_and(|text| serde_json::from_str::<Shape>(text).is_ok())
+    }
+
+    fn read(
+        &self,
+        file: &[u8],
+        password: Option<&str>,
+        budget: &mut KdfBudget,
+    ) -> Result<Imported> {
+        let text = super::text(file).ok_or_else(|| unreadable("the vault is not text"))?;
+        read_vault(text, password, budget)
+    }
+}
+
+/// Reads an Aegis vault on its own; `password` opens an encrypted one.
 pub fn read_aegis(text: &str, password: Option<&str>) -> Result<Imported> {
+    read_vault(text, password, &mut KdfBudget::default())
+}
+
+fn read_vault(text: &str, password: Option<&str>, budget: &mut KdfBudget) -> Result<Imported> {
     let file: VaultFile =
         serde_json::from_str(text).map_err(|_| unreadable("this is not an Aegis vault"))?;
     if file.version != 1 {
@@ -97,7 +130,7 @@ pub fn read_aegis(text: &str, password: Option<&str>) -> Result<Imported> {
             .map_err(|_| unreadable("the vault's contents are not readable"))?,
         (Some(slots), Some(params), Value::String(sealed)) => {
             let password = password.ok_or(Error::BackupPasswordRequired)?;
-            let master = open_slots(&slots, password)?;
+            let master = open_slots(&slots, password, budget)?;
             let sealed = base64::engine::general_purpose::STANDARD
                 .decode(sealed.trim())
                 .map_err(|_| unreadable("the vault's contents are not base64"))?;
@@ -165,17 +198,45 @@ fn read_entry(entry: &Value) -> Result<AccountDraft> {
     )
 }
 
-/// The master key from the first password slot the password opens.
-fn open_slots(slots: &[Value], password: &str) -> Result<Zeroizing<Vec<u8>>> {
-    let mut password_slots = 0;
+/// The master key from the first password slot the password opens. Every password slot is
+/// read and priced first, so that a file asking for too much is refused before any work.
+fn open_slots(
+    slots: &[Value],
+    password: &str,
+    budget: &mut KdfBudget,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let mut password_slots = Vec::new();
     for slot in slots {
         if slot.get("type").and_then(Value::as_u64) != Some(PASSWORD_SLOT) {
             continue; // raw and biometric slots need keys only the other device has
         }
-        password_slots += 1;
         let slot: PasswordSlot = serde_json::from_value(slot.clone())
             .map_err(|_| unreadable("a password slot is incomplete"))?;
-        let key = derive_key(password, &slot)?;
+        let log_n = match slot.n {
+            n if n.is_power_of_two() && n > 1 => n.trailing_zeros() as u8,
+            _ => {
+                return Err(unreadable(
+                    "a password slot's scrypt N is not a power of two",
+                ));
+            }
+        };
+        password_slots.push((slot, log_n));
+    }
+    if password_slots.is_empty() {
+        return Err(unreadable(
+            "this vault has no password slot (only a fingerprint unlocks it)",
+        ));
+    }
+    let costs: Vec<KdfCost> = password_slots
+        .iter()
+        .map(|(slot, log_n)| KdfCost::scrypt(*log_n, slot.r, slot.p))
+        .collect();
+    budget.spend(&costs)?;
+    for (slot, log_n) in &password_slots {
+        let salt = HEX
+            .decode(slot.salt.as_bytes())
+            .map_err(|_| unreadable("a password slot's salt is not hex"))?;
+        let key = scrypt_key(password, &salt, *log_n, slot.r, slot.p)?;
         let wrapped = HEX
             .decode(slot.key.as_bytes())
             .map_err(|_| unreadable("a password slot is not hex"))?;
@@ -183,30 +244,7 @@ fn open_slots(slots: &[Value], password: &str) -> Result<Zeroizing<Vec<u8>>> {
             return Ok(master);
         }
     }
-    if password_slots == 0 {
-        return Err(unreadable(
-            "this vault has no password slot (only a fingerprint unlocks it)",
-        ));
-    }
     Err(Error::WrongBackupPassword)
-}
-
-fn derive_key(password: &str, slot: &PasswordSlot) -> Result<Zeroizing<Vec<u8>>> {
-    let log_n = match slot.n {
-        n if n.is_power_of_two() && n > 1 => n.trailing_zeros() as u8,
-        _ => {
-            return Err(unreadable(
-                "a password slot's scrypt N is not a power of two",
-            ));
-        }
-    };
-    if log_n > MAX_SCRYPT_LOG_N || slot.r > MAX_SCRYPT_R || slot.p > MAX_SCRYPT_P {
-        return Err(unreadable("a password slot asks for too much work"));
-    }
-    let salt = HEX
-        .decode(slot.salt.as_bytes())
-        .map_err(|_| unreadable("a password slot's salt is not hex"))?;
-    scrypt_key(password, &salt, log_n, slot.r, slot.p)
 }
 
 fn scrypt_key(

@@ -96,24 +96,65 @@ fn a_plain_aegis_vault_imports_what_pocket_takes_and_names_the_rest() {
 }
 
 #[test]
-fn files_that_are_not_vaults_say_so() {
-    for text in [
-        "{}",
-        "{\"version\": 2, \"header\": {}, \"db\": {}}",
-        "not json {",
-        "hello\nworld",
-    ] {
-        let error = read_backup(text, None).unwrap_err();
-        assert_eq!(error.code(), "backup_unreadable", "{text}");
+fn unknown_and_damaged_files_each_say_so() {
+    for text in ["{}", "not json {", "hello\nworld", "{\"entries\": []}"] {
+        let error = read_backup(text.as_bytes(), None).unwrap_err();
+        assert_eq!(error.code(), "backup_format_unknown", "{text}");
     }
-    // A hostile work factor is refused before any work.
-    let hostile = r#"{"version": 1, "header": {"slots": [{"type": 1, "uuid": "x", "key": "00",
-        "key_params": {"nonce": "000000000000000000000000", "tag": "00000000000000000000000000000000"},
-        "n": 1073741824, "r": 8, "p": 1, "salt": "00"}],
-        "params": {"nonce": "000000000000000000000000", "tag": "00000000000000000000000000000000"}}, "db": "AAAA"}"#;
+    for text in [
+        "{\"version\": 2, \"header\": {}, \"db\": {}}",
+        "{\"version\": 1, \"header\": {\"slots\": null, \"params\": null}, \"db\": \"sealed\"}",
+    ] {
+        let error = read_backup(text.as_bytes(), None).unwrap_err();
+        assert_eq!(error.code(), "backup_damaged", "{text}");
+    }
+    let huge = vec![b' '; MAX_BACKUP_BYTES + 1];
     assert_eq!(
-        read_aegis(hostile, Some("x")).unwrap_err().code(),
-        "backup_unreadable"
+        read_backup(&huge, None).unwrap_err().code(),
+        "backup_too_large"
+    );
+    // Binary: not text, not a format Pocket knows.
+    assert_eq!(
+        read_backup(&[0xff, 0xfe, 0x00, 0x9c], None)
+            .unwrap_err()
+            .code(),
+        "backup_format_unknown"
+    );
+}
+
+/// An encrypted Aegis vault whose `slots` password slots all have the given scrypt
+/// parameters; none opens it (the test only measures what it costs to try).
+fn vault_with_slots(slots: usize, n: u64, r: u32, p: u32) -> String {
+    let slot = serde_json::json!({"type": 1, "uuid": "x", "key": "00",
+        "key_params": {"nonce": "000000000000000000000000", "tag": "00000000000000000000000000000000"},
+        "n": n, "r": r, "p": p, "salt": "00"});
+    serde_json::json!({"version": 1, "header": {"slots": vec![slot; slots],
+        "params": {"nonce": "000000000000000000000000", "tag": "00000000000000000000000000000000"}},
+        "db": "AAAA"})
+    .to_string()
+}
+
+#[test]
+fn a_hostile_vault_cannot_make_an_import_derive_keys_for_long() {
+    // Any number of slots of half a gigabyte each, or very many ordinary ones: refused
+    // before the first derivation, so in no time.
+    for vault in [
+        vault_with_slots(1, 1 << 30, 8, 1),
+        vault_with_slots(100, 1 << 18, 16, 4),
+        vault_with_slots(1000, 1 << 15, 8, 1),
+    ] {
+        let started = std::time::Instant::now();
+        let error = read_backup(vault.as_bytes(), Some("x")).unwrap_err();
+        assert_eq!(error.code(), "backup_too_costly");
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+    // A few ordinary slots are tried, and the password is simply wrong.
+    let ordinary = vault_with_slots(2, 1 << 15, 8, 1);
+    assert_eq!(
+        read_backup(ordinary.as_bytes(), Some("x"))
+            .unwrap_err()
+            .code(),
+        "wrong_backup_password"
     );
 }
 
@@ -126,7 +167,7 @@ fn a_link_list_round_trips_and_names_its_bad_lines() {
 
     let list = "# exported by some app\n\notpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP\n\
                 otpauth://totp/B:b?secret=NOT-BASE32!\n  otpauth://totp/C:c?secret=JBSWY3DPEHPK3PXP&issuer=C  \n";
-    let imported = read_backup(list, None).unwrap();
+    let imported = read_backup(list.as_bytes(), None).unwrap();
     assert_eq!(imported.accounts.len(), 2);
     assert_eq!(imported.skipped.len(), 1);
     assert_eq!(imported.skipped[0].label, "line 4");

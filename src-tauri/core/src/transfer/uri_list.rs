@@ -2,9 +2,33 @@
 
 use zeroize::Zeroizing;
 
-use super::Imported;
-use crate::error::{Error, Result};
+use super::kdf::KdfBudget;
+use super::{Format, Imported};
+use crate::error::Result;
 use crate::otp::{AccountDraft, SkippedAccount, format_uri, parse_uri};
+
+/// Text with `otpauth://` links, one per line (many apps export that way).
+pub struct Links;
+
+impl Format for Links {
+    fn name(&self) -> &'static str {
+        "links"
+    }
+
+    fn recognises(&self, file: &[u8]) -> bool {
+        super::text(file).is_some_and(|text| {
+            text.lines().any(|line| {
+                let line = line.trim();
+                line.get(..10)
+                    .is_some_and(|start| start.eq_ignore_ascii_case("otpauth://"))
+            })
+        })
+    }
+
+    fn read(&self, file: &[u8], _: Option<&str>, _: &mut KdfBudget) -> Result<Imported> {
+        read_uri_list(super::text(file).unwrap_or_default())
+    }
+}
 
 /// Reads a list; blank lines and `#` comments are passed over, other lines that are not
 /// links Pocket can take are listed with their line number and the reason.
@@ -22,16 +46,6 @@ pub fn read_uri_list(text: &str) -> Result<Imported> {
                 reason,
             }),
         }
-    }
-    if imported.accounts.is_empty()
-        && imported
-            .skipped
-            .iter()
-            .all(|s| s.reason.code() == "not_otpauth_uri")
-    {
-        return Err(Error::BackupUnreadable(
-            "this file holds no otpauth:// links".into(),
-        ));
     }
     Ok(imported)
 }

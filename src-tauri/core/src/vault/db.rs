@@ -59,8 +59,41 @@ pub struct Db {
     pub(super) conn: Connection,
 }
 
+/// The folder readable by its owner only, and the database with its `-wal` and `-shm` files
+/// likewise: other users of the machine must not read the account list or the request
+/// history. SQLite gives the `-wal` and `-shm` files the database file's mode.
+fn make_private(path: &Path) -> Result<()> {
+    let storage = |e: std::io::Error| Error::Storage(format!("{}: {e}", path.display()));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(storage)?;
+        #[cfg(unix)]
+        set_mode(dir, 0o700).map_err(storage)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(storage)?;
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        match set_mode(&file, 0o600) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            other => other.map_err(storage)?,
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
 impl Db {
     pub fn open(path: &Path) -> Result<Db> {
+        make_private(path)?;
         let conn = Connection::open(path)?;
         // FULL: a write the user saw succeed survives a power cut, not only a crash.
         conn.execute_batch(

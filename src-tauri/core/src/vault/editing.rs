@@ -1,6 +1,8 @@
 //! Changing accounts after they were added: names, order, HOTP counters; and moving many in
 //! or out at once (imports, exports).
 
+use std::sync::Mutex;
+
 use rusqlite::params;
 
 use super::{Account, AccountState, Vault};
@@ -15,6 +17,8 @@ pub struct ImportSummary {
     pub duplicates: Vec<String>,
     /// Could not be added, with the reason (a locked keychain, say).
     pub failed: Vec<(String, Error)>,
+    /// Why the keychain refused, once it did: the rest are not tried.
+    stopped: Option<Error>,
 }
 
 fn label(draft: &AccountDraft) -> String {
@@ -40,25 +44,42 @@ impl Vault {
     /// added, for the same reason.
     pub fn import(&mut self, drafts: Vec<AccountDraft>, now_unix: u64) -> ImportSummary {
         let mut summary = ImportSummary::default();
-        let mut stopped: Option<Error> = None;
         for draft in drafts {
-            let label = label(&draft);
-            if let Some(refusal) = stopped.as_ref().and_then(keychain_refusal) {
-                summary.failed.push((label, refusal));
-                continue;
-            }
-            match self.add(draft, now_unix) {
-                Ok(account) => summary.added.push(account),
-                Err(Error::DuplicateAccount) => summary.duplicates.push(label),
-                Err(error) => {
-                    if keychain_refusal(&error).is_some() {
-                        stopped = keychain_refusal(&error);
-                    }
-                    summary.failed.push((label, error));
-                }
-            }
+            self.import_one(draft, now_unix, &mut summary);
         }
         summary
+    }
+
+    /// [`Vault::import`] into a shared vault, holding its lock for one account at a time, so
+    /// that codes and requests keep being served while a large import runs.
+    pub fn import_into(
+        shared: &Mutex<Vault>,
+        drafts: Vec<AccountDraft>,
+        now_unix: u64,
+    ) -> ImportSummary {
+        let mut summary = ImportSummary::default();
+        for draft in drafts {
+            super::lock(shared).import_one(draft, now_unix, &mut summary);
+        }
+        summary
+    }
+
+    fn import_one(&mut self, draft: AccountDraft, now_unix: u64, summary: &mut ImportSummary) {
+        let label = label(&draft);
+        if let Some(refusal) = summary.stopped.as_ref().and_then(keychain_refusal) {
+            summary.failed.push((label, refusal));
+            return;
+        }
+        match self.add(draft, now_unix) {
+            Ok(account) => summary.added.push(account),
+            Err(Error::DuplicateAccount) => summary.duplicates.push(label),
+            Err(error) => {
+                if let Some(refusal) = keychain_refusal(&error) {
+                    summary.stopped = Some(refusal);
+                }
+                summary.failed.push((label, error));
+            }
+        }
     }
 
     /// Every account with its secret, in the list's order, for an export the user asked for.

@@ -15,6 +15,7 @@ mod secret_store;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use account::{Account, AccountState};
 pub use editing::ImportSummary;
@@ -26,6 +27,18 @@ pub use secret_store::{MemoryStore, SecretStore};
 use crate::error::{Error, Result};
 use crate::otp::{AccountDraft, Code, SecretKey, current_code};
 use db::Db;
+
+/// The vault as the app and the flows share it. Its lock is never held across a network call
+/// or a key derivation.
+pub type SharedVault = Arc<Mutex<Vault>>;
+
+/// The vault behind `shared`, also after a panic elsewhere left the lock poisoned: every
+/// write is a transaction or crash-safe on its own, so what is stored is consistent.
+pub fn lock(shared: &Mutex<Vault>) -> MutexGuard<'_, Vault> {
+    shared
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 pub struct Vault {
     db: Db,

@@ -299,6 +299,24 @@ impl Vault {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Requests still waiting for an answer, oldest first, each with its token; those past
+    /// their time are marked expired first.
+    pub fn open_requests_with_tokens(
+        &mut self,
+        now: u64,
+    ) -> Result<Vec<(StoredPushToken, PushRequest)>> {
+        self.expire_requests(now)?;
+        let tokens = self.push_tokens()?;
+        Ok(self
+            .open_requests(now)?
+            .into_iter()
+            .filter_map(|(token_id, request)| {
+                let token = tokens.iter().find(|t| t.id == token_id)?;
+                Some((token.clone(), request))
+            })
+            .collect())
+    }
+
     /// A recorded request, whatever became of it.
     pub fn request(&self, token_id: &str, nonce: &str) -> Result<Option<PushRequest>> {
         Ok(self
@@ -311,20 +329,6 @@ impl Vault {
             )
             .optional()?
             .map(|(_, request)| request))
-    }
-
-    /// Whether the server said, with this request, that it takes decline reasons.
-    pub fn request_takes_decline_reason(&self, token_id: &str, nonce: &str) -> Result<bool> {
-        Ok(self
-            .db
-            .conn
-            .query_row(
-                "SELECT takes_decline_reason FROM push_requests WHERE token_id = ?1 AND nonce = ?2",
-                params![token_id, nonce],
-                |row| row.get(0),
-            )
-            .optional()?
-            .unwrap_or(false))
     }
 
     /// Marks pending requests past their expiry as expired; returns how many.

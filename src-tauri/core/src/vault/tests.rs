@@ -365,3 +365,38 @@ fn imports_skip_duplicates_and_exports_bring_the_secrets() {
     store.set_locked(false);
     assert_eq!(vault.accounts().unwrap().len(), 3);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_data_folder_and_the_database_files_are_for_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let home = tempfile::tempdir().unwrap();
+    // As a home folder usually is: readable by everyone.
+    std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let data = home.path().join("app.pocketauth.pocket");
+    let db = data.join("pocket.sqlite");
+    let store = Arc::new(MemoryStore::default());
+    let mut vault = Vault::open(&db, Box::new(store.clone())).unwrap();
+    vault.add(draft("alice"), 0).unwrap();
+    let wal = data.join("pocket.sqlite-wal");
+    let shm = data.join("pocket.sqlite-shm");
+    assert!(wal.exists() && shm.exists());
+    assert_eq!(mode(&data), 0o700);
+    for file in [&db, &wal, &shm] {
+        assert_eq!(mode(file), 0o600, "{}", file.display());
+    }
+    drop(vault);
+
+    // Files an older Pocket left readable by all are made private when the vault opens.
+    for file in [&db, &wal, &shm] {
+        if file.exists() {
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+    }
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let _vault = Vault::open(&db, Box::new(store)).unwrap();
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&db), 0o600);
+}

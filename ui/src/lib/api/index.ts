@@ -60,8 +60,6 @@ export function asIpcError(error: unknown): IpcError {
 export const api = {
   listAccounts: () => call<Account[]>('list_accounts'),
   accountCodes: () => call<Codes>('account_codes'),
-  addAccountUri: (uri: string, allowInsecure = false) =>
-    call<Added>('add_account_uri', { uri, allowInsecure }),
   addAccountManual: (input: ManualAccountInput) => call<Account>('add_account_manual', { input }),
   deleteAccount: (id: string) => call<void>('delete_account', { id }),
   copyCode: (id: string) => call<void>('copy_code', { id }),

@@ -1,5 +1,6 @@
-//! `pocket-gen device enroll` against hostile set-ups: a server on loopback that streams an
-//! endless reply, and links that switch certificate checks off for a server on another host.
+//! pocket-gen against hostile input: `device enroll` with a server on loopback that streams an
+//! endless reply and with links that switch certificate checks off for a server on another
+//! host; `scan` of a small file that decodes to a gigabyte of pixels.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -127,4 +128,73 @@ fn sslverify_0_to_another_host_is_refused_before_connecting_unless_allowed() {
     .unwrap();
     assert!(!out.status.success());
     assert_eq!(connections.load(Ordering::SeqCst), 1);
+}
+
+/// A valid PNG of `side` × `side` white-transparent RGBA pixels in about a megabyte: the zlib
+/// stream repeats one compressed group of rows (a full flush makes each group independent).
+fn huge_png(side: u32) -> Vec<u8> {
+    const ROWS_PER_GROUP: u32 = 10;
+    let row_bytes = side as usize * 4 + 1;
+    let group = vec![0u8; row_bytes * ROWS_PER_GROUP as usize];
+    let mut deflate = flate2::Compress::new(flate2::Compression::best(), false);
+    let mut compressed = Vec::with_capacity(group.len() / 100 + 64);
+    deflate
+        .compress_vec(&group, &mut compressed, flate2::FlushCompress::Full)
+        .unwrap();
+    let mut zlib = vec![0x78, 0xDA];
+    for _ in 0..side / ROWS_PER_GROUP {
+        zlib.extend_from_slice(&compressed);
+    }
+    // A final, empty block; then Adler-32 of all-zero data: a = 1, b = length mod 65521.
+    zlib.extend_from_slice(&[0x03, 0x00]);
+    let length = row_bytes as u64 * u64::from(side);
+    zlib.extend_from_slice(&(((length % 65_521) << 16 | 1) as u32).to_be_bytes());
+
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(kind);
+        crc.update(data);
+        png.extend_from_slice(kind);
+        png.extend_from_slice(data);
+        png.extend_from_slice(&crc.finalize().to_be_bytes());
+    };
+    let mut header = Vec::new();
+    header.extend_from_slice(&side.to_be_bytes());
+    header.extend_from_slice(&side.to_be_bytes());
+    header.extend_from_slice(&[8, 6, 0, 0, 0]);
+    chunk(b"IHDR", &header);
+    chunk(b"IDAT", &zlib);
+    chunk(b"IEND", &[]);
+    png
+}
+
+#[test]
+fn scanning_a_1_mb_png_of_16000_by_16000_pixels_says_too_large_within_2_s_and_256_mib() {
+    let png = huge_png(16_000);
+    assert!(png.len() < 1_500_000, "{} bytes", png.len());
+    // It is a real picture: the decoder checks it through to its last row.
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(&png));
+    decoder.set_limits(png::Limits { bytes: usize::MAX });
+    let mut reader = decoder.read_info().unwrap();
+    let mut row_count = 0;
+    while reader.next_row().unwrap().is_some() {
+        row_count += 1;
+    }
+    assert_eq!(row_count, 16_000);
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("huge.png");
+    std::fs::write(&file, &png).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pocket-gen"));
+    command.arg("scan").arg(&file);
+    let started = Instant::now();
+    let (out, peak_kib) = measured(&mut command);
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("the picture is too large"), "{stderr}");
+    assert!(elapsed < Duration::from_secs(2), "took {elapsed:?}");
+    assert!(peak_kib < 256 * 1024, "peaked at {peak_kib} KiB");
 }

@@ -1,0 +1,129 @@
+//! What opening a password-protected file may cost. A file names its own key-derivation
+//! parameters, and a hostile one can name any: dozens of password slots, each asking for
+//! half a gigabyte. Every reader prices each derivation here before running it, against a
+//! budget for the whole import, and the import runs off the thread that draws the window.
+
+use crate::error::{Error, Result};
+
+/// The most memory one derivation may take: four times Aegis' own (32 MiB), and what the
+/// Argon2id settings of the other apps Pocket imports need.
+pub const MAX_KDF_MEMORY_BYTES: u64 = 256 << 20;
+
+/// The work one import may spend in all, in bytes of memory traffic (a derivation's memory
+/// times its passes): about 32 Aegis password slots, two to three seconds on a phone.
+pub const MAX_IMPORT_WORK: u64 = 32 * SCRYPT_AEGIS_WORK;
+const SCRYPT_AEGIS_WORK: u64 = 256 * 8 * (1 << 15);
+
+/// One key derivation, priced before it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KdfCost {
+    pub memory_bytes: u64,
+    pub work: u64,
+}
+
+impl KdfCost {
+    /// scrypt with N = 2^log_n: each of the p lanes fills and reads 128·r·N bytes.
+    pub fn scrypt(log_n: u8, r: u32, p: u32) -> KdfCost {
+        let lane = (128u128 * u128::from(r)) << log_n.min(63);
+        let lane = u64::try_from(lane).unwrap_or(u64::MAX);
+        KdfCost {
+            memory_bytes: lane,
+            work: lane.saturating_mul(2).saturating_mul(u64::from(p)),
+        }
+    }
+
+    /// PBKDF2 with an HMAC of SHA-1 or SHA-256: no memory to speak of; each iteration costs
+    /// about what moving 512 bytes through a memory-hard function does.
+    pub fn pbkdf2(iterations: u32) -> KdfCost {
+        KdfCost {
+            memory_bytes: 0,
+            work: u64::from(iterations) * 512,
+        }
+    }
+
+    /// Argon2 with `memory_kib` and `passes` (its time cost).
+    pub fn argon2(memory_kib: u32, passes: u32) -> KdfCost {
+        let memory = u64::from(memory_kib) * 1024;
+        KdfCost {
+            memory_bytes: memory,
+            work: memory.saturating_mul(2).saturating_mul(u64::from(passes)),
+        }
+    }
+}
+
+/// What is left to spend for one import.
+#[derive(Debug)]
+pub struct KdfBudget {
+    left: u64,
+}
+
+impl Default for KdfBudget {
+    fn default() -> KdfBudget {
+        KdfBudget {
+            left: MAX_IMPORT_WORK,
+        }
+    }
+}
+
+impl KdfBudget {
+    /// Refuses `costs` unless each fits in memory and all of them fit in what is left;
+    /// spends them when they do. Pricing every slot of a file at once refuses a hostile file
+    /// before its first derivation instead of after many.
+    pub fn spend(&mut self, costs: &[KdfCost]) -> Result<()> {
+        let mut total = 0u64;
+        for cost in costs {
+            if cost.memory_bytes > MAX_KDF_MEMORY_BYTES {
+                return Err(Error::BackupTooCostly);
+            }
+            total = total.saturating_add(cost.work);
+        }
+        if total > self.left {
+            return Err(Error::BackupTooCostly);
+        }
+        self.left -= total;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_files_fit_and_hostile_ones_do_not() {
+        let aegis = KdfCost::scrypt(15, 8, 1);
+        assert_eq!(aegis.memory_bytes, 32 << 20);
+        let mut budget = KdfBudget::default();
+        budget.spend(&[aegis; 4]).unwrap();
+        // andOTP's PBKDF2 (up to 160,000 iterations) and an Argon2id of 64 MiB, 3 passes.
+        budget
+            .spend(&[KdfCost::pbkdf2(160_000), KdfCost::argon2(65_536, 3)])
+            .unwrap();
+
+        // One slot of N = 2^18, r = 16: half a gigabyte.
+        let heavy = KdfCost::scrypt(18, 16, 4);
+        assert_eq!(
+            KdfBudget::default().spend(&[heavy]).unwrap_err().code(),
+            "backup_too_costly"
+        );
+        // A hundred ordinary slots: each fits, together they do not.
+        assert!(KdfBudget::default().spend(&[aegis; 100]).is_err());
+        // Spending what is left: the 33rd slot of one import is refused.
+        let mut budget = KdfBudget::default();
+        for _ in 0..32 {
+            budget.spend(&[aegis]).unwrap();
+        }
+        assert!(budget.spend(&[aegis]).is_err());
+        // Absurd parameters saturate instead of overflowing.
+        assert!(
+            KdfBudget::default()
+                .spend(&[KdfCost::scrypt(63, u32::MAX, u32::MAX)])
+                .is_err()
+        );
+        assert!(
+            KdfBudget::default()
+                .spend(&[KdfCost::pbkdf2(u32::MAX)])
+                .is_err()
+        );
+    }
+}
