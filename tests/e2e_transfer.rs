@@ -30,7 +30,7 @@ async fn import_edit_search_and_export_in_the_app() -> Result<()> {
     let plain = desktop.home().join("aegis-plain.json");
     std::fs::write(&plain, PLAIN_VAULT)?;
     app.open_transfer().await?;
-    app.import_file(&plain, None).await?;
+    app.import_file(&desktop, &plain, None).await?;
     let report = app.import_report().await?;
     ensure!(report.added == 2, "{report:?}");
     ensure!(
@@ -56,11 +56,12 @@ async fn import_edit_search_and_export_in_the_app() -> Result<()> {
         )?,
     ];
     std::fs::write(&encrypted, write_aegis(&drafts, "open sesame")?.as_bytes())?;
-    app.import_file(&encrypted, None).await?;
+    app.choose_import_file(&desktop, &encrypted).await?;
+    app.import_chosen(None).await?;
     app.wait_for_form_error("backup_password_required").await?;
-    app.import_file(&encrypted, Some("open says me")).await?;
+    app.import_chosen(Some("open says me")).await?;
     app.wait_for_form_error("wrong_backup_password").await?;
-    app.import_file(&encrypted, Some("open sesame")).await?;
+    app.import_chosen(Some("open sesame")).await?;
     let report = app.import_report().await?;
     ensure!(report.added == 1, "{report:?}");
     ensure!(
@@ -94,7 +95,12 @@ async fn import_edit_search_and_export_in_the_app() -> Result<()> {
 
     // Export, encrypted and private, and it reads back.
     app.open_transfer().await?;
-    let path = app.export_aegis("leave with this").await?;
+    let target = desktop.home().join("exports").join("pocket-backup.json");
+    std::fs::create_dir_all(target.parent().context("a folder")?)?;
+    let path = app
+        .export_aegis(&desktop, "leave with this", &target)
+        .await?;
+    ensure!(path == target.display().to_string(), "{path}");
     let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&path)?.permissions());
     ensure!(mode & 0o777 == 0o600, "mode {mode:o}");
     let exported = read_aegis(&std::fs::read_to_string(&path)?, Some("leave with this"))?;
@@ -153,7 +159,7 @@ async fn the_window_stays_usable_while_a_slow_import_runs() -> Result<()> {
 
     app.open_transfer().await?;
     let started = std::time::Instant::now();
-    app.import_file(&file, Some("patience")).await?;
+    app.import_file(&desktop, &file, Some("patience")).await?;
     // While the key derivations run, the rest of the screen answers: the export choice
     // changes and its warning appears, before the import's report does.
     app.click("[data-testid=export-links]").await?;

@@ -31,6 +31,11 @@ impl IpcError {
         }
     }
 
+    /// A file the user chose could not be opened or read.
+    pub fn file(error: std::io::Error) -> IpcError {
+        pocket_core::Error::FileUnreadable(error.to_string()).into()
+    }
+
     pub fn clipboard(error: impl std::fmt::Display) -> IpcError {
         log::error!("clipboard: {error}");
         IpcError {

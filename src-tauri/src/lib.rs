@@ -4,6 +4,7 @@ mod commands;
 mod dto;
 mod error;
 mod events;
+mod files;
 mod platform;
 mod state;
 
@@ -15,7 +16,9 @@ pub fn run() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
-        .plugin(tauri_plugin_notification::init());
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_fs::init());
     #[cfg(mobile)]
     let builder = builder.plugin(tauri_plugin_barcode_scanner::init());
     builder
@@ -44,7 +47,8 @@ pub fn run() {
             commands::push::answer_push,
             commands::push::refresh_push,
             commands::push::push_history,
-            commands::transfer::import_backup,
+            commands::transfer::pick_import_file,
+            commands::transfer::import_picked,
             commands::transfer::export_backup,
             commands::transfer::rename_account,
             commands::transfer::reorder_accounts,

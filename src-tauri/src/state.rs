@@ -26,6 +26,8 @@ pub struct AppState {
     pub poll_trigger: PollTrigger,
     /// Oldest first.
     pending: Mutex<Vec<(String, Pending)>>,
+    /// The file last picked for import, under its handle, until it is imported.
+    picked: Mutex<Option<(String, crate::files::Picked)>>,
 }
 
 /// Enough for any export split over QR codes; older scans fall out.
@@ -41,6 +43,7 @@ impl AppState {
             push_client,
             poll_trigger: PollTrigger::default(),
             pending: Mutex::new(Vec::new()),
+            picked: Mutex::new(None),
         }
     }
 
@@ -92,6 +95,28 @@ impl AppState {
         match pending.iter().find(|(pending_id, _)| pending_id == id) {
             Some((_, item)) => Ok(item.clone()),
             None => Err(pocket_core::Error::ScanExpired.into()),
+        }
+    }
+
+    /// Keeps a picked file for import (it replaces any earlier one); returns its handle.
+    pub fn keep_picked(&self, file: crate::files::Picked) -> String {
+        let handle = uuid::Uuid::new_v4().to_string();
+        *self.picked.lock().unwrap_or_else(|p| p.into_inner()) = Some((handle.clone(), file));
+        handle
+    }
+
+    /// The bytes of the picked file with `handle`; they stay kept for another try.
+    pub fn picked_bytes(&self, handle: &str) -> Result<zeroize::Zeroizing<Vec<u8>>, IpcError> {
+        match &*self.picked.lock().unwrap_or_else(|p| p.into_inner()) {
+            Some((kept, file)) if kept == handle => Ok(file.bytes.clone()),
+            _ => Err(pocket_core::Error::FileExpired.into()),
+        }
+    }
+
+    pub fn forget_picked(&self, handle: &str) {
+        let mut picked = self.picked.lock().unwrap_or_else(|p| p.into_inner());
+        if picked.as_ref().is_some_and(|(kept, _)| kept == handle) {
+            *picked = None;
         }
     }
 

@@ -4,6 +4,7 @@ use anyhow::{Context, Result};
 use fantoccini::Locator;
 
 use super::app::App;
+use super::desktop::Desktop;
 
 /// What the import screen reported.
 #[derive(Debug)]
@@ -27,16 +28,54 @@ impl App {
         Ok(())
     }
 
-    /// Picks `path` in the import form, with `password` if given, and imports.
-    pub async fn import_file(&self, path: &std::path::Path, password: Option<&str>) -> Result<()> {
-        let input = self.wait_for("[data-testid=import-file]").await?;
-        input.send_keys(&path.display().to_string()).await?;
-        let field = self.wait_for("[data-testid=import-password]").await?;
-        field.clear().await?;
+    /// Chooses `path` in the system's open dialog from the import form; waits until the form
+    /// names the file.
+    pub async fn choose_import_file(
+        &self,
+        desktop: &Desktop,
+        path: &std::path::Path,
+    ) -> Result<()> {
+        self.click("[data-testid=import-choose]").await?;
+        desktop.answer_file_dialog("Import into Pocket", path)?;
+        let name = path.display().to_string();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            let picked = self
+                .client
+                .find(Locator::Css("[data-testid=import-picked] strong"))
+                .await;
+            if let Ok(picked) = picked
+                && picked.text().await? == name
+            {
+                return Ok(());
+            }
+            anyhow::ensure!(
+                std::time::Instant::now() < deadline,
+                "{name} was not picked"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Imports the chosen file, with `password` where the file asks for one.
+    pub async fn import_chosen(&self, password: Option<&str>) -> Result<()> {
         if let Some(password) = password {
+            let field = self.wait_for("[data-testid=import-password]").await?;
+            field.clear().await?;
             field.send_keys(password).await?;
         }
         self.click("[data-testid=import-submit]").await
+    }
+
+    /// Chooses `path` and imports it.
+    pub async fn import_file(
+        &self,
+        desktop: &Desktop,
+        path: &std::path::Path,
+        password: Option<&str>,
+    ) -> Result<()> {
+        self.choose_import_file(desktop, path).await?;
+        self.import_chosen(password).await
     }
 
     /// The report of the import, once shown.
@@ -62,8 +101,14 @@ impl App {
         })
     }
 
-    /// Exports an encrypted Aegis backup; returns the path the app says it wrote.
-    pub async fn export_aegis(&self, password: &str) -> Result<String> {
+    /// Exports an encrypted Aegis backup to `path`, chosen in the system's save dialog;
+    /// returns the path the app says it wrote.
+    pub async fn export_aegis(
+        &self,
+        desktop: &Desktop,
+        password: &str,
+        path: &std::path::Path,
+    ) -> Result<String> {
         self.click("[data-testid=export-aegis]").await?;
         self.wait_for("[data-testid=export-password]")
             .await?
@@ -74,6 +119,7 @@ impl App {
             .send_keys(password)
             .await?;
         self.click("[data-testid=export-submit]").await?;
+        desktop.answer_file_dialog("Export from Pocket", path)?;
         self.wait_for("[data-testid=export-saved]")
             .await?
             .attr("data-path")

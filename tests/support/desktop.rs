@@ -85,6 +85,57 @@ impl Desktop {
     pub fn keyring_running(&mut self) -> bool {
         self.keyring.is_running()
     }
+
+    /// Answers the system's file dialog titled `title` (GTK's, as a user would: the location
+    /// typed in, then Enter), once it is on the screen.
+    pub fn answer_file_dialog(&self, title: &str, path: &Path) -> Result<()> {
+        let xdotool = |args: &[&str]| -> Result<String> {
+            let out = self.command("xdotool").args(args).output()?;
+            if !out.status.success() {
+                bail!("xdotool {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            }
+            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        };
+        let mut window = String::new();
+        wait_until(
+            &format!("the file dialog {title:?}"),
+            Duration::from_secs(20),
+            || match xdotool(&["search", "--onlyvisible", "--name", &format!("^{title}$")]) {
+                Ok(found) => {
+                    window = found.lines().next().unwrap_or_default().to_string();
+                    !window.is_empty()
+                }
+                Err(_) => false,
+            },
+        )?;
+        // Keys go through XTEST to the focused dialog, as a keyboard's would.
+        xdotool(&["windowfocus", "--sync", &window])?;
+        // Ctrl+L opens the location field of an open dialog; a save dialog's name field takes a
+        // whole path as well. Select what is there, then type the path over it.
+        xdotool(&["key", "--clearmodifiers", "ctrl+l"])?;
+        xdotool(&["key", "--clearmodifiers", "ctrl+a"])?;
+        xdotool(&["type", "--delay", "15", &path.display().to_string()])?;
+        // GTK completes what was typed a moment later, and an Enter before that goes to the
+        // completion: press it until the dialog is gone.
+        let pattern = format!("^{title}$");
+        let open = || {
+            xdotool(&["search", "--onlyvisible", "--name", &pattern])
+                .is_ok_and(|found| found.lines().any(|w| w == window))
+        };
+        for _ in 0..10 {
+            xdotool(&["key", "Return"])?;
+            if wait_until(
+                "the file dialog to close",
+                Duration::from_millis(500),
+                || !open(),
+            )
+            .is_ok()
+            {
+                return Ok(());
+            }
+        }
+        bail!("the file dialog {title:?} stayed open")
+    }
 }
 
 /// The environment every process of the session gets, and nothing of the caller's.

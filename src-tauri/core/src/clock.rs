@@ -15,3 +15,8 @@ pub fn now_millis() -> u64 {
 pub fn now_unix() -> u64 {
     now_millis() / 1000
 }
+
+/// Today's date in UTC as `YYYY-MM-DD`, for file names.
+pub fn date_today() -> String {
+    crate::push::wire::iso8601(now_unix())[..10].to_string()
+}

@@ -87,6 +87,10 @@ pub enum Error {
     BackupTooCostly,
     #[error("the export could not be written: {0}")]
     ExportFailed(String),
+    #[error("the file could not be read: {0}")]
+    FileUnreadable(String),
+    #[error("the chosen file is no longer at hand: choose it again")]
+    FileExpired,
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("the data folder cannot be used: {0}")]
@@ -135,6 +139,8 @@ impl Error {
             Error::BackupTooLarge => "backup_too_large",
             Error::BackupTooCostly => "backup_too_costly",
             Error::ExportFailed(_) => "export_failed",
+            Error::FileUnreadable(_) => "file_unreadable",
+            Error::FileExpired => "file_expired",
             Error::Database(_) => "database",
             Error::Storage(_) => "storage",
         }

@@ -4,14 +4,15 @@
 //! at a time: the window keeps working meanwhile.
 
 use pocket_core::clock;
-use pocket_core::transfer::{read_backup, write_aegis, write_private, write_uri_list};
+use pocket_core::transfer::{identify, read_backup, write_aegis, write_uri_list};
 use pocket_core::vault::Vault;
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
 
 use crate::dto::AccountDto;
 use crate::error::IpcError;
+use crate::files;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize)]
@@ -30,21 +31,55 @@ pub struct ImportReportDto {
     pub skipped: Vec<SkippedDto>,
 }
 
-/// Imports a file's text as the user picked it (an Aegis vault, otpauth:// links…). The text
-/// and the password are wiped from memory once read; nothing secret comes back.
+/// A file chosen for import, described for the user: nothing of its contents.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PickedFileDto {
+    /// What `import_picked` takes.
+    pub handle: String,
+    pub name: String,
+    /// "aegis", "links", …: which app's file it is.
+    pub format: &'static str,
+    pub needs_password: bool,
+}
+
+/// Asks for a file in the system's dialog and reads it; `null` when the user closed the
+/// dialog. An unknown or damaged file is refused here, before any password is asked for.
 #[tauri::command]
-pub async fn import_backup(
+pub async fn pick_import_file(
+    app: AppHandle,
     state: State<'_, AppState>,
-    text: String,
+    title: String,
+) -> Result<Option<PickedFileDto>, IpcError> {
+    let Some(picked) = files::pick_to_import(&app, title).await? else {
+        return Ok(None);
+    };
+    let format = identify(&picked.bytes)?;
+    let (name, needs_password) = (picked.name.clone(), format.is_encrypted(&picked.bytes));
+    Ok(Some(PickedFileDto {
+        handle: state.keep_picked(picked),
+        name,
+        format: format.name(),
+        needs_password,
+    }))
+}
+
+/// Imports the picked file, with its password if it has one. The password is wiped from
+/// memory once used; a wrong one leaves the file at hand for another try.
+#[tauri::command]
+pub async fn import_picked(
+    state: State<'_, AppState>,
+    handle: String,
     password: Option<String>,
 ) -> Result<ImportReportDto, IpcError> {
-    let file = Zeroizing::new(text.into_bytes());
+    let file = state.picked_bytes(&handle)?;
     let password = password.filter(|p| !p.is_empty()).map(Zeroizing::new);
     let imported = tauri::async_runtime::spawn_blocking(move || {
         read_backup(&file, password.as_ref().map(|p| p.as_str()))
     })
     .await
     .map_err(|e| IpcError::internal(&e))??;
+    state.forget_picked(&handle);
     let vault = state.shared_vault()?;
     let accounts = imported.accounts;
     let summary = tauri::async_runtime::spawn_blocking(move || {
@@ -80,37 +115,29 @@ pub enum ExportFormat {
     Links,
 }
 
-/// Writes every account to a new file in the Downloads folder (owner-only); returns its path.
+/// Writes every account to a file the user chooses in the system's save dialog; returns
+/// where it went, or `null` when the user closed the dialog.
 #[tauri::command]
 pub async fn export_backup(
     app: AppHandle,
     state: State<'_, AppState>,
     format: ExportFormat,
     password: Option<String>,
-) -> Result<String, IpcError> {
+    title: String,
+) -> Result<Option<String>, IpcError> {
     let password = Zeroizing::new(password.unwrap_or_default());
     let drafts = state.with_vault(|vault| vault.export()).await?;
-    let paths = app.path();
-    let folder = paths
-        .download_dir()
-        .or_else(|_| paths.document_dir())
-        .or_else(|_| paths.home_dir())
-        .map_err(|e| IpcError::from(pocket_core::Error::ExportFailed(e.to_string())))?;
-    let stamp = clock::now_unix();
-    tauri::async_runtime::spawn_blocking(move || {
-        let (contents, extension) = match format {
+    let (contents, extension) = tauri::async_runtime::spawn_blocking(move || {
+        Ok::<_, pocket_core::Error>(match format {
             ExportFormat::Aegis => (write_aegis(&drafts, &password)?, "json"),
             ExportFormat::Links => (write_uri_list(&drafts), "txt"),
-        };
-        std::fs::create_dir_all(&folder)
-            .map_err(|e| pocket_core::Error::ExportFailed(e.to_string()))?;
-        let path = folder.join(format!("pocket-export-{stamp}.{extension}"));
-        write_private(&path, contents.as_bytes())?;
-        Ok::<_, pocket_core::Error>(path.display().to_string())
+        })
     })
     .await
-    .map_err(|e| IpcError::internal(&e))?
-    .map_err(IpcError::from)
+    .map_err(|e| IpcError::internal(&e))??;
+    let name = format!("pocket-export-{}.{extension}", clock::date_today());
+    let contents = Zeroizing::new(contents.as_bytes().to_vec());
+    files::save_export(&app, title, name, contents).await
 }
 
 #[tauri::command]

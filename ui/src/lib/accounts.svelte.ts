@@ -136,8 +136,8 @@ export class AccountsState {
     this.accounts = order;
   }
 
-  async import(text: string, password: string | null): Promise<ImportReport> {
-    const report = await api.importBackup(text, password);
+  async importPicked(handle: string, password: string | null): Promise<ImportReport> {
+    const report = await api.importPicked(handle, password);
     if (report.added.length > 0) await this.load();
     return report;
   }

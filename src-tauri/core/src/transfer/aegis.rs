@@ -100,6 +100,12 @@ impl Format for Aegis {
         super::text(file).is_some_and(|text| serde_json::from_str::<Shape>(text).is_ok())
     }
 
+    fn is_encrypted(&self, file: &[u8]) -> bool {
+        super::text(file)
+            .and_then(|text| serde_json::from_str::<VaultFile>(text).ok())
+            .is_some_and(|vault| vault.header.slots.is_some())
+    }
+
     fn read(
         &self,
         file: &[u8],

@@ -35,6 +35,10 @@ pub trait Format: Sync {
     fn name(&self) -> &'static str;
     /// Whether `file` is of this kind, from its content alone and cheaply: no key derivation.
     fn recognises(&self, file: &[u8]) -> bool;
+    /// Whether this file of this kind needs a password to be read.
+    fn is_encrypted(&self, _file: &[u8]) -> bool {
+        false
+    }
     /// The accounts in `file`; `password` opens an encrypted one, each key derivation paid
     /// from `budget`.
     fn read(&self, file: &[u8], password: Option<&str>, budget: &mut KdfBudget)
@@ -44,17 +48,22 @@ pub trait Format: Sync {
 /// Every format, asked in this order: the first that recognises a file reads it.
 pub const FORMATS: &[&dyn Format] = &[&aegis::Aegis, &uri_list::Links];
 
-/// Reads a file of any known format, told apart by content (a file's name says little). One
-/// call is one import: its key derivations share one budget.
-pub fn read_backup(file: &[u8], password: Option<&str>) -> Result<Imported> {
+/// The format of `file`, told apart by content (a file's name says little).
+pub fn identify(file: &[u8]) -> Result<&'static dyn Format> {
     if file.len() > MAX_BACKUP_BYTES {
         return Err(Error::BackupTooLarge);
     }
-    let format = FORMATS
+    FORMATS
         .iter()
+        .copied()
         .find(|format| format.recognises(file))
-        .ok_or(Error::BackupFormatUnknown)?;
-    format.read(file, password, &mut KdfBudget::default())
+        .ok_or(Error::BackupFormatUnknown)
+}
+
+/// Reads a file of any known format. One call is one import: its key derivations share one
+/// budget.
+pub fn read_backup(file: &[u8], password: Option<&str>) -> Result<Imported> {
+    identify(file)?.read(file, password, &mut KdfBudget::default())
 }
 
 /// `file` as UTF-8 text (a BOM, as some Windows tools write, is dropped).

@@ -60,6 +60,25 @@ fn an_encrypted_aegis_export_reads_back_as_the_same_accounts() {
 }
 
 #[test]
+fn files_are_told_apart_by_content_and_say_whether_they_need_a_password() {
+    let encrypted = write_aegis(&drafts(), "pw").unwrap();
+    let plain =
+        r#"{"version": 1, "header": {"slots": null, "params": null}, "db": {"entries": []}}"#;
+    let links = "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP\n";
+    for (file, name, encrypted) in [
+        (encrypted.as_bytes(), "aegis", true),
+        (plain.as_bytes(), "aegis", false),
+        (links.as_bytes(), "links", false),
+    ] {
+        let format = identify(file).unwrap();
+        assert_eq!(
+            (format.name(), format.is_encrypted(file)),
+            (name, encrypted)
+        );
+    }
+}
+
+#[test]
 fn a_plain_aegis_vault_imports_what_pocket_takes_and_names_the_rest() {
     let vault = r#"{"version": 1, "header": {"slots": null, "params": null}, "db": {"version": 3, "entries": [
         {"type": "totp", "uuid": "1", "name": "alice", "issuer": "ACME", "icon": null,

@@ -14,9 +14,11 @@ import type {
   ScanReport,
   ImportReport,
   ExportFormat,
+  PickedFile,
 } from './types';
 
 export type {
+  PickedFile,
   ImportReport,
   ExportFormat,
   Account,
@@ -83,9 +85,11 @@ export const api = {
   renameAccount: (id: string, issuer: string, name: string) =>
     call<Account>('rename_account', { id, issuer, name }),
   reorderAccounts: (ids: string[]) => call<void>('reorder_accounts', { ids }),
-  importBackup: (text: string, password: string | null) =>
-    call<ImportReport>('import_backup', { text, password }),
-  /** Returns where the file was written. */
-  exportBackup: (format: ExportFormat, password: string | null) =>
-    call<string>('export_backup', { format, password }),
+  /** The system's open dialog, titled `title`; null when the user closed it. */
+  pickImportFile: (title: string) => call<PickedFile | null>('pick_import_file', { title }),
+  importPicked: (handle: string, password: string | null) =>
+    call<ImportReport>('import_picked', { handle, password }),
+  /** The system's save dialog; returns where the file was written, or null when closed. */
+  exportBackup: (format: ExportFormat, password: string | null, title: string) =>
+    call<string | null>('export_backup', { format, password, title }),
 };

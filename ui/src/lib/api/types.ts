@@ -110,3 +110,12 @@ export interface ImportReport {
 }
 
 export type ExportFormat = 'aegis' | 'links';
+
+/** A file chosen for import: described, never its contents. */
+export interface PickedFile {
+  handle: string;
+  name: string;
+  /** Which app's file it is: "aegis", "links", … */
+  format: string;
+  needsPassword: boolean;
+}
