@@ -31,8 +31,9 @@ export PRIVACYIDEA_VENV
 PEERS_VENV := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pocket/peers-1
 export PEERS_VENV
 RUST_TEST_LOG := $(CARGO_TARGET_DIR)/rust-tests.log
+CARGO_BUILD := cargo build --workspace --all-targets
 
-.PHONY: bench deps-bench deps-privacyidea deps-peers help run test deps-build deps-test deps-ui deps-tauri-driver deps-android-check ui app \
+.PHONY: types bench deps-bench deps-privacyidea deps-peers help run test deps-build deps-test deps-ui deps-tauri-driver deps-android-check ui app \
 	lint ui-tests rust-tests load-smoke android-check icons clean load screenshots
 
 help:
@@ -66,17 +67,18 @@ ui-tests: deps-ui
 	npm --prefix ui test
 
 # Unit tests, then the system tests in tests/ (real window, real keychain) against $(APP).
-# Building every target first (with the features tests unify) builds each crate once: the
-# app binary the system tests drive is the one `cargo test` would build anyway.
+# `make run` and `make test` build with the same command, so both use one set of artifacts:
+# the features the tests' dev-dependencies add are in both, and nothing builds twice.
 rust-tests: deps-build ui
-	cargo build --workspace --all-targets
+	$(CARGO_BUILD)
 	set -o pipefail; cargo test --workspace 2>&1 | tee $(RUST_TEST_LOG)
 
 # The load test's own logic, small: 200 phones, 20 logins/s for 10 s. `make load` is the real one.
 load-smoke: rust-tests
 	cargo run -p pocket-tests --bin service-load -- --devices 200 --rate 20 --seconds 10
 
-android-check: deps-android-check
+# The app embeds the built UI even when only checked.
+android-check: deps-android-check ui
 	@if rustup target list --installed | grep -qx '$(ANDROID_TARGET)' || rustup target add $(ANDROID_TARGET); then \
 		CC_aarch64_linux_android=aarch64-linux-gnu-gcc AR_aarch64_linux_android=aarch64-linux-gnu-ar \
 			cargo check -p pocket --target $(ANDROID_TARGET); \
@@ -109,7 +111,12 @@ ui: deps-ui
 	npm --prefix ui run build
 
 app: deps-build ui
-	cargo build -p pocket -p pocket-gen
+	$(CARGO_BUILD)
+
+# Writes ui/src/lib/api/types.ts from the Rust types that cross IPC (a test fails when it is
+# stale).
+types: deps-build ui
+	POCKET_UPDATE_TYPES=1 cargo test -p pocket --lib dto::tests::the_ui_types_are_generated_from_these
 
 # Regenerates the icon set from icons/icon.svg (the generated files are committed).
 icons: deps-ui

@@ -227,7 +227,8 @@ fn presence_answer(reply: &serde_json::Value) -> Result<String> {
 
 #[tokio::test]
 async fn the_phone_flow_enrolls_polls_and_answers_once() -> Result<()> {
-    use pocket_core::push::{PushClient, answer, enroll, poll_once};
+    use pocket_core::flows::{answer, enroll, poll_once};
+    use pocket_core::push::PushClient;
     use pocket_core::vault::{MemoryStore, Outcome, Vault};
     use std::sync::{Arc, Mutex};
 

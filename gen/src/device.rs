@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use pocket_core::clock::now_unix;
-use pocket_core::push::{
-    Answer, DeclineReason, PushClient, SharedVault, answer, enroll, poll_once,
-};
+use pocket_core::flows::{answer, enroll, poll_once};
+use pocket_core::push::{Answer, DeclineReason, PushClient};
+use pocket_core::vault::SharedVault;
 use pocket_core::vault::{FileStore, Vault};
 use serde_json::json;
 

@@ -4,9 +4,10 @@
 use std::time::{Duration, Instant};
 
 use pocket_core::clock::now_unix;
-use pocket_core::push::{
-    Answer, PollRound, PollTrigger, PushClient, answer, enroll, poll_once, poll_token, run_poller,
+use pocket_core::flows::{
+    PollRound, PollTrigger, answer, enroll, poll_once, poll_token, run_poller,
 };
+use pocket_core::push::{Answer, PushClient};
 use pocket_core::vault::StoredPushToken;
 use pocket_gen::service::{
     LONG_POLL_MAX_SECONDS, MAX_OPEN_REQUESTS, REJECTIONS_BEFORE_COOL_DOWN, ServiceError,
@@ -17,7 +18,7 @@ mod common;
 use common::{Running, phone_vault, start, start_with};
 
 struct Phone {
-    vault: pocket_core::push::SharedVault,
+    vault: pocket_core::vault::SharedVault,
     client: PushClient,
     token: StoredPushToken,
     _dir: tempfile::TempDir,

@@ -4,10 +4,8 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use pocket_core::clock::now_unix;
-use pocket_core::push::{
-    Answer, DeclineReason, PushClient, SigningKey, answer, enroll, parse_enrollment, poll_once,
-    wire,
-};
+use pocket_core::flows::{answer, enroll, poll_once};
+use pocket_core::push::{Answer, DeclineReason, PushClient, SigningKey, parse_enrollment, wire};
 use pocket_core::vault::Outcome;
 use pocket_gen::service::{TransactionStatus, app};
 use tower::ServiceExt;

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use pocket_core::clock::now_unix;
-use pocket_core::push::{Answer, PushClient, answer, enroll, poll_once};
+use pocket_core::flows::{answer, enroll, poll_once};
+use pocket_core::push::{Answer, PushClient};
 use pocket_gen::service::{COOKIE, app};
 
 mod common;
@@ -19,7 +20,7 @@ const PASSWORD: &str = "a long enough password";
 /// Alice with Pocket paired: the service, and her phone's vault and client.
 async fn paired_alice() -> (
     Running,
-    pocket_core::push::SharedVault,
+    pocket_core::vault::SharedVault,
     PushClient,
     String,
     tempfile::TempDir,
@@ -39,7 +40,7 @@ async fn paired_alice() -> (
 }
 
 async fn accept_on_the_phone(
-    vault: &pocket_core::push::SharedVault,
+    vault: &pocket_core::vault::SharedVault,
     client: &PushClient,
     token: &str,
 ) {

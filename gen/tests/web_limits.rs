@@ -2,7 +2,8 @@
 //! fatigue hold a request back.
 
 use pocket_core::clock::now_unix;
-use pocket_core::push::{PushClient, enroll};
+use pocket_core::flows::enroll;
+use pocket_core::push::PushClient;
 use pocket_gen::service::{MAX_OPEN_REQUESTS, app};
 
 mod common;

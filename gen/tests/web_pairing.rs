@@ -3,7 +3,8 @@
 
 use axum::http::StatusCode;
 use pocket_core::clock::now_unix;
-use pocket_core::push::{Answer, PushClient, answer, enroll, poll_once};
+use pocket_core::flows::{answer, enroll, poll_once};
+use pocket_core::push::{Answer, PushClient};
 use pocket_gen::service::app;
 
 mod common;

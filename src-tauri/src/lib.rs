@@ -29,31 +29,7 @@ pub fn run() {
             app.manage(state);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::accounts::list_accounts,
-            commands::accounts::account_codes,
-            commands::accounts::add_account_manual,
-            commands::accounts::delete_account,
-            commands::accounts::copy_code,
-            commands::scan::scan_capabilities,
-            commands::scan::scan_screen,
-            commands::scan::scan_image,
-            commands::scan::scan_text,
-            commands::scan::scan_clipboard,
-            commands::scan::add_scanned,
-            commands::push::list_push_tokens,
-            commands::push::delete_push_token,
-            commands::push::open_push_requests,
-            commands::push::answer_push,
-            commands::push::refresh_push,
-            commands::push::push_history,
-            commands::transfer::pick_import_file,
-            commands::transfer::import_picked,
-            commands::transfer::export_backup,
-            commands::transfer::rename_account,
-            commands::transfer::reorder_accounts,
-            commands::transfer::next_code,
-        ])
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!())
         .unwrap_or_else(|error| {
             log::error!("Pocket could not start: {error}");
@@ -68,7 +44,7 @@ fn start_poller(app: AppHandle, state: &state::AppState) {
         return;
     };
     let trigger = state.poll_trigger.clone();
-    tauri::async_runtime::spawn(pocket_core::push::run_poller(
+    tauri::async_runtime::spawn(pocket_core::flows::run_poller(
         vault,
         client,
         trigger,

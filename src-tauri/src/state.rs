@@ -4,8 +4,10 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use pocket_core::flows::PollTrigger;
 use pocket_core::otp::AccountDraft;
-use pocket_core::push::{PollTrigger, PushClient, SharedVault};
+use pocket_core::push::PushClient;
+use pocket_core::vault::SharedVault;
 use pocket_core::vault::{APP_SERVICE, KeychainStore, Vault, lock, use_platform_keychain};
 
 use crate::error::IpcError;
@@ -35,11 +37,16 @@ const MAX_PENDING: usize = 256;
 
 impl AppState {
     pub fn open(data_dir: &Path) -> AppState {
+        AppState::around(open_vault(data_dir))
+    }
+
+    /// The state around a vault opened elsewhere (the command tests give one in memory).
+    pub fn around(vault: Result<Vault, IpcError>) -> AppState {
         let push_client = PushClient::new()
             .inspect_err(|error| log::error!("no HTTP client for push logins: {error}"))
             .ok();
         AppState {
-            vault: open_vault(data_dir).map(|vault| Arc::new(Mutex::new(vault))),
+            vault: vault.map(|vault| Arc::new(Mutex::new(vault))),
             push_client,
             poll_trigger: PollTrigger::default(),
             pending: Mutex::new(Vec::new()),

@@ -9,9 +9,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use pocket_core::clock::now_unix;
-use pocket_core::push::{
-    Answer, POLL_INTERVAL, PollTrigger, PushClient, answer, enroll, run_poller,
-};
+use pocket_core::flows::{POLL_INTERVAL, PollTrigger, answer, enroll, run_poller};
+use pocket_core::push::{Answer, PushClient};
 use pocket_core::vault::{MemoryStore, Vault};
 use pocket_tests::privacyidea::PrivacyIdea;
 use pocket_tests::reference::{ReferenceService, WebSession};

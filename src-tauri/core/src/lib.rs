@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod error;
+pub mod flows;
 pub mod otp;
 pub mod push;
 pub mod scan;

@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use pocket_core::push::{
-    self, Answer, MIN_KEY_BITS, PushClient, PushRequest, SharedVault, SigningKey, parse_enrollment,
+    Answer, MIN_KEY_BITS, PushClient, PushRequest, SigningKey, parse_enrollment,
 };
+use pocket_core::vault::SharedVault;
 use pocket_core::vault::{MemoryStore, Vault};
 use serde_json::json;
 use support::{Hostile, Reply};
@@ -99,7 +100,7 @@ async fn unchecked_certificates_need_consent_before_any_connection() {
         ("http", 1, "insecure_server"),
     ] {
         let uri = link(&format!("{scheme}://mfa.corp.test:{port}"), sslverify);
-        let error = push::enroll(&vault, &client, &uri, false, 0)
+        let error = pocket_core::flows::enroll(&vault, &client, &uri, false, 0)
             .await
             .unwrap_err();
         assert_eq!(error.code(), code, "{uri}: {error}");
@@ -109,7 +110,11 @@ async fn unchecked_certificates_need_consent_before_any_connection() {
     assert!(store.is_empty());
     // With the user's consent it goes ahead (this server speaks no TLS, so the handshake fails).
     let uri = link(&format!("https://mfa.corp.test:{port}"), 0);
-    assert!(push::enroll(&vault, &client, &uri, true, 0).await.is_err());
+    assert!(
+        pocket_core::flows::enroll(&vault, &client, &uri, true, 0)
+            .await
+            .is_err()
+    );
     assert_eq!(server.connections(), 1);
     assert!(store.is_empty(), "a failed rollout leaves nothing behind");
 }
@@ -128,7 +133,7 @@ async fn a_server_key_under_2048_bits_is_refused_and_nothing_is_kept() {
     let server = Hostile::start(rollout_reply(&weak, None)).await;
     let dir = tempfile::tempdir().unwrap();
     let (vault, store) = vault(&dir);
-    let error = push::enroll(
+    let error = pocket_core::flows::enroll(
         &vault,
         &PushClient::new().unwrap(),
         &link(&server.url(""), 1),
@@ -163,7 +168,7 @@ async fn a_rollout_reply_cannot_slip_in_an_account_of_another_service() {
         let server = Hostile::start(rollout_reply(&key, Some(link_in_reply))).await;
         let dir = tempfile::tempdir().unwrap();
         let (vault, _store) = vault(&dir);
-        let enrolled = push::enroll(
+        let enrolled = pocket_core::flows::enroll(
             &vault,
             &PushClient::new().unwrap(),
             &link(&server.url(""), 1),
@@ -222,14 +227,14 @@ async fn a_number_matching_request_is_answered_with_an_offered_number_only() {
         (Answer::Presence("99".into()), "not_an_option"),
         (Answer::Presence("11|17".into()), "not_an_option"),
     ] {
-        let error = push::answer(&vault, &client, &token.id, "NONCE", answer, 110)
+        let error = pocket_core::flows::answer(&vault, &client, &token.id, "NONCE", answer, 110)
             .await
             .unwrap_err();
         assert_eq!(error.code(), code);
     }
     assert_eq!(server.connections(), 0, "a refused answer was sent");
     // The request is still open, and an offered number goes through.
-    let outcome = push::answer(
+    let outcome = pocket_core::flows::answer(
         &vault,
         &client,
         &token.id,

@@ -1,9 +1,9 @@
-//! The account list: list, codes, add, delete, copy. Every command that touches the vault is
-//! async, so the window's thread never waits for its lock.
+//! The account list: list, codes, add, edit, reorder, delete, copy, HOTP's next code. Every
+//! command that touches the vault is async, so the window's thread never waits for its lock.
 
 use pocket_core::clock;
 use pocket_core::otp::AccountDraft;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use crate::dto::{AccountDto, CodeDto, CodesDto, ManualAccountInput};
@@ -60,8 +60,8 @@ pub async fn delete_account(state: State<'_, AppState>, id: String) -> Result<()
 
 /// Copies the current code from the Rust side, so the webview needs no clipboard permission.
 #[tauri::command]
-pub async fn copy_code(
-    app: AppHandle,
+pub async fn copy_code<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
 ) -> Result<(), IpcError> {
@@ -71,4 +71,32 @@ pub async fn copy_code(
     app.clipboard()
         .write_text(code.current)
         .map_err(IpcError::clipboard)
+}
+
+#[tauri::command]
+pub async fn rename_account(
+    state: State<'_, AppState>,
+    id: String,
+    issuer: String,
+    name: String,
+) -> Result<AccountDto, IpcError> {
+    state
+        .with_vault(move |vault| Ok(AccountDto::from(&vault.rename(&id, &issuer, &name)?)))
+        .await
+}
+
+#[tauri::command]
+pub async fn reorder_accounts(
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+) -> Result<(), IpcError> {
+    state.with_vault(move |vault| vault.reorder(&ids)).await
+}
+
+/// HOTP: the next code, its counter saved first. Only the code crosses to the webview.
+#[tauri::command]
+pub async fn next_code(state: State<'_, AppState>, id: String) -> Result<String, IpcError> {
+    state
+        .with_vault(move |vault| Ok(vault.next_code(&id)?.current))
+        .await
 }

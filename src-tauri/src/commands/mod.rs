@@ -1,6 +1,50 @@
-//! `#[tauri::command]` functions, one file per area of the UI.
+//! `#[tauri::command]` functions, one file per area of the UI, and the one list of them.
 
 pub mod accounts;
 pub mod push;
 pub mod scan;
 pub mod transfer;
+
+/// Names every command the UI may call, once: [`handler`] registers them and [`NAMES`] lists
+/// them for the test that holds build.rs, the permission sets and the UI's calls to this list.
+macro_rules! app_commands {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        /// The commands' names, as the UI invokes them.
+        #[cfg_attr(not(test), allow(dead_code))]
+        pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        /// The invoke handler with every command.
+        pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($module::$name),*]
+        }
+    };
+}
+
+app_commands! {
+    accounts::list_accounts,
+    accounts::account_codes,
+    accounts::add_account_manual,
+    accounts::delete_account,
+    accounts::copy_code,
+    accounts::rename_account,
+    accounts::reorder_accounts,
+    accounts::next_code,
+    scan::scan_capabilities,
+    scan::scan_screen,
+    scan::scan_image,
+    scan::scan_text,
+    scan::scan_clipboard,
+    scan::add_scanned,
+    push::list_push_tokens,
+    push::delete_push_token,
+    push::open_push_requests,
+    push::answer_push,
+    push::refresh_push,
+    push::push_history,
+    transfer::pick_import_file,
+    transfer::import_picked,
+    transfer::export_backup,
+}
+
+#[cfg(test)]
+mod tests;

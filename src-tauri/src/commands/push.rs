@@ -1,10 +1,10 @@
 //! Push logins: enroll, list and delete tokens, answer requests, refresh, history.
 
 use pocket_core::clock;
-use pocket_core::push::{self, Answer, DeclineReason};
+use pocket_core::push::{Answer, DeclineReason};
 use tauri::State;
 
-use crate::dto::{AnswerInput, HistoryDto, PushAddedDto, PushRequestDto, PushTokenDto};
+use crate::dto::{AnswerInput, HistoryDto, OutcomeDto, PushAddedDto, PushRequestDto, PushTokenDto};
 use crate::error::IpcError;
 use crate::state::AppState;
 
@@ -15,7 +15,7 @@ pub async fn enroll_push_uri(
     allow_insecure: bool,
 ) -> Result<PushAddedDto, IpcError> {
     let vault = state.shared_vault()?;
-    let enrolled = push::enroll(
+    let enrolled = pocket_core::flows::enroll(
         &vault,
         state.push_client()?,
         uri,
@@ -64,14 +64,14 @@ pub async fn open_push_requests(
         .await
 }
 
-/// Sends the user's answer; returns the outcome ("accepted", "declined", "expired", "failed").
+/// Sends the user's answer; returns the outcome (accepted, declined, expired or failed).
 #[tauri::command]
 pub async fn answer_push(
     state: State<'_, AppState>,
     token_id: String,
     nonce: String,
     answer: AnswerInput,
-) -> Result<&'static str, IpcError> {
+) -> Result<OutcomeDto, IpcError> {
     let vault = state.shared_vault()?;
     let answer = match answer {
         AnswerInput::Accept => Answer::Accept,
@@ -80,7 +80,7 @@ pub async fn answer_push(
         },
         AnswerInput::Choice { option } => Answer::Presence(option),
     };
-    let outcome = push::answer(
+    let outcome = pocket_core::flows::answer(
         &vault,
         state.push_client()?,
         &token_id,
@@ -89,7 +89,7 @@ pub async fn answer_push(
         clock::now_unix(),
     )
     .await?;
-    Ok(outcome.as_str())
+    Ok(outcome.into())
 }
 
 /// Polls now instead of at the next tick.

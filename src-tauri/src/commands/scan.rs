@@ -5,11 +5,11 @@
 use pocket_core::clock;
 use pocket_core::scan::{ScanItem, check_picture_size, classify, decode_image_file, decode_rgba};
 use tauri::ipc::{InvokeBody, Request};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use crate::commands::push::enroll_push_uri;
-use crate::dto::{AccountDto, AddedDto, BatchDto, ScanItemDto, ScanReportDto};
+use crate::dto::{AccountDto, AddedDto, BatchDto, RiskDto, ScanItemDto, ScanReportDto};
 use crate::error::IpcError;
 use crate::platform;
 use crate::state::{AppState, Pending};
@@ -64,8 +64,8 @@ pub async fn scan_text(
 
 /// Whatever the clipboard holds: a picture with QR codes, or text.
 #[tauri::command]
-pub async fn scan_clipboard(
-    app: AppHandle,
+pub async fn scan_clipboard<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<ScanReportDto, IpcError> {
     if let Ok(image) = app.clipboard().read_image() {
@@ -120,16 +120,23 @@ async fn report(state: &AppState, texts: Vec<String>) -> Result<ScanReportDto, I
         .map(|item| match item {
             ScanItem::Account(draft) => {
                 let (issuer, name) = (draft.issuer.clone(), draft.name.clone());
-                ScanItemDto::account(state.keep_pending(Pending::Account(draft)), issuer, name)
+                ScanItemDto::Account {
+                    pending_id: state.keep_pending(Pending::Account(draft)),
+                    issuer,
+                    name,
+                }
             }
-            ScanItem::Duplicate { issuer, name } => ScanItemDto::duplicate(issuer, name),
-            ScanItem::Invalid { label, error } => ScanItemDto::invalid(label, error),
-            ScanItem::Push { text, label, risk } => ScanItemDto::push(
-                state.keep_pending(Pending::PushEnrollment(text)),
-                label,
-                risk,
-            ),
-            ScanItem::Other(preview) => ScanItemDto::other(preview),
+            ScanItem::Duplicate { issuer, name } => ScanItemDto::Duplicate { issuer, name },
+            ScanItem::Invalid { label, error } => ScanItemDto::Invalid {
+                name: label,
+                error: error.into(),
+            },
+            ScanItem::Push { text, label, risk } => ScanItemDto::Push {
+                pending_id: state.keep_pending(Pending::PushEnrollment(text)),
+                name: label,
+                risk: risk.map(RiskDto::from),
+            },
+            ScanItem::Other(preview) => ScanItemDto::Other { preview },
         })
         .collect();
     Ok(ScanReportDto {

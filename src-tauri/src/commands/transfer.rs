@@ -6,48 +6,19 @@
 use pocket_core::clock;
 use pocket_core::transfer::{identify, read_backup, write_aegis, write_uri_list};
 use pocket_core::vault::Vault;
-use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 use zeroize::Zeroizing;
 
-use crate::dto::AccountDto;
+use crate::dto::{AccountDto, ExportFormat, ImportReportDto, PickedFileDto, SkippedDto};
 use crate::error::IpcError;
 use crate::files;
 use crate::state::AppState;
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SkippedDto {
-    pub label: String,
-    pub error: IpcError,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportReportDto {
-    pub added: Vec<AccountDto>,
-    /// Already in Pocket: left as they are.
-    pub duplicates: Vec<String>,
-    pub skipped: Vec<SkippedDto>,
-}
-
-/// A file chosen for import, described for the user: nothing of its contents.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PickedFileDto {
-    /// What `import_picked` takes.
-    pub handle: String,
-    pub name: String,
-    /// "aegis", "links", …: which app's file it is.
-    pub format: &'static str,
-    pub needs_password: bool,
-}
-
 /// Asks for a file in the system's dialog and reads it; `null` when the user closed the
 /// dialog. An unknown or damaged file is refused here, before any password is asked for.
 #[tauri::command]
-pub async fn pick_import_file(
-    app: AppHandle,
+pub async fn pick_import_file<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     title: String,
 ) -> Result<Option<PickedFileDto>, IpcError> {
@@ -106,20 +77,11 @@ pub async fn import_picked(
     })
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ExportFormat {
-    /// An encrypted Aegis vault: for other apps and for safekeeping.
-    Aegis,
-    /// Plain otpauth:// links: readable by anyone who gets the file.
-    Links,
-}
-
 /// Writes every account to a file the user chooses in the system's save dialog; returns
 /// where it went, or `null` when the user closed the dialog.
 #[tauri::command]
-pub async fn export_backup(
-    app: AppHandle,
+pub async fn export_backup<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     format: ExportFormat,
     password: Option<String>,
@@ -138,32 +100,4 @@ pub async fn export_backup(
     let name = format!("pocket-export-{}.{extension}", clock::date_today());
     let contents = Zeroizing::new(contents.as_bytes().to_vec());
     files::save_export(&app, title, name, contents).await
-}
-
-#[tauri::command]
-pub async fn rename_account(
-    state: State<'_, AppState>,
-    id: String,
-    issuer: String,
-    name: String,
-) -> Result<AccountDto, IpcError> {
-    state
-        .with_vault(move |vault| Ok(AccountDto::from(&vault.rename(&id, &issuer, &name)?)))
-        .await
-}
-
-#[tauri::command]
-pub async fn reorder_accounts(
-    state: State<'_, AppState>,
-    ids: Vec<String>,
-) -> Result<(), IpcError> {
-    state.with_vault(move |vault| vault.reorder(&ids)).await
-}
-
-/// HOTP: the next code, its counter saved first. Only the code crosses to the webview.
-#[tauri::command]
-pub async fn next_code(state: State<'_, AppState>, id: String) -> Result<String, IpcError> {
-    state
-        .with_vault(move |vault| Ok(vault.next_code(&id)?.current))
-        .await
 }

@@ -42,7 +42,7 @@ describe('AccountRow', () => {
   });
 
   it('shows why there is no code', () => {
-    const locked = { ...code, code: null, error: { code: 'keychain_locked', message: '' } };
+    const locked = { ...code, code: null, error: { code: 'keychain_locked' as const, message: '' } };
     render(AccountRow, { account, code: locked, nowMs: 35_000, ondelete: () => {}, accounts });
     expect(screen.getByRole('alert').textContent).toContain('keychain is locked');
   });
@@ -68,7 +68,7 @@ describe('AccountRow', () => {
       return command === 'next_code' ? '755224' : null;
     });
     const hotp: Account = { ...account, kind: 'hotp', period: null };
-    const none = { ...code, code: null, nextCode: null, validFromMs: null, validUntilMs: null, error: { code: 'counter_based', message: '' } };
+    const none = { ...code, code: null, nextCode: null, validFromMs: null, validUntilMs: null, error: { code: 'counter_based' as const, message: '' } };
     render(AccountRow, { account: hotp, code: none, nowMs: 35_000, ondelete: () => {}, accounts });
     expect(screen.queryByTestId('code')).toBeNull();
     expect(calls).toEqual([]);

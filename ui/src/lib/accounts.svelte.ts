@@ -50,6 +50,7 @@ export class AccountsState {
         this.#lastFetch = result.nowMs;
         this.now = result.nowMs;
         this.codes = Object.fromEntries(result.codes.map((code) => [code.id, code]));
+        this.loadError = null;
       } catch (error) {
         this.loadError = asIpcError(error);
         this.#lastFetch = this.now;

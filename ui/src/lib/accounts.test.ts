@@ -40,7 +40,7 @@ describe('AccountsState', () => {
     state.stop();
   });
 
-  it('keeps the load error and retries', async () => {
+  it('keeps the load error, retries, and clears it once a retry works', async () => {
     let attempts = 0;
     mockIPC((command) => {
       if (command === 'list_accounts' || command === 'list_push_tokens') return [];
@@ -55,6 +55,10 @@ describe('AccountsState', () => {
     expect(state.loadError?.code).toBe('keychain_locked');
     state.start();
     await vi.advanceTimersByTimeAsync(5_500);
+    expect(attempts).toBe(2);
+    // The banner goes, and codes are no longer fetched every few seconds.
+    expect(state.loadError).toBeNull();
+    await vi.advanceTimersByTimeAsync(11_000);
     expect(attempts).toBe(2);
     state.stop();
   });

@@ -5,9 +5,7 @@ mod challenge;
 mod client;
 mod crypto;
 mod enrollment;
-mod flow;
 mod notice;
-mod poller;
 mod token;
 mod transport;
 mod wakeup;
@@ -17,11 +15,7 @@ pub use challenge::{Dropped, LOCAL_EXPIRY_SECONDS, PushRequest, verify_challenge
 pub use client::{Answer, DeclineReason, MAX_REPLY_BYTES, Polled, PushClient, Rollout};
 pub use crypto::{DEVICE_KEY_BITS, MIN_KEY_BITS, SigningKey, VerifyingKey};
 pub use enrollment::{PushEnrollment, parse_enrollment};
-pub use flow::{
-    Enrolled, PollRound, SharedVault, answer, enroll, poll_once, poll_token, poll_tokens,
-};
 pub use notice::{notification_text, plain_text};
-pub use poller::{POLL_INTERVAL, PollTrigger, run_poller};
 pub use token::PushToken;
 pub use transport::{TransportRisk, transport_risk};
 pub use wakeup::{PollOnly, WakeUp, challenge_from_message};

@@ -14,12 +14,16 @@ pub enum TransportRisk {
 }
 
 impl TransportRisk {
-    /// The error code the UI explains and asks the user to accept.
-    pub fn code(self) -> &'static str {
+    /// The kind of error the UI explains and asks the user to accept.
+    pub fn kind(self) -> crate::error::ErrorKind {
         match self {
-            TransportRisk::PlainHttp => "insecure_server",
-            TransportRisk::CertificateUnchecked => "certificate_unchecked",
+            TransportRisk::PlainHttp => crate::error::ErrorKind::InsecureServer,
+            TransportRisk::CertificateUnchecked => crate::error::ErrorKind::CertificateUnchecked,
         }
+    }
+
+    pub fn code(self) -> &'static str {
+        self.kind().code()
     }
 
     /// Finishes "{host} is reached …" for logs and the command line.

@@ -3,8 +3,6 @@
 
 use std::sync::Mutex;
 
-use rusqlite::params;
-
 use super::{Account, AccountState, Vault};
 use crate::error::{Error, Result};
 use crate::otp::{AccountDraft, Code, OtpKind, code_at};
@@ -103,11 +101,7 @@ impl Vault {
         if issuer.is_empty() && name.is_empty() {
             return Err(Error::MissingLabel);
         }
-        let changed = self.db.conn.execute(
-            "UPDATE accounts SET issuer = ?2, name = ?3 WHERE id = ?1 AND state = 'active'",
-            params![id, issuer, name],
-        )?;
-        if changed == 0 {
+        if !self.db.rename(id, issuer, name)? {
             return Err(Error::AccountNotFound(id.to_string()));
         }
         self.active(id)
@@ -122,15 +116,7 @@ impl Vault {
                 order.push(account.id);
             }
         }
-        let batch = self.db.conn.unchecked_transaction()?;
-        for (position, id) in order.iter().enumerate() {
-            batch.execute(
-                "UPDATE accounts SET position = ?2 WHERE id = ?1",
-                params![id, position as i64],
-            )?;
-        }
-        batch.commit()?;
-        Ok(())
+        self.db.set_order(&order)
     }
 
     /// HOTP: the code for the stored counter, which is the next one the server expects. The
@@ -144,11 +130,7 @@ impl Vault {
         let after = counter
             .checked_add(1)
             .ok_or_else(|| Error::invalid("counter", "the counter is at its end"))?;
-        let saved = self.db.conn.execute(
-            "UPDATE accounts SET counter = ?2 WHERE id = ?1 AND counter = ?3 AND state = 'active'",
-            params![id, after as i64, counter as i64],
-        )?;
-        if saved != 1 {
+        if !self.db.advance_counter(id, counter, after)? {
             return Err(Error::AccountNotFound(id.to_string()));
         }
         let secret = self.secret(id)?;

@@ -1,10 +1,9 @@
-// Events from the Rust side; mirrors src-tauri/src/events.rs.
+// Events from the Rust side; their names come generated from src-tauri/src/events.rs.
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-import type { PushRequest } from './types';
+import { PUSH_REQUEST_EVENT as PUSH_REQUEST, type PushRequest } from './types';
 
 export type { UnlistenFn };
-
-export const PUSH_REQUEST = 'push-request';
+export { PUSH_REQUEST };
 
 export function onPushRequest(handler: (request: PushRequest) => void): Promise<UnlistenFn> {
   return listen<PushRequest>(PUSH_REQUEST, (event) => handler(event.payload));

@@ -50,8 +50,9 @@ async function call<T>(command: string, args?: Record<string, unknown> | Uint8Ar
 export function asIpcError(error: unknown): IpcError {
   if (typeof error === 'object' && error !== null && 'code' in error) {
     const { code, message, field } = error as Record<string, unknown>;
+    // The Rust side sends only ErrorKind's codes; anything else reads as an unknown one.
     return {
-      code: String(code),
+      code: String(code) as IpcError['code'],
       message: String(message ?? ''),
       ...(typeof field === 'string' ? { field } : {}),
     };

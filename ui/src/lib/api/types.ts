@@ -1,121 +1,91 @@
-// Mirrors src-tauri/src/dto.rs and error.rs. None of these types carries a secret.
+// Generated from src-tauri/src/dto/, src-tauri/src/error.rs and pocket-core's ErrorKind
+// by `make types`; `make test` fails when this file is stale. Do not edit it by hand.
 
-export interface Account {
-  id: string;
-  issuer: string;
-  name: string;
-  kind: 'totp' | 'hotp' | 'steam';
-  digits: number;
-  period: number | null;
-}
+export type ErrorCode = 'not_otpauth_uri' | 'unsupported_otp_type' | 'missing_parameter' | 'invalid_parameter' | 'missing_label' | 'keychain_locked' | 'keychain_unavailable' | 'secret_missing' | 'duplicate_account' | 'account_not_found' | 'database_too_new' | 'not_push_enrollment' | 'network' | 'http_client_unavailable' | 'reply_too_large' | 'redirected' | 'weak_key' | 'presence_required' | 'not_an_option' | 'push_token_not_found' | 'scan_expired' | 'not_counter_based' | 'tls' | 'server_refused' | 'server_reply' | 'crypto' | 'image_unreadable' | 'image_format_unsupported' | 'image_too_large' | 'counter_based' | 'backup_password_required' | 'wrong_backup_password' | 'backup_damaged' | 'backup_format_unknown' | 'backup_too_large' | 'backup_too_costly' | 'export_failed' | 'file_unreadable' | 'file_expired' | 'database' | 'storage' | 'insecure_server' | 'certificate_unchecked' | 'screen_capture' | 'internal' | 'clipboard';
 
-export interface IpcError {
-  code: string;
-  message: string;
-  field?: string;
-}
+/** The event a verified login request arrives with. */
+export const PUSH_REQUEST_EVENT = 'push-request';
 
-export interface AccountCode {
-  id: string;
-  code: string | null;
-  nextCode: string | null;
-  validFromMs: number | null;
-  validUntilMs: number | null;
-  error: IpcError | null;
-}
+export type Account = { id: string, issuer: string, name: string, kind: 'totp' | 'hotp' | 'steam', digits: number, period: number | null, };
 
-export interface Codes {
-  nowMs: number;
-  codes: AccountCode[];
-}
+export type AccountCode = { id: string, code: string | null, nextCode: string | null, 
+/**
+ * Unix milliseconds, so the UI can draw the countdown without another call.
+ */
+validFromMs: number | null, validUntilMs: number | null, 
+/**
+ * Why there is no code for this account (a locked keychain, a missing secret).
+ */
+error: IpcError | null, };
 
-export interface ManualAccountInput {
-  issuer: string;
-  name: string;
-  secret: string;
-  algorithm?: string;
-  digits?: number;
-  period?: number;
-}
+export type Codes = { 
+/**
+ * When the codes were computed, in Unix milliseconds: the UI measures its clock against it.
+ */
+nowMs: number, codes: Array<AccountCode>, };
 
-export type ScanItem =
-  | { kind: 'account'; pendingId: string; issuer: string; name: string }
-  | { kind: 'duplicate'; issuer: string; name: string }
-  | { kind: 'invalid'; name?: string; error: IpcError }
-  | { kind: 'push'; pendingId: string; name: string; risk?: TransportRisk }
-  | { kind: 'other'; preview: string };
+export type ManualAccountInput = { issuer: string, name: string, secret: string, algorithm?: string, digits?: number, period?: number, };
 
-export interface ScanReport {
-  items: ScanItem[];
-  /** Set when the code is one part of a Google Authenticator export spread over several. */
-  batch: { part: number; of: number } | null;
-}
+export type IpcError = { 
+/**
+ * One of `pocket_core::error::ErrorKind`'s codes.
+ */
+code: ErrorCode, message: string, field?: string, };
 
-/** How a push server is reached that the user had to accept: the error code that asked. */
-export type TransportRisk = 'insecure_server' | 'certificate_unchecked';
+export type ScanItem = { "kind": "account", pendingId: string, issuer: string, name: string, } | { "kind": "duplicate", issuer: string, name: string, } | { "kind": "invalid", name?: string, error: IpcError, } | { "kind": "push", pendingId: string, name: string, risk?: TransportRisk, } | { "kind": "other", preview: string, };
 
-export interface PushToken {
-  id: string;
-  serial: string;
-  label: string;
-  issuer: string;
-  host: string;
-  risk: TransportRisk | null;
-}
+export type ScanReport = { items: Array<ScanItem>, 
+/**
+ * Set when a code is one part of a Google Authenticator export spread over several.
+ */
+batch: Batch | null, };
 
-export interface PushAdded {
-  token: PushToken;
-  /** The code account the server sent along, when Pocket took it. */
-  alsoAdded: Account | null;
-}
+export type Batch = { part: number, of: number, };
 
-export type Added = { kind: 'account'; value: Account } | { kind: 'pushToken'; value: PushAdded };
+export type Added = { "kind": "account", "value": Account } | { "kind": "pushToken", "value": PushAdded };
 
-/** A verified login request. `question` is plain text from the server: never markup. */
-export interface PushRequest {
-  tokenId: string;
-  nonce: string;
-  issuer: string;
-  label: string;
-  serial: string;
-  title: string;
-  question: string;
-  presenceOptions: string[];
-  takesDeclineReason: boolean;
-  expiresAtMs: number;
-}
+export type PushAdded = { token: PushToken, alsoAdded: Account | null, };
 
-export type PushAnswer =
-  | { kind: 'accept' }
-  | { kind: 'decline'; notMe: boolean }
-  | { kind: 'choice'; option: string };
+export type TransportRisk = "insecure_server" | "certificate_unchecked";
 
-export type Outcome = 'pending' | 'sending' | 'accepted' | 'declined' | 'expired' | 'failed';
+export type PushToken = { id: string, serial: string, label: string, issuer: string, 
+/**
+ * The server's host, so the user can tell two services apart.
+ */
+host: string, 
+/**
+ * What the user accepted when setting it up; shown in the list.
+ */
+risk: TransportRisk | null, };
 
-export interface HistoryItem {
-  issuer: string;
-  serial: string;
-  title: string;
-  question: string;
-  receivedAtMs: number;
-  outcome: Outcome;
-  detail: string;
-}
+export type PushRequest = { tokenId: string, nonce: string, issuer: string, label: string, serial: string, title: string, 
+/**
+ * Plain text: the UI never renders it as markup.
+ */
+question: string, presenceOptions: Array<string>, takesDeclineReason: boolean, expiresAtMs: number, };
 
-export interface ImportReport {
-  added: Account[];
-  /** Accounts already in Pocket, left as they are. */
-  duplicates: string[];
-  skipped: { label: string; error: IpcError }[];
-}
+export type PushAnswer = { "kind": "accept" } | { "kind": "decline", notMe: boolean, } | { "kind": "choice", option: string, };
 
-export type ExportFormat = 'aegis' | 'links';
+export type Outcome = "pending" | "sending" | "accepted" | "declined" | "expired" | "failed";
 
-/** A file chosen for import: described, never its contents. */
-export interface PickedFile {
-  handle: string;
-  name: string;
-  /** Which app's file it is: "aegis", "links", … */
-  format: string;
-  needsPassword: boolean;
-}
+export type HistoryItem = { issuer: string, serial: string, title: string, question: string, receivedAtMs: number, outcome: Outcome, detail: string, };
+
+export type Skipped = { label: string, error: IpcError, };
+
+export type ImportReport = { added: Array<Account>, 
+/**
+ * Already in Pocket: left as they are.
+ */
+duplicates: Array<string>, skipped: Array<Skipped>, };
+
+export type PickedFile = { 
+/**
+ * What `import_picked` takes.
+ */
+handle: string, name: string, 
+/**
+ * "aegis", "links", …: which app's file it is.
+ */
+format: string, needsPassword: boolean, };
+
+export type ExportFormat = "aegis" | "links";

@@ -1,3 +1,4 @@
+import type { IpcError } from '../api';
 import { afterEach, describe, expect, it } from 'vitest';
 import en from './en.json';
 import nl from './nl.json';
@@ -40,7 +41,7 @@ describe('errorText', () => {
     expect(errorText({ code: 'invalid_parameter', message: 'x', field: 'image' })).toBe(
       'Part of the account details is not valid.',
     );
-    expect(errorText({ code: 'something_new', message: 'x' })).toBe(
+    expect(errorText({ code: 'something_new' as IpcError['code'], message: 'x' })).toBe(
       'Something went wrong inside Pocket.',
     );
   });

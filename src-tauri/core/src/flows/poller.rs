@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Notify, mpsc};
 use tokio::task::JoinSet;
 
-use super::client::PushClient;
-use super::flow::{PollRound, SharedVault, poll_token, poll_tokens};
-use crate::vault::StoredPushToken;
+use super::push::{PollRound, poll_token, poll_tokens};
+use crate::push::PushClient;
+use crate::vault::{SharedVault, StoredPushToken};
 
 /// privacyIDEA's own app polls every 3 s.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(3);

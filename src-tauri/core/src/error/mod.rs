@@ -1,5 +1,10 @@
-//! The crate's one error type. `code()` is the stable, machine-readable kind the UI maps to
-//! translated text; the `Display` text is for logs and for the `gen` command line.
+//! The crate's one error type. `kind()` is the stable, machine-readable kind the UI maps to
+//! translated text ([`ErrorKind`] lists every kind Pocket has, its app's own among them); the
+//! `Display` text is for logs and for the `gen` command line.
+
+mod kind;
+
+pub use kind::ErrorKind;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -98,52 +103,57 @@ pub enum Error {
 }
 
 impl Error {
+    /// What happened, as one of the kinds the UI explains.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::NotOtpauthUri => ErrorKind::NotOtpauthUri,
+            Error::UnsupportedOtpType(_) => ErrorKind::UnsupportedOtpType,
+            Error::MissingParameter(_) => ErrorKind::MissingParameter,
+            Error::InvalidParameter { .. } => ErrorKind::InvalidParameter,
+            Error::MissingLabel => ErrorKind::MissingLabel,
+            Error::KeychainLocked => ErrorKind::KeychainLocked,
+            Error::KeychainUnavailable(_) => ErrorKind::KeychainUnavailable,
+            Error::SecretMissing(_) => ErrorKind::SecretMissing,
+            Error::DuplicateAccount => ErrorKind::DuplicateAccount,
+            Error::AccountNotFound(_) => ErrorKind::AccountNotFound,
+            Error::DatabaseTooNew { .. } => ErrorKind::DatabaseTooNew,
+            Error::NotPushEnrollment => ErrorKind::NotPushEnrollment,
+            Error::Network(_) => ErrorKind::Network,
+            Error::HttpClientUnavailable(_) => ErrorKind::HttpClientUnavailable,
+            Error::ReplyTooLarge => ErrorKind::ReplyTooLarge,
+            Error::Redirected(_) => ErrorKind::Redirected,
+            Error::WeakKey { .. } => ErrorKind::WeakKey,
+            Error::PresenceRequired => ErrorKind::PresenceRequired,
+            Error::NotAnOption => ErrorKind::NotAnOption,
+            Error::PushTokenNotFound(_) => ErrorKind::PushTokenNotFound,
+            Error::ScanExpired => ErrorKind::ScanExpired,
+            Error::NotCounterBased => ErrorKind::NotCounterBased,
+            Error::Tls(_) => ErrorKind::Tls,
+            Error::ServerRefused(_) => ErrorKind::ServerRefused,
+            Error::ServerReply(_) => ErrorKind::ServerReply,
+            Error::Crypto(_) => ErrorKind::Crypto,
+            Error::ImageUnreadable => ErrorKind::ImageUnreadable,
+            Error::ImageFormatUnsupported => ErrorKind::ImageFormatUnsupported,
+            Error::ImageTooLarge => ErrorKind::ImageTooLarge,
+            Error::CounterBased => ErrorKind::CounterBased,
+            Error::BackupPasswordRequired => ErrorKind::BackupPasswordRequired,
+            Error::WrongBackupPassword => ErrorKind::WrongBackupPassword,
+            Error::BackupDamaged(_) => ErrorKind::BackupDamaged,
+            Error::BackupFormatUnknown => ErrorKind::BackupFormatUnknown,
+            Error::BackupTooLarge => ErrorKind::BackupTooLarge,
+            Error::BackupTooCostly => ErrorKind::BackupTooCostly,
+            Error::ExportFailed(_) => ErrorKind::ExportFailed,
+            Error::FileUnreadable(_) => ErrorKind::FileUnreadable,
+            Error::FileExpired => ErrorKind::FileExpired,
+            Error::Database(_) => ErrorKind::Database,
+            Error::Storage(_) => ErrorKind::Storage,
+            Error::InsecureServer { risk, .. } => risk.kind(),
+        }
+    }
+
     /// A stable identifier for the kind of error; never changes once shipped.
     pub fn code(&self) -> &'static str {
-        match self {
-            Error::NotOtpauthUri => "not_otpauth_uri",
-            Error::UnsupportedOtpType(_) => "unsupported_otp_type",
-            Error::MissingParameter(_) => "missing_parameter",
-            Error::InvalidParameter { .. } => "invalid_parameter",
-            Error::MissingLabel => "missing_label",
-            Error::KeychainLocked => "keychain_locked",
-            Error::KeychainUnavailable(_) => "keychain_unavailable",
-            Error::SecretMissing(_) => "secret_missing",
-            Error::DuplicateAccount => "duplicate_account",
-            Error::AccountNotFound(_) => "account_not_found",
-            Error::DatabaseTooNew { .. } => "database_too_new",
-            Error::NotPushEnrollment => "not_push_enrollment",
-            Error::InsecureServer { risk, .. } => risk.code(),
-            Error::Network(_) => "network",
-            Error::HttpClientUnavailable(_) => "http_client_unavailable",
-            Error::ReplyTooLarge => "reply_too_large",
-            Error::Redirected(_) => "redirected",
-            Error::WeakKey { .. } => "weak_key",
-            Error::PresenceRequired => "presence_required",
-            Error::NotAnOption => "not_an_option",
-            Error::PushTokenNotFound(_) => "push_token_not_found",
-            Error::ScanExpired => "scan_expired",
-            Error::NotCounterBased => "not_counter_based",
-            Error::Tls(_) => "tls",
-            Error::ServerRefused(_) => "server_refused",
-            Error::ServerReply(_) => "server_reply",
-            Error::Crypto(_) => "crypto",
-            Error::ImageUnreadable => "image_unreadable",
-            Error::ImageFormatUnsupported => "image_format_unsupported",
-            Error::ImageTooLarge => "image_too_large",
-            Error::CounterBased => "counter_based",
-            Error::BackupPasswordRequired => "backup_password_required",
-            Error::WrongBackupPassword => "wrong_backup_password",
-            Error::BackupDamaged(_) => "backup_damaged",
-            Error::BackupFormatUnknown => "backup_format_unknown",
-            Error::BackupTooLarge => "backup_too_large",
-            Error::BackupTooCostly => "backup_too_costly",
-            Error::ExportFailed(_) => "export_failed",
-            Error::FileUnreadable(_) => "file_unreadable",
-            Error::FileExpired => "file_expired",
-            Error::Database(_) => "database",
-            Error::Storage(_) => "storage",
-        }
+        self.kind().code()
     }
 
     /// The parameter an input error is about, so the UI can say which one is wrong.

@@ -4,13 +4,12 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use super::challenge::{PushRequest, verify_challenge};
-use super::client::{Answer, PushClient};
-use super::crypto::{DEVICE_KEY_BITS, SigningKey};
-use super::enrollment::parse_enrollment;
 use crate::error::{Error, Result};
-pub use crate::vault::SharedVault;
-use crate::vault::{Outcome, StoredPushToken, lock};
+use crate::push::{
+    Answer, DEVICE_KEY_BITS, PushClient, PushEnrollment, PushRequest, SigningKey, parse_enrollment,
+    verify_challenge,
+};
+use crate::vault::{Outcome, SharedVault, StoredPushToken, lock};
 
 /// What an enrollment added: the push token, and the code account when the server sent one.
 #[derive(Debug, Clone)]
@@ -22,10 +21,7 @@ pub struct Enrolled {
 /// The code account a rollout reply brought, if Pocket may add it: a TOTP or HOTP link of the
 /// push token's own issuer (the reply comes from the token's server). Anything else a server
 /// slips into a reply would be an account the user never asked for.
-fn fallback_account(
-    enrollment: &crate::push::PushEnrollment,
-    link: &str,
-) -> Result<crate::otp::AccountDraft> {
+fn fallback_account(enrollment: &PushEnrollment, link: &str) -> Result<crate::otp::AccountDraft> {
     let draft = crate::otp::parse_uri(link)?;
     let issuer = enrollment.issuer.trim();
     if issuer.is_empty() || !draft.issuer.eq_ignore_ascii_case(issuer) {

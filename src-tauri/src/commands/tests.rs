@@ -1,0 +1,155 @@
+//! The commands as the webview calls them: through Tauri's IPC on its mock runtime, with the
+//! app's real capabilities and permissions, over a vault in memory. And the one list of
+//! commands held against every place that must name them.
+
+use std::collections::BTreeSet;
+
+use pocket_core::vault::{MemoryStore, Vault};
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow};
+
+use crate::state::AppState;
+
+fn app() -> (
+    tauri::App<MockRuntime>,
+    WebviewWindow<MockRuntime>,
+    tempfile::TempDir,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Vault::open(
+        &dir.path().join("pocket.sqlite"),
+        Box::new(MemoryStore::default()),
+    );
+    let app = mock_builder()
+        .invoke_handler(super::handler())
+        .build(tauri::generate_context!())
+        .unwrap();
+    app.manage(AppState::around(vault.map_err(Into::into)));
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    (app, window, dir)
+}
+
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn a_pasted_link_is_scanned_added_and_shows_a_code() {
+    let (_app, window, _dir) = app();
+    assert_eq!(invoke(&window, "list_accounts", json!({})), Ok(json!([])));
+    let report = invoke(
+        &window,
+        "scan_text",
+        json!({"text": "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME"}),
+    )
+    .unwrap();
+    assert_eq!(report["items"][0]["kind"], "account");
+    assert!(
+        report.to_string().find("JBSWY3DPEHPK3PXP").is_none(),
+        "the secret crossed"
+    );
+    let pending = report["items"][0]["pendingId"].as_str().unwrap();
+    let added = invoke(&window, "add_scanned", json!({"pendingId": pending})).unwrap();
+    assert_eq!(added["kind"], "account");
+    assert_eq!(added["value"]["issuer"], "ACME");
+    let codes = invoke(&window, "account_codes", json!({})).unwrap();
+    let code = codes["codes"][0]["code"].as_str().unwrap();
+    assert!(
+        code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+        "{code}"
+    );
+}
+
+#[test]
+fn errors_cross_as_a_stable_code_a_message_and_the_field() {
+    let (_app, window, _dir) = app();
+    let expired = invoke(&window, "add_scanned", json!({"pendingId": "gone"})).unwrap_err();
+    assert_eq!(
+        expired,
+        json!({"code": "scan_expired", "message": "this scan is no longer available: scan the code again"})
+    );
+    let typed = invoke(
+        &window,
+        "add_account_manual",
+        json!({"input": {"issuer": "X", "name": "y", "secret": "!!"}}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (typed["code"].as_str(), typed["field"].as_str()),
+        (Some("invalid_parameter"), Some("secret"))
+    );
+    let next = invoke(&window, "next_code", json!({"id": "nobody"})).unwrap_err();
+    assert_eq!(next["code"], "account_not_found");
+}
+
+#[test]
+fn every_command_is_allowed_to_the_main_window() {
+    let (_app, window, _dir) = app();
+    // These reach the clipboard and the screen, which the mock runtime has not; the
+    // permission sets' test below covers them.
+    let devices = ["scan_clipboard", "scan_screen"];
+    for name in super::NAMES.iter().filter(|name| !devices.contains(name)) {
+        // Arguments are missing on purpose: what matters is that the call is not denied.
+        if let Err(error) = invoke(&window, name, json!({})) {
+            let text = error.to_string();
+            assert!(!text.contains("not allowed"), "{name}: {text}");
+        }
+    }
+}
+
+/// The quoted words of `text` that follow `before`, up to `after`.
+fn quoted_after(text: &str, before: &str, after: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for part in text.split(before).skip(1) {
+        if let Some(end) = part.find(after) {
+            found.insert(part[..end].to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn every_command_is_in_the_manifest_the_permission_sets_and_the_ui() {
+    let names: BTreeSet<String> = super::NAMES.iter().map(|n| n.to_string()).collect();
+    let build = include_str!("../../build.rs");
+    let manifest = build
+        .split("const COMMANDS: &[&str] = &[")
+        .nth(1)
+        .and_then(|rest| rest.split("];").next())
+        .unwrap();
+    let listed: BTreeSet<String> = manifest
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    assert_eq!(listed, names, "build.rs");
+    let sets = [
+        include_str!("../../permissions/accounts.toml"),
+        include_str!("../../permissions/scan.toml"),
+        include_str!("../../permissions/push.toml"),
+    ]
+    .concat();
+    let permitted: BTreeSet<String> = quoted_after(&sets, "\"allow-", "\"")
+        .into_iter()
+        .map(|n| n.replace('-', "_"))
+        .collect();
+    assert_eq!(permitted, names, "permissions/*.toml");
+    let ui = include_str!("../../../ui/src/lib/api/index.ts");
+    let called = quoted_after(ui, ">('", "'");
+    assert_eq!(called, names, "ui/src/lib/api/index.ts");
+}

@@ -1,0 +1,95 @@
+//! What a scan found and what adding it added.
+
+use serde::Serialize;
+
+use super::accounts::AccountDto;
+use super::push::{PushTokenDto, RiskDto};
+use crate::error::IpcError;
+
+/// One QR code a scan found, described without its secret.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ScanItem"))]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum ScanItemDto {
+    /// An account to add, under the handle `add_scanned` takes.
+    Account {
+        pending_id: String,
+        issuer: String,
+        name: String,
+    },
+    /// Already in Pocket: nothing to add.
+    Duplicate { issuer: String, name: String },
+    /// Something Pocket cannot add, and why; with the account's label when it is known.
+    Invalid {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
+        name: Option<String>,
+        error: IpcError,
+    },
+    /// A push login to set up, with what the user must accept first.
+    Push {
+        pending_id: String,
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
+        risk: Option<RiskDto>,
+    },
+    /// Anything else: its start, to quote back to the user.
+    Other { preview: String },
+}
+
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ScanReport"))]
+pub struct ScanReportDto {
+    pub items: Vec<ScanItemDto>,
+    /// Set when a code is one part of a Google Authenticator export spread over several.
+    pub batch: Option<BatchDto>,
+}
+
+/// Part `part` (from 1) of `of` QR codes.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Batch"))]
+pub struct BatchDto {
+    pub part: u32,
+    pub of: u32,
+}
+
+impl From<pocket_core::otp::Batch> for BatchDto {
+    fn from(batch: pocket_core::otp::Batch) -> BatchDto {
+        BatchDto {
+            part: batch.index + 1,
+            of: batch.size,
+        }
+    }
+}
+
+/// What `add_scanned` added.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Added"))]
+#[serde(tag = "kind", content = "value", rename_all = "camelCase")]
+pub enum AddedDto {
+    Account(AccountDto),
+    PushToken(PushAddedDto),
+}
+
+/// A push token just set up, and the code account its server sent along, if Pocket took it.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushAdded"))]
+#[serde(rename_all = "camelCase")]
+pub struct PushAddedDto {
+    pub token: PushTokenDto,
+    pub also_added: Option<AccountDto>,
+}
+
+impl From<&pocket_core::flows::Enrolled> for PushAddedDto {
+    fn from(enrolled: &pocket_core::flows::Enrolled) -> PushAddedDto {
+        PushAddedDto {
+            token: PushTokenDto::from(&enrolled.token),
+            also_added: enrolled.fallback_account.as_ref().map(AccountDto::from),
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! Files in and out: what an import found, and what the user picked.
+
+use serde::{Deserialize, Serialize};
+
+use super::accounts::AccountDto;
+use crate::error::IpcError;
+
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Skipped"))]
+#[serde(rename_all = "camelCase")]
+pub struct SkippedDto {
+    pub label: String,
+    pub error: IpcError,
+}
+
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ImportReport"))]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReportDto {
+    pub added: Vec<AccountDto>,
+    /// Already in Pocket: left as they are.
+    pub duplicates: Vec<String>,
+    pub skipped: Vec<SkippedDto>,
+}
+
+/// A file chosen for import, described for the user: nothing of its contents.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PickedFile"))]
+#[serde(rename_all = "camelCase")]
+pub struct PickedFileDto {
+    /// What `import_picked` takes.
+    pub handle: String,
+    pub name: String,
+    /// "aegis", "links", …: which app's file it is.
+    #[cfg_attr(test, ts(type = "string"))]
+    pub format: &'static str,
+    pub needs_password: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum ExportFormat {
+    /// An encrypted Aegis vault: for other apps and for safekeeping.
+    Aegis,
+    /// Plain otpauth:// links: readable by anyone who gets the file.
+    Links,
+}
