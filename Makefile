@@ -33,7 +33,7 @@ export PEERS_VENV
 RUST_TEST_LOG := $(CARGO_TARGET_DIR)/rust-tests.log
 CARGO_BUILD := cargo build --workspace --all-targets
 
-.PHONY: types bench deps-bench deps-privacyidea deps-peers help run test deps-build deps-test deps-ui deps-tauri-driver deps-android-check ui app \
+.PHONY: types fixtures bench deps-bench deps-privacyidea deps-peers help run test deps-build deps-test deps-ui deps-tauri-driver deps-android-check ui app \
 	lint ui-tests rust-tests load-smoke android-check icons clean load screenshots
 
 help:
@@ -112,6 +112,10 @@ ui: deps-ui
 
 app: deps-build ui
 	$(CARGO_BUILD)
+
+# Renews pocket-core's golden fixtures: privacyIDEA 3.14's replies, captured on loopback.
+fixtures: deps-build deps-privacyidea
+	cargo run -p pocket-tests --bin capture-privacyidea
 
 # Writes ui/src/lib/api/types.ts from the Rust types that cross IPC (a test fails when it is
 # stale).

@@ -66,7 +66,10 @@ impl IntoResponse for ServiceError {
         if let ServiceError::Internal(detail) = &self {
             eprintln!("internal error: {detail}");
         }
-        let body = json!({"result": {"status": false, "error": {"code": self.status().as_u16(), "message": self.to_string()}}});
+        let body = json!(pocket_core::push::wire::Envelope::<()>::refused(
+            i64::from(self.status().as_u16()),
+            self.to_string()
+        ));
         (self.status(), Json(body)).into_response()
     }
 }

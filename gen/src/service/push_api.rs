@@ -1,13 +1,13 @@
 //! The HTTP face of the push server: `POST /ttype/push` (rollout or answer), `GET /ttype/push`
 //! (poll), answering in privacyIDEA's JSON envelope.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Form, Query, State};
 use pocket_core::push::wire;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::Service;
@@ -15,8 +15,9 @@ use super::error::ServiceError;
 use super::push_server::{AnswerForm, LONG_POLL_MAX_SECONDS};
 
 /// Every field optional: which ones are present decides what the POST is. Its `Debug` shows
-/// which fields came, never the credential or the signature.
-#[derive(Default, Deserialize)]
+/// which fields came, never the credential or the signature. Read by the protocol's own names
+/// (`wire`), which the phone sends by.
+#[derive(Default)]
 pub struct PostForm {
     serial: Option<String>,
     enrollment_credential: Option<String>,
@@ -27,6 +28,23 @@ pub struct PostForm {
     decline: Option<String>,
     decline_reason: Option<String>,
     presence_answer: Option<String>,
+}
+
+impl PostForm {
+    fn read(mut fields: HashMap<String, String>) -> PostForm {
+        let mut take = |name: &str| fields.remove(name);
+        PostForm {
+            serial: take(wire::SERIAL),
+            enrollment_credential: take(wire::ENROLLMENT_CREDENTIAL),
+            pubkey: take(wire::PUBLIC_KEY),
+            fbtoken: take(wire::FIREBASE_TOKEN),
+            nonce: take(wire::NONCE),
+            signature: take(wire::SIGNATURE),
+            decline: take(wire::DECLINE),
+            decline_reason: take(wire::DECLINE_REASON),
+            presence_answer: take(wire::PRESENCE_ANSWER),
+        }
+    }
 }
 
 impl std::fmt::Debug for PostForm {
@@ -51,8 +69,9 @@ impl std::fmt::Debug for PostForm {
 
 pub async fn post(
     State(service): State<Arc<Service>>,
-    Form(form): Form<PostForm>,
+    Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Json<Value>, ServiceError> {
+    let form = PostForm::read(fields);
     let serial = form.serial.ok_or(ServiceError::Missing("serial"))?;
     if let (Some(credential), Some(pubkey)) = (&form.enrollment_credential, &form.pubkey) {
         // Poll-only: a real Firebase token would be kept for wake-ups; we have none to send.
@@ -60,10 +79,8 @@ pub async fn post(
         let (server_key, totp) = service.push.rollout(&serial, credential, pubkey)?;
         // The user is switched now, whether or not the security page is still open.
         service.users.finish_pairing_of(&serial)?;
-        let detail = json!({"public_key": server_key, wire::FALLBACK_TOTP: totp});
-        return Ok(Json(
-            json!({"result": {"status": true, "value": true}, "detail": detail}),
-        ));
+        let detail = json!({wire::SERVER_PUBLIC_KEY: server_key, wire::FALLBACK_TOTP: totp});
+        return Ok(Json(json!(wire::Envelope::ok(true, Some(detail)))));
     }
     let answer = AnswerForm {
         serial,
@@ -74,29 +91,23 @@ pub async fn post(
         presence_answer: form.presence_answer,
     };
     let taken = service.push.answer(&answer)?;
-    Ok(Json(json!({"result": {"status": true, "value": taken}})))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct PollQuery {
-    serial: Option<String>,
-    timestamp: Option<String>,
-    signature: Option<String>,
-    /// Instant delivery (`wire::LONG_POLL_WAIT`): seconds to wait for a request.
-    pocket_wait: Option<String>,
+    Ok(Json(json!(wire::Envelope::ok(taken, None))))
 }
 
 pub async fn poll(
     State(service): State<Arc<Service>>,
-    Query(query): Query<PollQuery>,
+    Query(mut query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ServiceError> {
-    let (Some(serial), Some(timestamp), Some(signature)) =
-        (query.serial, query.timestamp, query.signature)
-    else {
+    let (Some(serial), Some(timestamp), Some(signature)) = (
+        query.remove(wire::SERIAL),
+        query.remove(wire::TIMESTAMP),
+        query.remove(wire::SIGNATURE),
+    ) else {
         return Err(ServiceError::NotVerified);
     };
     let push = &service.push;
-    let wait = match query.pocket_wait.as_deref() {
+    // Instant delivery: seconds to wait for a request.
+    let wait = match query.get(wire::LONG_POLL_WAIT).map(String::as_str) {
         Some(_) if !push.long_poll => 0,
         Some(text) => text
             .parse::<u64>()
@@ -107,11 +118,10 @@ pub async fn poll(
     let challenges = push
         .poll_waiting(&serial, &timestamp, &signature, Duration::from_secs(wait))
         .await?;
-    let mut reply = json!({"result": {"status": true, "value": challenges}});
-    if push.long_poll {
-        reply["detail"] = json!({ wire::LONG_POLL: LONG_POLL_MAX_SECONDS });
-    }
-    Ok(Json(reply))
+    let detail = push
+        .long_poll
+        .then(|| json!({ wire::LONG_POLL: LONG_POLL_MAX_SECONDS }));
+    Ok(Json(json!(wire::Envelope::ok(challenges, detail))))
 }
 
 #[cfg(test)]
@@ -131,10 +141,10 @@ mod tests {
     }
 
     fn serde_urlencoded_form(text: &str) -> PostForm {
-        let pairs: std::collections::HashMap<String, String> =
+        PostForm::read(
             url::form_urlencoded::parse(text.as_bytes())
                 .into_owned()
-                .collect();
-        serde_json::from_value(serde_json::to_value(pairs).unwrap()).unwrap()
+                .collect(),
+        )
     }
 }

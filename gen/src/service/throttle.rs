@@ -22,6 +22,12 @@ struct Rule {
     max_delay: i64,
 }
 
+impl Rule {
+    const fn new(free: i64, max_delay: i64) -> Rule {
+        Rule { free, max_delay }
+    }
+}
+
 /// What one attempt is counted against, and how hard each brakes.
 #[derive(Debug, Clone)]
 pub struct Keys(Vec<(String, Rule)>);
@@ -32,38 +38,14 @@ impl Keys {
         let client = client.map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
         Keys(vec![
             // The account from this client: the guesser's own brake, the hardest.
-            (
-                format!("login:{email}:{client}"),
-                Rule {
-                    free: 3,
-                    max_delay: 15 * 60,
-                },
-            ),
+            (format!("login:{email}:{client}"), Rule::new(3, 15 * 60)),
             // The account from anywhere: guessing from many machines. Capped low, so that a
             // stranger's failures delay the real user by a minute at most.
-            (
-                format!("login:{email}"),
-                Rule {
-                    free: 10,
-                    max_delay: 60,
-                },
-            ),
+            (format!("login:{email}"), Rule::new(10, 60)),
             // This client, any account: trying one password on many accounts.
-            (
-                format!("client:{client}"),
-                Rule {
-                    free: 20,
-                    max_delay: 15 * 60,
-                },
-            ),
+            (format!("client:{client}"), Rule::new(20, 15 * 60)),
             // Everyone: a flood.
-            (
-                "all".to_string(),
-                Rule {
-                    free: 1_000,
-                    max_delay: 60,
-                },
-            ),
+            ("all".to_string(), Rule::new(1_000, 60)),
         ])
     }
 
@@ -71,27 +53,9 @@ impl Keys {
     pub fn code(serial: &str, client: Option<IpAddr>) -> Keys {
         let client = client.map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
         Keys(vec![
-            (
-                format!("code:{serial}:{client}"),
-                Rule {
-                    free: 3,
-                    max_delay: 15 * 60,
-                },
-            ),
-            (
-                format!("code:{serial}"),
-                Rule {
-                    free: 10,
-                    max_delay: 60,
-                },
-            ),
-            (
-                format!("client:{client}"),
-                Rule {
-                    free: 20,
-                    max_delay: 15 * 60,
-                },
-            ),
+            (format!("code:{serial}:{client}"), Rule::new(3, 15 * 60)),
+            (format!("code:{serial}"), Rule::new(10, 60)),
+            (format!("client:{client}"), Rule::new(20, 15 * 60)),
         ])
     }
 }

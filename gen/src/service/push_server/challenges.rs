@@ -60,7 +60,7 @@ impl PushServer {
             return Err(ServiceError::NotVerified);
         }
         let phone = self.phone_key(serial)?.ok_or(ServiceError::NotVerified)?;
-        if !phone.verify(&[serial, timestamp], signature) {
+        if !phone.verify(&wire::poll_message(serial, timestamp), signature) {
             return Err(ServiceError::NotVerified);
         }
         Ok(())
@@ -127,10 +127,8 @@ impl PushServer {
             capabilities_signature: None,
         };
         challenge.signature = self.key.sign(&wire::challenge_message(&challenge));
-        let capabilities = serde_json::json!({ "decline_reason": true });
-        let signed = wire::canonical_json(
-            &serde_json::json!({ "capabilities": capabilities, "nonce": challenge.nonce }),
-        );
+        let capabilities = serde_json::json!({ wire::DECLINE_REASON: true });
+        let signed = wire::capabilities_message(&capabilities, &challenge.nonce);
         challenge.capabilities_signature = Some(self.key.sign(&[&signed]));
         challenge.capabilities = Some(capabilities);
         challenge
@@ -159,19 +157,18 @@ impl PushServer {
         if (self.clock)() - created_at >= ANSWER_WINDOW_SECONDS {
             return Ok(false);
         }
-        let (signed, accepted): (Vec<&str>, bool) = match (&form.decline, &form.presence_answer) {
-            (Some(_), _) => {
-                let mut parts = vec![form.nonce.as_str(), &form.serial, "decline"];
-                parts.extend(form.decline_reason.as_deref());
-                (parts, false)
-            }
-            (None, Some(choice)) => (
-                vec![&form.nonce, &form.serial, choice],
-                Some(choice) == presence_answer.as_ref(),
-            ),
+        let text = wire::AnswerText::from_form(
+            form.decline.as_deref(),
+            form.decline_reason.as_deref(),
+            form.presence_answer.as_deref(),
+        );
+        let accepted = match text {
+            wire::AnswerText::Decline { .. } => false,
+            wire::AnswerText::Presence(choice) => Some(choice) == presence_answer.as_deref(),
             // A plain accept where a number is required is not an accept.
-            (None, None) => (vec![&form.nonce, &form.serial], presence_answer.is_none()),
+            wire::AnswerText::Accept => presence_answer.is_none(),
         };
+        let signed = text.signed(&form.nonce, &form.serial);
         if !phone.verify(&signed, &form.signature) {
             return Err(ServiceError::NotVerified);
         }

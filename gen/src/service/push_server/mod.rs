@@ -287,7 +287,7 @@ impl PushServer {
     }
 }
 
-/// An answer's form fields (§3.6).
+/// An answer's form fields.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct AnswerForm {
     pub serial: String,

@@ -1,4 +1,4 @@
-//! Verifying a challenge before anything of it is shown (§3.4).
+//! Verifying a challenge before anything of it is shown.
 
 use url::Url;
 
@@ -136,8 +136,7 @@ fn capability(token: &PushToken, c: &Challenge, name: &str) -> bool {
         }
         other => other.clone(),
     };
-    let signed =
-        wire::canonical_json(&serde_json::json!({ "capabilities": object, "nonce": c.nonce }));
+    let signed = wire::capabilities_message(&object, &c.nonce);
     token.server_key.verify(&[&signed], signature)
         && object.get(name).and_then(|v| v.as_bool()) == Some(true)
 }

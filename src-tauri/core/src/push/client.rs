@@ -23,7 +23,7 @@ pub enum Answer {
     Presence(String),
 }
 
-/// Why the user declined (§3.6), where the server takes a reason. A plain "Reject" gives
+/// Why the user declined, where the server takes a reason. A plain "Reject" gives
 /// none: it claims nothing about who tried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeclineReason {
@@ -49,26 +49,14 @@ impl DeclineReason {
 }
 
 impl Answer {
-    /// The extra form fields and the signed parts after `nonce|serial` (§3.6).
-    fn fields(&self) -> (Vec<(&'static str, String)>, Vec<String>) {
+    /// The answer as the wire carries it.
+    pub fn text(&self) -> wire::AnswerText<'_> {
         match self {
-            Answer::Accept => (vec![], vec![]),
-            Answer::Decline { reason: None } => {
-                (vec![(wire::DECLINE, "1".into())], vec!["decline".into()])
-            }
-            Answer::Decline {
-                reason: Some(reason),
-            } => (
-                vec![
-                    (wire::DECLINE, "1".into()),
-                    (wire::DECLINE_REASON, reason.as_wire().to_string()),
-                ],
-                vec!["decline".into(), reason.as_wire().to_string()],
-            ),
-            Answer::Presence(choice) => (
-                vec![(wire::PRESENCE_ANSWER, choice.clone())],
-                vec![choice.clone()],
-            ),
+            Answer::Accept => wire::AnswerText::Accept,
+            Answer::Decline { reason } => wire::AnswerText::Decline {
+                reason: reason.map(DeclineReason::as_wire),
+            },
+            Answer::Presence(choice) => wire::AnswerText::Presence(choice),
         }
     }
 }
@@ -199,7 +187,7 @@ impl PushClient {
         let public_key = envelope
             .detail
             .as_ref()
-            .and_then(|d| d.get("public_key"))
+            .and_then(|d| d.get(wire::SERVER_PUBLIC_KEY))
             .and_then(|k| k.as_str())
             .ok_or_else(|| Error::ServerReply("the rollout answer has no public key".into()))?;
         let fallback_totp = envelope
@@ -237,7 +225,7 @@ impl PushClient {
         wait: Option<Duration>,
     ) -> Result<Polled> {
         let timestamp = wire::iso8601(now_unix);
-        let signature = key.sign(&[&token.serial, &timestamp]);
+        let signature = key.sign(&wire::poll_message(&token.serial, &timestamp));
         let mut query = vec![
             (wire::SERIAL, token.serial.clone()),
             (wire::TIMESTAMP, timestamp),
@@ -278,16 +266,14 @@ impl PushClient {
         nonce: &str,
         answer: &Answer,
     ) -> Result<bool> {
-        let (extra, signed_tail) = answer.fields();
-        let mut parts = vec![nonce, token.serial.as_str()];
-        parts.extend(signed_tail.iter().map(String::as_str));
-        let signature = key.sign(&parts);
+        let text = answer.text();
+        let signature = key.sign(&text.signed(nonce, &token.serial));
         let mut form = vec![
-            (wire::SERIAL, token.serial.clone()),
-            (wire::NONCE, nonce.to_string()),
-            (wire::SIGNATURE, signature),
+            (wire::SERIAL, token.serial.as_str()),
+            (wire::NONCE, nonce),
+            (wire::SIGNATURE, signature.as_str()),
         ];
-        form.extend(extra);
+        form.extend(text.form_fields());
         let request = self
             .http(token.verify_tls)
             .post(token.url.clone())

@@ -1,4 +1,4 @@
-//! Aegis vaults (PROTOCOL.md §4): plain and password-encrypted ones imported, and an encrypted
+//! Aegis vaults (docs/protocols.md): plain and password-encrypted ones imported, and an encrypted
 //! export Aegis (and Pocket) can read back, so users can leave.
 
 use aes_gcm::aead::rand_core::RngCore;
