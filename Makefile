@@ -15,7 +15,7 @@ APT_BUILD := libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev curl \
 # time: peak memory of hostile-input runs; openssl and socat: a company CA and a TLS front;
 # xdotool: answers the system's file dialogs in the real window.
 APT_TEST := xvfb xauth x11-utils webkit2gtk-driver gnome-keyring dbus libsecret-tools oathtool imagemagick \
-	chromium chromium-driver time openssl socat xdotool
+	chromium chromium-driver time openssl socat xdotool e2fsprogs
 # Only for `cargo check` of the Android target: libsqlite3-sys compiles SQLite's C source even
 # when checking. A real Android build uses the NDK's compiler instead (see the README).
 APT_ANDROID_CHECK := gcc-aarch64-linux-gnu libc6-dev-arm64-cross

@@ -19,8 +19,8 @@ const ACCOUNTS: [&str; 5] = [
 
 const SIZES: [(u32, u32); 4] = [(360, 780), (390, 844), (768, 1024), (800, 600)];
 const TEXT_SIZES: [u32; 2] = [100, 200];
-const SCREENS: [&str; 8] = [
-    "home", "scan", "link", "key", "delete", "edit", "transfer", "history",
+const SCREENS: [&str; 9] = [
+    "home", "scan", "link", "key", "delete", "edit", "transfer", "history", "settings",
 ];
 
 #[tokio::test]

@@ -2,85 +2,28 @@
 //! pyca/cryptography's AES-GCM and hashlib's scrypt): a vault Python encrypts imports into
 //! Pocket, and the vault Pocket exports decrypts in Python to the same entries.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use anyhow::{Context, Result, ensure};
 use pocket_core::otp::{AccountDraft, Algorithm, OtpKind, OtpParams, SecretKey};
 use pocket_core::transfer::{read_aegis, write_aegis};
+use pocket_tests::tools::run_peer;
 
-const ENCRYPT: &str = r#"
-import base64, hashlib, json, os, sys, uuid
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-password = sys.argv[1].encode()
-entries = [
-    {"type": "totp", "uuid": str(uuid.uuid4()), "name": "alice@example.com", "issuer": "Google",
-     "note": "", "icon": None, "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 6, "period": 30}},
-    {"type": "totp", "uuid": str(uuid.uuid4()), "name": "bob", "issuer": "Bänk",
-     "note": "", "icon": None, "info": {"secret": "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "algo": "SHA512", "digits": 8, "period": 60}},
-    {"type": "steam", "uuid": str(uuid.uuid4()), "name": "carol", "issuer": "Steam",
-     "note": "", "icon": None, "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 5, "period": 30}},
-]
-content = json.dumps({"version": 3, "entries": entries, "groups": []}).encode()
-master = AESGCM.generate_key(bit_length=256)
-def seal(key, data):
-    nonce = os.urandom(12)
-    sealed = AESGCM(key).encrypt(nonce, data, None)
-    return sealed[:-16], {"nonce": nonce.hex(), "tag": sealed[-16:].hex()}
-db, params = seal(master, content)
-salt = os.urandom(32)
-key = hashlib.scrypt(password, salt=salt, n=32768, r=8, p=1, dklen=32, maxmem=64 * 1024 * 1024)
-wrapped, key_params = seal(key, master)
-slots = [
-    {"type": 2, "uuid": str(uuid.uuid4()), "key": "00" * 32,
-     "key_params": {"nonce": "00" * 12, "tag": "00" * 16}},
-    {"type": 1, "uuid": str(uuid.uuid4()), "key": wrapped.hex(), "key_params": key_params,
-     "n": 32768, "r": 8, "p": 1, "salt": salt.hex(), "repaired": True},
-]
-print(json.dumps({"version": 1, "header": {"slots": slots, "params": params},
-                  "db": base64.b64encode(db).decode()}))
-"#;
-
-const DECRYPT: &str = r#"
-import base64, hashlib, json, sys
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-password = sys.argv[1].encode()
-vault = json.load(sys.stdin)
-def open_(key, params, data):
-    return AESGCM(key).decrypt(bytes.fromhex(params["nonce"]), data + bytes.fromhex(params["tag"]), None)
-master = None
-for slot in vault["header"]["slots"]:
-    if slot["type"] == 1:
-        key = hashlib.scrypt(password, salt=bytes.fromhex(slot["salt"]), n=slot["n"], r=slot["r"],
-                             p=slot["p"], dklen=32, maxmem=64 * 1024 * 1024)
-        master = open_(key, slot["key_params"], bytes.fromhex(slot["key"]))
-content = json.loads(open_(master, vault["header"]["params"], base64.b64decode(vault["db"])))
-print(json.dumps(content["entries"]))
-"#;
-
-fn python(script: &str, password: &str, stdin: Option<&str>) -> Result<String> {
-    let mut child = Command::new(pocket_tests::tools::peers_python()?)
-        .args(["-c", script, password])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("cannot run the peers' Python (`make test` installs it)")?;
-    let mut input = child.stdin.take().context("no stdin")?;
-    input.write_all(stdin.unwrap_or("").as_bytes())?;
-    drop(input);
-    let out = child.wait_with_output()?;
-    ensure!(
-        out.status.success(),
-        "python: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(String::from_utf8(out.stdout)?)
-}
+/// The database of the vault the independent writer encrypts: three entries, one Steam.
+const DB: &str = r#"{"version": 3, "groups": [], "entries": [
+  {"type": "totp", "uuid": "5b0b3a4e-7f1a-4d59-9a59-1b1f2f3f4f5f", "name": "alice@example.com", "issuer": "Google",
+   "note": "", "icon": null, "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 6, "period": 30}},
+  {"type": "totp", "uuid": "6c1c4b5f-8a2b-4e6a-8b6a-2c2a3a4a5a6a", "name": "bob", "issuer": "Bänk",
+   "note": "", "icon": null, "info": {"secret": "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "algo": "SHA512", "digits": 8, "period": 60}},
+  {"type": "steam", "uuid": "7d2d5c6a-9b3c-4f7b-9c7b-3d3b4b5b6b7b", "name": "carol", "issuer": "Steam",
+   "note": "", "icon": null, "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 5, "period": 30}}
+]}"#;
 
 #[test]
 fn a_vault_encrypted_by_an_independent_implementation_imports() -> Result<()> {
-    let vault = python(ENCRYPT, "pässword 1", None)?;
+    let vault = String::from_utf8(run_peer(
+        "aegis_encrypt.py",
+        &["pässword 1"],
+        DB.as_bytes(),
+    )?)?;
     let imported = read_aegis(&vault, Some("pässword 1"))?;
     ensure!(imported.skipped.is_empty(), "{:?}", imported.skipped);
     let read: Vec<_> = imported
@@ -146,8 +89,11 @@ fn pockets_export_decrypts_in_an_independent_implementation() -> Result<()> {
         )?,
     ];
     let export = write_aegis(&accounts, "leave with this")?;
-    let entries: serde_json::Value =
-        serde_json::from_str(&python(DECRYPT, "leave with this", Some(&export))?)?;
+    let entries: serde_json::Value = serde_json::from_slice(&run_peer(
+        "aegis_decrypt.py",
+        &["leave with this"],
+        export.as_bytes(),
+    )?)?;
     let read: Vec<_> = entries
         .as_array()
         .context("no entries")?

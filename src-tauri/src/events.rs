@@ -2,3 +2,6 @@
 
 /// A verified login request arrived (payload: `PushRequestDto`).
 pub const PUSH_REQUEST: &str = "push-request";
+
+/// How the last automatic backup went (payload: `BackupStatusDto`).
+pub const BACKUP_STATUS: &str = "backup-status";

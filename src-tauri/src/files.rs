@@ -24,10 +24,15 @@ pub struct Picked {
 pub async fn pick_to_import<R: Runtime>(
     app: &AppHandle<R>,
     title: String,
+    start_in: Option<std::path::PathBuf>,
 ) -> Result<Option<Picked>, IpcError> {
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let Some(path) = app.dialog().file().set_title(title).blocking_pick_file() else {
+        let mut dialog = app.dialog().file().set_title(title);
+        if let Some(folder) = start_in {
+            dialog = dialog.set_directory(folder);
+        }
+        let Some(path) = dialog.blocking_pick_file() else {
             return Ok(None);
         };
         let name = display_name(&path);
@@ -89,6 +94,49 @@ pub async fn save_export<R: Runtime>(
             }
         }
         Ok(Some(shown))
+    })
+    .await
+    .map_err(|e| IpcError::internal(&e))?
+}
+
+/// The folder automatic backups go to. On desktop the user picks it in the system's dialog
+/// (`None` when they close it); phones offer no folder picker, so there it is Pocket's own
+/// documents folder, which the system's file manager reaches.
+pub async fn pick_backup_folder<R: Runtime>(
+    app: &AppHandle<R>,
+    title: String,
+    current: Option<std::path::PathBuf>,
+) -> Result<Option<std::path::PathBuf>, IpcError> {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        #[cfg(desktop)]
+        {
+            use tauri::Manager;
+            // A folder dialog opened on "Recent" has nothing to choose: start somewhere real.
+            let start = current
+                .filter(|folder| folder.is_dir())
+                .or_else(|| app.path().document_dir().ok().filter(|d| d.is_dir()))
+                .or_else(|| app.path().home_dir().ok());
+            let mut dialog = app.dialog().file().set_title(title);
+            if let Some(start) = start {
+                dialog = dialog.set_directory(start);
+            }
+            let picked = dialog.blocking_pick_folder();
+            Ok(picked.and_then(|path| path.into_path().ok()))
+        }
+        #[cfg(mobile)]
+        {
+            use tauri::Manager;
+            let _ = (title, current);
+            let folder = app
+                .path()
+                .document_dir()
+                .map_err(|e| pocket_core::Error::BackupFolderMissing(e.to_string()))?
+                .join("Pocket backups");
+            std::fs::create_dir_all(&folder)
+                .map_err(|e| pocket_core::Error::BackupWriteFailed(e.to_string()))?;
+            Ok(Some(folder))
+        }
     })
     .await
     .map_err(|e| IpcError::internal(&e))?

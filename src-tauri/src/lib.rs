@@ -1,5 +1,6 @@
 //! The Tauri shell: builds the app, opens the vault, registers the commands. No domain logic.
 
+mod backups;
 mod commands;
 mod dto;
 mod error;
@@ -26,6 +27,7 @@ pub fn run() {
             let data_dir = app.path().app_data_dir()?;
             let state = state::AppState::open(&data_dir);
             start_poller(app.handle().clone(), &state);
+            backups::start(app.handle().clone(), &state);
             app.manage(state);
             Ok(())
         })

@@ -26,6 +26,8 @@ pub struct AppState {
     vault: Result<SharedVault, IpcError>,
     pub push_client: Option<PushClient>,
     pub poll_trigger: PollTrigger,
+    /// Woken after every change to the accounts: the backup runner then makes a backup.
+    pub backup_trigger: Arc<tokio::sync::Notify>,
     /// Oldest first.
     pending: Mutex<Vec<(String, Pending)>>,
     /// The file last picked for import, under its handle, until it is imported.
@@ -45,10 +47,17 @@ impl AppState {
         let push_client = PushClient::new()
             .inspect_err(|error| log::error!("no HTTP client for push logins: {error}"))
             .ok();
+        let backup_trigger = Arc::new(tokio::sync::Notify::new());
+        let vault = vault.map(|mut vault| {
+            let trigger = backup_trigger.clone();
+            vault.on_accounts_changed(move || trigger.notify_one());
+            Arc::new(Mutex::new(vault))
+        });
         AppState {
-            vault: vault.map(|vault| Arc::new(Mutex::new(vault))),
+            vault,
             push_client,
             poll_trigger: PollTrigger::default(),
+            backup_trigger,
             pending: Mutex::new(Vec::new()),
             picked: Mutex::new(None),
         }

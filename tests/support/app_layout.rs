@@ -74,8 +74,8 @@ impl App {
         Ok(())
     }
 
-    /// Elements that reach past the viewport's sides, or that an ancestor cuts off, each
-    /// described for the failure message; empty when everything fits.
+    /// Elements that reach past the viewport's sides, that an ancestor cuts off, or whose
+    /// text runs out of them, each described for the failure message; empty when all fits.
     pub async fn overflowing(&self) -> Result<Vec<String>> {
         const FIND: &str = r#"
             const width = document.documentElement.clientWidth;
@@ -100,6 +100,22 @@ impl App {
                     if (r.right > box.right + 0.5 || r.left < box.left - 0.5)
                         out.push(`${name(e)} is cut off by ${name(a)}`);
                     break;
+                }
+            }
+            // Text that runs out of its own box (a word too long for it) lies over whatever is
+            // beside it; clipped text (an ellipsis, a clamp) is meant and is left out.
+            for (const e of document.querySelectorAll('body *')) {
+                const style = getComputedStyle(e);
+                if (style.overflowX !== 'visible' || e.closest('.visually-hidden')) continue;
+                const box = e.getBoundingClientRect();
+                if (box.width === 0) continue;
+                for (const node of e.childNodes) {
+                    if (node.nodeType !== Node.TEXT_NODE || !node.textContent.trim()) continue;
+                    const range = document.createRange();
+                    range.selectNodeContents(node);
+                    const t = range.getBoundingClientRect();
+                    if (t.right > box.right + 1 || t.left < box.left - 1)
+                        out.push(`the text of ${name(e)} runs out of it: ${Math.round(t.left)}..${Math.round(t.right)} in ${Math.round(box.left)}..${Math.round(box.right)}`);
                 }
             }
             // Nothing of a fixed layer (a dialog, the prompt) may hang below the window: it
@@ -171,6 +187,7 @@ impl App {
                 self.wait_for("[data-testid=edit-form]").await?;
             }
             "transfer" => self.open_transfer().await?,
+            "settings" => self.open_settings().await?,
             "history" => {
                 self.click("[data-testid=open-history]").await?;
                 self.wait_for("[data-testid=history-screen]").await?;
@@ -193,7 +210,12 @@ impl App {
             self.click("[data-testid=edit-cancel]").await?;
             self.wait_gone("[data-testid=edit-form]").await?;
         }
-        for screen in ["add-screen", "transfer-screen", "history-screen"] {
+        for screen in [
+            "add-screen",
+            "transfer-screen",
+            "history-screen",
+            "settings-screen",
+        ] {
             if self.exists(&format!("[data-testid={screen}]")).await? {
                 self.click(&format!("[data-testid={screen}] [data-testid=back]"))
                     .await?;

@@ -89,6 +89,17 @@ impl Desktop {
     /// Answers the system's file dialog titled `title` (GTK's, as a user would: the location
     /// typed in, then Enter), once it is on the screen.
     pub fn answer_file_dialog(&self, title: &str, path: &Path) -> Result<()> {
+        self.answer_dialog(title, path, "Return")
+    }
+
+    /// Answers the system's folder dialog titled `title` with `folder`. Enter there opens
+    /// the folder typed rather than choosing it; then the dialog's accept button (its
+    /// mnemonic, Alt+O for "_Open") chooses the folder it is in.
+    pub fn answer_folder_dialog(&self, title: &str, folder: &Path) -> Result<()> {
+        self.answer_dialog(title, folder, "Return alt+o")
+    }
+
+    fn answer_dialog(&self, title: &str, path: &Path, accept: &str) -> Result<()> {
         let xdotool = |args: &[&str]| -> Result<String> {
             let out = self.command("xdotool").args(args).output()?;
             if !out.status.success() {
@@ -123,7 +134,9 @@ impl Desktop {
                 .is_ok_and(|found| found.lines().any(|w| w == window))
         };
         for _ in 0..10 {
-            xdotool(&["key", "Return"])?;
+            let mut keys = vec!["key", "--clearmodifiers"];
+            keys.extend(accept.split(' '));
+            xdotool(&keys)?;
             if wait_until(
                 "the file dialog to close",
                 Duration::from_millis(500),
@@ -134,7 +147,17 @@ impl Desktop {
                 return Ok(());
             }
         }
-        bail!("the file dialog {title:?} stayed open")
+        // What the screen showed, for whoever reads the failure.
+        let shot = std::env::temp_dir().join("pocket-dialog-stuck.png");
+        let _ = self
+            .command("import")
+            .args(["-window", "root"])
+            .arg(&shot)
+            .status();
+        bail!(
+            "the file dialog {title:?} stayed open (screen: {})",
+            shot.display()
+        )
     }
 }
 

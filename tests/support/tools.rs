@@ -97,3 +97,31 @@ pub fn peers_python() -> Result<std::path::PathBuf> {
         .context("no PEERS_VENV and no HOME")?;
     Ok(venv.join("bin/python"))
 }
+
+/// Runs one of the independent implementations in `tests/peers/` (`script`, with `args`) in
+/// the peers' Python, `stdin` fed to it; returns what it printed.
+pub fn run_peer(script: &str, args: &[&str], stdin: &[u8]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("peers")
+        .join(script);
+    let mut child = Command::new(peers_python()?)
+        .arg(&path)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("cannot run the peers' Python (`make deps-peers` installs it)")?;
+    let mut input = child.stdin.take().context("no stdin")?;
+    input.write_all(stdin)?;
+    drop(input);
+    let out = child.wait_with_output()?;
+    anyhow::ensure!(
+        out.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(out.stdout)
+}

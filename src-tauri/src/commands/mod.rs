@@ -1,6 +1,7 @@
 //! `#[tauri::command]` functions, one file per area of the UI, and the one list of them.
 
 pub mod accounts;
+pub mod backups;
 pub mod push;
 pub mod scan;
 pub mod transfer;
@@ -42,8 +43,15 @@ app_commands! {
     push::refresh_push,
     push::push_history,
     transfer::pick_import_file,
+    transfer::preview_picked,
     transfer::import_picked,
     transfer::export_backup,
+    transfer::export_google_codes,
+    backups::backup_status,
+    backups::choose_backup_folder,
+    backups::set_backups,
+    backups::set_backup_password,
+    backups::back_up_now,
 }
 
 #[cfg(test)]

@@ -142,6 +142,7 @@ fn every_command_is_in_the_manifest_the_permission_sets_and_the_ui() {
         include_str!("../../permissions/accounts.toml"),
         include_str!("../../permissions/scan.toml"),
         include_str!("../../permissions/push.toml"),
+        include_str!("../../permissions/backups.toml"),
     ]
     .concat();
     let permitted: BTreeSet<String> = quoted_after(&sets, "\"allow-", "\"")

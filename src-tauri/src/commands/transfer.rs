@@ -3,13 +3,18 @@
 //! derivation), so it runs on a thread of its own, and the vault's lock is taken one account
 //! at a time: the window keeps working meanwhile.
 
+use base64::Engine;
 use pocket_core::clock;
+use pocket_core::otp::write_migration;
 use pocket_core::transfer::{identify, read_backup, write_aegis, write_uri_list};
 use pocket_core::vault::Vault;
 use tauri::{AppHandle, Runtime, State};
 use zeroize::Zeroizing;
 
-use crate::dto::{AccountDto, ExportFormat, ImportReportDto, PickedFileDto, SkippedDto};
+use crate::dto::{
+    AccountDto, ExportFormat, GoogleExportDto, ImportReportDto, PickedFileDto, PreviewDto,
+    SkippedDto, skipped_list,
+};
 use crate::error::IpcError;
 use crate::files;
 use crate::state::AppState;
@@ -21,8 +26,18 @@ pub async fn pick_import_file<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     title: String,
+    from_backups: Option<bool>,
 ) -> Result<Option<PickedFileDto>, IpcError> {
-    let Some(picked) = files::pick_to_import(&app, title).await? else {
+    // A restore starts in the backup folder.
+    let start_in = match from_backups {
+        Some(true) => {
+            state
+                .with_vault(|vault| Ok(pocket_core::flows::BackupState::read(vault)?.folder))
+                .await?
+        }
+        _ => None,
+    };
+    let Some(picked) = files::pick_to_import(&app, title, start_in).await? else {
         return Ok(None);
     };
     let format = identify(&picked.bytes)?;
@@ -35,6 +50,41 @@ pub async fn pick_import_file<R: Runtime>(
     }))
 }
 
+/// Reads the picked file with its password (wiped once used), off the async threads: a key
+/// derivation takes a while.
+async fn read_picked(
+    state: &AppState,
+    handle: &str,
+    password: Option<String>,
+) -> Result<pocket_core::transfer::Imported, IpcError> {
+    let file = state.picked_bytes(handle)?;
+    let password = password.filter(|p| !p.is_empty()).map(Zeroizing::new);
+    tauri::async_runtime::spawn_blocking(move || {
+        read_backup(&file, password.as_ref().map(|p| p.as_str()))
+    })
+    .await
+    .map_err(|e| IpcError::internal(&e))?
+    .map_err(IpcError::from)
+}
+
+/// What the picked file holds, read with its password: the user sees it before importing.
+#[tauri::command]
+pub async fn preview_picked(
+    state: State<'_, AppState>,
+    handle: String,
+    password: Option<String>,
+) -> Result<PreviewDto, IpcError> {
+    let imported = read_picked(&state, &handle, password).await?;
+    Ok(PreviewDto {
+        accounts: imported
+            .accounts
+            .iter()
+            .map(pocket_core::otp::AccountDraft::label)
+            .collect(),
+        skipped: skipped_list(imported.skipped),
+    })
+}
+
 /// Imports the picked file, with its password if it has one. The password is wiped from
 /// memory once used; a wrong one leaves the file at hand for another try.
 #[tauri::command]
@@ -43,13 +93,7 @@ pub async fn import_picked(
     handle: String,
     password: Option<String>,
 ) -> Result<ImportReportDto, IpcError> {
-    let file = state.picked_bytes(&handle)?;
-    let password = password.filter(|p| !p.is_empty()).map(Zeroizing::new);
-    let imported = tauri::async_runtime::spawn_blocking(move || {
-        read_backup(&file, password.as_ref().map(|p| p.as_str()))
-    })
-    .await
-    .map_err(|e| IpcError::internal(&e))??;
+    let imported = read_picked(&state, &handle, password).await?;
     state.forget_picked(&handle);
     let vault = state.shared_vault()?;
     let accounts = imported.accounts;
@@ -58,14 +102,7 @@ pub async fn import_picked(
     })
     .await
     .map_err(|e| IpcError::internal(&e))?;
-    let mut skipped: Vec<SkippedDto> = imported
-        .skipped
-        .into_iter()
-        .map(|s| SkippedDto {
-            label: s.label,
-            error: s.reason.into(),
-        })
-        .collect();
+    let mut skipped = skipped_list(imported.skipped);
     skipped.extend(summary.failed.into_iter().map(|(label, error)| SkippedDto {
         label,
         error: error.into(),
@@ -79,6 +116,37 @@ pub async fn import_picked(
 
 /// Writes every account to a file the user chooses in the system's save dialog; returns
 /// where it went, or `null` when the user closed the dialog.
+/// Every account Google's format can carry, as transfer QR codes to scan one after another
+/// into another app, and those it cannot carry, named. The codes show the secrets, which is
+/// their purpose: they are made only when asked for and the screen drops them when it closes.
+#[tauri::command]
+pub async fn export_google_codes(state: State<'_, AppState>) -> Result<GoogleExportDto, IpcError> {
+    let drafts = state.with_vault(|vault| vault.export()).await?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut id = [0u8; 4];
+        getrandom::fill(&mut id).map_err(|e| IpcError::internal(&e))?;
+        let export = write_migration(&drafts, i32::from_le_bytes(id) & i32::MAX);
+        let mut codes = Vec::new();
+        for link in &export.links {
+            let code = qrcode::QrCode::new(link.as_bytes()).map_err(|e| IpcError::internal(&e))?;
+            let svg = code
+                .render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(320, 320)
+                .build();
+            codes.push(format!(
+                "data:image/svg+xml;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(svg)
+            ));
+        }
+        Ok(GoogleExportDto {
+            codes,
+            skipped: skipped_list(export.skipped),
+        })
+    })
+    .await
+    .map_err(|e| IpcError::internal(&e))?
+}
+
 #[tauri::command]
 pub async fn export_backup<R: Runtime>(
     app: AppHandle<R>,

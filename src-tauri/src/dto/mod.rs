@@ -3,14 +3,19 @@
 //! test fails when it is stale.
 
 mod accounts;
+mod backups;
 mod push;
 mod scan;
 mod transfer;
 
 pub use accounts::{AccountDto, CodeDto, CodesDto, ManualAccountInput};
+pub use backups::BackupStatusDto;
 pub use push::{AnswerInput, HistoryDto, OutcomeDto, PushRequestDto, PushTokenDto, RiskDto};
 pub use scan::{AddedDto, BatchDto, PushAddedDto, ScanItemDto, ScanReportDto};
-pub use transfer::{ExportFormat, ImportReportDto, PickedFileDto, SkippedDto};
+pub use transfer::{
+    ExportFormat, GoogleExportDto, ImportReportDto, PickedFileDto, PreviewDto, SkippedDto,
+    skipped_list,
+};
 
 #[cfg(test)]
 mod tests;

@@ -18,6 +18,10 @@ fn typescript() -> String {
         "/** The event a verified login request arrives with. */\nexport const PUSH_REQUEST_EVENT = '{}';\n",
         crate::events::PUSH_REQUEST
     );
+    out += &format!(
+        "/** The event each automatic backup's outcome arrives with. */\nexport const BACKUP_STATUS_EVENT = '{}';\n",
+        crate::events::BACKUP_STATUS
+    );
     // Timestamps in milliseconds fit a JavaScript number for the next 285,000 years.
     let cfg = ts_rs::Config::new().with_large_int("number");
     for decl in [
@@ -41,6 +45,9 @@ fn typescript() -> String {
         ImportReportDto::decl(&cfg),
         PickedFileDto::decl(&cfg),
         ExportFormat::decl(&cfg),
+        BackupStatusDto::decl(&cfg),
+        PreviewDto::decl(&cfg),
+        GoogleExportDto::decl(&cfg),
     ] {
         out += &format!("\nexport {decl}\n");
     }

@@ -13,6 +13,20 @@ pub struct SkippedDto {
     pub error: IpcError,
 }
 
+impl From<pocket_core::otp::SkippedAccount> for SkippedDto {
+    fn from(skipped: pocket_core::otp::SkippedAccount) -> SkippedDto {
+        SkippedDto {
+            label: skipped.label,
+            error: skipped.reason.into(),
+        }
+    }
+}
+
+/// Every account of a list that was left out, and why.
+pub fn skipped_list(skipped: Vec<pocket_core::otp::SkippedAccount>) -> Vec<SkippedDto> {
+    skipped.into_iter().map(SkippedDto::from).collect()
+}
+
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ImportReport"))]
 #[serde(rename_all = "camelCase")]
@@ -45,4 +59,25 @@ pub enum ExportFormat {
     Aegis,
     /// Plain otpauth:// links: readable by anyone who gets the file.
     Links,
+}
+
+/// What a picked file holds, shown before it is imported (a restore asks first).
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Preview"))]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewDto {
+    /// Each account's issuer and name, in the file's order.
+    pub accounts: Vec<String>,
+    pub skipped: Vec<SkippedDto>,
+}
+
+/// Google Authenticator transfer codes, as pictures to show one after another.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "GoogleExport"))]
+#[serde(rename_all = "camelCase")]
+pub struct GoogleExportDto {
+    /// Each code as an SVG data URL, in order.
+    pub codes: Vec<String>,
+    /// Accounts Google's format cannot carry, and why.
+    pub skipped: Vec<SkippedDto>,
 }

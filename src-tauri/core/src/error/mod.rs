@@ -100,6 +100,18 @@ pub enum Error {
     Database(#[from] rusqlite::Error),
     #[error("the data folder cannot be used: {0}")]
     Storage(String),
+    #[error("the backup folder is not there: {0}")]
+    BackupFolderMissing(String),
+    #[error("the backup could not be written: {0}")]
+    BackupWriteFailed(String),
+    #[error("the backup did not read back as the accounts it should hold")]
+    BackupCheckFailed,
+    #[error("no backup password is set")]
+    BackupPasswordMissing,
+    /// Google's transfer format has no room for this account's `{0}` (Steam, 7 digits, a
+    /// period other than 30 s).
+    #[error("Google's transfer format cannot hold this account's {0}")]
+    NotInGoogleFormat(&'static str),
 }
 
 impl Error {
@@ -147,6 +159,11 @@ impl Error {
             Error::FileExpired => ErrorKind::FileExpired,
             Error::Database(_) => ErrorKind::Database,
             Error::Storage(_) => ErrorKind::Storage,
+            Error::BackupFolderMissing(_) => ErrorKind::BackupFolderMissing,
+            Error::BackupWriteFailed(_) => ErrorKind::BackupWriteFailed,
+            Error::BackupCheckFailed => ErrorKind::BackupCheckFailed,
+            Error::BackupPasswordMissing => ErrorKind::BackupPasswordMissing,
+            Error::NotInGoogleFormat(_) => ErrorKind::NotInGoogleFormat,
             Error::InsecureServer { risk, .. } => risk.kind(),
         }
     }
@@ -159,7 +176,9 @@ impl Error {
     /// The parameter an input error is about, so the UI can say which one is wrong.
     pub fn field(&self) -> Option<&'static str> {
         match self {
-            Error::MissingParameter(param) | Error::InvalidParameter { param, .. } => Some(param),
+            Error::MissingParameter(param)
+            | Error::InvalidParameter { param, .. }
+            | Error::NotInGoogleFormat(param) => Some(param),
             _ => None,
         }
     }

@@ -27,6 +27,15 @@ impl AccountDraft {
         })
     }
 
+    /// What the user knows the account by: "Issuer (name)", or whichever of the two it has.
+    pub fn label(&self) -> String {
+        match (self.issuer.is_empty(), self.name.is_empty()) {
+            (false, false) => format!("{} ({})", self.issuer, self.name),
+            (false, true) => self.issuer.clone(),
+            _ => self.name.clone(),
+        }
+    }
+
     /// A time-based account typed in by hand; what is left out takes the common defaults
     /// (SHA1, 6 digits, 30 seconds).
     pub fn typed(

@@ -328,9 +328,7 @@ fn entry_of(draft: &AccountDraft) -> Value {
 
 /// An Aegis vault of `accounts`, encrypted with `password` (one password slot).
 pub fn write_aegis(accounts: &[AccountDraft], password: &str) -> Result<Zeroizing<String>> {
-    if password.is_empty() {
-        return Err(Error::invalid("password", "an export needs a password"));
-    }
+    super::check_password(password)?;
     let content = Zeroizing::new(
         json!({
             "version": 3,

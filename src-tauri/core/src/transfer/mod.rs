@@ -25,6 +25,21 @@ pub struct Imported {
     pub skipped: Vec<SkippedAccount>,
 }
 
+/// The shortest password Pocket encrypts an export or a backup with: the file may sit on a
+/// shared drive for years.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Refuses a password shorter than [`MIN_PASSWORD_CHARS`].
+pub fn check_password(password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(Error::invalid(
+            "password",
+            format!("it needs {MIN_PASSWORD_CHARS} characters or more"),
+        ));
+    }
+    Ok(())
+}
+
 /// Larger files are refused unread: an Aegis vault of 10,000 accounts with their icons stays
 /// well under it.
 pub const MAX_BACKUP_BYTES: usize = 64 << 20;

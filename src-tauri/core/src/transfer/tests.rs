@@ -61,7 +61,7 @@ fn an_encrypted_aegis_export_reads_back_as_the_same_accounts() {
 
 #[test]
 fn files_are_told_apart_by_content_and_say_whether_they_need_a_password() {
-    let encrypted = write_aegis(&drafts(), "pw").unwrap();
+    let encrypted = write_aegis(&drafts(), "a good password").unwrap();
     let plain =
         r#"{"version": 1, "header": {"slots": null, "params": null}, "db": {"entries": []}}"#;
     let links = "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP\n";

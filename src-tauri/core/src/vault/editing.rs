@@ -19,14 +19,6 @@ pub struct ImportSummary {
     stopped: Option<Error>,
 }
 
-fn label(draft: &AccountDraft) -> String {
-    match (draft.issuer.is_empty(), draft.name.is_empty()) {
-        (false, false) => format!("{} ({})", draft.issuer, draft.name),
-        (false, true) => draft.issuer.clone(),
-        _ => draft.name.clone(),
-    }
-}
-
 /// A keychain that refused once refuses the rest of an import too: the same error for each.
 fn keychain_refusal(error: &Error) -> Option<Error> {
     match error {
@@ -63,7 +55,7 @@ impl Vault {
     }
 
     fn import_one(&mut self, draft: AccountDraft, now_unix: u64, summary: &mut ImportSummary) {
-        let label = label(&draft);
+        let label = draft.label();
         if let Some(refusal) = summary.stopped.as_ref().and_then(keychain_refusal) {
             summary.failed.push((label, refusal));
             return;
@@ -104,6 +96,7 @@ impl Vault {
         if !self.db.rename(id, issuer, name)? {
             return Err(Error::AccountNotFound(id.to_string()));
         }
+        self.changed();
         self.active(id)
     }
 
@@ -116,7 +109,9 @@ impl Vault {
                 order.push(account.id);
             }
         }
-        self.db.set_order(&order)
+        self.db.set_order(&order)?;
+        self.changed();
+        Ok(())
     }
 
     /// HOTP: the code for the stored counter, which is the next one the server expects. The
@@ -133,6 +128,7 @@ impl Vault {
         if !self.db.advance_counter(id, counter, after)? {
             return Err(Error::AccountNotFound(id.to_string()));
         }
+        self.changed();
         let secret = self.secret(id)?;
         Ok(Code {
             current: code_at(&account.params, &secret, 0),

@@ -28,6 +28,9 @@ use crate::error::{Error, Result};
 use crate::otp::{AccountDraft, Code, SecretKey, current_code};
 use db::Db;
 
+/// The keychain item of the backup password.
+const BACKUP_PASSWORD: &str = "backup-password";
+
 /// The vault as the app and the flows share it. Its lock is never held across a network call
 /// or a key derivation.
 pub type SharedVault = Arc<Mutex<Vault>>;
@@ -47,6 +50,8 @@ pub struct Vault {
     cache: HashMap<String, SecretKey>,
     /// Push tokens' private keys, likewise.
     device_keys: HashMap<String, std::sync::Arc<crate::push::SigningKey>>,
+    /// Told after every change to the accounts (automatic backups listen).
+    on_change: Option<Box<dyn Fn() + Send>>,
 }
 
 /// What start-up reconciliation did.
@@ -64,6 +69,7 @@ impl Vault {
             secrets,
             cache: HashMap::new(),
             device_keys: HashMap::new(),
+            on_change: None,
         })
     }
 
@@ -108,6 +114,7 @@ impl Vault {
         }
         self.db.set_state(&account.id, AccountState::Active)?;
         self.cache.insert(account.id.clone(), draft.secret);
+        self.changed();
         Ok(account)
     }
 
@@ -123,7 +130,46 @@ impl Vault {
             return Err(error);
         }
         self.cache.remove(id);
-        self.db.delete(id)
+        self.db.delete(id)?;
+        self.changed();
+        Ok(())
+    }
+
+    /// `listener` is called after every change to the accounts (adds, removals, new names,
+    /// order, HOTP counters).
+    pub fn on_accounts_changed(&mut self, listener: impl Fn() + Send + 'static) {
+        self.on_change = Some(Box::new(listener));
+    }
+
+    pub(super) fn changed(&self) {
+        if let Some(listener) = &self.on_change {
+            listener();
+        }
+    }
+
+    /// A setting's value, as stored.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.db.setting(key)
+    }
+
+    /// Stores a setting; `None` removes it.
+    pub fn set_setting(&mut self, key: &str, value: Option<&str>) -> Result<()> {
+        self.db.set_setting(key, value)
+    }
+
+    /// The password automatic backups are encrypted with, kept in the keychain.
+    pub fn backup_password(&self) -> Result<zeroize::Zeroizing<String>> {
+        match self.secrets.get_bytes(BACKUP_PASSWORD) {
+            Ok(bytes) => String::from_utf8(bytes.to_vec())
+                .map(zeroize::Zeroizing::new)
+                .map_err(|_| Error::BackupPasswordMissing),
+            Err(Error::SecretMissing(_)) => Err(Error::BackupPasswordMissing),
+            Err(other) => Err(other),
+        }
+    }
+
+    pub fn set_backup_password(&mut self, password: &str) -> Result<()> {
+        self.secrets.put_bytes(BACKUP_PASSWORD, password.as_bytes())
     }
 
     /// Whether an account with the same issuer and secret is already here (scanning the same

@@ -1,10 +1,19 @@
 // Events from the Rust side; their names come generated from src-tauri/src/events.rs.
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-import { PUSH_REQUEST_EVENT as PUSH_REQUEST, type PushRequest } from './types';
+import {
+  BACKUP_STATUS_EVENT as BACKUP_STATUS,
+  PUSH_REQUEST_EVENT as PUSH_REQUEST,
+  type BackupStatus,
+  type PushRequest,
+} from './types';
 
 export type { UnlistenFn };
-export { PUSH_REQUEST };
+export { BACKUP_STATUS, PUSH_REQUEST };
 
 export function onPushRequest(handler: (request: PushRequest) => void): Promise<UnlistenFn> {
   return listen<PushRequest>(PUSH_REQUEST, (event) => handler(event.payload));
+}
+
+export function onBackupStatus(handler: (status: BackupStatus) => void): Promise<UnlistenFn> {
+  return listen<BackupStatus>(BACKUP_STATUS, (event) => handler(event.payload));
 }

@@ -15,9 +15,15 @@ import type {
   ImportReport,
   ExportFormat,
   PickedFile,
+  BackupStatus,
+  Preview,
+  GoogleExport,
 } from './types';
 
 export type {
+  BackupStatus,
+  Preview,
+  GoogleExport,
   PickedFile,
   ImportReport,
   ExportFormat,
@@ -86,11 +92,24 @@ export const api = {
   renameAccount: (id: string, issuer: string, name: string) =>
     call<Account>('rename_account', { id, issuer, name }),
   reorderAccounts: (ids: string[]) => call<void>('reorder_accounts', { ids }),
-  /** The system's open dialog, titled `title`; null when the user closed it. */
-  pickImportFile: (title: string) => call<PickedFile | null>('pick_import_file', { title }),
+  /** The system's open dialog, titled `title`; null when the user closed it. A restore
+   * (`fromBackups`) opens in the backup folder. */
+  pickImportFile: (title: string, fromBackups = false) =>
+    call<PickedFile | null>('pick_import_file', { title, fromBackups }),
+  /** What the picked file holds, read with its password, before anything is imported. */
+  previewPicked: (handle: string, password: string | null) =>
+    call<Preview>('preview_picked', { handle, password }),
   importPicked: (handle: string, password: string | null) =>
     call<ImportReport>('import_picked', { handle, password }),
   /** The system's save dialog; returns where the file was written, or null when closed. */
   exportBackup: (format: ExportFormat, password: string | null, title: string) =>
     call<string | null>('export_backup', { format, password, title }),
+  /** Google Authenticator transfer codes for every account that format can carry. */
+  exportGoogleCodes: () => call<GoogleExport>('export_google_codes'),
+  backupStatus: () => call<BackupStatus>('backup_status'),
+  /** The system's folder dialog; null when the user closed it. */
+  chooseBackupFolder: (title: string) => call<BackupStatus | null>('choose_backup_folder', { title }),
+  setBackups: (enabled: boolean, keep: number) => call<BackupStatus>('set_backups', { enabled, keep }),
+  setBackupPassword: (password: string) => call<BackupStatus>('set_backup_password', { password }),
+  backUpNow: () => call<BackupStatus>('back_up_now'),
 };

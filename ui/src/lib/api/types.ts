@@ -1,10 +1,12 @@
 // Generated from src-tauri/src/dto/, src-tauri/src/error.rs and pocket-core's ErrorKind
 // by `make types`; `make test` fails when this file is stale. Do not edit it by hand.
 
-export type ErrorCode = 'not_otpauth_uri' | 'unsupported_otp_type' | 'missing_parameter' | 'invalid_parameter' | 'missing_label' | 'keychain_locked' | 'keychain_unavailable' | 'secret_missing' | 'duplicate_account' | 'account_not_found' | 'database_too_new' | 'not_push_enrollment' | 'network' | 'http_client_unavailable' | 'reply_too_large' | 'redirected' | 'weak_key' | 'presence_required' | 'not_an_option' | 'push_token_not_found' | 'scan_expired' | 'not_counter_based' | 'tls' | 'server_refused' | 'server_reply' | 'crypto' | 'image_unreadable' | 'image_format_unsupported' | 'image_too_large' | 'counter_based' | 'backup_password_required' | 'wrong_backup_password' | 'backup_damaged' | 'backup_format_unknown' | 'backup_too_large' | 'backup_too_costly' | 'export_failed' | 'file_unreadable' | 'file_expired' | 'database' | 'storage' | 'insecure_server' | 'certificate_unchecked' | 'screen_capture' | 'internal' | 'clipboard';
+export type ErrorCode = 'not_otpauth_uri' | 'unsupported_otp_type' | 'missing_parameter' | 'invalid_parameter' | 'missing_label' | 'keychain_locked' | 'keychain_unavailable' | 'secret_missing' | 'duplicate_account' | 'account_not_found' | 'database_too_new' | 'not_push_enrollment' | 'network' | 'http_client_unavailable' | 'reply_too_large' | 'redirected' | 'weak_key' | 'presence_required' | 'not_an_option' | 'push_token_not_found' | 'scan_expired' | 'not_counter_based' | 'tls' | 'server_refused' | 'server_reply' | 'crypto' | 'image_unreadable' | 'image_format_unsupported' | 'image_too_large' | 'counter_based' | 'backup_password_required' | 'wrong_backup_password' | 'backup_damaged' | 'backup_format_unknown' | 'backup_too_large' | 'backup_too_costly' | 'export_failed' | 'file_unreadable' | 'file_expired' | 'database' | 'storage' | 'backup_folder_missing' | 'backup_write_failed' | 'backup_check_failed' | 'backup_password_missing' | 'not_in_google_format' | 'insecure_server' | 'certificate_unchecked' | 'screen_capture' | 'internal' | 'clipboard';
 
 /** The event a verified login request arrives with. */
 export const PUSH_REQUEST_EVENT = 'push-request';
+/** The event each automatic backup's outcome arrives with. */
+export const BACKUP_STATUS_EVENT = 'backup-status';
 
 export type Account = { id: string, issuer: string, name: string, kind: 'totp' | 'hotp' | 'steam', digits: number, period: number | null, };
 
@@ -89,3 +91,25 @@ handle: string, name: string,
 format: string, needsPassword: boolean, };
 
 export type ExportFormat = "aegis" | "links";
+
+export type BackupStatus = { enabled: boolean, folder: string | null, keep: number, hasPassword: boolean, lastOkAtMs: number | null, lastFile: string | null, 
+/**
+ * Why the last try failed, until one succeeds.
+ */
+lastError: ErrorCode | null, lastErrorAtMs: number | null, };
+
+export type Preview = { 
+/**
+ * Each account's issuer and name, in the file's order.
+ */
+accounts: Array<string>, skipped: Array<Skipped>, };
+
+export type GoogleExport = { 
+/**
+ * Each code as an SVG data URL, in order.
+ */
+codes: Array<string>, 
+/**
+ * Accounts Google's format cannot carry, and why.
+ */
+skipped: Array<Skipped>, };

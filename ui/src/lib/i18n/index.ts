@@ -16,10 +16,17 @@ export function pickLocale(languages: readonly string[]): 'en' | 'nl' {
   return 'en';
 }
 
-let active: Catalog = catalogs[pickLocale(globalThis.navigator?.languages ?? [])] ?? en;
+let activeLocale = pickLocale(globalThis.navigator?.languages ?? []);
+let active: Catalog = catalogs[activeLocale] ?? en;
 
 export function setLocale(locale: 'en' | 'nl'): void {
+  activeLocale = locale;
   active = catalogs[locale] ?? en;
+}
+
+/** A moment (Unix milliseconds) as the user's language writes a date and time. */
+export function dateTime(ms: number): string {
+  return new Date(ms).toLocaleString(activeLocale, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod push;
+mod settings;
 
 use std::path::Path;
 
@@ -56,6 +57,8 @@ const MIGRATIONS: &[&str] = &[
         answered_at       INTEGER,
         PRIMARY KEY (token_id, nonce)
     );",
+    // Settings: one text value per key.
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
 ];
 
 pub struct Db {

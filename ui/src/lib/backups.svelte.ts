@@ -1,0 +1,66 @@
+// Automatic backups as the screens see them: the status from the Rust side, kept fresh by its
+// events, and the changes the user makes in Settings.
+import { api, asIpcError, type BackupStatus, type IpcError } from './api';
+import { onBackupStatus, type UnlistenFn } from './api/events';
+
+export class BackupsState {
+  status = $state<BackupStatus | null>(null);
+  /** The last change the user asked for that failed (shown beside the control). */
+  error = $state<IpcError | null>(null);
+  busy = $state(false);
+  #unlisten: UnlistenFn | null = null;
+
+  /** Backups are on and the last try failed: the home screen says so until one succeeds. */
+  get failing(): boolean {
+    return Boolean(this.status?.enabled && this.status.lastError);
+  }
+
+  async start(): Promise<void> {
+    this.#unlisten = await onBackupStatus((status) => (this.status = status));
+    try {
+      this.status = await api.backupStatus();
+    } catch (caught) {
+      this.error = asIpcError(caught);
+    }
+  }
+
+  stop(): void {
+    this.#unlisten?.();
+    this.#unlisten = null;
+  }
+
+  /** Runs one change; its result replaces the status, its error shows until the next one. */
+  async #change(step: () => Promise<BackupStatus | null>): Promise<boolean> {
+    this.busy = true;
+    this.error = null;
+    try {
+      this.status = (await step()) ?? this.status;
+      return true;
+    } catch (caught) {
+      this.error = asIpcError(caught);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  chooseFolder(title: string): Promise<boolean> {
+    return this.#change(() => api.chooseBackupFolder(title));
+  }
+
+  setEnabled(enabled: boolean): Promise<boolean> {
+    return this.#change(() => api.setBackups(enabled, this.status?.keep ?? 10));
+  }
+
+  setKeep(keep: number): Promise<boolean> {
+    return this.#change(() => api.setBackups(this.status?.enabled ?? false, keep));
+  }
+
+  setPassword(password: string): Promise<boolean> {
+    return this.#change(() => api.setBackupPassword(password));
+  }
+
+  backUpNow(): Promise<boolean> {
+    return this.#change(() => api.backUpNow());
+  }
+}
