@@ -27,7 +27,8 @@ PRIVACYIDEA_VERSION := 3.14
 PRIVACYIDEA_VENV := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pocket/privacyidea-$(PRIVACYIDEA_VERSION)
 export PRIVACYIDEA_VENV
 # Independent peers for the accounts engine's cross-checks: pyotp, Python's official protobuf
-# runtime (Google Authenticator exports), and pyca/cryptography (Aegis vaults).
+# runtime (Google Authenticator exports), pyca/cryptography (the other apps' encrypted
+# exports) and PyNaCl (libsodium, for Ente Auth's).
 PEERS_VENV := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pocket/peers-1
 export PEERS_VENV
 RUST_TEST_LOG := $(CARGO_TARGET_DIR)/rust-tests.log
@@ -92,6 +93,7 @@ android-check: deps-android-check ui
 bench: deps-bench deps-privacyidea deps-peers
 	cargo bench -p pocket-gen --bench scan_vs_zbar
 	cargo bench -p pocket-core --bench codes
+	cargo bench -p pocket-core --bench transfer
 	cargo run --release -p pocket-tests --bin codes-vs-pyotp
 	cargo run -p pocket-tests --bin push-latency -- --logins 50
 
@@ -103,7 +105,7 @@ load: deps-build
 
 # Renews the README's pictures (docs/screenshots/) from the end-to-end tests.
 screenshots: deps-test app
-	POCKET_UPDATE_SCREENSHOTS=1 cargo test -p pocket-tests --test e2e_web --test e2e_app_web
+	POCKET_UPDATE_SCREENSHOTS=1 cargo test -p pocket-tests --test e2e_web --test e2e_app_web --test e2e_backups
 
 # --- building --------------------------------------------------------------------------------
 
@@ -166,10 +168,10 @@ deps-privacyidea:
 
 deps-peers:
 	$(call apt_ensure,python3-venv)
-	@[ -x $(PEERS_VENV)/bin/python ] && $(PEERS_VENV)/bin/python -c 'import pyotp, google.protobuf, cryptography' 2>/dev/null || { \
-		echo "Installing pyotp, protobuf and cryptography into $(PEERS_VENV)"; \
+	@[ -x $(PEERS_VENV)/bin/python ] && $(PEERS_VENV)/bin/python -c 'import pyotp, google.protobuf, cryptography, nacl.bindings' 2>/dev/null || { \
+		echo "Installing pyotp, protobuf, cryptography and PyNaCl into $(PEERS_VENV)"; \
 		rm -rf $(PEERS_VENV) && python3 -m venv $(PEERS_VENV) && \
-		$(PEERS_VENV)/bin/pip install --quiet "pyotp==2.9.*" "protobuf==5.*" "cryptography==44.*"; }
+		$(PEERS_VENV)/bin/pip install --quiet "pyotp==2.9.*" "protobuf==5.*" "cryptography==44.*" "pynacl==1.5.*"; }
 
 deps-tauri-driver:
 	@[ -x $(TAURI_DRIVER) ] || command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version "^2"

@@ -14,7 +14,7 @@ use pocket_core::otp::{OtpKind, parse_migration};
 use pocket_core::scan::decode_image_file;
 use pocket_tests::app::unix_now;
 use pocket_tests::tools::{oathtool_totp, run_peer};
-use pocket_tests::{AppDriver, Desktop, serial};
+use pocket_tests::{AppDriver, Desktop, serial, shots};
 
 const PASSWORD: &str = "a long backup password";
 const ALICE: &str = "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME";
@@ -26,6 +26,7 @@ async fn backups_run_by_themselves_say_when_they_fail_and_restore_on_a_new_phone
     let desktop = Desktop::start()?;
     let driver = AppDriver::start(&desktop)?;
     let app = driver.launch().await?;
+    app.resize(390, 844).await?;
     let folder = desktop.home().join("Backups");
     std::fs::create_dir_all(&folder)?;
 
@@ -58,6 +59,8 @@ async fn backups_run_by_themselves_say_when_they_fail_and_restore_on_a_new_phone
     app.accounts_with_codes(2).await?;
     let error = app.backup_banner().await?;
     ensure!(error == "backup_write_failed", "banner for {error}");
+    app.screenshot(&shots::dir()?.join("app-backup-banner.png"))
+        .await?;
     ensure!(folder_contents(&folder)? == before, "the folder changed");
     drop(read_only);
 
@@ -66,6 +69,8 @@ async fn backups_run_by_themselves_say_when_they_fail_and_restore_on_a_new_phone
     ensure!(app.exists("[data-testid=backup-failed]").await?);
     app.click("[data-testid=backup-now]").await?;
     app.wait_gone("[data-testid=backup-failed]").await?;
+    app.screenshot(&shots::dir()?.join("app-backups.png"))
+        .await?;
     app.close_settings().await?;
     app.wait_gone("[data-testid=backup-banner]").await?;
     let (newest, entries) = wait_for_backup(&folder, 2)?;
@@ -119,6 +124,7 @@ async fn google_transfer_codes_on_the_screen_read_back_to_the_accounts() -> Resu
     let desktop = Desktop::start()?;
     let driver = AppDriver::start(&desktop)?;
     let app = driver.launch().await?;
+    app.resize(390, 844).await?;
 
     // Enough accounts for more than one code, and two Google's format cannot carry.
     let mut lines: Vec<String> = (0..24)
@@ -139,6 +145,9 @@ async fn google_transfer_codes_on_the_screen_read_back_to_the_accounts() -> Resu
     ensure!(app.import_report().await?.added == 27);
 
     let shown = app.google_transfer_codes().await?;
+    // The last code on the screen, as the README shows it.
+    app.screenshot(&shots::dir()?.join("app-google-export.png"))
+        .await?;
     let count = shown.pictures.len();
     ensure!(count > 1, "{count} codes");
     let want: Vec<String> = (1..=count).map(|n| format!("{n} of {count}")).collect();

@@ -45,6 +45,59 @@ pub(super) async fn run_device(
     Ok(())
 }
 
+/// `pocket-gen import`: the accounts as links on standard output, the skipped ones and any
+/// error on standard error; false when the file could not be read.
+pub(super) fn import(file: &std::path::Path, password: Option<&str>) -> Result<bool> {
+    use std::io::Write;
+    let read = read_limited(file).and_then(|bytes| {
+        pocket_core::transfer::read_backup(&bytes, password).map_err(anyhow::Error::from)
+    });
+    let imported = match read {
+        Ok(imported) => imported,
+        Err(error) => {
+            let kind = error
+                .downcast_ref::<pocket_core::Error>()
+                .map_or("file_unreadable", pocket_core::Error::code);
+            eprintln!("error: {kind}: {error}");
+            return Ok(false);
+        }
+    };
+    let mut links = String::new();
+    for account in &imported.accounts {
+        links.push_str(&format_uri(account));
+        links.push('\n');
+    }
+    out(&links)?;
+    let mut stderr = std::io::stderr().lock();
+    for skipped in &imported.skipped {
+        writeln!(
+            stderr,
+            "skipped: {}: {}: {}",
+            skipped.label,
+            skipped.reason.code(),
+            skipped.reason
+        )?;
+    }
+    Ok(true)
+}
+
+/// The file's bytes, refused unread past the size no backup reaches.
+fn read_limited(file: &std::path::Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let opened =
+        std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let limit = pocket_core::transfer::MAX_BACKUP_BYTES as u64;
+    let mut bytes = Vec::new();
+    opened
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    if bytes.len() as u64 > limit {
+        return Err(pocket_core::Error::BackupTooLarge.into());
+    }
+    Ok(bytes)
+}
+
 /// `pocket-gen inspect`: the account as JSON (the secret only inside the canonical link), or
 /// the error with its stable kind and the parameter it is about.
 pub(super) fn inspect(uri: &str) -> (serde_json::Value, bool) {

@@ -9,7 +9,7 @@ use pocket_core::otp::{AccountDraft, SecretKey, code_at, format_uri, parse_uri};
 use pocket_gen::{corpus, qr};
 
 mod commands;
-use commands::{ServeOptions, inspect, out, random_bytes, run_device, serve};
+use commands::{ServeOptions, import, inspect, out, random_bytes, run_device, serve};
 
 #[derive(Parser)]
 #[command(
@@ -119,6 +119,15 @@ enum Command {
     },
     /// Check an otpauth:// URI: the parsed account as JSON, or the error as JSON (exit status 1).
     Inspect { uri: String },
+    /// Read another app's export or backup (any format Pocket imports): one canonical
+    /// otpauth:// link per account on standard output, each account Pocket cannot take on
+    /// standard error with the reason. Exit status 1 when the file cannot be read at all.
+    Import {
+        file: PathBuf,
+        /// The file's password, when it is encrypted.
+        #[arg(long)]
+        password: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -316,6 +325,11 @@ pub fn run() -> Result<()> {
                 "{}\n",
                 code_at(&draft.params, &draft.secret, time)
             ))?;
+        }
+        Command::Import { file, password } => {
+            if !import(&file, password.as_deref())? {
+                std::process::exit(1);
+            }
         }
         Command::Inspect { uri } => {
             // The parsed account, or the error with its stable kind and parameter; the exit

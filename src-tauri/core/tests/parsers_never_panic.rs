@@ -1,6 +1,7 @@
 //! A million generated inputs through each parser that reads outside text (Key URIs, Google
-//! Authenticator export payloads, Aegis vaults, push enrollment links): every one returns Ok or a typed
-//! error, none panics. Inputs are mutations of real examples plus plain noise, from a seeded
+//! Authenticator export payloads, Aegis vaults, push enrollment links), and a few hundred
+//! thousand through the other apps' exports: every one returns Ok or a typed error, none
+//! panics. Inputs are mutations of real examples plus plain noise, from a seeded
 //! generator, so a failure names the seed and the input and can be replayed.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -292,6 +293,34 @@ fn aegis(rng: &mut Rng) -> String {
 #[test]
 fn aegis_vaults_and_link_lists_never_panic() {
     hammer("read_backup", INPUTS_PER_PARSER, aegis, |text| {
+        read_backup(text.as_bytes(), Some("password")).is_ok()
+    });
+}
+
+/// One small export of each other app, plain, and encrypted where the file names a key
+/// derivation that can be made cheap: the readers' every branch, without seconds per input.
+const OTHER_APPS: &[&str] = &[
+    r#"{"services":[{"name":"GitHub","secret":"JBSWY3DPEHPK3PXP","otp":{"account":"a","digits":6,"period":30,"algorithm":"SHA1","tokenType":"TOTP","counter":0}},{"name":"H","secret":"JBSWY3DP","otp":{"label":"H:h","tokenType":"HOTP","counter":3}}],"groups":[],"schemaVersion":4}"#,
+    r#"[{"secret":"JBSWY3DPEHPK3PXP","issuer":"A","label":"a","digits":6,"type":"TOTP","algorithm":"SHA1","period":30},{"secret":"JBSWY3DP","issuer":"","label":"B:b","digits":5,"type":"STEAM","algorithm":"SHA1"}]"#,
+    r#"{"encrypted":false,"items":[{"type":1,"name":"A","login":{"username":"a","totp":"otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP"}},{"type":1,"name":"S","login":{"totp":"steam://JBSWY3DP"}},{"type":1,"name":"K","login":{"username":"k","totp":"jbsw y3dp"}}]}"#,
+    "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n,,login,A,\"x,y\",,0,,a,p,JBSWY3DPEHPK3PXP\n",
+    "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A&codeDisplay=%7B%22trashed%22%3Afalse%7D\n\"otpauth://steam/S:s?secret=JBSWY3DP\"\n",
+    r#"{"version":1,"entries":[{"id":"1","content":{"uri":"otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP","entry_type":"Totp","name":"a"}},{"id":"2","content":{"uri":"steam://JBSWY3DP","entry_type":"Steam","name":"s"}}]}"#,
+    r#"{"tokenOrder":["A:a"],"tokens":[{"algo":"SHA1","counter":0,"digits":6,"issuerExt":"A","label":"a","period":30,"secret":[1,-2,3,-4,5],"type":"TOTP"}]}"#,
+    r#"{"Authenticators":[{"Type":2,"Issuer":"A","Username":"a","Secret":"JBSWY3DPEHPK3PXP","Algorithm":0,"Digits":6,"Period":30},{"Type":1,"Issuer":"H","Secret":"JBSWY3DP","Counter":4}]}"#,
+    // Bitwarden protected with one PBKDF2 iteration; Ente with Argon2's least memory.
+    r#"{"encrypted":true,"passwordProtected":true,"salt":"c2FsdA==","kdfType":0,"kdfIterations":1,"encKeyValidation_DO_NOT_EDIT":"2.AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","data":"2.AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAA==|AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}"#,
+    r#"{"version":1,"kdfParams":{"memLimit":8192,"opsLimit":1,"salt":"AAAAAAAAAAAAAAAAAAAAAA=="},"encryptedData":"AAAAAAAAAAAAAAAAAAAAAAAA","encryptionNonce":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}"#,
+];
+
+fn other_app(rng: &mut Rng) -> String {
+    let seed = *rng.pick(OTHER_APPS);
+    mutate(rng, seed)
+}
+
+#[test]
+fn other_apps_exports_never_panic() {
+    hammer("read_backup", INPUTS_PER_PARSER / 4, other_app, |text| {
         read_backup(text.as_bytes(), Some("password")).is_ok()
     });
 }

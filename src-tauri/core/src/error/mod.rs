@@ -112,6 +112,13 @@ pub enum Error {
     /// period other than 30 s).
     #[error("Google's transfer format cannot hold this account's {0}")]
     NotInGoogleFormat(&'static str),
+    /// The other app had the account in its trash: the user deleted it there.
+    #[error("the account is in the other app's trash")]
+    InTrash,
+    /// An export encrypted with the other app's account key (Bitwarden's "account
+    /// restricted" export), which only that app, signed in, can open.
+    #[error("the export is encrypted with the other app's account key")]
+    ExportTiedToAccount,
 }
 
 impl Error {
@@ -164,6 +171,8 @@ impl Error {
             Error::BackupCheckFailed => ErrorKind::BackupCheckFailed,
             Error::BackupPasswordMissing => ErrorKind::BackupPasswordMissing,
             Error::NotInGoogleFormat(_) => ErrorKind::NotInGoogleFormat,
+            Error::InTrash => ErrorKind::InTrash,
+            Error::ExportTiedToAccount => ErrorKind::ExportTiedToAccount,
             Error::InsecureServer { risk, .. } => risk.kind(),
         }
     }

@@ -13,6 +13,6 @@ pub use code::{Code, code_at, current_code};
 pub use draft::AccountDraft;
 pub use migration::{Batch, MigrationPart, SkippedAccount, parse_migration};
 pub use migration_out::{MigrationExport, write_migration};
-pub use params::{Algorithm, OtpKind, OtpParams};
+pub use params::{Algorithm, DEFAULT_PERIOD, OtpKind, OtpParams};
 pub use secret::SecretKey;
 pub use uri::{format_uri, parse_uri};

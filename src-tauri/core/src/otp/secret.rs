@@ -41,7 +41,8 @@ impl SecretKey {
                     format!("character {} is not base32", position + 1),
                 )
             };
-            if padding_started {
+            // Not ASCII: `as u8` would cut 'Ł' (U+0141) down to 'A'.
+            if padding_started || !ch.is_ascii() {
                 return Err(not_base32());
             }
             let upper = ch.to_ascii_uppercase() as u8;
@@ -148,6 +149,9 @@ mod tests {
             "JBSW!Y3DP",
             "JBSWY3DP=A",
             "ÄBC",
+            // Each of these is an alphabet letter once cut to a byte.
+            "\u{141}\u{142}\u{143}",
+            "JBSWY3DP\u{132}",
         ] {
             let err = SecretKey::from_base32(bad).unwrap_err();
             assert_eq!(err.field(), Some("secret"), "{bad:?}");

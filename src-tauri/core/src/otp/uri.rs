@@ -81,18 +81,19 @@ pub fn format_uri(draft: &AccountDraft) -> String {
     if !draft.issuer.is_empty() {
         query.append_pair("issuer", &draft.issuer);
     }
+    // Every parameter, even the defaults and Steam's fixed ones: a reader that assumes other
+    // defaults still gets the account right.
+    query.append_pair("algorithm", draft.params.algorithm.as_str());
+    query.append_pair("digits", &draft.params.digits.to_string());
     match draft.params.kind {
         OtpKind::Steam => {
+            query.append_pair("period", &DEFAULT_PERIOD.to_string());
             query.append_pair("encoder", "steam");
         }
         OtpKind::Totp { period } => {
-            query.append_pair("algorithm", draft.params.algorithm.as_str());
-            query.append_pair("digits", &draft.params.digits.to_string());
             query.append_pair("period", &period.to_string());
         }
         OtpKind::Hotp { counter } => {
-            query.append_pair("algorithm", draft.params.algorithm.as_str());
-            query.append_pair("digits", &draft.params.digits.to_string());
             query.append_pair("counter", &counter.to_string());
         }
     }
@@ -318,7 +319,7 @@ mod tests {
             "otpauth://totp/alice?secret=JBSWY3DP&algorithm=SHA1&digits=6&period=30".to_string(),
             "otpauth://hotp/X:y?secret=JBSWY3DP&issuer=X&algorithm=SHA1&digits=7&counter=5"
                 .to_string(),
-            "otpauth://totp/Steam:gamer?secret=JBSWY3DP&issuer=Steam&encoder=steam".to_string(),
+            "otpauth://totp/Steam:gamer?secret=JBSWY3DP&issuer=Steam&algorithm=SHA1&digits=5&period=30&encoder=steam".to_string(),
         ] {
             let draft = parse_uri(&uri).unwrap();
             assert_eq!(format_uri(&draft), uri);

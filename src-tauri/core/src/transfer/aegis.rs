@@ -88,16 +88,7 @@ impl Format for Aegis {
     }
 
     fn recognises(&self, file: &[u8]) -> bool {
-        #[derive(Deserialize)]
-        struct Shape {
-            #[allow(dead_code)]
-            version: Value,
-            #[allow(dead_code)]
-            header: Value,
-            #[allow(dead_code)]
-            db: Value,
-        }
-        super::text(file).is_some_and(|text| serde_json::from_str::<Shape>(text).is_ok())
+        super::names_keys(file, &["version", "header", "db"])
     }
 
     fn is_encrypted(&self, file: &[u8]) -> bool {

@@ -5,20 +5,28 @@
 
 use crate::error::{Error, Result};
 
-/// The most memory one derivation may take: four times Aegis' own (32 MiB), and what the
-/// Argon2id settings of the other apps Pocket imports need.
-pub const MAX_KDF_MEMORY_BYTES: u64 = 256 << 20;
+/// The most memory one scrypt derivation may take: eight times Aegis' own (32 MiB). scrypt
+/// allocates its memory itself, so this stays well below what a phone can give.
+pub const MAX_SCRYPT_MEMORY_BYTES: u64 = 256 << 20;
+
+/// The most memory one Argon2 derivation may take: what Ente Auth asked for before it moved
+/// to 256 MiB. Pocket allocates it up front and refuses the file if it cannot have it, so a
+/// phone short of memory gets an error instead of a crash.
+pub const MAX_ARGON2_MEMORY_BYTES: u64 = 1 << 30;
 
 /// The work one import may spend in all, in bytes of memory traffic (a derivation's memory
-/// times its passes): about 32 Aegis password slots, two to three seconds on a phone.
-pub const MAX_IMPORT_WORK: u64 = 32 * SCRYPT_AEGIS_WORK;
-const SCRYPT_AEGIS_WORK: u64 = 256 * 8 * (1 << 15);
+/// times its passes, twice): a little more than Ente Auth's own setting (1 GiB over 4
+/// passes, or 256 MiB over 16), which is some 128 Aegis password slots, and seconds on a
+/// phone.
+pub const MAX_IMPORT_WORK: u64 = 9 << 30;
 
 /// One key derivation, priced before it runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KdfCost {
     pub memory_bytes: u64,
     pub work: u64,
+    /// The most memory this kind of derivation may have.
+    pub memory_limit: u64,
 }
 
 impl KdfCost {
@@ -29,6 +37,7 @@ impl KdfCost {
         KdfCost {
             memory_bytes: lane,
             work: lane.saturating_mul(2).saturating_mul(u64::from(p)),
+            memory_limit: MAX_SCRYPT_MEMORY_BYTES,
         }
     }
 
@@ -38,6 +47,7 @@ impl KdfCost {
         KdfCost {
             memory_bytes: 0,
             work: u64::from(iterations) * 512,
+            memory_limit: 0,
         }
     }
 
@@ -47,6 +57,7 @@ impl KdfCost {
         KdfCost {
             memory_bytes: memory,
             work: memory.saturating_mul(2).saturating_mul(u64::from(passes)),
+            memory_limit: MAX_ARGON2_MEMORY_BYTES,
         }
     }
 }
@@ -72,7 +83,7 @@ impl KdfBudget {
     pub fn spend(&mut self, costs: &[KdfCost]) -> Result<()> {
         let mut total = 0u64;
         for cost in costs {
-            if cost.memory_bytes > MAX_KDF_MEMORY_BYTES {
+            if cost.memory_bytes > cost.memory_limit {
                 return Err(Error::BackupTooCostly);
             }
             total = total.saturating_add(cost.work);
@@ -95,22 +106,37 @@ mod tests {
         assert_eq!(aegis.memory_bytes, 32 << 20);
         let mut budget = KdfBudget::default();
         budget.spend(&[aegis; 4]).unwrap();
-        // andOTP's PBKDF2 (up to 160,000 iterations) and an Argon2id of 64 MiB, 3 passes.
+        // andOTP's PBKDF2 (up to 160,000 iterations), Authenticator Pro's Argon2id (64 MiB,
+        // 3 passes), Bitwarden's PBKDF2 at its highest (2,000,000).
         budget
-            .spend(&[KdfCost::pbkdf2(160_000), KdfCost::argon2(65_536, 3)])
+            .spend(&[
+                KdfCost::pbkdf2(160_000),
+                KdfCost::argon2(65_536, 3),
+                KdfCost::pbkdf2(2_000_000),
+            ])
             .unwrap();
+        // Ente Auth's settings, old and new, each on its own.
+        for ente in [KdfCost::argon2(1 << 20, 4), KdfCost::argon2(1 << 18, 16)] {
+            KdfBudget::default().spend(&[ente]).unwrap();
+        }
 
-        // One slot of N = 2^18, r = 16: half a gigabyte.
+        // One scrypt slot of N = 2^18, r = 16: half a gigabyte.
         let heavy = KdfCost::scrypt(18, 16, 4);
         assert_eq!(
             KdfBudget::default().spend(&[heavy]).unwrap_err().code(),
             "backup_too_costly"
         );
-        // A hundred ordinary slots: each fits, together they do not.
-        assert!(KdfBudget::default().spend(&[aegis; 100]).is_err());
-        // Spending what is left: the 33rd slot of one import is refused.
+        // Argon2 past a gigabyte.
+        assert!(
+            KdfBudget::default()
+                .spend(&[KdfCost::argon2(2 << 20, 1)])
+                .is_err()
+        );
+        // Two hundred ordinary slots: each fits, together they do not.
+        assert!(KdfBudget::default().spend(&[aegis; 200]).is_err());
+        // Spending what is left: past some 144 slots one import is refused.
         let mut budget = KdfBudget::default();
-        for _ in 0..32 {
+        for _ in 0..144 {
             budget.spend(&[aegis]).unwrap();
         }
         assert!(budget.spend(&[aegis]).is_err());
@@ -123,6 +149,11 @@ mod tests {
         assert!(
             KdfBudget::default()
                 .spend(&[KdfCost::pbkdf2(u32::MAX)])
+                .is_err()
+        );
+        assert!(
+            KdfBudget::default()
+                .spend(&[KdfCost::argon2(u32::MAX, u32::MAX)])
                 .is_err()
         );
     }

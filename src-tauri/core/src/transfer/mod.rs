@@ -5,7 +5,16 @@
 //! in [`FORMATS`] (most specific first), with tests against files from an independent writer.
 
 mod aegis;
+mod andotp;
+mod authenticator_pro;
+mod bitwarden;
+mod crypto;
+mod ente;
+mod freeotp_plus;
 pub mod kdf;
+mod proton;
+mod stated;
+mod twofas;
 mod uri_list;
 
 use std::io::Write;
@@ -60,25 +69,75 @@ pub trait Format: Sync {
     -> Result<Imported>;
 }
 
-/// Every format, asked in this order: the first that recognises a file reads it.
-pub const FORMATS: &[&dyn Format] = &[&aegis::Aegis, &uri_list::Links];
+/// Every format, asked in this order: the first that recognises a file reads it. JSON
+/// formats go by the keys only they have; the loosest (andOTP's binary file, CSV, link lists)
+/// come last.
+pub const FORMATS: &[&dyn Format] = &[
+    &aegis::Aegis,
+    &twofas::TwoFas,
+    &bitwarden::BitwardenJson,
+    &ente::EnteEncrypted,
+    &proton::Proton,
+    &authenticator_pro::AuthenticatorPro,
+    &freeotp_plus::FreeOtpPlus,
+    &andotp::AndOtp,
+    &bitwarden::BitwardenCsv,
+    &ente::EnteText,
+    &uri_list::Links,
+];
 
 /// The format of `file`, told apart by content (a file's name says little).
 pub fn identify(file: &[u8]) -> Result<&'static dyn Format> {
     if file.len() > MAX_BACKUP_BYTES {
         return Err(Error::BackupTooLarge);
     }
-    FORMATS
+    if let Some(format) = FORMATS
         .iter()
         .copied()
         .find(|format| format.recognises(file))
-        .ok_or(Error::BackupFormatUnknown)
+    {
+        return Ok(format);
+    }
+    // JSON that ends too soon was cut short (a download or a sync that stopped), whatever
+    // it was: say so rather than that the kind of file is unknown.
+    let cut_short = text(file).is_some_and(|text| {
+        let start = text.trim_start();
+        (start.starts_with('{') || start.starts_with('['))
+            && serde_json::from_str::<serde::de::IgnoredAny>(text).is_err_and(|e| e.is_eof())
+    });
+    if cut_short {
+        return Err(Error::BackupDamaged(
+            "the file ends too soon: it was cut short".into(),
+        ));
+    }
+    Err(Error::BackupFormatUnknown)
 }
 
 /// Reads a file of any known format. One call is one import: its key derivations share one
 /// budget.
 pub fn read_backup(file: &[u8], password: Option<&str>) -> Result<Imported> {
     identify(file)?.read(file, password, &mut KdfBudget::default())
+}
+
+/// Whether `file` is text naming each of `keys` as a JSON key. Formats are told apart this
+/// way rather than by parsing: a copy cut short still shows its keys, and so reads as a
+/// damaged file of its format instead of an unknown one.
+pub(crate) fn names_keys(file: &[u8], keys: &[&str]) -> bool {
+    text(file).is_some_and(|text| {
+        let start = text.trim_start();
+        (start.starts_with('{') || start.starts_with('['))
+            && keys.iter().all(|key| has_key(text, key))
+    })
+}
+
+/// `"key"` followed by a colon, and not inside a string (where its quotes would be escaped).
+fn has_key(text: &str, key: &str) -> bool {
+    let quoted = format!("\"{key}\"");
+    text.match_indices(&quoted).any(|(at, _)| {
+        let escaped = text[..at].ends_with('\\');
+        let after = text[at + quoted.len()..].trim_start();
+        !escaped && after.starts_with(':')
+    })
 }
 
 /// `file` as UTF-8 text (a BOM, as some Windows tools write, is dropped).
@@ -119,5 +178,7 @@ pub fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
+#[cfg(test)]
+mod format_tests;
 #[cfg(test)]
 mod tests;

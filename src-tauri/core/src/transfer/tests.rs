@@ -213,3 +213,13 @@ fn exports_are_written_for_their_owner_only() {
         "export_failed"
     );
 }
+
+#[test]
+fn the_ui_names_every_format_in_english_and_dutch() {
+    let missing = crate::ui_texts::missing(
+        FORMATS
+            .iter()
+            .map(|format| format!("import.format.{}", format.name())),
+    );
+    assert!(missing.is_empty(), "no name for {missing:?}");
+}

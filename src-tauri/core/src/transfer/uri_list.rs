@@ -1,11 +1,19 @@
-//! Plain lists of otpauth:// links, one per line, as many apps export them.
+//! Plain lists of otpauth:// links, one per line, as many apps export them; Google
+//! Authenticator's otpauth-migration:// links, saved as text, read the same way.
 
 use zeroize::Zeroizing;
 
 use super::kdf::KdfBudget;
 use super::{Format, Imported};
 use crate::error::Result;
-use crate::otp::{AccountDraft, SkippedAccount, format_uri, parse_uri};
+use crate::otp::{AccountDraft, SkippedAccount, format_uri, parse_migration, parse_uri};
+
+const MIGRATION: &str = "otpauth-migration://";
+
+fn starts_with(line: &str, scheme: &str) -> bool {
+    line.get(..scheme.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+}
 
 /// Text with `otpauth://` links, one per line (many apps export that way).
 pub struct Links;
@@ -19,8 +27,7 @@ impl Format for Links {
         super::text(file).is_some_and(|text| {
             text.lines().any(|line| {
                 let line = line.trim();
-                line.get(..10)
-                    .is_some_and(|start| start.eq_ignore_ascii_case("otpauth://"))
+                starts_with(line, "otpauth://") || starts_with(line, MIGRATION)
             })
         })
     }
@@ -37,6 +44,19 @@ pub fn read_uri_list(text: &str) -> Result<Imported> {
     for (number, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if starts_with(line, MIGRATION) {
+            match parse_migration(line) {
+                Ok(part) => {
+                    imported.accounts.extend(part.accounts);
+                    imported.skipped.extend(part.skipped);
+                }
+                Err(reason) => imported.skipped.push(SkippedAccount {
+                    label: format!("line {}", number + 1),
+                    reason,
+                }),
+            }
             continue;
         }
         match parse_uri(line) {

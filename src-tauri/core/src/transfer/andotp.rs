@@ -1,0 +1,132 @@
+//! andOTP's backups: a plain JSON array of entries, or the encrypted `.json.aes` file, which
+//! is the iteration count (4 bytes, big-endian), a 12-byte salt, a 12-byte nonce, then that
+//! JSON sealed with AES-256-GCM under PBKDF2-HMAC-SHA1 of the password.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::crypto::{Pbkdf2, aes_gcm_open, damaged, pbkdf2};
+use super::kdf::KdfBudget;
+use super::stated::{Stated, StatedKind, StatedSecret, label};
+use super::{Format, Imported};
+use crate::error::{Error, Result};
+
+const SALT: usize = 12;
+const NONCE: usize = 12;
+const HEADER: usize = 4 + SALT + NONCE;
+/// andOTP draws its count from 140,000 to 160,000; anything far outside is not its file.
+const ITERATIONS: std::ops::RangeInclusive<u32> = 1_000..=10_000_000;
+/// More than this, several times what andOTP writes, is refused unrun.
+const MAX_ITERATIONS: u32 = 1_000_000;
+
+pub struct AndOtp;
+
+#[derive(Deserialize)]
+struct Entry {
+    secret: String,
+    #[serde(default)]
+    issuer: String,
+    #[serde(default)]
+    label: String,
+    #[serde(rename = "type")]
+    kind: String,
+    algorithm: Option<String>,
+    digits: Option<u64>,
+    period: Option<u64>,
+    counter: Option<u64>,
+}
+
+fn plain_entries(text: &str) -> Option<Vec<Value>> {
+    let entries: Vec<Value> = serde_json::from_str(text).ok()?;
+    entries
+        .iter()
+        .all(|e| e.get("secret").is_some() && e.get("type").is_some())
+        .then_some(entries)
+}
+
+/// The iteration count of an encrypted backup: binary, with a count andOTP could have drawn.
+fn encrypted_header(file: &[u8]) -> Option<u32> {
+    if file.len() < 4 || super::text(file).is_some() {
+        return None;
+    }
+    let iterations = u32::from_be_bytes(file[..4].try_into().ok()?);
+    ITERATIONS.contains(&iterations).then_some(iterations)
+}
+
+impl Format for AndOtp {
+    fn name(&self) -> &'static str {
+        "andotp"
+    }
+
+    fn recognises(&self, file: &[u8]) -> bool {
+        let array = super::text(file).is_some_and(|text| text.trim_start().starts_with('['));
+        (array && super::names_keys(file, &["secret", "label", "type"]))
+            || encrypted_header(file).is_some()
+    }
+
+    fn is_encrypted(&self, file: &[u8]) -> bool {
+        encrypted_header(file).is_some()
+    }
+
+    fn read(
+        &self,
+        file: &[u8],
+        password: Option<&str>,
+        budget: &mut KdfBudget,
+    ) -> Result<Imported> {
+        let entries = match encrypted_header(file) {
+            Some(iterations) => {
+                let password = password.ok_or(Error::BackupPasswordRequired)?;
+                if file.len() < HEADER + 16 {
+                    return Err(damaged("the backup is cut short"));
+                }
+                if iterations > MAX_ITERATIONS {
+                    return Err(Error::BackupTooCostly);
+                }
+                let salt = &file[4..4 + SALT];
+                let key = pbkdf2(Pbkdf2::Sha1, password.as_bytes(), salt, iterations, budget)?;
+                let plain = aes_gcm_open(
+                    key.as_slice(),
+                    &file[4 + SALT..HEADER],
+                    &file[HEADER..],
+                    &[],
+                )?;
+                std::str::from_utf8(&plain)
+                    .ok()
+                    .and_then(plain_entries)
+                    .ok_or_else(|| damaged("the decrypted backup is not andOTP's list"))?
+            }
+            None => super::text(file)
+                .and_then(plain_entries)
+                .ok_or_else(|| damaged("not an andOTP backup"))?,
+        };
+        let mut imported = Imported::default();
+        for entry in &entries {
+            let text = |key: &str| entry.get(key).and_then(Value::as_str).unwrap_or("");
+            let read = serde_json::from_value::<Entry>(entry.clone())
+                .map_err(|_| Error::invalid("secret", "this entry is incomplete"))
+                .and_then(|e| read_entry(&e));
+            imported.take(|| label(text("issuer"), text("label")), read);
+        }
+        Ok(imported)
+    }
+}
+
+fn read_entry(entry: &Entry) -> Result<crate::otp::AccountDraft> {
+    // Older andOTP versions kept "Issuer:name" in the label and no issuer field.
+    let (issuer, name) = match (entry.issuer.trim(), entry.label.split_once(':')) {
+        ("", Some((issuer, name))) => (issuer, name),
+        (issuer, _) => (issuer, entry.label.as_str()),
+    };
+    Stated {
+        issuer,
+        name,
+        kind: StatedKind::named(&entry.kind),
+        secret: StatedSecret::Base32(&entry.secret),
+        algorithm: entry.algorithm.as_deref(),
+        digits: entry.digits,
+        period: entry.period,
+        counter: entry.counter,
+    }
+    .draft()
+}
