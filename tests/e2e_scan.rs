@@ -45,19 +45,34 @@ async fn scan_screen_adds_the_account_shown_in_another_window() -> Result<()> {
     let uri = generated_account("QA Screen", "scan@example.com", &png)?;
 
     // The QR code in a window of its own, beside where the app opens, as a browser would show it.
-    let mut viewer = desktop.command("display");
-    viewer
-        .args(["-title", "enrollment", "-geometry", "+560+120"])
-        .arg(&png);
-    let _viewer = Guarded::spawn("ImageMagick display", &mut viewer)?;
-    wait_until("the QR code window to map", Duration::from_secs(10), || {
+    let start_viewer = || {
+        let mut viewer = desktop.command("display");
+        viewer
+            .args(["-title", "enrollment", "-geometry", "+560+120"])
+            .arg(&png);
+        Guarded::spawn("ImageMagick display", &mut viewer)
+    };
+    let mut viewer = start_viewer()?;
+    let mut viewer_error = None;
+    let mapped = wait_until("the QR code window to map", Duration::from_secs(10), || {
+        // A viewer that gave up (its display was not ready) is started again.
+        if !viewer.is_running() {
+            match start_viewer() {
+                Ok(again) => viewer = again,
+                Err(error) => viewer_error = Some(error),
+            }
+        }
         desktop
             .command("xwininfo")
             .args(["-name", "enrollment"])
             .output()
             .map(|out| String::from_utf8_lossy(&out.stdout).contains("IsViewable"))
             .unwrap_or(false)
-    })?;
+    });
+    if let Some(error) = viewer_error {
+        return Err(error);
+    }
+    mapped?;
 
     let driver = AppDriver::start(&desktop)?;
     let app = driver.launch().await?;

@@ -58,6 +58,20 @@ impl Desktop {
             display,
             bus_address,
         };
+        // Xvfb reports its number once it listens; a client may still be refused for a
+        // moment while the display just freed by a previous test is cleaned up. Every
+        // client below needs it, so wait until one really connects.
+        wait_until(
+            "the X display to take clients",
+            Duration::from_secs(20),
+            || {
+                env.command("xdpyinfo")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .is_ok_and(|status| status.success())
+            },
+        )?;
         let keyring = start_keyring(&env)?;
         Ok(Desktop {
             keyring,
