@@ -7,7 +7,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use pocket_core::clock::now_unix;
-use pocket_core::flows::{answer, enroll, poll_once};
+use pocket_core::container::{Held, is_container_link};
+use pocket_core::flows::{
+    answer, enroll, move_to_new_phone, poll_once, register_container, sync_containers,
+    unregister_container,
+};
 use pocket_core::push::{Answer, DeclineReason, PushClient};
 use pocket_core::vault::SharedVault;
 use pocket_core::vault::{FileStore, Vault};
@@ -43,8 +47,17 @@ impl Device {
         })
     }
 
-    /// Enrolls from the QR code's text; returns a JSON line describing the token.
-    pub async fn enroll(&self, uri: &str, allow_insecure: bool) -> Result<String> {
+    /// Enrolls from the QR code's text (a push token, or a container registration); returns
+    /// a JSON line describing what was added.
+    pub async fn enroll(
+        &self,
+        uri: &str,
+        passphrase: Option<&str>,
+        allow_insecure: bool,
+    ) -> Result<String> {
+        if is_container_link(uri) {
+            return self.register(uri, passphrase, allow_insecure).await;
+        }
         let enrolled = enroll(&self.vault, &self.client, uri, allow_insecure, now_unix()).await?;
         let token = &enrolled.token;
         let code_account = enrolled.fallback_account.as_ref().map(|a| a.id.clone());
@@ -136,6 +149,161 @@ impl Device {
             _ => bail!("several code accounts: say which with --issuer"),
         };
         Ok(vault.code(&account.id, now_unix())?.current)
+    }
+}
+
+/// Containers: register, sync, move, unregister.
+impl Device {
+    async fn register(
+        &self,
+        uri: &str,
+        passphrase: Option<&str>,
+        allow_insecure: bool,
+    ) -> Result<String> {
+        let registered = register_container(
+            &self.vault,
+            &self.client,
+            uri,
+            passphrase,
+            allow_insecure,
+            now_unix(),
+        )
+        .await?;
+        let container = &registered.container;
+        let (tokens, sync_error) = match &registered.first_sync {
+            Ok(report) => (report.added + report.joined, None),
+            Err(error) => (0, Some(error.code())),
+        };
+        if let Err(error) = &registered.first_sync {
+            eprintln!("registered, but the first sync failed: {error}");
+        }
+        Ok(json!({
+            "container": container.serial,
+            "issuer": container.issuer,
+            "tokens": tokens,
+            "sync_error": sync_error,
+        })
+        .to_string())
+    }
+
+    /// Syncs every container: one JSON line per token held afterwards, and one message per
+    /// container that could not be synced.
+    pub async fn sync(&self) -> Result<(Vec<String>, Vec<String>)> {
+        let results = sync_containers(&self.vault, &self.client, now_unix()).await?;
+        let mut failures = Vec::new();
+        for (container, result) in &results {
+            match result {
+                Ok(report) => {
+                    for (serial, error) in &report.failures {
+                        eprintln!("{}: token {serial} not set up: {error}", container.serial);
+                    }
+                    if report.kept_by_policy > 0 {
+                        eprintln!(
+                            "{}: {} token(s) the server dropped stay (its policy forbids deleting)",
+                            container.serial, report.kept_by_policy
+                        );
+                    }
+                }
+                Err(error) => failures.push(format!(
+                    "container {} could not be synced ({}): {error}",
+                    container.serial,
+                    error.code()
+                )),
+            }
+        }
+        Ok((self.held_tokens()?, failures))
+    }
+
+    /// Adds a code account from its link; returns its id as a JSON line.
+    pub fn add(&self, uri: &str) -> Result<String> {
+        let draft = pocket_core::otp::parse_uri(uri)?;
+        let account = self.lock()?.add(draft, now_unix())?;
+        Ok(json!({"id": account.id, "issuer": account.issuer, "name": account.name}).to_string())
+    }
+
+    /// Every container's tokens, as JSON lines.
+    fn held_tokens(&self) -> Result<Vec<String>> {
+        let vault = self.lock()?;
+        let mut lines = Vec::new();
+        for container in vault.containers()? {
+            for member in vault.members(&container.id)? {
+                let (kind, id) = match &member.held {
+                    Held::Account(id) => ("account", id),
+                    Held::Push(id) => ("push", id),
+                };
+                lines.push(
+                    json!({
+                        "serial": member.serial,
+                        "type": member.tokentype,
+                        "container": container.serial,
+                        "state": container.state.as_str(),
+                        "held_as": kind,
+                        "id": id,
+                    })
+                    .to_string(),
+                );
+            }
+        }
+        Ok(lines)
+    }
+
+    /// The code of the container token `serial`: the current one, or for HOTP the next
+    /// (its counter saved first).
+    pub fn code_of(&self, serial: &str) -> Result<String> {
+        let mut vault = self.lock()?;
+        let mut account = None;
+        for container in vault.containers()? {
+            account = account.or(vault
+                .members(&container.id)?
+                .into_iter()
+                .find(|m| m.serial == serial)
+                .map(|m| m.held));
+        }
+        let id = match account {
+            Some(Held::Account(id)) => id,
+            Some(Held::Push(_)) => bail!("{serial} is a push token: it has no code"),
+            None => bail!("no container token {serial}: sync first"),
+        };
+        match vault.code(&id, now_unix()) {
+            Err(pocket_core::Error::CounterBased) => Ok(vault.next_code(&id)?.current),
+            other => Ok(other?.current),
+        }
+    }
+
+    /// A registration link for a new phone; the container moves there once it registers.
+    pub async fn transfer(&self, serial: Option<&str>) -> Result<String> {
+        let container = {
+            let vault = self.lock()?;
+            let containers = vault.containers()?;
+            let mut matching = containers
+                .into_iter()
+                .filter(|c| serial.is_none_or(|s| s == c.serial));
+            match (matching.next(), matching.next()) {
+                (Some(one), None) => one,
+                (None, _) => bail!("no container to move: enroll one first"),
+                (Some(_), Some(_)) => bail!("several containers: say which with --container"),
+            }
+        };
+        Ok(move_to_new_phone(&self.vault, &self.client, &container.id).await?)
+    }
+
+    /// Unregisters every container; one line each.
+    pub async fn unregister(&self) -> Result<Vec<String>> {
+        let containers = self.lock()?.containers()?;
+        let mut lines = Vec::new();
+        for container in containers {
+            unregister_container(&self.vault, &self.client, &container.id)
+                .await
+                .with_context(|| format!("unregister {}", container.serial))?;
+            lines.push(json!({"unregistered": container.serial}).to_string());
+        }
+        Ok(lines)
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Vault>> {
+        self.vault
+            .lock()
+            .map_err(|_| anyhow::anyhow!("state lock poisoned"))
     }
 }
 

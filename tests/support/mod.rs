@@ -13,6 +13,7 @@ pub mod privacyidea;
 pub mod process;
 pub mod reference;
 pub mod shots;
+pub mod tamper;
 pub mod tools;
 
 pub use app::{App, AppDriver};

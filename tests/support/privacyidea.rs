@@ -229,6 +229,146 @@ impl PrivacyIdea {
     }
 }
 
+/// Smartphone containers, as an administrator sets them up.
+impl PrivacyIdea {
+    /// The container policy every container test needs (the address phones reach), plus
+    /// `extra` actions (`container_client_rollover`, `disable_client_token_deletion`…).
+    pub async fn container_policy(&self, extra: &str) -> Result<()> {
+        self.container_policy_at(&self.base, extra).await
+    }
+
+    /// `container_policy`, with phones told to reach the server at `base` (a proxy, say).
+    pub async fn container_policy_at(&self, base: &str, extra: &str) -> Result<()> {
+        let mut action = format!("privacyIDEA_server_url={base}/, container_registration_ttl=10");
+        if !extra.is_empty() {
+            action = format!("{action}, {extra}");
+        }
+        self.set_policy("pocket-container", "container", &action)
+            .await
+    }
+
+    /// A new smartphone container; returns its serial.
+    pub async fn init_container(&self) -> Result<String> {
+        let reply = self
+            .admin(
+                reqwest::Method::POST,
+                "/container/init",
+                &[("type", "smartphone")],
+            )
+            .await?;
+        Ok(reply["result"]["value"]["container_serial"]
+            .as_str()
+            .context("no container serial")?
+            .to_string())
+    }
+
+    pub async fn add_to_container(&self, container: &str, token: &str) -> Result<()> {
+        self.admin(
+            reqwest::Method::POST,
+            &format!("/container/{container}/add"),
+            &[("serial", token)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub async fn remove_from_container(&self, container: &str, token: &str) -> Result<()> {
+        self.admin(
+            reqwest::Method::POST,
+            &format!("/container/{container}/remove"),
+            &[("serial", token)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The registration code's text (`pia://container/…`), with a passphrase to ask for.
+    pub async fn registration_link(
+        &self,
+        container: &str,
+        passphrase: Option<&str>,
+    ) -> Result<String> {
+        let mut form = vec![("container_serial", container)];
+        if let Some(passphrase) = passphrase {
+            form.extend([
+                ("passphrase_prompt", "Your company passphrase"),
+                ("passphrase_response", passphrase),
+            ]);
+        }
+        let reply = self
+            .admin(
+                reqwest::Method::POST,
+                "/container/register/initialize",
+                &form,
+            )
+            .await?;
+        Ok(reply["result"]["value"]["container_url"]["value"]
+            .as_str()
+            .context("no registration link")?
+            .to_string())
+    }
+
+    /// A new TOTP or HOTP token with no user: its serial and its otpauth:// link.
+    pub async fn enroll_otp(&self, kind: &str) -> Result<(String, String)> {
+        let reply = self
+            .admin(
+                reqwest::Method::POST,
+                "/token/init",
+                &[("type", kind), ("genkey", "1")],
+            )
+            .await?;
+        let serial = reply["detail"]["serial"].as_str().context("no serial")?;
+        let link = reply["detail"]["googleurl"]["value"]
+            .as_str()
+            .context("no googleurl")?;
+        Ok((serial.to_string(), link.to_string()))
+    }
+
+    /// Whether `/validate/check` takes `otp` for the token `serial`.
+    pub async fn validate(&self, serial: &str, otp: &str) -> Result<bool> {
+        let reply: Value = self
+            .http
+            .post(format!("{}/validate/check", self.base))
+            .form(&[("serial", serial), ("pass", otp)])
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(reply["result"]["value"] == true)
+    }
+
+    /// Sends a sync request's form body again, as an attacker who recorded it would; the
+    /// error code of the refusal.
+    pub async fn replay_sync(&self, body: Vec<u8>) -> Result<Option<i64>> {
+        let reply: Value = self
+            .http
+            .post(format!("{}/container/synchronize", self.base))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(reply["result"]["error"]["code"].as_i64())
+    }
+
+    /// Asks for a challenge as the phone would; the error code when the server refuses.
+    pub async fn container_challenge_error(&self, container: &str) -> Result<Option<i64>> {
+        let reply: Value = self
+            .http
+            .post(format!("{}/container/challenge", self.base))
+            .form(&[
+                ("container_serial", container),
+                ("scope", &format!("{}/container/synchronize", self.base)),
+            ])
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(reply["result"]["error"]["code"].as_i64())
+    }
+}
+
 fn write_config(dir: &Path) -> Result<PathBuf> {
     let at = |name: &str| dir.join(name).display().to_string();
     let config = format!(

@@ -15,8 +15,14 @@ pub(super) async fn run_device(
     match action {
         DeviceAction::Enroll {
             uri,
+            passphrase,
             allow_insecure,
-        } => out(&format!("{}\n", device.enroll(&uri, allow_insecure).await?))?,
+        } => out(&format!(
+            "{}\n",
+            device
+                .enroll(&uri, passphrase.as_deref(), allow_insecure)
+                .await?
+        ))?,
         DeviceAction::Poll { wait } => {
             for line in device.poll(std::time::Duration::from_secs(wait)).await? {
                 out(&format!("{line}\n"))?;
@@ -40,7 +46,33 @@ pub(super) async fn run_device(
                 device.answer(nonce.as_deref(), choice).await?
             ))?;
         }
-        DeviceAction::Code { issuer } => out(&format!("{}\n", device.code(issuer.as_deref())?))?,
+        DeviceAction::Code {
+            issuer,
+            serial: None,
+        } => out(&format!("{}\n", device.code(issuer.as_deref())?))?,
+        DeviceAction::Code {
+            serial: Some(serial),
+            ..
+        } => out(&format!("{}\n", device.code_of(&serial)?))?,
+        DeviceAction::Add { uri } => out(&format!("{}\n", device.add(&uri)?))?,
+        DeviceAction::Sync => {
+            let (lines, failures) = device.sync().await?;
+            for line in lines {
+                out(&format!("{line}\n"))?;
+            }
+            if !failures.is_empty() {
+                bail!("{}", failures.join("; "));
+            }
+        }
+        DeviceAction::Transfer { container } => out(&format!(
+            "{}\n",
+            device.transfer(container.as_deref()).await?
+        ))?,
+        DeviceAction::Unregister => {
+            for line in device.unregister().await? {
+                out(&format!("{line}\n"))?;
+            }
+        }
     }
     Ok(())
 }

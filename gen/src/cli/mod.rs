@@ -132,9 +132,13 @@ enum Command {
 
 #[derive(Subcommand)]
 enum DeviceAction {
-    /// Enroll a push token from its otpauth://pipush/ or pia:// link.
+    /// Enroll a push token from its otpauth://pipush/ or pia:// link, or register a
+    /// privacyIDEA smartphone container from its pia://container/ link (and sync it).
     Enroll {
         uri: String,
+        /// The passphrase a container registration asks for.
+        #[arg(long)]
+        passphrase: Option<String>,
         /// Go ahead with a server on another host that is reached over plain HTTP or without
         /// checking its certificate (sslverify=0): test set-ups only. Without it such links
         /// are refused before any connection.
@@ -165,9 +169,26 @@ enum DeviceAction {
     /// Print the current code of the device's code account (the one a pairing brought, or
     /// --issuer's), for logins where no request arrives.
     Code {
-        #[arg(long)]
+        #[arg(long, conflicts_with = "serial")]
         issuer: Option<String>,
+        /// The token of a container with this serial (for HOTP, the next code; the counter is
+        /// saved first).
+        #[arg(long)]
+        serial: Option<String>,
     },
+    /// Add a code account from its otpauth:// link, as one set up before by hand.
+    Add { uri: String },
+    /// Sync every container; print each token held afterwards as a JSON line. Fails, with
+    /// the reason, when a container could not be synced.
+    Sync,
+    /// Ask for a new phone's registration of the container (or --container's); its link is
+    /// the last line printed.
+    Transfer {
+        #[arg(long)]
+        container: Option<String>,
+    },
+    /// Unregister every container at its server; their tokens stay on the device.
+    Unregister,
 }
 
 #[derive(Subcommand)]

@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod clock;
+pub mod container;
 pub mod error;
 pub mod flows;
 pub mod otp;

@@ -119,6 +119,27 @@ pub enum Error {
     /// restricted" export), which only that app, signed in, can open.
     #[error("the export is encrypted with the other app's account key")]
     ExportTiedToAccount,
+    /// A privacyIDEA smartphone container's registration link was expected.
+    #[error("this is not a container registration link")]
+    NotContainerLink,
+    #[error("this registration code has expired: ask for a new one")]
+    ContainerLinkExpired,
+    #[error("this registration asks for a passphrase")]
+    PassphraseRequired,
+    /// The server did not take the registration: a wrong passphrase, or a code already used.
+    #[error("the server refused the registration (a wrong passphrase, or a code already used)")]
+    RegistrationRefused,
+    #[error("the server no longer has this container registered")]
+    ContainerNotRegistered,
+    /// The container's key is no longer the one the server knows: another phone took it over.
+    #[error("this container has moved to another phone")]
+    ContainerMoved,
+    #[error("there is no container {0}")]
+    ContainerNotFound(String),
+    /// The server's policy keeps this to itself (deleting a managed token, unregistering,
+    /// moving the container).
+    #[error("the server's policy does not let this phone {0}")]
+    ManagedByServer(&'static str),
 }
 
 impl Error {
@@ -173,6 +194,14 @@ impl Error {
             Error::NotInGoogleFormat(_) => ErrorKind::NotInGoogleFormat,
             Error::InTrash => ErrorKind::InTrash,
             Error::ExportTiedToAccount => ErrorKind::ExportTiedToAccount,
+            Error::NotContainerLink => ErrorKind::NotContainerLink,
+            Error::ContainerLinkExpired => ErrorKind::ContainerLinkExpired,
+            Error::PassphraseRequired => ErrorKind::PassphraseRequired,
+            Error::RegistrationRefused => ErrorKind::RegistrationRefused,
+            Error::ContainerNotRegistered => ErrorKind::ContainerNotRegistered,
+            Error::ContainerMoved => ErrorKind::ContainerMoved,
+            Error::ContainerNotFound(_) => ErrorKind::ContainerNotFound,
+            Error::ManagedByServer(_) => ErrorKind::ManagedByServer,
             Error::InsecureServer { risk, .. } => risk.kind(),
         }
     }

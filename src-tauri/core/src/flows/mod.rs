@@ -3,9 +3,15 @@
 //! layer; it knows both.
 
 mod backup;
+mod container;
 mod poller;
 mod push;
 
 pub use backup::{BackupState, back_up, change_backup_password, configure as configure_backups};
+pub use container::{
+    Registered, SyncReport, forget as forget_container, move_to_new_phone,
+    register as register_container, registration_needs, sync as sync_container,
+    sync_all as sync_containers, this_device, unregister as unregister_container,
+};
 pub use poller::{POLL_INTERVAL, PollTrigger, run_poller};
 pub use push::{Enrolled, PollRound, answer, enroll, poll_once, poll_token, poll_tokens};

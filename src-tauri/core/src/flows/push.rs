@@ -60,19 +60,45 @@ pub async fn enroll(
     if lock(vault).has_push_token(&enrollment.serial, &enrollment.url)? {
         return Err(Error::DuplicateAccount);
     }
+    roll_out(vault, client, &enrollment, now, None).await
+}
+
+/// The rollout of a checked enrollment: the phone's key made and stored, the server asked,
+/// the token activated (and made a member of `container`, where one brought it).
+pub(crate) async fn roll_out(
+    vault: &SharedVault,
+    client: &PushClient,
+    enrollment: &PushEnrollment,
+    now: u64,
+    container: Option<&str>,
+) -> Result<Enrolled> {
     // Seconds of arithmetic: off the async threads.
     let key = tokio::task::spawn_blocking(|| SigningKey::generate(DEVICE_KEY_BITS))
         .await
         .map_err(|e| Error::Crypto(e.to_string()))??;
-    let id = lock(vault).begin_push_enrollment(&enrollment, &key, now)?;
-    match client.rollout(&enrollment, &key).await {
+    let id = {
+        let mut vault = lock(vault);
+        let id = vault.begin_push_enrollment(enrollment, &key, now)?;
+        if let Some(container) = container
+            && let Err(error) = vault.add_container_member(
+                container,
+                &enrollment.serial,
+                &crate::container::Held::Push(id.clone()),
+            )
+        {
+            let _ = vault.abandon_push_enrollment(&id);
+            return Err(error);
+        }
+        id
+    };
+    match client.rollout(enrollment, &key).await {
         Ok(rollout) => {
             let mut vault = lock(vault);
             let token = vault.finish_push_enrollment(&id, &rollout.server_key)?;
             let fallback_account = rollout.fallback_totp.and_then(|uri| {
                 // The push login works without it: a refused, bad or duplicate code account
                 // is logged.
-                fallback_account(&enrollment, &uri)
+                fallback_account(enrollment, &uri)
                     .and_then(|draft| vault.add(draft, now))
                     .inspect_err(|error| {
                         log::warn!("the fallback code account was not added: {error}")

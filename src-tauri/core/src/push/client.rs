@@ -142,7 +142,8 @@ impl PushClient {
         })
     }
 
-    fn http(&self, verify_tls: bool) -> &reqwest::Client {
+    /// The client for a server enrolled with (`true`) or without certificate checks.
+    pub(crate) fn http(&self, verify_tls: bool) -> &reqwest::Client {
         if verify_tls {
             &self.verifying
         } else {
@@ -286,6 +287,24 @@ impl PushClient {
 /// Sends `request` and reads privacyIDEA's envelope, also from 4xx replies (they carry the
 /// reason). Failures become the error kinds the UI explains.
 async fn send<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> Result<Envelope<T>> {
+    let envelope: Envelope<T> = read_envelope(request).await?;
+    if !envelope.result.status {
+        let message = envelope
+            .result
+            .error
+            .as_ref()
+            .map(|e| e.message.clone())
+            .unwrap_or_default();
+        return Err(Error::ServerRefused(message));
+    }
+    Ok(envelope)
+}
+
+/// Sends `request` and reads privacyIDEA's envelope, whether it says yes or no: redirects
+/// refused, the reply capped as it arrives.
+pub(crate) async fn read_envelope<T: DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+) -> Result<Envelope<T>> {
     let response = request.send().await.map_err(network_error)?;
     let status = response.status();
     if status.is_redirection() {
@@ -298,18 +317,8 @@ async fn send<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> Result<E
         return Err(Error::Redirected(target));
     }
     let bytes = read_capped(response, MAX_REPLY_BYTES).await?;
-    let envelope: Envelope<T> = serde_json::from_slice(&bytes)
-        .map_err(|_| Error::ServerReply(format!("HTTP {status}, and not the protocol's JSON")))?;
-    if !envelope.result.status {
-        let message = envelope
-            .result
-            .error
-            .as_ref()
-            .map(|e| e.message.clone())
-            .unwrap_or_default();
-        return Err(Error::ServerRefused(message));
-    }
-    Ok(envelope)
+    serde_json::from_slice(&bytes)
+        .map_err(|_| Error::ServerReply(format!("HTTP {status}, and not the protocol's JSON")))
 }
 
 /// The reply's body, refused as soon as it passes `max` bytes, whatever the server says of its

@@ -12,6 +12,7 @@ mod wakeup;
 pub mod wire;
 
 pub use challenge::{Dropped, LOCAL_EXPIRY_SECONDS, PushRequest, verify_challenge};
+pub(crate) use client::read_envelope;
 pub use client::{Answer, DeclineReason, MAX_REPLY_BYTES, Polled, PushClient, Rollout};
 pub use crypto::{DEVICE_KEY_BITS, MIN_KEY_BITS, SigningKey, VerifyingKey};
 pub use enrollment::{PushEnrollment, parse_enrollment};

@@ -6,6 +6,7 @@
 //! never a secret that no row points to, nor an active account without its secret.
 
 mod account;
+mod container;
 mod db;
 mod editing;
 mod file_store;
@@ -18,6 +19,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use account::{Account, AccountState};
+pub use container::{Applied, ContainerState, StoredContainer, SyncChanges};
 pub use editing::ImportSummary;
 pub use file_store::FileStore;
 pub use keychain::{APP_SERVICE, KeychainStore, use_platform_keychain};
@@ -60,6 +62,7 @@ pub struct ReconcileReport {
     pub unfinished_adds_undone: usize,
     pub unfinished_removals_completed: usize,
     pub unfinished_push_tokens_cleared: usize,
+    pub unfinished_registrations_cleared: usize,
 }
 
 impl Vault {
@@ -88,6 +91,7 @@ impl Vault {
             report.unfinished_removals_completed += 1;
         }
         report.unfinished_push_tokens_cleared = self.reconcile_push_tokens()?;
+        report.unfinished_registrations_cleared = self.reconcile_containers()?;
         Ok(report)
     }
 
@@ -118,7 +122,14 @@ impl Vault {
         Ok(account)
     }
 
+    /// Removes an account at the user's request; an account a container manages only where
+    /// the server's policy lets the phone delete it.
     pub fn remove(&mut self, id: &str) -> Result<()> {
+        self.refuse_if_managed(&crate::container::Held::Account(id.to_string()))?;
+        self.remove_account(id)
+    }
+
+    pub(super) fn remove_account(&mut self, id: &str) -> Result<()> {
         match self.db.get(id)? {
             Some((_, AccountState::Active)) => {}
             _ => return Err(Error::AccountNotFound(id.to_string())),
@@ -199,7 +210,7 @@ impl Vault {
         Ok(current_code(&account.params, &secret, now_unix))
     }
 
-    fn secret(&mut self, id: &str) -> Result<SecretKey> {
+    pub(super) fn secret(&mut self, id: &str) -> Result<SecretKey> {
         if let Some(secret) = self.cache.get(id) {
             return Ok(secret.clone());
         }

@@ -140,6 +140,11 @@ impl Vault {
 
     /// Removes a token and its key, in the same crash-safe order as accounts.
     pub fn remove_push_token(&mut self, id: &str) -> Result<()> {
+        self.refuse_if_managed(&crate::container::Held::Push(id.to_string()))?;
+        self.remove_push_token_row(id)
+    }
+
+    pub(super) fn remove_push_token_row(&mut self, id: &str) -> Result<()> {
         if !self
             .db
             .set_token_state(id, AccountState::Active, AccountState::Deleting)?
@@ -151,6 +156,14 @@ impl Vault {
                 .set_token_state(id, AccountState::Deleting, AccountState::Active)?;
             return Err(error);
         }
+        self.device_keys.remove(id);
+        self.db.delete_token(id)
+    }
+
+    /// Deletes a token already marked as deleting (by a sync); reconciliation finishes it if
+    /// this fails.
+    pub(super) fn finish_push_removal(&mut self, id: &str) -> Result<()> {
+        self.secrets.delete(&key_id(id))?;
         self.device_keys.remove(id);
         self.db.delete_token(id)
     }

@@ -106,6 +106,7 @@ fn reconcile_finishes_what_a_crash_interrupted() {
             unfinished_adds_undone: 1,
             unfinished_removals_completed: 1,
             unfinished_push_tokens_cleared: 0,
+            unfinished_registrations_cleared: 0,
         }
     );
     assert_eq!(vault.accounts().unwrap(), std::slice::from_ref(&kept));

@@ -1,8 +1,9 @@
 //! The metadata database: SQLite with a versioned schema. Never holds a secret. Every SQL
-//! statement of the vault is in this module: the schema here, the accounts' and the push
-//! tokens' statements beside it.
+//! statement of the vault is in this module: the schema here, the accounts', the push
+//! tokens' and the containers' statements beside it.
 
 mod accounts;
+mod containers;
 mod push;
 mod settings;
 
@@ -59,6 +60,37 @@ const MIGRATIONS: &[&str] = &[
     );",
     // Settings: one text value per key.
     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    // privacyIDEA smartphone containers (the phone's key in the keychain) and which of the
+    // accounts and push tokens each manages, by the server's serial.
+    "CREATE TABLE containers (
+        id            TEXT PRIMARY KEY,
+        serial        TEXT NOT NULL,
+        issuer        TEXT NOT NULL,
+        server        TEXT NOT NULL,
+        verify_tls    INTEGER NOT NULL,
+        -- 'pending' until the server took the registration; 'moved' once another phone
+        -- took it over.
+        state         TEXT NOT NULL CHECK (state IN ('pending', 'registered', 'moved', 'unregistered')),
+        policies      TEXT NOT NULL DEFAULT '{}',
+        last_sync_at  INTEGER,
+        last_error    TEXT NOT NULL DEFAULT '',
+        created_at    INTEGER NOT NULL
+    );
+    CREATE TABLE container_tokens (
+        container_id   TEXT NOT NULL REFERENCES containers (id) ON DELETE CASCADE,
+        serial         TEXT NOT NULL,
+        tokentype      TEXT NOT NULL,
+        account_id     TEXT,
+        push_token_id  TEXT,
+        PRIMARY KEY (container_id, serial)
+    );
+    -- A token removed by any path leaves its container with it.
+    CREATE TRIGGER account_leaves_container AFTER DELETE ON accounts BEGIN
+        DELETE FROM container_tokens WHERE account_id = OLD.id;
+    END;
+    CREATE TRIGGER push_token_leaves_container AFTER DELETE ON push_tokens BEGIN
+        DELETE FROM container_tokens WHERE push_token_id = OLD.id;
+    END;",
 ];
 
 pub struct Db {

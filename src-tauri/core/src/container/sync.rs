@@ -1,0 +1,300 @@
+//! What a verified sync reply means for the phone, worked out before anything is written: which
+//! tokens come, which stay (with new counters), which go, and which accounts the phone held
+//! before join the container. Pure: the vault applies the plan in one transaction.
+
+use std::collections::HashSet;
+
+use super::wire::{ClientToken, ContainerPolicies, ServerDict, link_serial};
+use crate::error::Error;
+use crate::otp::{AccountDraft, OtpKind};
+
+/// Most tokens one sync may bring; a server sending more is not a container anyone uses.
+pub const MAX_TOKENS_PER_SYNC: usize = 1000;
+
+/// A token of the container on the phone: a code account or a push token.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Held {
+    Account(String),
+    Push(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub serial: String,
+    pub tokentype: String,
+    pub held: Held,
+}
+
+/// An account the phone had before, offered to the server by two consecutive codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub account_id: String,
+    pub tokentype: &'static str,
+    pub codes: [String; 2],
+}
+
+/// The phone's list for the server: its members by serial, the candidates by their codes.
+pub fn client_tokens(members: &[Member], candidates: &[Candidate]) -> Vec<ClientToken> {
+    members
+        .iter()
+        .map(|m| ClientToken::Known {
+            serial: m.serial.clone(),
+            tokentype: m.tokentype.clone(),
+        })
+        .chain(candidates.iter().map(|c| ClientToken::Codes {
+            otp: c.codes.clone(),
+            tokentype: c.tokentype.to_string(),
+        }))
+        .collect()
+}
+
+/// The token type the protocol names for a code account.
+pub fn tokentype(kind: &OtpKind) -> Option<&'static str> {
+    match kind {
+        OtpKind::Totp { .. } => Some("totp"),
+        OtpKind::Hotp { .. } => Some("hotp"),
+        OtpKind::Steam => None,
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct SyncPlan {
+    /// New code accounts, by serial.
+    pub add_accounts: Vec<(String, AccountDraft)>,
+    /// New push tokens' enrollment links, by serial; each needs its rollout.
+    pub add_push: Vec<(String, String)>,
+    /// Tokens whose serial came again with new secrets (a rollover): the old ones go once
+    /// the new ones are in.
+    pub replaced: Vec<Held>,
+    /// HOTP counters to move forward to the server's.
+    pub counters: Vec<(String, u64)>,
+    /// Accounts the server recognised by their codes: (account, serial, type).
+    pub joined: Vec<(String, String, String)>,
+    /// Tokens the server no longer lists.
+    pub removed: Vec<Held>,
+    /// Tokens the server no longer lists that stay, because its policy forbids the phone to
+    /// delete them.
+    pub kept_by_policy: usize,
+    /// Links that could not be used, with why (a token type Pocket does not have).
+    pub skipped: Vec<(String, Error)>,
+}
+
+pub fn plan(
+    members: &[Member],
+    candidates: &[Candidate],
+    dict: ServerDict,
+    policies: &ContainerPolicies,
+) -> Result<SyncPlan, Error> {
+    let tokens = dict.tokens;
+    if tokens.add.len() + tokens.update.len() > MAX_TOKENS_PER_SYNC {
+        return Err(Error::ServerReply(format!(
+            "the server sent more than {MAX_TOKENS_PER_SYNC} tokens"
+        )));
+    }
+    let mut plan = SyncPlan::default();
+    let mut listed = HashSet::new();
+    let member = |serial: &str| members.iter().find(|m| m.serial == serial);
+
+    for link in tokens.add {
+        let Some(serial) = link_serial(&link) else {
+            plan.skipped.push((
+                "?".into(),
+                Error::ServerReply("a token came without its serial".into()),
+            ));
+            continue;
+        };
+        if !listed.insert(serial.clone()) {
+            continue;
+        }
+        let added = if crate::push::parse_enrollment(&link).is_ok() {
+            plan.add_push.push((serial.clone(), link));
+            Ok(())
+        } else {
+            crate::otp::parse_uri(&link)
+                .map(|draft| plan.add_accounts.push((serial.clone(), draft)))
+        };
+        match added {
+            Ok(()) => {
+                if let Some(old) = member(&serial) {
+                    plan.replaced.push(old.held.clone());
+                }
+            }
+            Err(error) => plan.skipped.push((serial, error)),
+        }
+    }
+
+    for entry in tokens.update {
+        listed.insert(entry.serial.clone());
+        let held = match member(&entry.serial) {
+            Some(Member {
+                held: Held::Account(id),
+                ..
+            }) => Some(id.clone()),
+            Some(_) => None,
+            None => entry.otp.as_ref().and_then(|otp| {
+                let candidate = candidates
+                    .iter()
+                    .find(|c| otp.len() == 2 && c.codes[..] == otp[..])?;
+                plan.joined.push((
+                    candidate.account_id.clone(),
+                    entry.serial.clone(),
+                    candidate.tokentype.to_string(),
+                ));
+                Some(candidate.account_id.clone())
+            }),
+        };
+        if let (Some(id), Some(counter), true) = (
+            held,
+            entry.counter,
+            entry.tokentype.eq_ignore_ascii_case("hotp"),
+        ) {
+            plan.counters.push((id, counter));
+        }
+    }
+
+    for gone in members.iter().filter(|m| !listed.contains(&m.serial)) {
+        if policies.disable_client_token_deletion {
+            plan.kept_by_policy += 1;
+        } else {
+            plan.removed.push(gone.held.clone());
+        }
+    }
+    Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::container::wire::{ServerToken, ServerTokens};
+
+    fn member(serial: &str, held: Held) -> Member {
+        Member {
+            serial: serial.into(),
+            tokentype: "totp".into(),
+            held,
+        }
+    }
+
+    fn dict(add: &[&str], update: Vec<ServerToken>) -> ServerDict {
+        ServerDict {
+            tokens: ServerTokens {
+                add: add.iter().map(|s| s.to_string()).collect(),
+                update,
+            },
+        }
+    }
+
+    fn update(serial: &str, tokentype: &str, counter: Option<u64>) -> ServerToken {
+        ServerToken {
+            serial: serial.into(),
+            tokentype: tokentype.into(),
+            counter,
+            otp: None,
+        }
+    }
+
+    const TOTP: &str =
+        "otpauth://totp/TOTP0002?secret=JBSWY3DPEHPK3PXP&issuer=privacyIDEA&serial=TOTP0002";
+    const PUSH: &str = "otpauth://pipush/PIPU0003?url=http%3A//127.0.0.1%3A5055/ttype/push&ttl=10&issuer=privacyIDEA&enrollment_credential=ab&v=1&serial=PIPU0003&sslverify=0&poll_only=True";
+
+    #[test]
+    fn adds_updates_and_removes_what_the_server_says() {
+        let members = [
+            member("TOTP0001", Held::Account("a1".into())),
+            member("HOTP0001", Held::Account("a2".into())),
+            member("PIPU0001", Held::Push("p1".into())),
+        ];
+        let plan = plan(
+            &members,
+            &[],
+            dict(
+                &[TOTP, PUSH, "otpauth://daypassword/D?secret=AB&serial=DAYP1"],
+                vec![
+                    update("HOTP0001", "hotp", Some(7)),
+                    update("TOTP0001", "totp", Some(3)),
+                ],
+            ),
+            &ContainerPolicies::default(),
+        )
+        .unwrap();
+        assert_eq!(plan.add_accounts.len(), 1);
+        assert_eq!(plan.add_accounts[0].0, "TOTP0002");
+        assert_eq!(plan.add_push[0].0, "PIPU0003");
+        assert_eq!(plan.counters, [("a2".to_string(), 7)]);
+        assert_eq!(plan.removed, [Held::Push("p1".into())]);
+        assert_eq!(plan.skipped.len(), 1);
+        assert!(plan.replaced.is_empty() && plan.joined.is_empty());
+    }
+
+    #[test]
+    fn a_policy_against_deleting_keeps_what_the_server_dropped() {
+        let members = [member("TOTP0001", Held::Account("a1".into()))];
+        let policies = ContainerPolicies {
+            disable_client_token_deletion: true,
+            ..Default::default()
+        };
+        let plan = plan(&members, &[], dict(&[], vec![]), &policies).unwrap();
+        assert!(plan.removed.is_empty());
+        assert_eq!(plan.kept_by_policy, 1);
+    }
+
+    #[test]
+    fn new_secrets_for_a_known_serial_replace_the_old_token() {
+        let members = [member("TOTP0002", Held::Account("old".into()))];
+        let plan = plan(
+            &members,
+            &[],
+            dict(&[TOTP], vec![]),
+            &ContainerPolicies::default(),
+        )
+        .unwrap();
+        assert_eq!(plan.add_accounts.len(), 1);
+        assert_eq!(plan.replaced, [Held::Account("old".into())]);
+        assert!(plan.removed.is_empty());
+    }
+
+    #[test]
+    fn an_account_held_before_joins_when_the_server_knows_its_codes() {
+        let candidates = [Candidate {
+            account_id: "mine".into(),
+            tokentype: "hotp",
+            codes: ["111111".into(), "222222".into()],
+        }];
+        let mut entry = update("OATH0001", "hotp", Some(12));
+        entry.otp = Some(vec!["111111".into(), "222222".into()]);
+        let mut stranger = update("OATH0002", "hotp", Some(1));
+        stranger.otp = Some(vec!["333333".into(), "444444".into()]);
+        let plan = plan(
+            &[],
+            &candidates,
+            dict(&[], vec![entry, stranger]),
+            &ContainerPolicies::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            plan.joined,
+            [(
+                "mine".to_string(),
+                "OATH0001".to_string(),
+                "hotp".to_string()
+            )]
+        );
+        assert_eq!(plan.counters, [("mine".to_string(), 12)]);
+    }
+
+    #[test]
+    fn a_flood_of_tokens_is_refused() {
+        let links: Vec<String> = (0..=MAX_TOKENS_PER_SYNC)
+            .map(|i| TOTP.replace("TOTP0002", &format!("T{i}")))
+            .collect();
+        let links: Vec<&str> = links.iter().map(String::as_str).collect();
+        let error = plan(
+            &[],
+            &[],
+            dict(&links, vec![]),
+            &ContainerPolicies::default(),
+        )
+        .unwrap_err();
+        assert_eq!(error.code(), "server_reply");
+    }
+}

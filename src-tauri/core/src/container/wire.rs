@@ -1,0 +1,229 @@
+//! The container protocol on the wire: endpoints, field names, the texts the phone signs, and
+//! the token lists each side sends. Learnt from privacyIDEA's code and checked against 3.14
+//! (its `.rst` pages differ in places).
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// Endpoints, joined to the server's base address. Each also names the scope of a challenge.
+pub const FINALIZE: &str = "container/register/finalize";
+pub const CHALLENGE: &str = "container/challenge";
+pub const SYNCHRONIZE: &str = "container/synchronize";
+pub const ROLLOVER: &str = "container/rollover";
+pub const TERMINATE: &str = "container/register/terminate/client";
+
+/// Form fields.
+pub const CONTAINER_SERIAL: &str = "container_serial";
+pub const PUBLIC_CLIENT_KEY: &str = "public_client_key";
+pub const SIGNATURE: &str = "signature";
+pub const DEVICE_BRAND: &str = "device_brand";
+pub const DEVICE_MODEL: &str = "device_model";
+pub const PASSPHRASE: &str = "passphrase";
+pub const SCOPE: &str = "scope";
+pub const PUBLIC_ENC_KEY_CLIENT: &str = "public_enc_key_client";
+pub const CONTAINER_DICT_CLIENT: &str = "container_dict_client";
+
+/// privacyIDEA's error codes for containers.
+pub const ERR_NOT_REGISTERED: i64 = 3001;
+pub const ERR_INVALID_CHALLENGE: i64 = 3002;
+
+/// An endpoint's address as privacyIDEA builds it (`create_endpoint_url`): the base with one
+/// slash, then the path, unless the base already holds the path.
+pub fn endpoint(base: &Url, path: &str) -> String {
+    let base = base.as_str();
+    if base.contains(path) {
+        base.to_string()
+    } else if base.ends_with('/') {
+        format!("{base}{path}")
+    } else {
+        format!("{base}/{path}")
+    }
+}
+
+/// What registration signs: `nonce|time|serial|scope`, then brand and model where sent, then
+/// the passphrase where the link asked for one. The public key is not part of it.
+pub fn finalize_message<'a>(
+    nonce: &'a str,
+    time: &'a str,
+    serial: &'a str,
+    scope: &'a str,
+    device: Option<(&'a str, &'a str)>,
+    passphrase: Option<&'a str>,
+) -> Vec<&'a str> {
+    let mut parts = vec![nonce, time, serial, scope];
+    if let Some((brand, model)) = device {
+        parts.extend([brand, model]);
+    }
+    parts.extend(passphrase);
+    parts
+}
+
+/// What an answer to a challenge signs: `nonce|time_stamp|serial|scope`, then the sync's
+/// public key and the phone's token list where they are sent.
+pub fn challenge_message<'a>(
+    challenge: &'a ContainerChallenge,
+    serial: &'a str,
+    scope: &'a str,
+    sync: Option<(&'a str, &'a str)>,
+) -> Vec<&'a str> {
+    let mut parts = vec![
+        challenge.nonce.as_str(),
+        challenge.time_stamp.as_str(),
+        serial,
+        scope,
+    ];
+    if let Some((key, container)) = sync {
+        parts.extend([key, container]);
+    }
+    parts
+}
+
+/// A challenge from `/container/challenge`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContainerChallenge {
+    pub nonce: String,
+    pub time_stamp: String,
+    #[serde(default)]
+    pub enc_key_algorithm: Option<String>,
+}
+
+/// The settings the server's policies give the phone, sent with every registration and sync.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ContainerPolicies {
+    /// The phone may move the container to a new phone.
+    #[serde(default)]
+    pub container_client_rollover: bool,
+    #[serde(default)]
+    pub initially_add_tokens_to_container: bool,
+    /// The phone must not delete the container's tokens.
+    #[serde(default)]
+    pub disable_client_token_deletion: bool,
+    /// The phone must not unregister the container.
+    #[serde(default)]
+    pub disable_client_container_unregister: bool,
+}
+
+/// One token in the phone's list: known by serial, or by two consecutive codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ClientToken {
+    Known { serial: String, tokentype: String },
+    Codes { otp: [String; 2], tokentype: String },
+}
+
+/// `container_dict_client`, as JSON text (signed as sent).
+pub fn client_dict(serial: &str, tokens: &[ClientToken]) -> String {
+    serde_json::json!({
+        "container_serial": serial,
+        "type": "smartphone",
+        "tokens": tokens,
+    })
+    .to_string()
+}
+
+/// The decrypted `container_dict_server`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ServerDict {
+    #[serde(default)]
+    pub tokens: ServerTokens,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ServerTokens {
+    /// Enrollment links of tokens new to the phone (new secrets: the server rolled them over).
+    #[serde(default)]
+    pub add: Vec<String>,
+    /// Tokens the phone keeps, with what changed.
+    #[serde(default)]
+    pub update: Vec<ServerToken>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerToken {
+    pub serial: String,
+    #[serde(default)]
+    pub tokentype: String,
+    /// The server's next HOTP counter.
+    #[serde(default)]
+    pub counter: Option<u64>,
+    /// The codes the phone sent for a token it did not know the serial of.
+    #[serde(default)]
+    pub otp: Option<Vec<String>>,
+}
+
+/// The `serial` an enrollment link carries (privacyIDEA adds it to every link it sends).
+pub fn link_serial(link: &str) -> Option<String> {
+    let query = link.split_once('?')?.1;
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k.eq_ignore_ascii_case("serial"))
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_join_like_privacyidea() {
+        let with = Url::parse("http://127.0.0.1:5055/").unwrap();
+        let under = Url::parse("https://pi.example.com/pi").unwrap();
+        assert_eq!(
+            endpoint(&with, SYNCHRONIZE),
+            "http://127.0.0.1:5055/container/synchronize"
+        );
+        assert_eq!(
+            endpoint(&under, FINALIZE),
+            "https://pi.example.com/pi/container/register/finalize"
+        );
+    }
+
+    #[test]
+    fn the_signed_texts_follow_the_server() {
+        let finalize = finalize_message(
+            "N",
+            "T",
+            "SMPH1",
+            "http://x/container/register/finalize",
+            Some(("Pocket", "Linux")),
+            Some("1234"),
+        );
+        assert_eq!(
+            finalize.join("|"),
+            "N|T|SMPH1|http://x/container/register/finalize|Pocket|Linux|1234"
+        );
+        let challenge = ContainerChallenge {
+            nonce: "N".into(),
+            time_stamp: "T".into(),
+            enc_key_algorithm: None,
+        };
+        assert_eq!(
+            challenge_message(&challenge, "SMPH1", "S", Some(("K", "{}"))).join("|"),
+            "N|T|SMPH1|S|K|{}"
+        );
+        let tokens = [
+            ClientToken::Known {
+                serial: "TOTP1".into(),
+                tokentype: "totp".into(),
+            },
+            ClientToken::Codes {
+                otp: ["123456".into(), "654321".into()],
+                tokentype: "hotp".into(),
+            },
+        ];
+        assert_eq!(
+            client_dict("SMPH1", &tokens),
+            r#"{"container_serial":"SMPH1","tokens":[{"serial":"TOTP1","tokentype":"totp"},{"otp":["123456","654321"],"tokentype":"hotp"}],"type":"smartphone"}"#
+        );
+    }
+
+    #[test]
+    fn links_name_their_serial() {
+        assert_eq!(
+            link_serial("otpauth://totp/TOTP0001?secret=AB&issuer=privacyIDEA&serial=TOTP0001")
+                .as_deref(),
+            Some("TOTP0001")
+        );
+        assert_eq!(link_serial("otpauth://totp/x?secret=AB"), None);
+    }
+}
