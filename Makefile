@@ -105,7 +105,7 @@ load: deps-build
 
 # Renews the README's pictures (docs/screenshots/) from the end-to-end tests.
 screenshots: deps-test app
-	POCKET_UPDATE_SCREENSHOTS=1 cargo test -p pocket-tests --test e2e_web --test e2e_app_web --test e2e_backups
+	POCKET_UPDATE_SCREENSHOTS=1 cargo test -p pocket-tests --test e2e_web --test e2e_app_web --test e2e_backups --test e2e_containers
 
 # --- building --------------------------------------------------------------------------------
 

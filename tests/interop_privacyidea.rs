@@ -211,6 +211,83 @@ async fn what_must_be_refused_is_refused() -> Result<()> {
     Ok(())
 }
 
+#[tokio::test]
+async fn every_presence_option_type_and_the_code_shown_on_the_phone() -> Result<()> {
+    let _serial = serial().await;
+    let pi = PrivacyIdea::start().await?;
+    let phone = Phone::enroll(&pi.enroll_push().await?).await?;
+    let custom = ["Red", "Green", "Blue", "Yellow"];
+    for (kind, extra) in [
+        ("ALPHABETIC", String::new()),
+        (
+            "CUSTOM",
+            format!(", push_presence_custom_options={}", custom.join(":")),
+        ),
+    ] {
+        pi.set_policy(
+            "pocket-presence",
+            "authentication",
+            &format!(
+                "push_require_presence=1, push_presence_options={kind}, push_presence_num_options=3{extra}"
+            ),
+        )
+        .await?;
+        let (transaction, reply) = pi.trigger(&phone.token.serial).await?;
+        let right = presence_answer(&reply)?;
+        let request = phone.the_request().await?;
+        assert_eq!(request.presence_options.len(), 3, "{kind}: {request:?}");
+        let fits = |o: &String| match kind {
+            "ALPHABETIC" => o.len() == 1 && o.chars().all(|c| c.is_ascii_uppercase()),
+            _ => custom.contains(&o.as_str()),
+        };
+        ensure!(
+            request.presence_options.iter().all(fits),
+            "{kind}: {:?}",
+            request.presence_options
+        );
+        ensure!(request.presence_options.contains(&right), "{kind}: {right}");
+        assert!(phone.answer(&request, Answer::Presence(right)).await?);
+        assert_eq!(
+            pi.check(&phone.token.serial, &transaction)
+                .await?
+                .authentication,
+            "ACCEPT",
+            "{kind}"
+        );
+    }
+    pi.delete_policy("pocket-presence").await?;
+
+    // Code-to-phone: a verified accept brings the code; the login page takes it, and only it.
+    pi.set_policy(
+        "pocket-code-to-phone",
+        "authentication",
+        "push_code_to_phone=True",
+    )
+    .await?;
+    let (transaction, _) = pi.trigger(&phone.token.serial).await?;
+    let request = phone.the_request().await?;
+    let reply = phone
+        .client
+        .answer_reply(&phone.token, &phone.key, &request.nonce, &Answer::Accept)
+        .await?;
+    let code = reply.display_code.clone().context("no code to show")?;
+    ensure!(reply.taken && code.len() == 2, "{reply:?}");
+    let wrong = if code == "00" { "11" } else { "00" };
+    assert_ne!(
+        pi.check_with(&phone.token.serial, &transaction, wrong)
+            .await?
+            .authentication,
+        "ACCEPT"
+    );
+    assert_eq!(
+        pi.check_with(&phone.token.serial, &transaction, &code)
+            .await?
+            .authentication,
+        "ACCEPT"
+    );
+    Ok(())
+}
+
 /// The number the login page shows the user under number matching.
 fn presence_answer(reply: &serde_json::Value) -> Result<String> {
     if let Some(answer) = reply["detail"]["presence_answer"].as_str() {

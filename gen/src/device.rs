@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use pocket_core::clock::now_unix;
 use pocket_core::container::{Held, is_container_link};
 use pocket_core::flows::{
-    answer, enroll, move_to_new_phone, poll_once, register_container, sync_containers,
+    answer_showing_code, enroll, move_to_new_phone, poll_once, register_container, sync_containers,
     unregister_container,
 };
 use pocket_core::push::{Answer, DeclineReason, PushClient};
@@ -100,8 +100,13 @@ impl Device {
         }
     }
 
-    /// Answers the newest open request (or the one with `nonce`); returns the outcome.
-    pub async fn answer(&self, nonce: Option<&str>, choice: AnswerChoice) -> Result<&'static str> {
+    /// Answers the newest open request (or the one with `nonce`); returns the outcome, and
+    /// the code to type on the login page where the server gave one (code-to-phone).
+    pub async fn answer(
+        &self,
+        nonce: Option<&str>,
+        choice: AnswerChoice,
+    ) -> Result<(&'static str, Option<String>)> {
         let (token_id, request) = {
             let vault = self
                 .vault
@@ -125,9 +130,16 @@ impl Device {
             },
             AnswerChoice::Choice(option) => Answer::Presence(option),
         };
-        let outcome =
-            answer_request(&self.vault, &self.client, &token_id, &request.nonce, answer).await?;
-        Ok(outcome)
+        let answered = answer_showing_code(
+            &self.vault,
+            &self.client,
+            &token_id,
+            &request.nonce,
+            answer,
+            now_unix(),
+        )
+        .await?;
+        Ok((answered.outcome.as_str(), answered.display_code))
     }
 }
 
@@ -311,16 +323,4 @@ pub enum AnswerChoice {
     Accept,
     Decline(Option<String>),
     Choice(String),
-}
-
-async fn answer_request(
-    vault: &SharedVault,
-    client: &PushClient,
-    token_id: &str,
-    nonce: &str,
-    choice: Answer,
-) -> Result<&'static str> {
-    Ok(answer(vault, client, token_id, nonce, choice, now_unix())
-        .await?
-        .as_str())
 }

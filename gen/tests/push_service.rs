@@ -314,3 +314,29 @@ async fn forged_and_malformed_requests_get_a_clear_4xx() {
     let oversize = form(format!("serial=x&nonce={}", "a".repeat(100 * 1024)));
     assert_eq!(send(oversize).await.0, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn a_phone_key_under_2048_bits_is_refused_at_rollout() {
+    use base64::Engine;
+    use rsa::pkcs8::EncodePublicKey;
+    let service = start().await;
+    let router = app(service.svc.clone());
+    let (serial, uri) = service.svc.push.enroll("carol").unwrap();
+    let enrollment = parse_enrollment(&uri).unwrap();
+    let weak = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 1024).unwrap();
+    let der = weak.to_public_key().to_public_key_der().unwrap();
+    let pubkey = base64::engine::general_purpose::STANDARD.encode(der.as_bytes());
+    let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let body = format!(
+        "serial={serial}&enrollment_credential={}&fbtoken=none&pubkey={}",
+        enrollment.enrollment_credential,
+        encode(&pubkey)
+    );
+    let request = Request::post("/ttype/push")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(!service.svc.push.is_enrolled(&serial).unwrap());
+}

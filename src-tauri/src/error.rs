@@ -53,7 +53,13 @@ impl IpcError {
 
 impl From<pocket_core::Error> for IpcError {
     fn from(error: pocket_core::Error) -> IpcError {
-        let message = match &error {
+        IpcError::from(&error)
+    }
+}
+
+impl From<&pocket_core::Error> for IpcError {
+    fn from(error: &pocket_core::Error) -> IpcError {
+        let message = match error {
             // Internal detail stays in the log.
             pocket_core::Error::Database(_) => {
                 log::error!("{error}");

@@ -5,3 +5,6 @@ pub const PUSH_REQUEST: &str = "push-request";
 
 /// How the last automatic backup went (payload: `BackupStatusDto`).
 pub const BACKUP_STATUS: &str = "backup-status";
+
+/// A round of container syncs finished (payload: `ContainerSyncedDto[]`).
+pub const CONTAINERS_SYNCED: &str = "containers-synced";

@@ -2,6 +2,7 @@
 
 mod backups;
 mod commands;
+mod containers;
 mod dto;
 mod error;
 mod events;
@@ -29,6 +30,7 @@ pub fn run() {
             start_poller(app.handle().clone(), &state);
             backups::start(app.handle().clone(), &state);
             app.manage(state);
+            containers::start(app.handle().clone());
             Ok(())
         })
         .invoke_handler(commands::handler())

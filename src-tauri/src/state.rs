@@ -18,6 +18,8 @@ pub enum Pending {
     Account(AccountDraft),
     /// A push enrollment's QR code text: its credential stays on this side.
     PushEnrollment(String),
+    /// A container registration's QR code text, likewise.
+    ContainerRegistration(String),
 }
 
 pub struct AppState {
@@ -28,6 +30,8 @@ pub struct AppState {
     pub poll_trigger: PollTrigger,
     /// Woken after every change to the accounts: the backup runner then makes a backup.
     pub backup_trigger: Arc<tokio::sync::Notify>,
+    /// Wakes the container sync runner early (after a push login, on "Sync now").
+    pub sync_trigger: Arc<tokio::sync::Notify>,
     /// Oldest first.
     pending: Mutex<Vec<(String, Pending)>>,
     /// The file last picked for import, under its handle, until it is imported.
@@ -58,6 +62,7 @@ impl AppState {
             push_client,
             poll_trigger: PollTrigger::default(),
             backup_trigger,
+            sync_trigger: Arc::new(tokio::sync::Notify::new()),
             pending: Mutex::new(Vec::new()),
             picked: Mutex::new(None),
         }

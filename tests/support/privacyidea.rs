@@ -203,12 +203,22 @@ impl PrivacyIdea {
 
     /// Finishes the login the way a web login page does.
     pub async fn check(&self, serial: &str, transaction_id: &str) -> Result<Check> {
+        self.check_with(serial, transaction_id, "").await
+    }
+
+    /// Finishes the login with what the user typed (code-to-phone: the code the phone shows).
+    pub async fn check_with(
+        &self,
+        serial: &str,
+        transaction_id: &str,
+        pass: &str,
+    ) -> Result<Check> {
         let reply: Value = self
             .http
             .post(format!("{}/validate/check", self.base))
             .form(&[
                 ("serial", serial),
-                ("pass", ""),
+                ("pass", pass),
                 ("transaction_id", transaction_id),
             ])
             .send()

@@ -41,10 +41,12 @@ pub(super) async fn run_device(
                 (_, _, Some(option)) => AnswerChoice::Choice(option),
                 _ => bail!("say --accept, --decline or --choice X"),
             };
-            out(&format!(
-                "{}\n",
-                device.answer(nonce.as_deref(), choice).await?
-            ))?;
+            let (outcome, display_code) = device.answer(nonce.as_deref(), choice).await?;
+            out(&format!("{outcome}\n"))?;
+            // Code-to-phone: what to type on the login page, on a line of its own.
+            if let Some(code) = display_code {
+                out(&format!("display_code={code}\n"))?;
+            }
         }
         DeviceAction::Code {
             issuer,

@@ -151,7 +151,8 @@ enum DeviceAction {
         #[arg(long, default_value_t = 0)]
         wait: u64,
     },
-    /// Answer the newest open request (or --nonce N).
+    /// Answer the newest open request (or --nonce N); prints the outcome, and for a login
+    /// that asks for a code shown on the phone (code-to-phone) `display_code=CODE` below it.
     Answer {
         #[arg(long, group = "answer")]
         accept: bool,

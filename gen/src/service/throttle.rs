@@ -192,6 +192,60 @@ mod tests {
     }
 
     #[test]
+    fn one_client_trying_many_accounts_is_slowed() {
+        let (throttle, _dir) = throttle(|| 1_000);
+        let guesser = Some("10.0.0.9".parse().unwrap());
+        // One password on twenty accounts: each account's own brakes stay free.
+        for n in 0..20 {
+            let _failed = throttle
+                .attempt(&Keys::login(&format!("user{n}@example.com"), guesser))
+                .unwrap();
+        }
+        assert!(matches!(
+            throttle.attempt(&Keys::login("user20@example.com", guesser)),
+            Err(ServiceError::RateLimited(1))
+        ));
+        // The accounts' owners, elsewhere, are not held back by it.
+        let owner = Some("10.0.0.10".parse().unwrap());
+        let right = throttle
+            .attempt(&Keys::login("user20@example.com", owner))
+            .unwrap();
+        throttle.succeeded(right).unwrap();
+    }
+
+    #[test]
+    fn a_flood_from_everywhere_is_slowed_for_a_minute_at_most() {
+        static CLOCK: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(1_000);
+        let (throttle, _dir) = throttle(|| CLOCK.load(std::sync::atomic::Ordering::SeqCst));
+        let stranger = |n: u32| {
+            Keys::login(
+                &format!("user{n}@example.com"),
+                Some(std::net::Ipv4Addr::from(0x0a00_0000 + n).into()),
+            )
+        };
+        for n in 0..1_000 {
+            let _failed = throttle.attempt(&stranger(n)).unwrap();
+        }
+        let mut n = 1_000;
+        let mut waits = Vec::new();
+        loop {
+            match throttle.attempt(&stranger(n)) {
+                Err(ServiceError::RateLimited(wait)) => {
+                    waits.push(wait);
+                    if wait == 60 {
+                        break;
+                    }
+                    CLOCK.fetch_add(wait, std::sync::atomic::Ordering::SeqCst);
+                }
+                Ok(_failed) => n += 1,
+                Err(other) => panic!("{other}"),
+            }
+        }
+        // The delay doubles, and never passes the cap.
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60]);
+    }
+
+    #[test]
     fn a_right_answer_is_not_a_failure_and_frees_its_client() {
         let (throttle, _dir) = throttle(|| 1_000);
         let keys = Keys::login("bob@example.com", None);

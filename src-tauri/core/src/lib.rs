@@ -6,6 +6,7 @@ pub mod clock;
 pub mod container;
 pub mod error;
 pub mod flows;
+mod link_query;
 pub mod otp;
 pub mod push;
 pub mod scan;

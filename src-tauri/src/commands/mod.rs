@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod backups;
+pub mod containers;
 pub mod push;
 pub mod scan;
 pub mod transfer;
@@ -52,6 +53,11 @@ app_commands! {
     backups::set_backups,
     backups::set_backup_password,
     backups::back_up_now,
+    containers::list_containers,
+    containers::sync_containers,
+    containers::move_container,
+    containers::unregister_container,
+    containers::forget_container,
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@ use pocket_core::clock;
 use pocket_core::push::{Answer, DeclineReason};
 use tauri::State;
 
-use crate::dto::{AnswerInput, HistoryDto, OutcomeDto, PushAddedDto, PushRequestDto, PushTokenDto};
+use crate::dto::{
+    AnswerInput, AnsweredDto, HistoryDto, PushAddedDto, PushRequestDto, PushTokenDto,
+};
 use crate::error::IpcError;
 use crate::state::AppState;
 
@@ -71,7 +73,7 @@ pub async fn answer_push(
     token_id: String,
     nonce: String,
     answer: AnswerInput,
-) -> Result<OutcomeDto, IpcError> {
+) -> Result<AnsweredDto, IpcError> {
     let vault = state.shared_vault()?;
     let answer = match answer {
         AnswerInput::Accept => Answer::Accept,
@@ -80,7 +82,7 @@ pub async fn answer_push(
         },
         AnswerInput::Choice { option } => Answer::Presence(option),
     };
-    let outcome = pocket_core::flows::answer(
+    let answered = pocket_core::flows::answer_showing_code(
         &vault,
         state.push_client()?,
         &token_id,
@@ -89,7 +91,9 @@ pub async fn answer_push(
         clock::now_unix(),
     )
     .await?;
-    Ok(outcome.into())
+    // A login may change what the server holds for the phone (a container's tokens).
+    state.sync_trigger.notify_one();
+    Ok(answered.into())
 }
 
 /// Polls now instead of at the next tick.

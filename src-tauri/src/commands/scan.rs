@@ -8,6 +8,7 @@ use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
+use crate::commands::containers::register;
 use crate::commands::push::enroll_push_uri;
 use crate::dto::{AccountDto, AddedDto, BatchDto, RiskDto, ScanItemDto, ScanReportDto};
 use crate::error::IpcError;
@@ -87,6 +88,7 @@ pub async fn add_scanned(
     state: State<'_, AppState>,
     pending_id: String,
     allow_insecure: Option<bool>,
+    passphrase: Option<String>,
 ) -> Result<AddedDto, IpcError> {
     let added = match state.pending(&pending_id)? {
         Pending::Account(draft) => {
@@ -97,6 +99,15 @@ pub async fn add_scanned(
         }
         Pending::PushEnrollment(uri) => AddedDto::PushToken(
             enroll_push_uri(&state, &uri, allow_insecure.unwrap_or(false)).await?,
+        ),
+        Pending::ContainerRegistration(link) => AddedDto::Container(
+            register(
+                &state,
+                &link,
+                passphrase.as_deref(),
+                allow_insecure.unwrap_or(false),
+            )
+            .await?,
         ),
     };
     state.forget_pending(&pending_id);
@@ -135,6 +146,17 @@ async fn report(state: &AppState, texts: Vec<String>) -> Result<ScanReportDto, I
                 pending_id: state.keep_pending(Pending::PushEnrollment(text)),
                 name: label,
                 risk: risk.map(RiskDto::from),
+            },
+            ScanItem::Container {
+                text,
+                label,
+                risk,
+                passphrase_prompt,
+            } => ScanItemDto::Container {
+                pending_id: state.keep_pending(Pending::ContainerRegistration(text)),
+                name: label,
+                risk: risk.map(RiskDto::from),
+                passphrase_prompt,
             },
             ScanItem::Other(preview) => ScanItemDto::Other { preview },
         })

@@ -3,7 +3,6 @@
 //! derivation), so it runs on a thread of its own, and the vault's lock is taken one account
 //! at a time: the window keeps working meanwhile.
 
-use base64::Engine;
 use pocket_core::clock;
 use pocket_core::otp::write_migration;
 use pocket_core::transfer::{identify, read_backup, write_aegis, write_uri_list};
@@ -114,8 +113,6 @@ pub async fn import_picked(
     })
 }
 
-/// Writes every account to a file the user chooses in the system's save dialog; returns
-/// where it went, or `null` when the user closed the dialog.
 /// Every account Google's format can carry, as transfer QR codes to scan one after another
 /// into another app, and those it cannot carry, named. The codes show the secrets, which is
 /// their purpose: they are made only when asked for and the screen drops them when it closes.
@@ -128,15 +125,7 @@ pub async fn export_google_codes(state: State<'_, AppState>) -> Result<GoogleExp
         let export = write_migration(&drafts, i32::from_le_bytes(id) & i32::MAX);
         let mut codes = Vec::new();
         for link in &export.links {
-            let code = qrcode::QrCode::new(link.as_bytes()).map_err(|e| IpcError::internal(&e))?;
-            let svg = code
-                .render::<qrcode::render::svg::Color<'_>>()
-                .min_dimensions(320, 320)
-                .build();
-            codes.push(format!(
-                "data:image/svg+xml;base64,{}",
-                base64::engine::general_purpose::STANDARD.encode(svg)
-            ));
+            codes.push(qr_data_uri(link)?);
         }
         Ok(GoogleExportDto {
             codes,
@@ -168,4 +157,18 @@ pub async fn export_backup<R: Runtime>(
     let name = format!("pocket-export-{}.{extension}", clock::date_today());
     let contents = Zeroizing::new(contents.as_bytes().to_vec());
     files::save_export(&app, title, name, contents).await
+}
+
+/// `text` as a QR code, an SVG data URI the webview shows as a picture.
+pub fn qr_data_uri(text: &str) -> Result<String, IpcError> {
+    use base64::Engine;
+    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|e| IpcError::internal(&e))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(320, 320)
+        .build();
+    Ok(format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg)
+    ))
 }

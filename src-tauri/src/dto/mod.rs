@@ -4,18 +4,24 @@
 
 mod accounts;
 mod backups;
+mod containers;
 mod push;
 mod scan;
 mod transfer;
 
 pub use accounts::{AccountDto, CodeDto, CodesDto, ManualAccountInput};
 pub use backups::BackupStatusDto;
-pub use push::{AnswerInput, HistoryDto, OutcomeDto, PushRequestDto, PushTokenDto, RiskDto};
+pub use containers::{ContainerAddedDto, ContainerDto, ContainerSyncedDto, ContainerTransferDto};
+pub use push::{AnswerInput, AnsweredDto, HistoryDto, PushRequestDto, PushTokenDto, RiskDto};
 pub use scan::{AddedDto, BatchDto, PushAddedDto, ScanItemDto, ScanReportDto};
 pub use transfer::{
     ExportFormat, GoogleExportDto, ImportReportDto, PickedFileDto, PreviewDto, SkippedDto,
     skipped_list,
 };
+
+/// Only the generated TypeScript names it on its own.
+#[cfg(test)]
+pub use push::OutcomeDto;
 
 #[cfg(test)]
 mod tests;

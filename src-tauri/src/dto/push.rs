@@ -131,6 +131,25 @@ impl From<Outcome> for OutcomeDto {
     }
 }
 
+/// What became of an answer, with the code to type on the login page where the server gave
+/// one (privacyIDEA's code-to-phone).
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushAnswered"))]
+#[serde(rename_all = "camelCase")]
+pub struct AnsweredDto {
+    pub outcome: OutcomeDto,
+    pub display_code: Option<String>,
+}
+
+impl From<pocket_core::flows::Answered> for AnsweredDto {
+    fn from(answered: pocket_core::flows::Answered) -> AnsweredDto {
+        AnsweredDto {
+            outcome: answered.outcome.into(),
+            display_code: answered.display_code,
+        }
+    }
+}
+
 /// One line of the history screen.
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "HistoryItem"))]

@@ -38,6 +38,18 @@ pub enum ScanItemDto {
         #[cfg_attr(test, ts(optional))]
         risk: Option<RiskDto>,
     },
+    /// A privacyIDEA container to register, with what the user must accept or type first.
+    Container {
+        pending_id: String,
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
+        risk: Option<RiskDto>,
+        /// The server's question, when it asks for a passphrase.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
+        passphrase_prompt: Option<String>,
+    },
     /// Anything else: its start, to quote back to the user.
     Other { preview: String },
 }
@@ -74,6 +86,7 @@ impl From<pocket_core::otp::Batch> for BatchDto {
 pub enum AddedDto {
     Account(AccountDto),
     PushToken(PushAddedDto),
+    Container(super::containers::ContainerAddedDto),
 }
 
 /// A push token just set up, and the code account its server sent along, if Pocket took it.

@@ -22,6 +22,10 @@ fn typescript() -> String {
         "/** The event each automatic backup's outcome arrives with. */\nexport const BACKUP_STATUS_EVENT = '{}';\n",
         crate::events::BACKUP_STATUS
     );
+    out += &format!(
+        "/** The event each round of container syncs arrives with. */\nexport const CONTAINERS_SYNCED_EVENT = '{}';\n",
+        crate::events::CONTAINERS_SYNCED
+    );
     // Timestamps in milliseconds fit a JavaScript number for the next 285,000 years.
     let cfg = ts_rs::Config::new().with_large_int("number");
     for decl in [
@@ -40,6 +44,7 @@ fn typescript() -> String {
         PushRequestDto::decl(&cfg),
         AnswerInput::decl(&cfg),
         OutcomeDto::decl(&cfg),
+        AnsweredDto::decl(&cfg),
         HistoryDto::decl(&cfg),
         SkippedDto::decl(&cfg),
         ImportReportDto::decl(&cfg),
@@ -48,6 +53,10 @@ fn typescript() -> String {
         BackupStatusDto::decl(&cfg),
         PreviewDto::decl(&cfg),
         GoogleExportDto::decl(&cfg),
+        ContainerDto::decl(&cfg),
+        ContainerAddedDto::decl(&cfg),
+        ContainerSyncedDto::decl(&cfg),
+        ContainerTransferDto::decl(&cfg),
     ] {
         out += &format!("\nexport {decl}\n");
     }

@@ -24,18 +24,29 @@ const request = (overrides: Partial<PushRequest> = {}): PushRequest => ({
   ...overrides,
 });
 
-function answering(outcome = 'accepted') {
+function answering(outcome = 'accepted', displayCode: string | null = null) {
   const answers: unknown[] = [];
   mockIPC((command, args) => {
     if (command === 'answer_push') {
       answers.push((args as { answer: unknown }).answer);
-      return outcome;
+      return { outcome, displayCode };
     }
   });
   return answers;
 }
 
 describe('PushPrompt', () => {
+  it('shows the code to type on the login page after an accept, with the time left', async () => {
+    answering('accepted', '42');
+    const push = new PushState();
+    push.receive(request());
+    render(PushPrompt, { push, nowMs: 30_000 });
+    await fireEvent.click(screen.getByTestId('push-accept'));
+    expect((await screen.findByTestId('push-display-code')).textContent).toBe('42');
+    expect(screen.getByTestId('push-display-code-left').textContent).toContain('90 s left');
+    expect(screen.getByTestId('push-outcome').textContent).toContain('enter this code on the login page');
+  });
+
   it('shows the request and accepts with one tap', async () => {
     const answers = answering();
     const push = new PushState();

@@ -5,10 +5,14 @@ import {
   type Account,
   type AccountCode,
   type Added,
+  type Container,
+  type ContainerSynced,
+  type ContainerTransfer,
   type ImportReport,
   type IpcError,
   type PushToken,
 } from './api';
+import { onContainersSynced, type UnlistenFn } from './api/events';
 import { t } from './i18n';
 import { toast } from './toast.svelte';
 
@@ -18,6 +22,8 @@ const RETRY_FAILED_MS = 5000;
 export class AccountsState {
   accounts = $state<Account[]>([]);
   pushTokens = $state<PushToken[]>([]);
+  /** privacyIDEA containers: each manages some of the accounts and push tokens. */
+  containers = $state<Container[]>([]);
   codes = $state<Record<string, AccountCode>>({});
   loadError = $state<IpcError | null>(null);
   loaded = $state(false);
@@ -28,11 +34,13 @@ export class AccountsState {
   #lastFetch = 0;
   #fetching: Promise<void> | null = null;
   #timer: ReturnType<typeof setInterval> | null = null;
+  #unlistenSyncs: UnlistenFn | null = null;
 
   async load(): Promise<void> {
     try {
       this.accounts = await api.listAccounts();
       this.pushTokens = await api.listPushTokens();
+      this.containers = await api.listContainers();
       this.loadError = null;
       await this.refreshCodes();
     } catch (error) {
@@ -74,11 +82,18 @@ export class AccountsState {
 
   start(): void {
     this.#timer ??= setInterval(() => this.tick(), TICK_MS);
+    // A container sync in the background may add or remove accounts.
+    void onContainersSynced(() => void this.load()).then((unlisten) => {
+      if (this.#timer) this.#unlistenSyncs = unlisten;
+      else unlisten();
+    });
   }
 
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
+    this.#unlistenSyncs?.();
+    this.#unlistenSyncs = null;
   }
 
   async addManual(input: Parameters<typeof api.addAccountManual>[0]): Promise<Added> {
@@ -92,7 +107,10 @@ export class AccountsState {
 
   /** Puts what was just added into the lists. */
   async added(added: Added): Promise<Added> {
-    if (added.kind === 'pushToken') {
+    if (added.kind === 'container') {
+      // A registration brings a whole group: read the lists again.
+      await this.load();
+    } else if (added.kind === 'pushToken') {
       this.pushTokens = [...this.pushTokens, added.value.token];
       // The server may have sent a code account along: nothing is added unseen.
       const also = added.value.alsoAdded;
@@ -143,6 +161,33 @@ export class AccountsState {
     return report;
   }
 
+  /** The container managing an account or push token, if one does. */
+  containerOf(id: string): Container | undefined {
+    return this.containers.find((c) => c.accountIds.includes(id) || c.pushTokenIds.includes(id));
+  }
+
+  /** Syncs every container now; the lists follow what the servers said. */
+  async syncContainers(): Promise<ContainerSynced[]> {
+    const results = await api.syncContainers();
+    await this.load();
+    return results;
+  }
+
+  moveContainer(id: string): Promise<ContainerTransfer> {
+    return api.moveContainer(id);
+  }
+
+  async unregisterContainer(id: string): Promise<void> {
+    await api.unregisterContainer(id);
+    await this.load();
+  }
+
+  /** Removes a container that moved away, with its tokens. */
+  async forgetContainer(id: string): Promise<void> {
+    await api.forgetContainer(id);
+    await this.load();
+  }
+
   async remove(id: string): Promise<void> {
     await api.deleteAccount(id);
     this.accounts = this.accounts.filter((account) => account.id !== id);
@@ -163,7 +208,7 @@ export function accountLabel(account: Account): string {
 }
 
 export function addedLabel(added: Added): string {
-  return added.kind === 'account'
-    ? accountLabel(added.value)
-    : `${added.value.token.issuer} (${added.value.token.serial})`;
+  if (added.kind === 'account') return accountLabel(added.value);
+  if (added.kind === 'container') return `${added.value.container.issuer} (${added.value.container.serial})`;
+  return `${added.value.token.issuer} (${added.value.token.serial})`;
 }

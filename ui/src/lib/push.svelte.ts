@@ -8,6 +8,8 @@ export interface Answered {
   request: PushRequest;
   outcome: Outcome | null;
   error: IpcError | null;
+  /** The code to type on the login page, where the server gave one (code-to-phone). */
+  displayCode?: string | null;
 }
 
 export class PushState {
@@ -49,8 +51,8 @@ export class PushState {
     if (!request || this.busy) return;
     this.busy = true;
     try {
-      const outcome = await api.answerPush(request.tokenId, request.nonce, answer);
-      this.answered = { request, outcome, error: null };
+      const { outcome, displayCode } = await api.answerPush(request.tokenId, request.nonce, answer);
+      this.answered = { request, outcome, error: null, displayCode };
     } catch (error) {
       this.answered = { request, outcome: 'failed', error: asIpcError(error) };
     } finally {

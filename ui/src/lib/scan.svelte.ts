@@ -29,7 +29,11 @@ export class ScanFlow {
       const report = await scan();
       const [only] = report.items;
       if (report.items.length === 1 && only && !report.batch) {
-        if (only.kind === 'account' || (only.kind === 'push' && !only.risk)) {
+        const needsNothing =
+          only.kind === 'account' ||
+          (only.kind === 'push' && !only.risk) ||
+          (only.kind === 'container' && !only.risk && !only.passphrasePrompt);
+        if (needsNothing) {
           await this.add(only.pendingId);
           if (this.error) return null;
           return only.kind === 'account' ? only.issuer || only.name : only.name;
@@ -55,10 +59,10 @@ export class ScanFlow {
     }
   }
 
-  async add(pendingId: string, allowInsecure = false): Promise<void> {
+  async add(pendingId: string, allowInsecure = false, passphrase: string | null = null): Promise<void> {
     this.error = null;
     try {
-      await this.accounts.added(await api.addScanned(pendingId, allowInsecure));
+      await this.accounts.added(await api.addScanned(pendingId, allowInsecure, passphrase));
       this.added = [...this.added, pendingId];
     } catch (error) {
       this.error = asIpcError(error);

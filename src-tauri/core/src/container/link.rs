@@ -4,6 +4,7 @@
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::link_query::LinkQuery;
 use crate::push::{TransportRisk, transport_risk, wire::parse_iso8601};
 
 const SCHEME_PREFIX: &str = "pia://container/";
@@ -66,41 +67,14 @@ impl ContainerLink {
             &text[SCHEME_PREFIX.len()..]
         ))
         .map_err(|_| Error::NotContainerLink)?;
-        let query: Vec<(String, String)> = url
-            .query_pairs()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
-            .collect();
-        let get = |name: &str| {
-            query
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.trim().to_string())
-        };
-        let required = |name: &'static str| {
-            get(name)
-                .filter(|v| !v.is_empty())
-                .ok_or(Error::MissingParameter(name))
-        };
-        let flag = |name: &'static str, default: bool| match get(name)
-            .map(|v| v.to_ascii_lowercase())
-            .as_deref()
-        {
-            None | Some("") => Ok(default),
-            Some("true" | "1") => Ok(true),
-            Some("false" | "0") => Ok(false),
-            Some(_) => Err(Error::invalid(name, "it must be True or False")),
+        let query = LinkQuery::of(&url);
+        let get = |name: &str| query.get(name);
+        let required = |name: &'static str| query.required(name);
+        let flag = |name: &'static str, default: bool| {
+            query.flag(name, default, "it must be True or False")
         };
 
-        let serial = required("serial")?;
-        if !serial
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-        {
-            return Err(Error::invalid(
-                "serial",
-                "it has characters a serial cannot have",
-            ));
-        }
+        let serial = query.serial()?;
         for (name, expected) in [
             ("key_algorithm", KEY_ALGORITHM),
             ("hash_algorithm", HASH_ALGORITHM),

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::push::{
-    Answer, DEVICE_KEY_BITS, PushClient, PushEnrollment, PushRequest, SigningKey, parse_enrollment,
-    verify_challenge,
+    Answer, DEVICE_KEY_BITS, Dropped, PushClient, PushEnrollment, PushRequest, SigningKey,
+    parse_enrollment, verify_challenge,
 };
 use crate::vault::{Outcome, SharedVault, StoredPushToken, lock};
 
@@ -194,11 +194,51 @@ pub async fn poll_token(
                     round.new.push((token.clone(), request));
                 }
             }
+            Err(Dropped::Unsupported) => {
+                // Signed by the server: the user learns of it in the history.
+                log::warn!("a request of an unknown kind for {}", token.token.serial);
+                record_unsupported(vault, token, &challenge, received_at)?;
+                round.dropped += 1;
+            }
             Err(reason) => {
                 log::warn!("dropped a challenge for {}: {reason:?}", token.token.serial);
                 round.dropped += 1;
             }
         }
+    }
+    Ok(())
+}
+
+/// A signed request Pocket cannot answer, kept in the history as failed with why.
+fn record_unsupported(
+    vault: &SharedVault,
+    token: &StoredPushToken,
+    challenge: &crate::push::wire::Challenge,
+    now: u64,
+) -> Result<()> {
+    let request = PushRequest {
+        serial: challenge.serial.clone(),
+        nonce: challenge.nonce.clone(),
+        title: crate::push::plain_text(&challenge.title, 200),
+        question: crate::push::plain_text(&challenge.question, 500),
+        presence_options: Vec::new(),
+        takes_decline_reason: false,
+        received_at: now,
+        expires_at: now,
+    };
+    let mut vault = lock(vault);
+    if vault.record_request(token, &request)? {
+        let version = challenge.version.as_deref().unwrap_or("none");
+        vault.settle_request(
+            &token.id,
+            &request.nonce,
+            Outcome::Failed,
+            &format!(
+                "a kind of login request this Pocket does not know (version {})",
+                crate::push::plain_text(version, 20)
+            ),
+            now,
+        )?;
     }
     Ok(())
 }
@@ -216,6 +256,30 @@ pub async fn answer(
     answer: Answer,
     now: u64,
 ) -> Result<Outcome> {
+    Ok(
+        answer_showing_code(vault, client, token_id, nonce, answer, now)
+            .await?
+            .outcome,
+    )
+}
+
+/// What became of an answer, with the code to type on the login page where the server asks
+/// for one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answered {
+    pub outcome: Outcome,
+    pub display_code: Option<String>,
+}
+
+/// [`answer`], keeping the code the server gave for the login page (code-to-phone).
+pub async fn answer_showing_code(
+    vault: &SharedVault,
+    client: &PushClient,
+    token_id: &str,
+    nonce: &str,
+    answer: Answer,
+    now: u64,
+) -> Result<Answered> {
     let (token, key, answer) = {
         let mut vault = lock(vault);
         let token = vault
@@ -227,12 +291,16 @@ pub async fn answer(
             None => answer,
         };
         if !vault.claim_request(token_id, nonce, now)? {
-            return Ok(match vault.request_outcome(token_id, nonce)? {
+            let outcome = match vault.request_outcome(token_id, nonce)? {
                 Some(Outcome::Pending) | None => {
                     vault.expire_requests(now)?;
                     Outcome::Expired
                 }
                 Some(outcome) => outcome,
+            };
+            return Ok(Answered {
+                outcome,
+                display_code: None,
             });
         }
         (token, vault.device_key(token_id)?, answer)
@@ -242,8 +310,12 @@ pub async fn answer(
         if attempt > 0 {
             tokio::time::sleep(Duration::from_millis(500 << attempt)).await;
         }
-        match client.answer(&token.token, &key, nonce, &answer).await {
-            Ok(taken) => {
+        match client
+            .answer_reply(&token.token, &key, nonce, &answer)
+            .await
+        {
+            Ok(reply) => {
+                let taken = reply.taken;
                 let outcome = match (taken, &answer) {
                     (false, _) => Outcome::Failed,
                     (true, Answer::Decline { .. }) => Outcome::Declined,
@@ -255,7 +327,10 @@ pub async fn answer(
                     "the server did not accept the answer"
                 };
                 lock(vault).settle_request(token_id, nonce, outcome, detail, now)?;
-                return Ok(outcome);
+                return Ok(Answered {
+                    outcome,
+                    display_code: reply.display_code,
+                });
             }
             Err(error @ (Error::Network(_) | Error::Tls(_))) => last_error = Some(error),
             Err(error) => {
@@ -273,4 +348,28 @@ pub async fn answer(
     let error = last_error.unwrap_or_else(|| Error::Network("no attempt was made".into()));
     lock(vault).settle_request(token_id, nonce, Outcome::Failed, &error.to_string(), now)?;
     Err(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::vault::{MemoryStore, Vault};
+
+    #[tokio::test]
+    async fn answering_for_a_token_that_is_gone_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::open(
+            &dir.path().join("pocket.sqlite"),
+            Box::new(MemoryStore::default()),
+        )
+        .unwrap();
+        let shared = Arc::new(Mutex::new(vault));
+        let client = PushClient::new().unwrap();
+        let error = answer(&shared, &client, "gone", "nonce", Answer::Accept, 0)
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), "push_token_not_found");
+    }
 }

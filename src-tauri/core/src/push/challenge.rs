@@ -61,6 +61,21 @@ pub enum Dropped {
     /// A field that could shift across the `|` separators of the signed text, or one the
     /// protocol does not allow: the signature would not say what the fields say.
     Malformed,
+    /// Signed by the server, but of a version Pocket does not know (a newer mode): never
+    /// guessed at, and kept in the history as a request Pocket could not answer.
+    Unsupported,
+}
+
+/// The challenge versions Pocket knows: none (or "1") for a plain request, "2" for one that
+/// asks the user to pick an option.
+fn known_version(c: &Challenge) -> bool {
+    matches!(
+        (
+            c.version.as_deref().map(str::trim),
+            c.require_presence.is_some()
+        ),
+        (None | Some("1"), false) | (Some("2"), true)
+    )
 }
 
 /// Most numbers a login request may ask the user to choose between.
@@ -107,6 +122,9 @@ pub fn verify_challenge(
         .verify(&wire::challenge_message(c), &c.signature)
     {
         return Err(Dropped::BadSignature);
+    }
+    if !known_version(c) {
+        return Err(Dropped::Unsupported);
     }
     let presence_options = c
         .require_presence
@@ -176,6 +194,12 @@ mod tests {
         c
     }
 
+    /// `c` signed again by `server` as it stands, then verified.
+    fn resigned(server: &SigningKey, mut c: Challenge) -> Result<PushRequest, Dropped> {
+        c.signature = server.sign(&wire::challenge_message(&c));
+        verify_challenge(&token(server), &c, 0)
+    }
+
     #[test]
     fn number_matching_cannot_be_shifted_into_sslverify_to_show_a_plain_accept() {
         let server = SigningKey::generate(MIN_KEY_BITS).unwrap();
@@ -200,11 +224,7 @@ mod tests {
     #[test]
     fn fields_that_break_the_protocol_drop_the_challenge() {
         let server = SigningKey::generate(MIN_KEY_BITS).unwrap();
-        let token = token(&server);
-        let resign = |mut c: Challenge| {
-            c.signature = server.sign(&wire::challenge_message(&c));
-            verify_challenge(&token, &c, 0)
-        };
+        let resign = |c: Challenge| resigned(&server, c);
         let plain = signed(&server, None);
         assert!(resign(plain.clone()).is_ok());
         for sslverify in ["", "2", "true", "1 "] {
@@ -223,9 +243,35 @@ mod tests {
         }
         let nonce = Challenge {
             nonce: "N|X".into(),
-            ..plain
+            ..plain.clone()
         };
         assert_eq!(resign(nonce), Err(Dropped::Malformed));
+    }
+
+    #[test]
+    fn a_signed_request_of_an_unknown_version_is_not_guessed_at() {
+        let server = SigningKey::generate(MIN_KEY_BITS).unwrap();
+        let resign = |c: Challenge| resigned(&server, c);
+        let plain = signed(&server, None);
+        let presence = signed(&server, Some("11,17,21"));
+        let with_version = |c: &Challenge, v: Option<&str>| Challenge {
+            version: v.map(str::to_string),
+            ..c.clone()
+        };
+        assert!(resign(with_version(&plain, Some("1"))).is_ok());
+        for (c, version) in [
+            (&plain, Some("3")),
+            (&plain, Some("2")),
+            (&presence, None),
+            (&presence, Some("3")),
+        ] {
+            assert_eq!(
+                resign(with_version(c, version)),
+                Err(Dropped::Unsupported),
+                "{version:?} with options {:?}",
+                c.require_presence
+            );
+        }
     }
 
     #[test]

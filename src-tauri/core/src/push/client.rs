@@ -2,10 +2,9 @@
 
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
-
 use super::crypto::{SigningKey, VerifyingKey};
 use super::enrollment::PushEnrollment;
+use super::http::send;
 use super::token::PushToken;
 use super::wakeup::{PollOnly, WakeUp};
 use super::wire::{self, Challenge, Envelope};
@@ -267,6 +266,18 @@ impl PushClient {
         nonce: &str,
         answer: &Answer,
     ) -> Result<bool> {
+        Ok(self.answer_reply(token, key, nonce, answer).await?.taken)
+    }
+
+    /// Sends the signed answer; what the server said, with the code to type on the login
+    /// page where it asks for one (privacyIDEA's code-to-phone).
+    pub async fn answer_reply(
+        &self,
+        token: &PushToken,
+        key: &SigningKey,
+        nonce: &str,
+        answer: &Answer,
+    ) -> Result<AnswerReply> {
         let text = answer.text();
         let signature = key.sign(&text.signed(nonce, &token.serial));
         let mut form = vec![
@@ -280,83 +291,83 @@ impl PushClient {
             .post(token.url.clone())
             .form(&form);
         let envelope: Envelope<bool> = send(request).await?;
-        Ok(envelope.result.value == Some(true))
-    }
-}
-
-/// Sends `request` and reads privacyIDEA's envelope, also from 4xx replies (they carry the
-/// reason). Failures become the error kinds the UI explains.
-async fn send<T: DeserializeOwned>(request: reqwest::RequestBuilder) -> Result<Envelope<T>> {
-    let envelope: Envelope<T> = read_envelope(request).await?;
-    if !envelope.result.status {
-        let message = envelope
-            .result
-            .error
+        let taken = envelope.result.value == Some(true);
+        let display_code = match envelope
+            .detail
             .as_ref()
-            .map(|e| e.message.clone())
-            .unwrap_or_default();
-        return Err(Error::ServerRefused(message));
+            .and_then(|d| d.get(wire::DISPLAY_CODE))
+        {
+            // Only an accept the server took has a code to type.
+            Some(code) if taken && !matches!(answer, Answer::Decline { .. }) => {
+                Some(display_code(code)?)
+            }
+            _ => None,
+        };
+        Ok(AnswerReply {
+            taken,
+            display_code,
+        })
     }
-    Ok(envelope)
 }
 
-/// Sends `request` and reads privacyIDEA's envelope, whether it says yes or no: redirects
-/// refused, the reply capped as it arrives.
-pub(crate) async fn read_envelope<T: DeserializeOwned>(
-    request: reqwest::RequestBuilder,
-) -> Result<Envelope<T>> {
-    let response = request.send().await.map_err(network_error)?;
-    let status = response.status();
-    if status.is_redirection() {
-        let target = response
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|l| l.to_str().ok())
-            .map(|l| crate::push::plain_text(l, 200))
-            .unwrap_or_else(|| "no address given".into());
-        return Err(Error::Redirected(target));
-    }
-    let bytes = read_capped(response, MAX_REPLY_BYTES).await?;
-    serde_json::from_slice(&bytes)
-        .map_err(|_| Error::ServerReply(format!("HTTP {status}, and not the protocol's JSON")))
+/// What the server said to an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerReply {
+    pub taken: bool,
+    /// The code the user types on the login page to finish it (code-to-phone).
+    pub display_code: Option<String>,
 }
 
-/// The reply's body, refused as soon as it passes `max` bytes, whatever the server says of its
-/// length (chunked replies say nothing).
-pub(crate) async fn read_capped(mut response: reqwest::Response, max: usize) -> Result<Vec<u8>> {
-    if response.content_length().is_some_and(|n| n > max as u64) {
-        return Err(Error::ReplyTooLarge);
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(network_error)? {
-        if body.len() + chunk.len() > max {
-            return Err(Error::ReplyTooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-fn network_error(error: reqwest::Error) -> Error {
-    let mut detail = error.to_string();
-    let mut source = std::error::Error::source(&error);
-    while let Some(cause) = source {
-        detail = format!("{detail}: {cause}");
-        source = cause.source();
-    }
-    if detail.contains("certificate")
-        || detail.contains("InvalidCertificate")
-        || detail.contains("tls")
+/// The code to show, checked: a few letters or digits, nothing a screen could misrender.
+fn display_code(value: &serde_json::Value) -> Result<String> {
+    let code = match value {
+        serde_json::Value::String(text) => text.trim().to_string(),
+        serde_json::Value::Number(number) => number.to_string(),
+        _ => String::new(),
+    };
+    if (1..=wire::MAX_DISPLAY_CODE).contains(&code.len())
+        && code.bytes().all(|b| b.is_ascii_alphanumeric())
     {
-        Error::Tls(detail)
+        Ok(code)
     } else {
-        Error::Network(detail)
+        Err(Error::ServerReply(
+            "the code to type on the login page is not a code".into(),
+        ))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_to_type_is_a_few_letters_or_digits() {
+        assert_eq!(display_code(&serde_json::json!("42")).unwrap(), "42");
+        assert_eq!(display_code(&serde_json::json!(7)).unwrap(), "7");
+        for bad in [
+            serde_json::json!(""),
+            serde_json::json!("<b>42</b>"),
+            serde_json::json!("4 2"),
+            serde_json::json!("x".repeat(17)),
+            serde_json::json!(null),
+            serde_json::json!(["42"]),
+        ] {
+            assert_eq!(
+                display_code(&bad).unwrap_err().code(),
+                "server_reply",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_client_that_cannot_be_built_is_not_a_network_error() {
+        // rustls has no TLS version up to 1.1: reqwest cannot build such a client.
+        let error = PushClient::with(|b| b.max_tls_version(reqwest::tls::Version::TLS_1_1))
+            .err()
+            .expect("no client");
+        assert_eq!(error.code(), "http_client_unavailable");
+    }
 
     #[test]
     fn a_rollout_never_prints_the_code_account_it_brought() {

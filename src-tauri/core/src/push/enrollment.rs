@@ -4,6 +4,7 @@ use url::Url;
 
 use super::transport::{TransportRisk, transport_risk};
 use crate::error::{Error, Result};
+use crate::link_query::LinkQuery;
 
 /// A validated enrollment, before the rollout. Its `Debug` leaves the credential out.
 #[derive(Clone, PartialEq, Eq)]
@@ -55,21 +56,9 @@ pub fn parse_enrollment(text: &str) -> Result<PushEnrollment> {
     };
     // Parse as one URL with a fixed scheme so that label and query are split the same way.
     let url = Url::parse(&format!("pipush://x/{rest}")).map_err(|_| Error::NotPushEnrollment)?;
-    let query: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.into_owned()))
-        .collect();
-    let get = |name: &'static str| {
-        query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_string())
-    };
-    let required = |name: &'static str| {
-        get(name)
-            .filter(|v| !v.is_empty())
-            .ok_or(Error::MissingParameter(name))
-    };
+    let query = LinkQuery::of(&url);
+    let get = |name: &str| query.get(name);
+    let required = |name: &'static str| query.required(name);
 
     let version = required("v")?;
     if version != "1" {
@@ -78,16 +67,7 @@ pub fn parse_enrollment(text: &str) -> Result<PushEnrollment> {
             format!("version {version} of the push protocol is not supported"),
         ));
     }
-    let serial = required("serial")?;
-    if !serial
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-    {
-        return Err(Error::invalid(
-            "serial",
-            "it has characters a serial cannot have",
-        ));
-    }
+    let serial = query.serial()?;
     let server = Url::parse(&required("url")?)
         .map_err(|_| Error::invalid("url", "it is not a web address"))?;
     if !matches!(server.scheme(), "https" | "http") || server.host().is_none() {
@@ -98,12 +78,7 @@ pub fn parse_enrollment(text: &str) -> Result<PushEnrollment> {
         .map_err(|_| Error::invalid("ttl", "it is not a number of minutes"))?;
     let enrollment_credential = required("enrollment_credential")?;
     let label = percent_decoded(url.path().trim_start_matches('/'));
-    let flag = |name: &'static str, default: bool| match get(name).map(|v| v.to_ascii_lowercase()) {
-        None => Ok(default),
-        Some(v) if v == "1" || v == "true" => Ok(true),
-        Some(v) if v == "0" || v == "false" => Ok(false),
-        Some(_) => Err(Error::invalid(name, "it must be 0 or 1")),
-    };
+    let flag = |name: &'static str, default: bool| query.flag(name, default, "it must be 0 or 1");
     Ok(PushEnrollment {
         issuer: get("issuer").unwrap_or_default(),
         label: if label.is_empty() {

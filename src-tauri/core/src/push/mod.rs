@@ -5,6 +5,7 @@ mod challenge;
 mod client;
 mod crypto;
 mod enrollment;
+mod http;
 mod notice;
 mod token;
 mod transport;
@@ -12,10 +13,12 @@ mod wakeup;
 pub mod wire;
 
 pub use challenge::{Dropped, LOCAL_EXPIRY_SECONDS, PushRequest, verify_challenge};
-pub(crate) use client::read_envelope;
-pub use client::{Answer, DeclineReason, MAX_REPLY_BYTES, Polled, PushClient, Rollout};
+pub use client::{
+    Answer, AnswerReply, DeclineReason, MAX_REPLY_BYTES, Polled, PushClient, Rollout,
+};
 pub use crypto::{DEVICE_KEY_BITS, MIN_KEY_BITS, SigningKey, VerifyingKey};
 pub use enrollment::{PushEnrollment, parse_enrollment};
+pub(crate) use http::read_envelope;
 pub use notice::{notification_text, plain_text};
 pub use token::PushToken;
 pub use transport::{TransportRisk, transport_risk};

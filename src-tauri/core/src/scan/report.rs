@@ -3,6 +3,7 @@
 //! Pocket marked. The app keeps what may be added on its side and shows the rest.
 
 use super::route::{Scanned, route};
+use crate::container::ContainerLink;
 use crate::error::{Error, Result};
 use crate::otp::{AccountDraft, Batch, parse_migration};
 use crate::push::{TransportRisk, parse_enrollment};
@@ -22,6 +23,14 @@ pub enum ScanItem {
         text: String,
         label: String,
         risk: Option<TransportRisk>,
+    },
+    /// A privacyIDEA smartphone container to register, with what the user must accept or
+    /// type first. `text` is the registration link: it holds the one-time challenge.
+    Container {
+        text: String,
+        label: String,
+        risk: Option<TransportRisk>,
+        passphrase_prompt: Option<String>,
     },
     /// A code that is not for an authenticator, shortened for display.
     Other(String),
@@ -81,6 +90,17 @@ pub fn classify(
                 },
                 Err(error) => ScanItem::Invalid { label: None, error },
             }),
+            Scanned::ContainerRegistration(text) => {
+                report.items.push(match ContainerLink::parse(&text) {
+                    Ok(link) => ScanItem::Container {
+                        label: format!("{} ({})", link.issuer, link.serial),
+                        risk: link.risk(),
+                        passphrase_prompt: link.passphrase_prompt,
+                        text,
+                    },
+                    Err(error) => ScanItem::Invalid { label: None, error },
+                })
+            }
             Scanned::Other(preview) => report.items.push(ScanItem::Other(preview)),
         }
     }
@@ -100,6 +120,7 @@ mod tests {
             "otpauth://totp/ACME:bob?secret=KRSXG5CTMVRXEZLU&issuer=ACME",
             "otpauth://totp/X:y?secret=!!",
             "otpauth://pipush/PIPU1?url=http%3A//mfa.corp.example/ttype/push&ttl=10&issuer=Corp&enrollment_credential=ab&v=1&serial=PIPU1",
+            "pia://container/SMPH1?issuer=Corp&ttl=10&nonce=ab&time=2026-12-02T09%3A14%3A07%2B00%3A00&url=https%3A//pi.corp.example/&serial=SMPH1&key_algorithm=secp384r1&hash_algorithm=SHA256&ssl_verify=True&passphrase=PIN&send_passphrase=False",
             "https://example.com/menu",
         ]
         .map(str::to_string);
@@ -113,10 +134,33 @@ mod tests {
                 ScanItem::Duplicate { .. } => "duplicate",
                 ScanItem::Invalid { .. } => "invalid",
                 ScanItem::Push { .. } => "push",
+                ScanItem::Container { .. } => "container",
                 ScanItem::Other(_) => "other",
             })
             .collect();
-        assert_eq!(kinds, ["duplicate", "account", "invalid", "push", "other"]);
+        assert_eq!(
+            kinds,
+            [
+                "duplicate",
+                "account",
+                "invalid",
+                "push",
+                "container",
+                "other"
+            ]
+        );
+        match &report.items[4] {
+            ScanItem::Container {
+                label,
+                risk,
+                passphrase_prompt,
+                ..
+            } => {
+                assert_eq!(label, "Corp (SMPH1)");
+                assert_eq!((*risk, passphrase_prompt.as_deref()), (None, Some("PIN")));
+            }
+            other => panic!("{other:?}"),
+        }
         match &report.items[3] {
             ScanItem::Push { label, risk, .. } => {
                 assert_eq!(label, "Corp (PIPU1)");

@@ -17,6 +17,9 @@ pub enum Scanned {
     MigrationExport(String),
     /// A push token enrollment (`otpauth://pipush/…` or `pia://…`), with its full text.
     PushEnrollment(String),
+    /// A privacyIDEA smartphone container's registration (`pia://container/…`), with its
+    /// full text.
+    ContainerRegistration(String),
     /// Anything else, shortened for display.
     Other(String),
 }
@@ -28,6 +31,7 @@ impl std::fmt::Debug for Scanned {
             Scanned::InvalidAccount(error) => f.debug_tuple("InvalidAccount").field(error).finish(),
             Scanned::MigrationExport(_) => f.write_str("MigrationExport(<redacted>)"),
             Scanned::PushEnrollment(_) => f.write_str("PushEnrollment(<redacted>)"),
+            Scanned::ContainerRegistration(_) => f.write_str("ContainerRegistration(<redacted>)"),
             Scanned::Other(preview) => f.debug_tuple("Other").field(preview).finish(),
         }
     }
@@ -38,6 +42,8 @@ pub fn route(text: &str) -> Scanned {
     let lower = trimmed.get(..24).unwrap_or(trimmed).to_ascii_lowercase();
     if lower.starts_with("otpauth-migration://") {
         Scanned::MigrationExport(trimmed.to_string())
+    } else if crate::container::is_container_link(trimmed) {
+        Scanned::ContainerRegistration(trimmed.to_string())
     } else if lower.starts_with("otpauth://pipush/") || lower.starts_with("pia://") {
         Scanned::PushEnrollment(trimmed.to_string())
     } else if lower.starts_with("otpauth://") {
@@ -90,6 +96,10 @@ mod tests {
         assert!(matches!(
             route("pia://PIPU0001?url=x&v=1"),
             Scanned::PushEnrollment(_)
+        ));
+        assert!(matches!(
+            route("pia://container/SMPH0001?serial=SMPH0001&nonce=n"),
+            Scanned::ContainerRegistration(_)
         ));
     }
 

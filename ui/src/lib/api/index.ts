@@ -9,6 +9,7 @@ import type {
   ManualAccountInput,
   Outcome,
   PushAnswer,
+  PushAnswered,
   PushRequest,
   PushToken,
   ScanReport,
@@ -18,9 +19,16 @@ import type {
   BackupStatus,
   Preview,
   GoogleExport,
+  Container,
+  ContainerSynced,
+  ContainerTransfer,
 } from './types';
 
 export type {
+  Container,
+  ContainerAdded,
+  ContainerSynced,
+  ContainerTransfer,
   BackupStatus,
   Preview,
   GoogleExport,
@@ -78,13 +86,14 @@ export const api = {
   scanImage: (bytes: Uint8Array) => call<ScanReport>('scan_image', bytes),
   scanText: (text: string) => call<ScanReport>('scan_text', { text }),
   scanClipboard: () => call<ScanReport>('scan_clipboard'),
-  addScanned: (pendingId: string, allowInsecure = false) =>
-    call<Added>('add_scanned', { pendingId, allowInsecure }),
+  /** Adds what a scan found; a container registration may need the user's passphrase. */
+  addScanned: (pendingId: string, allowInsecure = false, passphrase: string | null = null) =>
+    call<Added>('add_scanned', { pendingId, allowInsecure, passphrase }),
   listPushTokens: () => call<PushToken[]>('list_push_tokens'),
   deletePushToken: (id: string) => call<void>('delete_push_token', { id }),
   openPushRequests: () => call<PushRequest[]>('open_push_requests'),
   answerPush: (tokenId: string, nonce: string, answer: PushAnswer) =>
-    call<Outcome>('answer_push', { tokenId, nonce, answer }),
+    call<PushAnswered>('answer_push', { tokenId, nonce, answer }),
   refreshPush: () => call<void>('refresh_push'),
   pushHistory: () => call<HistoryItem[]>('push_history'),
   /** HOTP: the next code; the counter is saved before it is returned. */
@@ -112,4 +121,10 @@ export const api = {
   setBackups: (enabled: boolean, keep: number) => call<BackupStatus>('set_backups', { enabled, keep }),
   setBackupPassword: (password: string) => call<BackupStatus>('set_backup_password', { password }),
   backUpNow: () => call<BackupStatus>('back_up_now'),
+  listContainers: () => call<Container[]>('list_containers'),
+  syncContainers: () => call<ContainerSynced[]>('sync_containers'),
+  /** A registration code for the user's new phone. */
+  moveContainer: (id: string) => call<ContainerTransfer>('move_container', { id }),
+  unregisterContainer: (id: string) => call<void>('unregister_container', { id }),
+  forgetContainer: (id: string) => call<void>('forget_container', { id }),
 };

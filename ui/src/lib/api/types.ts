@@ -7,6 +7,8 @@ export type ErrorCode = 'not_otpauth_uri' | 'unsupported_otp_type' | 'missing_pa
 export const PUSH_REQUEST_EVENT = 'push-request';
 /** The event each automatic backup's outcome arrives with. */
 export const BACKUP_STATUS_EVENT = 'backup-status';
+/** The event each round of container syncs arrives with. */
+export const CONTAINERS_SYNCED_EVENT = 'containers-synced';
 
 export type Account = { id: string, issuer: string, name: string, kind: 'totp' | 'hotp' | 'steam', digits: number, period: number | null, };
 
@@ -34,7 +36,11 @@ export type IpcError = {
  */
 code: ErrorCode, message: string, field?: string, };
 
-export type ScanItem = { "kind": "account", pendingId: string, issuer: string, name: string, } | { "kind": "duplicate", issuer: string, name: string, } | { "kind": "invalid", name?: string, error: IpcError, } | { "kind": "push", pendingId: string, name: string, risk?: TransportRisk, } | { "kind": "other", preview: string, };
+export type ScanItem = { "kind": "account", pendingId: string, issuer: string, name: string, } | { "kind": "duplicate", issuer: string, name: string, } | { "kind": "invalid", name?: string, error: IpcError, } | { "kind": "push", pendingId: string, name: string, risk?: TransportRisk, } | { "kind": "container", pendingId: string, name: string, risk?: TransportRisk, 
+/**
+ * The server's question, when it asks for a passphrase.
+ */
+passphrasePrompt?: string, } | { "kind": "other", preview: string, };
 
 export type ScanReport = { items: Array<ScanItem>, 
 /**
@@ -44,7 +50,7 @@ batch: Batch | null, };
 
 export type Batch = { part: number, of: number, };
 
-export type Added = { "kind": "account", "value": Account } | { "kind": "pushToken", "value": PushAdded };
+export type Added = { "kind": "account", "value": Account } | { "kind": "pushToken", "value": PushAdded } | { "kind": "container", "value": ContainerAdded };
 
 export type PushAdded = { token: PushToken, alsoAdded: Account | null, };
 
@@ -69,6 +75,8 @@ question: string, presenceOptions: Array<string>, takesDeclineReason: boolean, e
 export type PushAnswer = { "kind": "accept" } | { "kind": "decline", notMe: boolean, } | { "kind": "choice", option: string, };
 
 export type Outcome = "pending" | "sending" | "accepted" | "declined" | "expired" | "failed";
+
+export type PushAnswered = { outcome: Outcome, displayCode: string | null, };
 
 export type HistoryItem = { issuer: string, serial: string, title: string, question: string, receivedAtMs: number, outcome: Outcome, detail: string, };
 
@@ -113,3 +121,31 @@ codes: Array<string>,
  * Accounts Google's format cannot carry, and why.
  */
 skipped: Array<Skipped>, };
+
+export type Container = { id: string, serial: string, issuer: string, host: string, state: 'registered' | 'moved' | 'unregistered', 
+/**
+ * Unix seconds of the last good sync.
+ */
+lastSyncAt: number | null, 
+/**
+ * The error kind of the last sync, when it failed.
+ */
+lastError: ErrorCode | null, 
+/**
+ * The ids of its accounts and push tokens, in the list's order.
+ */
+accountIds: Array<string>, pushTokenIds: Array<string>, canMove: boolean, canUnregister: boolean, canDeleteTokens: boolean, risk: TransportRisk | null, };
+
+export type ContainerAdded = { container: Container, 
+/**
+ * Tokens the first sync brought.
+ */
+tokens: number, syncError: IpcError | null, };
+
+export type ContainerSynced = { containerId: string, added: number, removed: number, keptByPolicy: number, error: IpcError | null, };
+
+export type ContainerTransfer = { link: string, 
+/**
+ * An SVG data URI of the link's QR code.
+ */
+qr: string, };

@@ -1,7 +1,7 @@
 // Translations. The language follows the system; English is the fallback for missing keys.
 import en from './en.json';
 import nl from './nl.json';
-import type { IpcError } from '../api';
+import type { IpcError, TransportRisk } from '../api';
 
 export type MessageKey = keyof typeof en;
 type Catalog = Record<string, string>;
@@ -41,4 +41,12 @@ export function errorText(error: IpcError): string {
   const catalog = { ...(en as Catalog), ...active };
   const specific = error.field ? catalog[`errors.${error.code}.${error.field}`] : undefined;
   return specific ?? catalog[`errors.${error.code}`] ?? catalog['errors.internal'] ?? error.message;
+}
+
+/** What a scanned push token or container means, with the warning when its server is
+ *  reached insecurely; `plain` otherwise. */
+export function riskLine(risk: TransportRisk | null | undefined, plain: string): string {
+  if (risk === 'insecure_server') return t('scan.push.insecure');
+  if (risk === 'certificate_unchecked') return t('scan.push.unchecked');
+  return plain;
 }

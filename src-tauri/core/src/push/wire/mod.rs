@@ -35,6 +35,12 @@ pub const SERVER_PUBLIC_KEY: &str = "public_key";
 /// reference service sends it.
 pub const FALLBACK_TOTP: &str = "totp";
 
+/// In an answer's reply `detail` (privacyIDEA 3.13+, code-to-phone): the code the user types
+/// on the login page, shown only after a verified accept.
+pub const DISPLAY_CODE: &str = "display_code";
+/// Longest code to type accepted (privacyIDEA 3.14 sends two digits).
+pub const MAX_DISPLAY_CODE: usize = 16;
+
 /// Instant delivery, our reference service's extension: a poll reply whose `detail` carries
 /// `LONG_POLL` (the most seconds the server will hold a poll) invites the phone to send
 /// `LONG_POLL_WAIT` with its next polls; the server then answers as soon as a request arrives

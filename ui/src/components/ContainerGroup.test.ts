@@ -1,0 +1,73 @@
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { cleanup, render, screen } from '@testing-library/svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import AccountList from './AccountList.svelte';
+import { AccountsState } from '../lib/accounts.svelte';
+import type { Container } from '../lib/api';
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const container: Container = {
+  id: 'c1',
+  serial: 'SMPH1',
+  issuer: 'Corp',
+  host: 'pi.corp.example',
+  state: 'registered',
+  lastSyncAt: null,
+  lastError: null,
+  accountIds: ['a2'],
+  pushTokenIds: ['t1'],
+  canMove: true,
+  canUnregister: false,
+  canDeleteTokens: true,
+  risk: null,
+};
+
+function listWith(containers: Container[]) {
+  const accounts = new AccountsState();
+  accounts.loaded = true;
+  accounts.accounts = [
+    { id: 'a1', issuer: 'GitHub', name: 'me', kind: 'totp', digits: 6, period: 30 },
+    { id: 'a2', issuer: 'Corp', name: 'TOTP0001', kind: 'totp', digits: 6, period: 30 },
+  ];
+  accounts.pushTokens = [{ id: 't1', serial: 'PIPU1', label: 'PIPU1', issuer: 'Corp', host: 'pi.corp.example', risk: null }];
+  accounts.containers = containers;
+  return accounts;
+}
+
+describe('a container in the list', () => {
+  it('groups the tokens it manages under "Managed by", apart from the phone\'s own', () => {
+    mockIPC(() => null);
+    render(AccountList, { accounts: listWith([container]) });
+    const group = screen.getByTestId('container');
+    expect(group.querySelector('h2')?.textContent).toBe('Managed by Corp');
+    expect(group.querySelectorAll('[data-testid=account]')).toHaveLength(1);
+    expect(group.querySelectorAll('[data-testid=push-token]')).toHaveLength(1);
+    const own = screen.getByTestId('account-list');
+    expect(own.querySelectorAll('[data-testid=account]')).toHaveLength(1);
+    expect(own.querySelectorAll('[data-testid=push-token]')).toHaveLength(0);
+    expect(screen.getByTestId('container-last-sync').textContent).toContain('Not synced yet');
+    // What the server's policy allows, and nothing else.
+    expect(screen.queryByTestId('container-move')).not.toBeNull();
+    expect(screen.queryByTestId('container-unregister')).toBeNull();
+  });
+
+  it('says when the container moved to another phone and offers to remove it', () => {
+    mockIPC(() => null);
+    render(AccountList, {
+      accounts: listWith([{ ...container, state: 'moved', lastError: 'container_moved' }]),
+    });
+    expect(screen.getByTestId('container-moved').textContent).toContain('moved to another phone');
+    expect(screen.queryByTestId('container-forget')).not.toBeNull();
+    expect(screen.queryByTestId('container-sync')).toBeNull();
+  });
+
+  it('shows why the last sync failed', () => {
+    mockIPC(() => null);
+    render(AccountList, { accounts: listWith([{ ...container, lastError: 'network' }]) });
+    expect(screen.getByTestId('container-error').dataset.errorCode).toBe('network');
+  });
+});

@@ -1,0 +1,59 @@
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import ScanResults from './ScanResults.svelte';
+import { AccountsState } from '../lib/accounts.svelte';
+import { ScanFlow } from '../lib/scan.svelte';
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe('a scanned container registration', () => {
+  it('asks for the passphrase its server wants, and sends it with the registration', async () => {
+    const sent: unknown[] = [];
+    mockIPC((command, args) => {
+      if (command === 'add_scanned') {
+        sent.push(args);
+        return {
+          kind: 'container',
+          value: {
+            container: {
+              id: 'c1', serial: 'SMPH1', issuer: 'Corp', host: 'pi.corp.example', state: 'registered',
+              lastSyncAt: 1, lastError: null, accountIds: [], pushTokenIds: [],
+              canMove: false, canUnregister: true, canDeleteTokens: true, risk: null,
+            },
+            tokens: 2,
+            syncError: null,
+          },
+        };
+      }
+      if (command === 'list_accounts' || command === 'list_push_tokens' || command === 'list_containers') return [];
+      if (command === 'account_codes') return { nowMs: 0, codes: [] };
+      return null;
+    });
+    const flow = new ScanFlow(new AccountsState());
+    flow.items = [
+      { kind: 'container', pendingId: 'p1', name: 'Corp (SMPH1)', passphrasePrompt: 'Your company PIN' },
+    ];
+    render(ScanResults, { flow });
+    const add = screen.getByTestId('scan-add') as HTMLButtonElement;
+    expect(screen.getByTestId('scan-container').textContent).toContain('managed by their server');
+    expect(screen.getByLabelText('Your company PIN')).toBeTruthy();
+    expect(add.disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId('scan-passphrase'), { target: { value: '1234' } });
+    expect(add.disabled).toBe(false);
+    await fireEvent.click(add);
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]).toEqual({ pendingId: 'p1', allowInsecure: false, passphrase: '1234' });
+  });
+
+  it('warns before registering with a server reached insecurely', () => {
+    const flow = new ScanFlow(new AccountsState());
+    flow.items = [{ kind: 'container', pendingId: 'p2', name: 'Corp (SMPH2)', risk: 'certificate_unchecked' }];
+    render(ScanResults, { flow });
+    expect(screen.getByTestId('scan-container').textContent).toContain('without checking');
+    expect(screen.getByTestId('scan-add').textContent?.trim()).toBe('Register anyway');
+  });
+});
