@@ -1,8 +1,11 @@
-//! A privacyIDEA smartphone container in the real app window: the registration link pasted
-//! as a scanned code would be, the managed group with its tokens, and a login accepted
-//! through the push token that came by sync.
+//! A privacyIDEA smartphone container in the real app window: its registration code scanned
+//! from the screen, the managed group with its tokens, and a login accepted through the push
+//! token that came by sync.
+
+use std::process::Command;
 
 use anyhow::{Context, Result, ensure};
+use pocket_tests::app::workspace_binary;
 use pocket_tests::privacyidea::PrivacyIdea;
 use pocket_tests::shots;
 use pocket_tests::{AppDriver, Desktop, serial};
@@ -19,11 +22,24 @@ async fn a_registered_container_shows_its_group_and_takes_a_login() -> Result<()
     pi.add_to_container(&container, &totp).await?;
     pi.add_to_container(&container, &push).await?;
 
+    // The registration code on the screen, as the company's page shows it; Scan screen.
     let desktop = Desktop::start()?;
+    let png = desktop.home().join("register.png");
+    let qr = Command::new(workspace_binary("pocket-gen")?)
+        .arg("qr")
+        .arg(pi.registration_link(&container, None).await?)
+        .arg("--png")
+        .arg(&png)
+        .output()?;
+    ensure!(
+        qr.status.success(),
+        "{}",
+        String::from_utf8_lossy(&qr.stderr)
+    );
+    let _viewer = desktop.show_image(&png, "registration")?;
     let driver = AppDriver::start(&desktop)?;
     let app = driver.launch().await?;
-    app.add_account_uri(&pi.registration_link(&container, None).await?)
-        .await?;
+    app.scan_screen().await?;
 
     // The group: "Managed by privacyIDEA", with the TOTP account and the push token in it.
     let group = format!("[data-testid=container][data-serial={container}]");

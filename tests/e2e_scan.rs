@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use pocket_tests::app::{unix_now, workspace_binary};
-use pocket_tests::process::{Guarded, wait_until};
 use pocket_tests::tools::oathtool_totp;
 use pocket_tests::{AppDriver, Desktop, serial};
 
@@ -45,34 +44,7 @@ async fn scan_screen_adds_the_account_shown_in_another_window() -> Result<()> {
     let uri = generated_account("QA Screen", "scan@example.com", &png)?;
 
     // The QR code in a window of its own, beside where the app opens, as a browser would show it.
-    let start_viewer = || {
-        let mut viewer = desktop.command("display");
-        viewer
-            .args(["-title", "enrollment", "-geometry", "+560+120"])
-            .arg(&png);
-        Guarded::spawn("ImageMagick display", &mut viewer)
-    };
-    let mut viewer = start_viewer()?;
-    let mut viewer_error = None;
-    let mapped = wait_until("the QR code window to map", Duration::from_secs(10), || {
-        // A viewer that gave up (its display was not ready) is started again.
-        if !viewer.is_running() {
-            match start_viewer() {
-                Ok(again) => viewer = again,
-                Err(error) => viewer_error = Some(error),
-            }
-        }
-        desktop
-            .command("xwininfo")
-            .args(["-name", "enrollment"])
-            .output()
-            .map(|out| String::from_utf8_lossy(&out.stdout).contains("IsViewable"))
-            .unwrap_or(false)
-    });
-    if let Some(error) = viewer_error {
-        return Err(error);
-    }
-    mapped?;
+    let _viewer = desktop.show_image(&png, "enrollment")?;
 
     let driver = AppDriver::start(&desktop)?;
     let app = driver.launch().await?;

@@ -100,6 +100,43 @@ impl Desktop {
         self.keyring.is_running()
     }
 
+    /// Shows the picture `png` in a window of its own titled `title`, beside where the app
+    /// opens, as a browser would show a QR code; the window stays until the guard goes.
+    pub fn show_image(&self, png: &Path, title: &str) -> Result<Guarded> {
+        let start = || {
+            let mut viewer = self.command("display");
+            viewer
+                .args(["-title", title, "-geometry", "+560+120"])
+                .arg(png);
+            Guarded::spawn("ImageMagick display", &mut viewer)
+        };
+        let mut viewer = start()?;
+        let mut failed = None;
+        let mapped = wait_until(
+            &format!("the window {title:?} to map"),
+            Duration::from_secs(10),
+            || {
+                // A viewer that gave up (its display was not ready) is started again.
+                if !viewer.is_running() {
+                    match start() {
+                        Ok(again) => viewer = again,
+                        Err(error) => failed = Some(error),
+                    }
+                }
+                self.command("xwininfo")
+                    .args(["-name", title])
+                    .output()
+                    .map(|out| String::from_utf8_lossy(&out.stdout).contains("IsViewable"))
+                    .unwrap_or(false)
+            },
+        );
+        if let Some(error) = failed {
+            return Err(error);
+        }
+        mapped?;
+        Ok(viewer)
+    }
+
     /// Answers the system's file dialog titled `title` (GTK's, as a user would: the location
     /// typed in, then Enter), once it is on the screen.
     pub fn answer_file_dialog(&self, title: &str, path: &Path) -> Result<()> {

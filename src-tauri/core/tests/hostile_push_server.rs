@@ -45,17 +45,22 @@ fn server_key() -> String {
         .unwrap()
 }
 
-#[tokio::test]
-async fn an_endless_reply_is_cut_off_at_the_cap_as_it_streams() {
-    let server = Hostile::start(Reply::Endless).await;
+/// What a rollout against `server` fails with.
+async fn rollout_error(server: &Hostile) -> pocket_core::Error {
     let enrollment = parse_enrollment(&link(&server.url(""), 1)).unwrap();
     let key = SigningKey::generate(MIN_KEY_BITS).unwrap();
-    let started = Instant::now();
-    let error = PushClient::new()
+    PushClient::new()
         .unwrap()
         .rollout(&enrollment, &key)
         .await
-        .unwrap_err();
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn an_endless_reply_is_cut_off_at_the_cap_as_it_streams() {
+    let server = Hostile::start(Reply::Endless).await;
+    let started = Instant::now();
+    let error = rollout_error(&server).await;
     assert_eq!(error.code(), "reply_too_large", "{error}");
     assert_eq!(error.to_string(), "the server's reply is too large");
     // Buffering the whole reply would run until the 20 s limit, memory growing throughout.
@@ -63,17 +68,26 @@ async fn an_endless_reply_is_cut_off_at_the_cap_as_it_streams() {
 }
 
 #[tokio::test]
+async fn a_reply_announcing_more_than_the_cap_is_refused() {
+    // A length far past the cap with almost nothing behind it, and a whole body past it.
+    let huge = "x".repeat(2 << 20);
+    for (announced, body) in [(5_000_000_000usize, "{}"), (huge.len(), huge.as_str())] {
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {announced}\r\nConnection: close\r\n\r\n"
+        );
+        let server =
+            Hostile::start(Reply::Fixed([head.as_bytes(), body.as_bytes()].concat())).await;
+        let error = rollout_error(&server).await;
+        assert_eq!(error.code(), "reply_too_large", "{announced}: {error}");
+    }
+}
+
+#[tokio::test]
 async fn a_redirect_is_an_error_that_names_the_other_address_and_is_not_followed() {
     let elsewhere = Hostile::start(rollout_reply(&server_key(), None)).await;
     for status in [301, 302, 307, 308] {
         let server = Hostile::start(Reply::redirect(status, &elsewhere.url("/steal"))).await;
-        let enrollment = parse_enrollment(&link(&server.url(""), 1)).unwrap();
-        let key = SigningKey::generate(MIN_KEY_BITS).unwrap();
-        let error = PushClient::new()
-            .unwrap()
-            .rollout(&enrollment, &key)
-            .await
-            .unwrap_err();
+        let error = rollout_error(&server).await;
         assert_eq!(error.code(), "redirected", "{status}: {error}");
         assert!(
             error.to_string().contains(&elsewhere.url("/steal")),
@@ -246,4 +260,60 @@ async fn a_number_matching_request_is_answered_with_an_offered_number_only() {
     .unwrap();
     assert_eq!(outcome.as_str(), "accepted");
     assert_eq!(server.connections(), 1);
+}
+
+#[tokio::test]
+async fn a_signed_request_of_a_kind_pocket_does_not_know_is_kept_as_unanswerable() {
+    let server_signing = SigningKey::generate(MIN_KEY_BITS).unwrap();
+    let signer = &server_signing;
+    let server = Hostile::start_with(|base| {
+        let enrollment = parse_enrollment(&link(base, 1)).unwrap();
+        let mut challenge = pocket_core::push::wire::Challenge {
+            nonce: "NONCE3".into(),
+            url: enrollment.url.to_string(),
+            serial: "PIPU0001".into(),
+            question: "Log in?".into(),
+            title: "Corp".into(),
+            sslverify: "1".into(),
+            signature: String::new(),
+            require_presence: None,
+            version: Some("3".into()),
+            capabilities: None,
+            capabilities_signature: None,
+        };
+        challenge.signature = signer.sign(&pocket_core::push::wire::challenge_message(&challenge));
+        Reply::json(&json!({"result": {"status": true, "value": [challenge]}}))
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, _store) = vault(&dir);
+    let enrollment = parse_enrollment(&link(&server.url(""), 1)).unwrap();
+    {
+        let device = SigningKey::generate(MIN_KEY_BITS).unwrap();
+        let mut vault = vault.lock().unwrap();
+        let id = vault
+            .begin_push_enrollment(&enrollment, &device, 0)
+            .unwrap();
+        vault
+            .finish_push_enrollment(&id, &server_signing.verifying_key())
+            .unwrap();
+    }
+    let round = pocket_core::flows::poll_once(&vault, &PushClient::new().unwrap(), 100)
+        .await
+        .unwrap();
+    assert!(
+        round.new.is_empty(),
+        "a kind Pocket does not know was offered for an answer"
+    );
+    assert_eq!(round.dropped, 1);
+    // In the history, as a request that could not be answered, and why.
+    let history = vault.lock().unwrap().request_history(10).unwrap();
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert_eq!(history[0].outcome.as_str(), "failed");
+    assert!(
+        history[0].detail.contains("version 3"),
+        "{}",
+        history[0].detail
+    );
+    assert!(vault.lock().unwrap().open_requests(100).unwrap().is_empty());
 }

@@ -150,11 +150,15 @@ async fn report(state: &AppState, texts: Vec<String>) -> Result<ScanReportDto, I
             ScanItem::Container {
                 text,
                 label,
+                host,
                 risk,
                 passphrase_prompt,
+                sends_passphrase,
             } => ScanItemDto::Container {
                 pending_id: state.keep_pending(Pending::ContainerRegistration(text)),
                 name: label,
+                host,
+                sends_passphrase,
                 risk: risk.map(RiskDto::from),
                 passphrase_prompt,
             },

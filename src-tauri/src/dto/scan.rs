@@ -42,6 +42,10 @@ pub enum ScanItemDto {
     Container {
         pending_id: String,
         name: String,
+        /// The server it registers with.
+        host: String,
+        /// Whether a passphrase typed goes to that server or is only signed.
+        sends_passphrase: bool,
         #[serde(skip_serializing_if = "Option::is_none")]
         #[cfg_attr(test, ts(optional))]
         risk: Option<RiskDto>,

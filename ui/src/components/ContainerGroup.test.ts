@@ -1,5 +1,5 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { cleanup, render, screen } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import AccountList from './AccountList.svelte';
 import { AccountsState } from '../lib/accounts.svelte';
@@ -63,6 +63,24 @@ describe('a container in the list', () => {
     expect(screen.getByTestId('container-moved').textContent).toContain('moved to another phone');
     expect(screen.queryByTestId('container-forget')).not.toBeNull();
     expect(screen.queryByTestId('container-sync')).toBeNull();
+  });
+
+  it('says what deleting a managed token does, or that the server does not allow it', async () => {
+    mockIPC(() => null);
+    render(AccountList, { accounts: listWith([container]) });
+    const group = screen.getByTestId('container');
+    await fireEvent.click(group.querySelector('[data-testid=delete]') as HTMLElement);
+    expect(screen.getByTestId('confirm-delete').textContent).toContain('does not remove it at the server');
+    cleanup();
+    render(AccountList, { accounts: listWith([{ ...container, canDeleteTokens: false }]) });
+    await fireEvent.click(screen.getByTestId('container').querySelector('[data-testid=delete]') as HTMLElement);
+    expect(screen.getByTestId('confirm-delete').textContent).toContain('does not allow deleting it');
+    // The phone's own accounts keep the plain question.
+    cleanup();
+    render(AccountList, { accounts: listWith([container]) });
+    const own = screen.getByTestId('account-list');
+    await fireEvent.click(own.querySelector('[data-testid=delete]') as HTMLElement);
+    expect(screen.getByTestId('confirm-delete').textContent).not.toContain('server');
   });
 
   it('shows why the last sync failed', () => {

@@ -35,12 +35,22 @@ describe('a scanned container registration', () => {
     });
     const flow = new ScanFlow(new AccountsState());
     flow.items = [
-      { kind: 'container', pendingId: 'p1', name: 'Corp (SMPH1)', passphrasePrompt: 'Your company PIN' },
+      {
+        kind: 'container',
+        pendingId: 'p1',
+        name: 'Corp (SMPH1)',
+        host: 'pi.corp.example',
+        sendsPassphrase: true,
+        passphrasePrompt: 'Your company PIN',
+      },
     ];
     render(ScanResults, { flow });
     const add = screen.getByTestId('scan-add') as HTMLButtonElement;
     expect(screen.getByTestId('scan-container').textContent).toContain('managed by their server');
-    expect(screen.getByLabelText('Your company PIN')).toBeTruthy();
+    expect(screen.getByLabelText(/Your company PIN/)).toBeTruthy();
+    // Who asks, and where the passphrase goes.
+    expect(screen.getByTestId('scan-container-host').textContent).toContain('pi.corp.example');
+    expect(screen.getByTestId('scan-passphrase-use').textContent).toContain('sent to pi.corp.example');
     expect(add.disabled).toBe(true);
     await fireEvent.input(screen.getByTestId('scan-passphrase'), { target: { value: '1234' } });
     expect(add.disabled).toBe(false);
@@ -51,7 +61,16 @@ describe('a scanned container registration', () => {
 
   it('warns before registering with a server reached insecurely', () => {
     const flow = new ScanFlow(new AccountsState());
-    flow.items = [{ kind: 'container', pendingId: 'p2', name: 'Corp (SMPH2)', risk: 'certificate_unchecked' }];
+    flow.items = [
+      {
+        kind: 'container',
+        pendingId: 'p2',
+        name: 'Corp (SMPH2)',
+        host: 'pi.corp.example',
+        sendsPassphrase: false,
+        risk: 'certificate_unchecked',
+      },
+    ];
     render(ScanResults, { flow });
     expect(screen.getByTestId('scan-container').textContent).toContain('without checking');
     expect(screen.getByTestId('scan-add').textContent?.trim()).toBe('Register anyway');

@@ -19,7 +19,7 @@ pub struct ContainerServer {
     pub verify_tls: bool,
 }
 
-/// What a verified, decrypted sync brought.
+/// What a verified, decrypted sync brought. `ServerDict`'s `Debug` keeps its links out.
 #[derive(Debug, Clone)]
 pub struct SyncReply {
     pub dict: ServerDict,

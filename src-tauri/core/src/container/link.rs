@@ -108,10 +108,12 @@ impl ContainerLink {
                 .parse()
                 .map_err(|_| Error::invalid("ttl", "it is not a number of minutes"))?,
         };
+        // Server text shown to the user: plain, and short.
+        let shown = |text: String, max| crate::push::plain_text(&text, max);
         Ok(ContainerLink {
             issuer: get("issuer")
                 .filter(|i| !i.is_empty())
-                .unwrap_or_else(|| "privacyIDEA".into()),
+                .map_or_else(|| "privacyIDEA".into(), |i| shown(i, 100)),
             serial,
             server,
             ttl_minutes,
@@ -119,7 +121,9 @@ impl ContainerLink {
             time,
             time_unix,
             verify_tls: flag("ssl_verify", true)?,
-            passphrase_prompt: get("passphrase").filter(|p| !p.is_empty()),
+            passphrase_prompt: get("passphrase")
+                .filter(|p| !p.is_empty())
+                .map(|p| shown(p, 200)),
             send_passphrase: flag("send_passphrase", false)?,
         })
     }
@@ -133,8 +137,10 @@ impl ContainerLink {
     /// Whether the link's time to live is over at `now` (the server would refuse it too,
     /// after the user typed a passphrase for nothing).
     pub fn expired(&self, now_unix: u64) -> bool {
-        let until = self.time_unix + i64::from(self.ttl_minutes) * 60;
-        now_unix as i64 > until
+        let until = self
+            .time_unix
+            .saturating_add(i64::from(self.ttl_minutes) * 60);
+        i64::try_from(now_unix).unwrap_or(i64::MAX) > until
     }
 }
 

@@ -10,6 +10,8 @@ use crate::otp::{AccountDraft, OtpKind};
 
 /// Most tokens one sync may bring; a server sending more is not a container anyone uses.
 pub const MAX_TOKENS_PER_SYNC: usize = 1000;
+/// Most push tokens one sync sets up: each costs an RSA key and a rollout.
+pub const MAX_PUSH_PER_SYNC: usize = 20;
 
 /// A token of the container on the phone: a code account or a push token.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -23,6 +25,9 @@ pub struct Member {
     pub serial: String,
     pub tokentype: String,
     pub held: Held,
+    /// The user's own account, which joined when the server recognised its codes: when the
+    /// server lets go of it, it goes back to being the phone's own, never deleted.
+    pub joined: bool,
 }
 
 /// An account the phone had before, offered to the server by two consecutive codes.
@@ -57,7 +62,8 @@ pub fn tokentype(kind: &OtpKind) -> Option<&'static str> {
     }
 }
 
-#[derive(Debug, Default)]
+/// What a sync changes. Its `Debug` counts: the links it holds carry secrets.
+#[derive(Default)]
 pub struct SyncPlan {
     /// New code accounts, by serial.
     pub add_accounts: Vec<(String, AccountDraft)>,
@@ -72,6 +78,8 @@ pub struct SyncPlan {
     pub joined: Vec<(String, String, String)>,
     /// Tokens the server no longer lists.
     pub removed: Vec<Held>,
+    /// The user's own accounts the server let go of: they leave the container and stay.
+    pub released: Vec<Held>,
     /// Tokens the server no longer lists that stay, because its policy forbids the phone to
     /// delete them.
     pub kept_by_policy: usize,
@@ -79,11 +87,38 @@ pub struct SyncPlan {
     pub skipped: Vec<(String, Error)>,
 }
 
+impl std::fmt::Debug for SyncPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncPlan")
+            .field("add_accounts", &self.add_accounts.len())
+            .field("add_push", &self.add_push.len())
+            .field("replaced", &self.replaced)
+            .field("counters", &self.counters)
+            .field("joined", &self.joined)
+            .field("removed", &self.removed)
+            .field("released", &self.released)
+            .field("kept_by_policy", &self.kept_by_policy)
+            .field("skipped", &self.skipped)
+            .finish()
+    }
+}
+
+/// How far the phone trusts what a sync says to delete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deletion {
+    /// The connection was checked: the server's word removes its tokens.
+    Trusted,
+    /// The user accepted an unchecked connection: anyone on the way could have written the
+    /// reply, so nothing is deleted for it; tokens it drops stay as the phone's own.
+    Released,
+}
+
 pub fn plan(
     members: &[Member],
     candidates: &[Candidate],
     dict: ServerDict,
     policies: &ContainerPolicies,
+    deletion: Deletion,
 ) -> Result<SyncPlan, Error> {
     let tokens = dict.tokens;
     if tokens.add.len() + tokens.update.len() > MAX_TOKENS_PER_SYNC {
@@ -107,18 +142,25 @@ pub fn plan(
             continue;
         }
         let added = if crate::push::parse_enrollment(&link).is_ok() {
-            plan.add_push.push((serial.clone(), link));
-            Ok(())
+            if plan.add_push.len() >= MAX_PUSH_PER_SYNC {
+                Err(Error::ServerReply(format!(
+                    "more than {MAX_PUSH_PER_SYNC} push tokens at once: the rest come with the next sync"
+                )))
+            } else {
+                plan.add_push.push((serial.clone(), link));
+                Ok(())
+            }
         } else {
             crate::otp::parse_uri(&link)
                 .map(|draft| plan.add_accounts.push((serial.clone(), draft)))
         };
         match added {
-            Ok(()) => {
-                if let Some(old) = member(&serial) {
-                    plan.replaced.push(old.held.clone());
-                }
-            }
+            Ok(()) => match member(&serial) {
+                // The user's own account is never replaced away: it is let go instead.
+                Some(old) if old.joined => plan.released.push(old.held.clone()),
+                Some(old) => plan.replaced.push(old.held.clone()),
+                None => {}
+            },
             Err(error) => plan.skipped.push((serial, error)),
         }
     }
@@ -135,6 +177,14 @@ pub fn plan(
                 let candidate = candidates
                     .iter()
                     .find(|c| otp.len() == 2 && c.codes[..] == otp[..])?;
+                // One serial per account, and none the server also sends as new.
+                let taken = plan
+                    .joined
+                    .iter()
+                    .any(|(id, _, _)| *id == candidate.account_id);
+                if taken || plan.add_accounts.iter().any(|(s, _)| *s == entry.serial) {
+                    return None;
+                }
                 plan.joined.push((
                     candidate.account_id.clone(),
                     entry.serial.clone(),
@@ -155,6 +205,8 @@ pub fn plan(
     for gone in members.iter().filter(|m| !listed.contains(&m.serial)) {
         if policies.disable_client_token_deletion {
             plan.kept_by_policy += 1;
+        } else if gone.joined || deletion == Deletion::Released {
+            plan.released.push(gone.held.clone());
         } else {
             plan.removed.push(gone.held.clone());
         }
@@ -172,6 +224,7 @@ mod tests {
             serial: serial.into(),
             tokentype: "totp".into(),
             held,
+            joined: false,
         }
     }
 
@@ -215,6 +268,7 @@ mod tests {
                 ],
             ),
             &ContainerPolicies::default(),
+            Deletion::Trusted,
         )
         .unwrap();
         assert_eq!(plan.add_accounts.len(), 1);
@@ -233,7 +287,14 @@ mod tests {
             disable_client_token_deletion: true,
             ..Default::default()
         };
-        let plan = plan(&members, &[], dict(&[], vec![]), &policies).unwrap();
+        let plan = plan(
+            &members,
+            &[],
+            dict(&[], vec![]),
+            &policies,
+            Deletion::Trusted,
+        )
+        .unwrap();
         assert!(plan.removed.is_empty());
         assert_eq!(plan.kept_by_policy, 1);
     }
@@ -246,6 +307,7 @@ mod tests {
             &[],
             dict(&[TOTP], vec![]),
             &ContainerPolicies::default(),
+            Deletion::Trusted,
         )
         .unwrap();
         assert_eq!(plan.add_accounts.len(), 1);
@@ -269,6 +331,7 @@ mod tests {
             &candidates,
             dict(&[], vec![entry, stranger]),
             &ContainerPolicies::default(),
+            Deletion::Trusted,
         )
         .unwrap();
         assert_eq!(
@@ -283,6 +346,55 @@ mod tests {
     }
 
     #[test]
+    fn the_users_own_accounts_and_an_unchecked_connection_never_delete_anything() {
+        let mut own = member("OATH0001", Held::Account("mine".into()));
+        own.joined = true;
+        let managed = member("TOTP0001", Held::Account("theirs".into()));
+        let renewed = member("TOTP0002", Held::Account("renewed".into()));
+        let mut own_renewed = renewed.clone();
+        own_renewed.joined = true;
+        // Dropped, or sent again with new secrets: the user's own account is let go.
+        let plan_of = |members: &[Member], deletion| {
+            plan(
+                members,
+                &[],
+                dict(&[TOTP], vec![]),
+                &ContainerPolicies::default(),
+                deletion,
+            )
+            .unwrap()
+        };
+        let trusted = plan_of(&[own.clone(), managed.clone()], Deletion::Trusted);
+        assert_eq!(trusted.removed, [Held::Account("theirs".into())]);
+        assert_eq!(trusted.released, [Held::Account("mine".into())]);
+        let renewing = plan_of(&[own_renewed], Deletion::Trusted);
+        assert!(renewing.replaced.is_empty());
+        assert_eq!(renewing.released, [Held::Account("renewed".into())]);
+        // Over a connection anyone could have answered, nothing is deleted.
+        let unchecked = plan_of(&[own, managed], Deletion::Released);
+        assert!(unchecked.removed.is_empty());
+        assert_eq!(unchecked.released.len(), 2);
+    }
+
+    #[test]
+    fn a_flood_of_push_tokens_is_set_up_a_few_at_a_time() {
+        let links: Vec<String> = (0..MAX_PUSH_PER_SYNC + 5)
+            .map(|i| PUSH.replace("PIPU0003", &format!("PIPU{i:04}")))
+            .collect();
+        let links: Vec<&str> = links.iter().map(String::as_str).collect();
+        let plan = plan(
+            &[],
+            &[],
+            dict(&links, vec![]),
+            &ContainerPolicies::default(),
+            Deletion::Trusted,
+        )
+        .unwrap();
+        assert_eq!(plan.add_push.len(), MAX_PUSH_PER_SYNC);
+        assert_eq!(plan.skipped.len(), 5);
+    }
+
+    #[test]
     fn a_flood_of_tokens_is_refused() {
         let links: Vec<String> = (0..=MAX_TOKENS_PER_SYNC)
             .map(|i| TOTP.replace("TOTP0002", &format!("T{i}")))
@@ -293,6 +405,7 @@ mod tests {
             &[],
             dict(&links, vec![]),
             &ContainerPolicies::default(),
+            Deletion::Trusted,
         )
         .unwrap_err();
         assert_eq!(error.code(), "server_reply");

@@ -121,21 +121,29 @@ pub fn client_dict(serial: &str, tokens: &[ClientToken]) -> String {
     .to_string()
 }
 
-/// The decrypted `container_dict_server`.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// The decrypted `container_dict_server`. Both lists must be there: a reply without them
+/// would otherwise read as "the container holds nothing" and remove every token. Its `Debug`
+/// counts the links, which carry secrets.
+#[derive(Clone, Default, Deserialize)]
 pub struct ServerDict {
-    #[serde(default)]
     pub tokens: ServerTokens,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 pub struct ServerTokens {
     /// Enrollment links of tokens new to the phone (new secrets: the server rolled them over).
-    #[serde(default)]
     pub add: Vec<String>,
     /// Tokens the phone keeps, with what changed.
-    #[serde(default)]
     pub update: Vec<ServerToken>,
+}
+
+impl std::fmt::Debug for ServerDict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerDict")
+            .field("add", &self.tokens.add.len())
+            .field("update", &self.tokens.update)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -151,13 +159,11 @@ pub struct ServerToken {
     pub otp: Option<Vec<String>>,
 }
 
-/// The `serial` an enrollment link carries (privacyIDEA adds it to every link it sends).
+/// The `serial` an enrollment link carries (privacyIDEA adds it to every link it sends), read
+/// and checked as the link's own reader does.
 pub fn link_serial(link: &str) -> Option<String> {
-    let query = link.split_once('?')?.1;
-    url::form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k.eq_ignore_ascii_case("serial"))
-        .map(|(_, v)| v.trim().to_string())
-        .filter(|v| !v.is_empty())
+    let url = Url::parse(link.trim()).ok()?;
+    crate::link_query::LinkQuery::of(&url).serial().ok()
 }
 
 #[cfg(test)]
@@ -225,5 +231,11 @@ mod tests {
             Some("TOTP0001")
         );
         assert_eq!(link_serial("otpauth://totp/x?secret=AB"), None);
+        // A fragment is not part of the query; a serial that could shift a signed text is none.
+        assert_eq!(
+            link_serial("otpauth://totp/x?secret=AB&serial=T1#serial=T2").as_deref(),
+            Some("T1")
+        );
+        assert_eq!(link_serial("otpauth://totp/x?serial=T%7C1"), None);
     }
 }

@@ -1,7 +1,7 @@
 //! What the phone does with privacyIDEA smartphone containers: register from a scanned code,
 //! sync, move to a new phone, unregister. The vault's lock is never held across a request.
 
-use crate::container::{self, ContainerKey, ContainerLink, Held, client_tokens, plan};
+use crate::container::{self, ContainerKey, ContainerLink, Deletion, Held, client_tokens, plan};
 use crate::error::{Error, Result};
 use crate::push::{PushClient, parse_enrollment, transport_risk};
 use crate::vault::{ContainerState, SharedVault, StoredContainer, lock};
@@ -107,12 +107,19 @@ pub async fn sync(
     container_id: &str,
     now: u64,
 ) -> Result<SyncReport> {
+    // Two syncs of one list would both apply: the second on what the first replaced.
+    let _one_at_a_time = CONTAINER_WORK.lock().await;
     let (container, key, members, candidates) = {
         let mut vault = lock(vault);
         let container = vault.container(container_id)?;
         let key = vault.container_key(container_id)?;
         let members = vault.members(container_id)?;
-        let candidates = vault.sync_candidates(&container, now)?;
+        // Accounts set up by hand are offered once, until a sync went through.
+        let candidates = if container.last_sync_at.is_none() {
+            vault.sync_candidates(&container, now)?
+        } else {
+            Vec::new()
+        };
         (container, key, members, candidates)
     };
     let tokens = client_tokens(&members, &candidates);
@@ -123,7 +130,12 @@ pub async fn sync(
             return Err(error);
         }
     };
-    let sync_plan = match plan(&members, &candidates, reply.dict, &reply.policies) {
+    // A reply over a connection anyone could have answered deletes nothing.
+    let deletion = match transport_risk(&container.server, container.verify_tls) {
+        None => Deletion::Trusted,
+        Some(_) => Deletion::Released,
+    };
+    let sync_plan = match plan(&members, &candidates, reply.dict, &reply.policies, deletion) {
         Ok(sync_plan) => sync_plan,
         Err(error) => {
             record_failure(vault, container_id, &error);
@@ -179,17 +191,7 @@ async fn add_push_token(
     now: u64,
 ) -> Result<()> {
     let enrollment = parse_enrollment(link)?;
-    // The user accepted how the container's server is reached; a push token elsewhere is
-    // held to the usual rule.
-    let same_server = enrollment.url.host_str() == container.server.host_str();
-    if let Some(risk) = transport_risk(&enrollment.url, enrollment.verify_tls)
-        && !same_server
-    {
-        return Err(Error::InsecureServer {
-            host: enrollment.url.host_str().unwrap_or_default().to_string(),
-            risk,
-        });
-    }
+    push_token_allowed(&enrollment.url, enrollment.verify_tls, container)?;
     let old = lock(vault)
         .members(&container.id)?
         .into_iter()
@@ -202,6 +204,29 @@ async fn add_push_token(
     Ok(())
 }
 
+/// Whether a push token a sync brought may be set up without asking: it lives on the
+/// container's own server (anywhere else, a sync could make the phone make keys for and post
+/// to any address), and is reached no more weakly than the user accepted for the container.
+fn push_token_allowed(url: &url::Url, verify_tls: bool, container: &StoredContainer) -> Result<()> {
+    if url.host_str() != container.server.host_str() {
+        return Err(Error::ServerReply(format!(
+            "a push token on {} came with a container of {}",
+            url.host_str().unwrap_or_default(),
+            container.server.host_str().unwrap_or_default()
+        )));
+    }
+    let accepted = transport_risk(&container.server, container.verify_tls);
+    match transport_risk(url, verify_tls) {
+        Some(risk) if !(url.origin() == container.server.origin() && accepted == Some(risk)) => {
+            Err(Error::InsecureServer {
+                host: url.host_str().unwrap_or_default().to_string(),
+                risk,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Asks the server for a registration code for a new phone, where its policy allows that.
 /// The container moves once the new phone scans it.
 pub async fn move_to_new_phone(
@@ -209,6 +234,7 @@ pub async fn move_to_new_phone(
     client: &PushClient,
     container_id: &str,
 ) -> Result<String> {
+    let _one_at_a_time = CONTAINER_WORK.lock().await;
     let (container, key) = registered(vault, container_id)?;
     if !container.policies.container_client_rollover {
         return Err(Error::ManagedByServer("move the container to a new phone"));
@@ -225,6 +251,7 @@ pub async fn unregister(
     client: &PushClient,
     container_id: &str,
 ) -> Result<()> {
+    let _one_at_a_time = CONTAINER_WORK.lock().await;
     let (container, key) = registered(vault, container_id)?;
     if container.policies.disable_client_container_unregister {
         return Err(Error::ManagedByServer("unregister the container"));
@@ -241,11 +268,24 @@ pub async fn unregister(
     }
 }
 
-/// Removes a container from the phone without asking the server (after it moved away, or was
-/// unregistered there), with its tokens: their secrets no longer work.
+/// Removes a container that moved away or was unregistered at its server, with the tokens
+/// the server gave it (their secrets no longer work); the user's own accounts that joined it
+/// stay. A registered container is left alone: Unregister is the way out of one.
 pub fn forget(vault: &SharedVault, container_id: &str) -> Result<()> {
-    lock(vault).remove_container(container_id, true)
+    let mut vault = lock(vault);
+    match vault.container(container_id)?.state {
+        ContainerState::Moved | ContainerState::Unregistered => {
+            vault.remove_container(container_id, true)
+        }
+        _ => Err(Error::ManagedByServer(
+            "remove a container it still manages: unregister it first",
+        )),
+    }
 }
+
+/// Container work that reads and then rewrites a container's tokens, one at a time: the
+/// background runner, "Sync now", a registration's first sync, moving and unregistering.
+static CONTAINER_WORK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn registered(
     vault: &SharedVault,
@@ -277,5 +317,146 @@ fn record_failure(vault: &SharedVault, container_id: &str, error: &Error) {
     };
     if let Err(failed) = stored {
         log::warn!("could not note a container's failure: {failed}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::vault::{MemoryStore, Vault};
+
+    fn link(server: &str, ssl_verify: &str, passphrase: &str) -> String {
+        format!(
+            "pia://container/SMPH1?issuer=Corp&ttl=10&nonce=abc&time={}&url={server}&serial=SMPH1&key_algorithm=secp384r1&hash_algorithm=SHA256&ssl_verify={ssl_verify}&passphrase={passphrase}&send_passphrase=False",
+            crate::push::wire::iso8601(crate::clock::now_unix())
+                .replace(':', "%3A")
+                .replace('+', "%2B")
+        )
+    }
+
+    /// Every refusal here comes before any connection: the servers named do not exist.
+    #[tokio::test]
+    async fn what_the_user_must_give_or_accept_is_asked_before_anything_is_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(MemoryStore::default());
+        let vault: SharedVault = Arc::new(Mutex::new(
+            Vault::open(&dir.path().join("pocket.sqlite"), Box::new(store.clone())).unwrap(),
+        ));
+        let client = PushClient::new().unwrap();
+        let now = crate::clock::now_unix();
+        let cases = [
+            (
+                link("https%3A//pi.corp.test/", "False", ""),
+                None,
+                "certificate_unchecked",
+            ),
+            (
+                link("http%3A//pi.corp.test/", "True", ""),
+                None,
+                "insecure_server",
+            ),
+            (
+                link("https%3A//pi.corp.test/", "True", "Company%20PIN"),
+                None,
+                "passphrase_required",
+            ),
+            (
+                link("https%3A//pi.corp.test/", "True", "")
+                    .replace("ttl=10", "ttl=0")
+                    .replace("time=2", "time=1"),
+                Some("x"),
+                "container_link_expired",
+            ),
+        ];
+        for (text, passphrase, code) in cases {
+            let error = register(&vault, &client, &text, passphrase, false, now)
+                .await
+                .unwrap_err();
+            assert_eq!(error.code(), code, "{text}");
+        }
+        assert!(lock(&vault).containers().unwrap().is_empty());
+        assert!(store.is_empty());
+    }
+
+    fn stored(server: &str, verify_tls: bool) -> StoredContainer {
+        StoredContainer {
+            id: "c1".into(),
+            serial: "SMPH1".into(),
+            issuer: "Corp".into(),
+            server: url::Url::parse(server).unwrap(),
+            verify_tls,
+            state: ContainerState::Registered,
+            policies: Default::default(),
+            last_sync_at: None,
+            last_error: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_synced_push_token_stays_on_its_containers_server_and_no_weaker() {
+        let url = |u: &str| url::Url::parse(u).unwrap();
+        let checked = stored("https://pi.corp.test/", true);
+        let allowed = |u: &str, verify, c: &StoredContainer| {
+            push_token_allowed(&url(u), verify, c).map_err(|e| e.code())
+        };
+        assert_eq!(
+            allowed("https://pi.corp.test/ttype/push", true, &checked),
+            Ok(())
+        );
+        assert_eq!(
+            allowed("https://elsewhere.test/ttype/push", true, &checked),
+            Err("server_reply")
+        );
+        assert_eq!(
+            allowed("http://pi.corp.test/ttype/push", true, &checked),
+            Err("insecure_server")
+        );
+        assert_eq!(
+            allowed("https://pi.corp.test/ttype/push", false, &checked),
+            Err("certificate_unchecked")
+        );
+        // What the user accepted for the container, on its own origin, holds for its tokens.
+        let unchecked = stored("https://pi.corp.test/", false);
+        assert_eq!(
+            allowed("https://pi.corp.test/ttype/push", false, &unchecked),
+            Ok(())
+        );
+        assert_eq!(
+            allowed("https://pi.corp.test:8443/ttype/push", false, &unchecked),
+            Err("certificate_unchecked")
+        );
+        assert_eq!(
+            allowed("http://pi.corp.test/ttype/push", false, &unchecked),
+            Err("insecure_server")
+        );
+    }
+
+    #[test]
+    fn a_container_still_registered_is_not_removed_behind_its_servers_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault: SharedVault = Arc::new(Mutex::new(
+            Vault::open(
+                &dir.path().join("pocket.sqlite"),
+                Box::new(MemoryStore::default()),
+            )
+            .unwrap(),
+        ));
+        let link = ContainerLink::parse(&link("http%3A//127.0.0.1%3A5055/", "False", "")).unwrap();
+        let id = {
+            let mut vault = lock(&vault);
+            let id = vault
+                .begin_container(&link, &ContainerKey::generate(), 0)
+                .unwrap();
+            vault.finish_container(&id, &Default::default()).unwrap();
+            id
+        };
+        assert_eq!(forget(&vault, &id).unwrap_err().code(), "managed_by_server");
+        lock(&vault)
+            .set_container_state(&id, ContainerState::Moved, "container_moved")
+            .unwrap();
+        forget(&vault, &id).unwrap();
+        assert!(lock(&vault).containers().unwrap().is_empty());
     }
 }

@@ -76,25 +76,19 @@ pub(crate) async fn roll_out(
     let key = tokio::task::spawn_blocking(|| SigningKey::generate(DEVICE_KEY_BITS))
         .await
         .map_err(|e| Error::Crypto(e.to_string()))??;
-    let id = {
-        let mut vault = lock(vault);
-        let id = vault.begin_push_enrollment(enrollment, &key, now)?;
-        if let Some(container) = container
-            && let Err(error) = vault.add_container_member(
-                container,
-                &enrollment.serial,
-                &crate::container::Held::Push(id.clone()),
-            )
-        {
-            let _ = vault.abandon_push_enrollment(&id);
-            return Err(error);
-        }
-        id
-    };
+    let id = lock(vault).begin_push_enrollment(enrollment, &key, now)?;
     match client.rollout(enrollment, &key).await {
         Ok(rollout) => {
             let mut vault = lock(vault);
-            let token = vault.finish_push_enrollment(&id, &rollout.server_key)?;
+            let token = match container {
+                Some(container) => vault.finish_container_push_enrollment(
+                    &id,
+                    &rollout.server_key,
+                    container,
+                    &enrollment.serial,
+                )?,
+                None => vault.finish_push_enrollment(&id, &rollout.server_key)?,
+            };
             let fallback_account = rollout.fallback_totp.and_then(|uri| {
                 // The push login works without it: a refused, bad or duplicate code account
                 // is logged.
@@ -195,7 +189,9 @@ pub async fn poll_token(
                 }
             }
             Err(Dropped::Unsupported) => {
-                // Signed by the server: the user learns of it in the history.
+                // Its version is outside the signed text, so this may be a request changed
+                // on the way as well as a newer kind: either way it is not answered, and the
+                // user learns of it in the history.
                 log::warn!("a request of an unknown kind for {}", token.token.serial);
                 record_unsupported(vault, token, &challenge, received_at)?;
                 round.dropped += 1;

@@ -61,8 +61,9 @@ pub enum Dropped {
     /// A field that could shift across the `|` separators of the signed text, or one the
     /// protocol does not allow: the signature would not say what the fields say.
     Malformed,
-    /// Signed by the server, but of a version Pocket does not know (a newer mode): never
-    /// guessed at, and kept in the history as a request Pocket could not answer.
+    /// Of a version Pocket does not know (a newer mode, or one changed on the way: the
+    /// version is not in the signed text): never guessed at, and kept in the history as a
+    /// request Pocket could not answer.
     Unsupported,
 }
 

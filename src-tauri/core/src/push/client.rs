@@ -297,10 +297,11 @@ impl PushClient {
             .as_ref()
             .and_then(|d| d.get(wire::DISPLAY_CODE))
         {
-            // Only an accept the server took has a code to type.
-            Some(code) if taken && !matches!(answer, Answer::Decline { .. }) => {
-                Some(display_code(code)?)
-            }
+            // Only an accept the server took has a code to type. One that is not a code
+            // leaves the accept as it is (the server took it), shown without a code.
+            Some(code) if taken && !matches!(answer, Answer::Decline { .. }) => display_code(code)
+                .inspect_err(|error| log::warn!("{error}"))
+                .ok(),
             _ => None,
         };
         Ok(AnswerReply {

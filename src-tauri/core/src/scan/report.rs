@@ -29,8 +29,13 @@ pub enum ScanItem {
     Container {
         text: String,
         label: String,
+        /// The server it registers with, so the user sees who asks for the passphrase.
+        host: String,
         risk: Option<TransportRisk>,
         passphrase_prompt: Option<String>,
+        /// Whether the passphrase goes to the server (checked against its user store) or is
+        /// only signed.
+        sends_passphrase: bool,
     },
     /// A code that is not for an authenticator, shortened for display.
     Other(String),
@@ -94,7 +99,9 @@ pub fn classify(
                 report.items.push(match ContainerLink::parse(&text) {
                     Ok(link) => ScanItem::Container {
                         label: format!("{} ({})", link.issuer, link.serial),
+                        host: link.server.host_str().unwrap_or_default().to_string(),
                         risk: link.risk(),
+                        sends_passphrase: link.passphrase_prompt.is_some() && link.send_passphrase,
                         passphrase_prompt: link.passphrase_prompt,
                         text,
                     },

@@ -12,7 +12,7 @@ use crate::container::{
     wire::ContainerPolicies,
 };
 use crate::error::{Error, Result};
-use crate::otp::{OtpKind, OtpParams, code_at};
+use crate::otp::{OtpKind, code_at};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContainerState {
@@ -79,6 +79,8 @@ pub struct SyncChanges {
     pub joined: Vec<(String, String, String)>,
     pub counters: Vec<(String, u64)>,
     pub removed: Vec<Held>,
+    /// The user's own accounts the server let go of: they leave the container and stay.
+    pub released: Vec<Held>,
     /// The server's policies, as JSON.
     pub policies: String,
 }
@@ -177,10 +179,12 @@ impl Vault {
         }
     }
 
-    /// Accounts the phone held before, offered for identification: TOTP and HOTP accounts of
-    /// the container's issuer that no container manages, each with two consecutive codes (TOTP:
-    /// the previous and the current; HOTP: the next two).
-    /// Accounts of other services never reach this server.
+    /// Accounts the phone held before, offered for identification at a container's first
+    /// sync: TOTP accounts of the container's issuer that no container manages, each by two
+    /// consecutive codes from a minute and more ago. privacyIDEA still recognises those
+    /// (it searches ten periods around now), while the services that take ±1 period refuse
+    /// them, so a server given them cannot log in with them. HOTP accounts are not offered:
+    /// their next codes would still work wherever they are sent.
     pub fn sync_candidates(
         &mut self,
         container: &StoredContainer,
@@ -189,37 +193,23 @@ impl Vault {
         let unmanaged = self.db.unmanaged_account_ids()?;
         let mut candidates = Vec::new();
         for account in self.accounts()? {
+            let OtpKind::Totp { period } = account.params.kind else {
+                continue;
+            };
             if !unmanaged.contains(&account.id)
                 || !account.issuer.eq_ignore_ascii_case(&container.issuer)
             {
                 continue;
             }
-            let Some(kind) = tokentype(&account.params.kind) else {
-                continue;
-            };
             let secret = self.secret(&account.id)?;
-            let params = &account.params;
-            let codes = match params.kind {
-                // The previous and the current code: the server takes both as used, and
-                // a code from the future would lock the user out of the next one too.
-                OtpKind::Totp { period } => [
-                    code_at(params, &secret, now.saturating_sub(u64::from(period))),
-                    code_at(params, &secret, now),
-                ],
-                OtpKind::Hotp { counter } => {
-                    let next = OtpParams {
-                        kind: OtpKind::Hotp {
-                            counter: counter.saturating_add(1),
-                        },
-                        ..*params
-                    };
-                    [code_at(params, &secret, 0), code_at(&next, &secret, 0)]
-                }
-                OtpKind::Steam => continue,
-            };
+            let period = u64::from(period);
+            let codes = [
+                code_at(&account.params, &secret, now.saturating_sub(3 * period)),
+                code_at(&account.params, &secret, now.saturating_sub(2 * period)),
+            ];
             candidates.push(Candidate {
                 account_id: account.id.clone(),
-                tokentype: kind,
+                tokentype: "totp",
                 codes,
             });
         }
@@ -278,6 +268,7 @@ impl Vault {
             joined: plan.joined.clone(),
             counters: plan.counters.clone(),
             removed,
+            released: plan.released.clone(),
             policies: serde_json::to_string(policies).unwrap_or_else(|_| "{}".into()),
         };
         if let Err(error) = self.db.apply_sync(container_id, &changes, now) {
@@ -331,18 +322,24 @@ impl Vault {
         self.remove_push_token_row(id)
     }
 
-    /// A push token that came by sync joins its container.
-    pub fn add_container_member(
+    /// Second half of a push enrollment that came by sync: the token becomes usable and
+    /// joins its container in the same step, so a failed rollout leaves the container as it
+    /// was.
+    pub fn finish_container_push_enrollment(
         &mut self,
+        id: &str,
+        server_key: &crate::push::VerifyingKey,
         container_id: &str,
         serial: &str,
-        held: &Held,
-    ) -> Result<()> {
-        let kind = match held {
-            Held::Account(_) => "totp",
-            Held::Push(_) => "push",
-        };
-        self.db.add_member(container_id, serial, kind, held)
+    ) -> Result<crate::vault::StoredPushToken> {
+        if !self
+            .db
+            .activate_member_token(id, server_key, container_id, serial)?
+        {
+            return Err(Error::PushTokenNotFound(id.to_string()));
+        }
+        self.push_token(id)?
+            .ok_or_else(|| Error::PushTokenNotFound(id.to_string()))
     }
 
     pub fn set_container_state(
@@ -359,13 +356,15 @@ impl Vault {
         self.db.set_container_error(id, error)
     }
 
-    /// Removes a container from the phone: its key, and with `with_tokens` every token it
-    /// manages (after it moved away, say); otherwise those stay as the phone's own.
+    /// Removes a container from the phone: its key, and with `with_tokens` every token the
+    /// server gave it (after it moved away, say); otherwise those stay as the phone's own.
+    /// The user's own accounts that joined it always stay.
     pub fn remove_container(&mut self, id: &str, with_tokens: bool) -> Result<()> {
         self.container(id)?;
         if with_tokens {
             for member in self.members(id)? {
                 match member.held {
+                    held if member.joined => self.db.release_member(&held)?,
                     Held::Account(account) => self.remove_account(&account)?,
                     Held::Push(token) => self.remove_push_token_row(&token)?,
                 }

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::container::{ContainerLink, SyncPlan};
+use crate::container::{ContainerLink, Held, SyncPlan};
 use crate::otp::{AccountDraft, OtpParams, SecretKey};
 use crate::vault::{MemoryStore, Vault};
 
@@ -147,4 +147,52 @@ fn an_interrupted_registration_leaves_nothing() {
     );
     assert!(vault.containers().unwrap().is_empty());
     assert!(store.is_empty());
+}
+
+#[test]
+fn the_users_own_accounts_leave_a_container_but_are_never_deleted_by_it() {
+    let policies = ContainerPolicies::default();
+    let (mut vault, _store, id, _dir) = registered(policies.clone());
+    let mine = vault.add(draft("mine"), 0).unwrap();
+    let joining = SyncPlan {
+        joined: vec![(mine.id.clone(), "TOTP9".into(), "totp".into())],
+        ..Default::default()
+    };
+    vault.apply_sync(&id, &joining, &policies, 10).unwrap();
+    let members = vault.members(&id).unwrap();
+    assert!(members[0].joined, "{members:?}");
+    // The container goes, with the tokens it gave: the user's own account stays.
+    vault
+        .apply_sync(&id, &adding(&["TOTP1"]), &policies, 20)
+        .unwrap();
+    vault.remove_container(&id, true).unwrap();
+    let left: Vec<String> = vault
+        .accounts()
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(left, std::slice::from_ref(&mine.id));
+
+    // Released by a sync: out of the container, still here.
+    let (mut vault, _store, id, _dir) = registered(policies.clone());
+    let mine = vault.add(draft("mine"), 0).unwrap();
+    vault
+        .apply_sync(
+            &id,
+            &SyncPlan {
+                joined: vec![(mine.id.clone(), "TOTP9".into(), "totp".into())],
+                ..Default::default()
+            },
+            &policies,
+            10,
+        )
+        .unwrap();
+    let releasing = SyncPlan {
+        released: vec![Held::Account(mine.id.clone())],
+        ..Default::default()
+    };
+    vault.apply_sync(&id, &releasing, &policies, 20).unwrap();
+    assert!(vault.members(&id).unwrap().is_empty());
+    assert_eq!(vault.accounts().unwrap().len(), 1);
 }

@@ -49,8 +49,14 @@ pub struct Hostile {
 
 impl Hostile {
     pub async fn start(reply: Reply) -> Hostile {
+        Hostile::start_with(|_| reply).await
+    }
+
+    /// A server whose reply names its own address (a challenge signs the token's url).
+    pub async fn start_with(reply: impl FnOnce(&str) -> Reply) -> Hostile {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let reply = reply(&format!("http://{addr}"));
         let connections = Arc::new(AtomicUsize::new(0));
         let counted = connections.clone();
         let task = tokio::spawn(async move {

@@ -36,7 +36,15 @@ export type IpcError = {
  */
 code: ErrorCode, message: string, field?: string, };
 
-export type ScanItem = { "kind": "account", pendingId: string, issuer: string, name: string, } | { "kind": "duplicate", issuer: string, name: string, } | { "kind": "invalid", name?: string, error: IpcError, } | { "kind": "push", pendingId: string, name: string, risk?: TransportRisk, } | { "kind": "container", pendingId: string, name: string, risk?: TransportRisk, 
+export type ScanItem = { "kind": "account", pendingId: string, issuer: string, name: string, } | { "kind": "duplicate", issuer: string, name: string, } | { "kind": "invalid", name?: string, error: IpcError, } | { "kind": "push", pendingId: string, name: string, risk?: TransportRisk, } | { "kind": "container", pendingId: string, name: string, 
+/**
+ * The server it registers with.
+ */
+host: string, 
+/**
+ * Whether a passphrase typed goes to that server or is only signed.
+ */
+sendsPassphrase: boolean, risk?: TransportRisk, 
 /**
  * The server's question, when it asks for a passphrase.
  */

@@ -33,7 +33,12 @@ pub fn parse_iso8601(text: &str) -> Option<i64> {
         ymd.next()?.parse().ok()?,
         ymd.next()?.parse().ok()?,
     );
-    if ymd.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    // Years a clock can show: the arithmetic below cannot overflow with them.
+    if ymd.next().is_some()
+        || !(1..=9999).contains(&year)
+        || !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+    {
         return None;
     }
     let (clock, offset_seconds) = if let Some(clock) = rest.strip_suffix('Z') {
@@ -43,10 +48,11 @@ pub fn parse_iso8601(text: &str) -> Option<i64> {
         let (clock, zone) = rest.split_at(split);
         let sign = if zone.starts_with('-') { -1 } else { 1 };
         let (hours, minutes) = zone[1..].split_once(':')?;
-        (
-            clock,
-            sign * (hours.parse::<i64>().ok()? * 3600 + minutes.parse::<i64>().ok()? * 60),
-        )
+        let (hours, minutes): (i64, i64) = (hours.parse().ok()?, minutes.parse().ok()?);
+        if hours > 23 || minutes > 59 {
+            return None;
+        }
+        (clock, sign * (hours * 3600 + minutes * 60))
     };
     let clock = clock.split('.').next()?;
     let mut hms = clock.split(':');
@@ -103,6 +109,9 @@ mod tests {
             "2026-13-01T00:00:00Z",
             "2026-11-30 14:41:49",
             "2026-11-30T25:00:00Z",
+            "99999999999999999-01-01T00:00:00Z",
+            "2026-11-30T14:41:49+99999999999999:00",
+            "2026-11-30T14:41:49+24:00",
         ] {
             assert_eq!(parse_iso8601(bad), None, "{bad}");
         }

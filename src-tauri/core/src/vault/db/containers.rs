@@ -98,7 +98,7 @@ impl Db {
     /// The container's active tokens.
     pub fn members(&self, container_id: &str) -> Result<Vec<Member>> {
         let mut statement = self.conn.prepare(
-            "SELECT m.serial, m.tokentype, m.account_id, m.push_token_id FROM container_tokens m
+            "SELECT m.serial, m.tokentype, m.account_id, m.push_token_id, m.joined FROM container_tokens m
              LEFT JOIN accounts a ON a.id = m.account_id AND a.state = 'active'
              LEFT JOIN push_tokens p ON p.id = m.push_token_id AND p.state = 'active'
              WHERE m.container_id = ?1 AND (a.id IS NOT NULL OR p.id IS NOT NULL)
@@ -114,26 +114,44 @@ impl Db {
                     (Some(id), _) => Held::Account(id),
                     (None, push) => Held::Push(push.unwrap_or_default()),
                 },
+                joined: row.get(4)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Makes `held` the container's token with `serial` (replacing any before it).
-    pub fn add_member(
-        &self,
-        container_id: &str,
-        serial: &str,
-        tokentype: &str,
-        held: &Held,
-    ) -> Result<()> {
+    /// Lets go of `held`: it leaves its container and stays on the phone.
+    pub fn release_member(&self, held: &Held) -> Result<()> {
         let (account, push) = held_ids(held);
         self.conn.execute(
-            "INSERT OR REPLACE INTO container_tokens (container_id, serial, tokentype, account_id, push_token_id)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![container_id, serial, tokentype, account, push],
+            "DELETE FROM container_tokens WHERE account_id = ?1 OR push_token_id = ?2",
+            params![account, push],
         )?;
         Ok(())
+    }
+
+    /// A push token's activation and its joining a container, in one step.
+    pub fn activate_member_token(
+        &self,
+        id: &str,
+        server_key: &crate::push::VerifyingKey,
+        container_id: &str,
+        serial: &str,
+    ) -> Result<bool> {
+        let tx = self.conn.unchecked_transaction()?;
+        let activated = tx.execute(
+            "UPDATE push_tokens SET server_key = ?2, state = 'active' WHERE id = ?1 AND state = 'pending'",
+            params![id, server_key.to_base64()?],
+        )? == 1;
+        if activated {
+            tx.execute(
+                "INSERT OR REPLACE INTO container_tokens (container_id, serial, tokentype, account_id, push_token_id, joined)
+                 VALUES (?1, ?2, 'push', NULL, ?3, 0)",
+                params![container_id, serial, id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(activated)
     }
 
     /// The container managing `held`, if one does.
@@ -167,15 +185,25 @@ impl Db {
     /// and what goes is marked for deletion (the caller deletes it, or reconciliation does).
     pub fn apply_sync(&self, container_id: &str, changes: &SyncChanges, now: u64) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
-        for (account_id, serial, tokentype) in changes.activated.iter().chain(&changes.joined) {
+        let joined = changes.joined.iter().map(|j| (j, true));
+        for ((account_id, serial, tokentype), is_joined) in
+            changes.activated.iter().map(|a| (a, false)).chain(joined)
+        {
             tx.execute(
                 "UPDATE accounts SET state = 'active' WHERE id = ?1 AND state IN ('pending', 'active')",
                 params![account_id],
             )?;
             tx.execute(
-                "INSERT OR REPLACE INTO container_tokens (container_id, serial, tokentype, account_id, push_token_id)
-                 VALUES (?1, ?2, ?3, ?4, NULL)",
-                params![container_id, serial, tokentype, account_id],
+                "INSERT OR REPLACE INTO container_tokens (container_id, serial, tokentype, account_id, push_token_id, joined)
+                 VALUES (?1, ?2, ?3, ?4, NULL, ?5)",
+                params![container_id, serial, tokentype, account_id, is_joined],
+            )?;
+        }
+        for held in &changes.released {
+            let (account, push) = held_ids(held);
+            tx.execute(
+                "DELETE FROM container_tokens WHERE container_id = ?1 AND (account_id = ?2 OR push_token_id = ?3)",
+                params![container_id, account, push],
             )?;
         }
         for (account_id, counter) in &changes.counters {

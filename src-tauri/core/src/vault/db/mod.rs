@@ -91,6 +91,9 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER push_token_leaves_container AFTER DELETE ON push_tokens BEGIN
         DELETE FROM container_tokens WHERE push_token_id = OLD.id;
     END;",
+    // The user's own accounts that joined a container when its server recognised their
+    // codes: when the server lets go of one, it stays, as the phone's own.
+    "ALTER TABLE container_tokens ADD COLUMN joined INTEGER NOT NULL DEFAULT 0;",
 ];
 
 pub struct Db {
