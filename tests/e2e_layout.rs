@@ -1,11 +1,13 @@
 //! Every screen fits phones, a tablet and a desktop window, at normal and at double text size,
 //! with the data real users have: long names and addresses, an 8-digit code, Steam, HOTP, a
-//! push token with its code account, and a number-matching request. The window really takes
+//! push token with its code account, a company's container group, and a number-matching
+//! request. The window really takes
 //! each size (checked), nothing reaches past the viewport or is cut off, and each screenshot
 //! is exactly the viewport. The pictures land in target/screenshots/.
 
 use anyhow::{Result, ensure};
 use pocket_tests::app::screenshot_dir;
+use pocket_tests::privacyidea::PrivacyIdea;
 use pocket_tests::reference::{ReferenceService, WebSession};
 use pocket_tests::{AppDriver, Desktop, serial};
 
@@ -39,9 +41,19 @@ async fn every_screen_fits_phones_tablets_and_desktops_at_both_text_sizes() -> R
         .await?;
     app.add_account_uri(&web.start_pairing().await?).await?;
     app.wait_for("[data-testid=push-token]").await?;
-    // Five accounts and the code account that came with the pairing.
+    // A company's container, with a TOTP account in its group.
+    let pi = PrivacyIdea::start().await?;
+    pi.container_policy("container_client_rollover").await?;
+    let container = pi.init_container().await?;
+    let (totp, _) = pi.enroll_otp("totp").await?;
+    pi.add_to_container(&container, &totp).await?;
+    app.add_account_uri(&pi.registration_link(&container, None).await?)
+        .await?;
+    app.wait_for("[data-testid=container] [data-testid=account]")
+        .await?;
+    // Five accounts, the code account that came with the pairing, the container's one.
     let rows = app.accounts().await?;
-    ensure!(rows.len() == 6, "six accounts: {rows:?}");
+    ensure!(rows.len() == 7, "seven accounts: {rows:?}");
     let dir = screenshot_dir()?;
 
     let walk = |screens: &'static [&'static str]| {
