@@ -1,33 +1,38 @@
-//! Keeps containers in step with their servers: a sync at start, every 10 minutes while the
-//! app runs, and whenever woken (after a push login, on "Sync now"). Each round's results
-//! reach the UI as an event, so the list shows what came and went.
+//! Keeps containers in step with their servers (pocket-core's runner: at start, every 10
+//! minutes, and when woken after a push login or on "Sync now"). Each round's results reach
+//! the UI as an event, so the list shows what came and went.
 
-use std::time::Duration;
+use pocket_core::flows::{CONTAINER_SYNC_INTERVAL, run_container_sync};
+use tauri::{AppHandle, Emitter, Runtime};
 
-use tauri::{AppHandle, Emitter, Manager, Runtime};
-
-use crate::commands::containers::sync_now;
+use crate::dto::ContainerSyncedDto;
 use crate::events;
 use crate::state::AppState;
 
-pub const SYNC_INTERVAL: Duration = Duration::from_secs(10 * 60);
-
-pub fn start<R: Runtime>(app: AppHandle<R>) {
-    tauri::async_runtime::spawn(async move {
-        let state = app.state::<AppState>();
-        let trigger = state.sync_trigger.clone();
-        loop {
-            match sync_now(&state).await {
-                Ok(results) if !results.is_empty() => {
-                    if let Err(error) = app.emit(events::CONTAINERS_SYNCED, &results) {
-                        log::error!("could not report a sync: {error}");
-                    }
-                }
-                Ok(_) => {}
-                Err(error) => log::warn!("container sync: {}", error.message),
+pub fn start<R: Runtime>(app: AppHandle<R>, state: &AppState) {
+    let (Ok(vault), Some(client)) = (state.shared_vault(), state.push_client.clone()) else {
+        return;
+    };
+    let poll = state.poll_trigger.clone();
+    tauri::async_runtime::spawn(run_container_sync(
+        vault,
+        client,
+        state.sync_trigger.clone(),
+        CONTAINER_SYNC_INTERVAL,
+        pocket_core::clock::now_unix,
+        move |results| {
+            if results.is_empty() {
+                return;
             }
-            // Whichever comes first: the interval, or a wake-up.
-            let _ = tokio::time::timeout(SYNC_INTERVAL, trigger.notified()).await;
-        }
-    });
+            // Push tokens may have come.
+            poll.poll_now();
+            let dtos: Vec<ContainerSyncedDto> = results
+                .iter()
+                .map(|(container, result)| ContainerSyncedDto::new(container, result))
+                .collect();
+            if let Err(error) = app.emit(events::CONTAINERS_SYNCED, &dtos) {
+                log::error!("could not report a sync: {error}");
+            }
+        },
+    ));
 }

@@ -29,8 +29,8 @@ pub fn run() {
             let state = state::AppState::open(&data_dir);
             start_poller(app.handle().clone(), &state);
             backups::start(app.handle().clone(), &state);
+            containers::start(app.handle().clone(), &state);
             app.manage(state);
-            containers::start(app.handle().clone());
             Ok(())
         })
         .invoke_handler(commands::handler())

@@ -1,6 +1,6 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import AccountList from './AccountList.svelte';
 import { AccountsState } from '../lib/accounts.svelte';
 import type { Container } from '../lib/api';
@@ -81,6 +81,37 @@ describe('a container in the list', () => {
     const own = screen.getByTestId('account-list');
     await fireEvent.click(own.querySelector('[data-testid=delete]') as HTMLElement);
     expect(screen.getByTestId('confirm-delete').textContent).not.toContain('server');
+  });
+
+  it('syncs on "Sync now" and reads the lists again', async () => {
+    const calls: string[] = [];
+    mockIPC((command) => {
+      calls.push(command);
+      if (command === 'sync_containers') {
+        return [{ containerId: 'c1', added: 2, removed: 1, keptByPolicy: 0, error: null }];
+      }
+      if (command === 'list_containers') return [container];
+      if (command === 'account_codes') return { nowMs: 0, codes: [] };
+      return [];
+    });
+    render(AccountList, { accounts: listWith([container]) });
+    await fireEvent.click(screen.getByTestId('container-sync'));
+    await vi.waitFor(() => expect(calls).toContain('list_containers'));
+    expect(calls[0]).toBe('sync_containers');
+  });
+
+  it('shows why a sync now failed', async () => {
+    mockIPC((command) => {
+      if (command === 'sync_containers') {
+        return [{ containerId: 'c1', added: 0, removed: 0, keptByPolicy: 0, error: { code: 'container_moved', message: '' } }];
+      }
+      if (command === 'list_containers') return [container];
+      if (command === 'account_codes') return { nowMs: 0, codes: [] };
+      return [];
+    });
+    render(AccountList, { accounts: listWith([container]) });
+    await fireEvent.click(screen.getByTestId('container-sync'));
+    expect((await screen.findByTestId('container-error')).dataset.errorCode).toBe('container_moved');
   });
 
   it('shows why the last sync failed', () => {

@@ -179,6 +179,30 @@ pub async fn sync_all(
     Ok(results)
 }
 
+/// How often containers sync while the app runs.
+pub const CONTAINER_SYNC_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Keeps containers in step with their servers: a sync at once, then every `interval`, and
+/// whenever `wake` is notified (after a push login, on "Sync now"); `on_round` gets each
+/// round's results. Runs until its task is dropped.
+pub async fn run_container_sync(
+    vault: SharedVault,
+    client: PushClient,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+    interval: std::time::Duration,
+    now: fn() -> u64,
+    mut on_round: impl FnMut(Vec<(StoredContainer, Result<SyncReport>)>),
+) {
+    loop {
+        match sync_all(&vault, &client, now()).await {
+            Ok(results) => on_round(results),
+            Err(error) => log::warn!("container sync: {error}"),
+        }
+        // Whichever comes first: the interval, or a wake-up.
+        let _ = tokio::time::timeout(interval, wake.notified()).await;
+    }
+}
+
 /// A push token that came by sync: its rollout at once, as a member of the container. One
 /// the phone had under the same serial (new secrets after a rollover) goes once the new one
 /// works.
@@ -431,6 +455,48 @@ mod tests {
             allowed("http://pi.corp.test/ttype/push", false, &unchecked),
             Err("insecure_server")
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn containers_sync_at_once_then_every_interval_and_when_woken() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::time::Duration;
+        let dir = tempfile::tempdir().unwrap();
+        let vault: SharedVault = Arc::new(Mutex::new(
+            Vault::open(
+                &dir.path().join("pocket.sqlite"),
+                Box::new(MemoryStore::default()),
+            )
+            .unwrap(),
+        ));
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let rounds = Arc::new(AtomicUsize::new(0));
+        let counted = rounds.clone();
+        let runner = tokio::spawn(run_container_sync(
+            vault,
+            PushClient::new().unwrap(),
+            wake.clone(),
+            CONTAINER_SYNC_INTERVAL,
+            || 0,
+            move |_| {
+                counted.fetch_add(1, Ordering::SeqCst);
+            },
+        ));
+        let after = |seconds| tokio::time::sleep(Duration::from_secs(seconds));
+        after(1).await;
+        assert_eq!(rounds.load(Ordering::SeqCst), 1, "no sync at start");
+        after(CONTAINER_SYNC_INTERVAL.as_secs() - 2).await;
+        assert_eq!(rounds.load(Ordering::SeqCst), 1, "a sync before its time");
+        after(2).await;
+        assert_eq!(
+            rounds.load(Ordering::SeqCst),
+            2,
+            "no sync after the interval"
+        );
+        wake.notify_one();
+        after(1).await;
+        assert_eq!(rounds.load(Ordering::SeqCst), 3, "woken, no sync");
+        runner.abort();
     }
 
     #[test]
