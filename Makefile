@@ -13,9 +13,10 @@ APT_SCREEN_CAPTURE := libxcb-randr0-dev libpipewire-0.3-dev libclang-dev clang l
 APT_BUILD := libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev curl \
 	$(APT_SCREEN_CAPTURE)
 # time: peak memory of hostile-input runs; openssl and socat: a company CA and a TLS front;
-# xdotool: answers the system's file dialogs in the real window.
+# xdotool: answers the system's file dialogs in the real window; faketime: runs Pocket with its
+# clock off.
 APT_TEST := xvfb xauth x11-utils webkit2gtk-driver gnome-keyring dbus libsecret-tools oathtool imagemagick \
-	chromium chromium-driver time openssl socat xdotool e2fsprogs
+	chromium chromium-driver time openssl socat xdotool e2fsprogs faketime
 # Only for `cargo check` of the Android target: libsqlite3-sys compiles SQLite's C source even
 # when checking. A real Android build uses the NDK's compiler instead (see the README).
 APT_ANDROID_CHECK := gcc-aarch64-linux-gnu libc6-dev-arm64-cross
@@ -34,7 +35,7 @@ export PEERS_VENV
 RUST_TEST_LOG := $(CARGO_TARGET_DIR)/rust-tests.log
 CARGO_BUILD := cargo build --workspace --all-targets
 
-.PHONY: types fixtures bench deps-bench deps-privacyidea deps-peers help run test deps-build deps-test deps-ui deps-tauri-driver deps-android-check ui app \
+.PHONY: types licences fixtures bench deps-bench deps-privacyidea deps-peers help run test deps-build deps-test deps-ui deps-tauri-driver deps-android-check ui app \
 	lint ui-tests rust-tests load-smoke android-check icons clean load screenshots
 
 help:
@@ -123,6 +124,10 @@ fixtures: deps-build deps-privacyidea
 # stale).
 types: deps-build ui
 	POCKET_UPDATE_TYPES=1 cargo test -p pocket --lib dto::tests::the_ui_types_are_generated_from_these
+
+# Writes src-tauri/licences.json, the libraries About lists (a test fails when it is stale).
+licences: deps-build ui
+	POCKET_UPDATE_LICENCES=1 cargo test -p pocket --lib licences::
 
 # Regenerates the icon set from icons/icon.svg (the generated files are committed).
 icons: deps-ui

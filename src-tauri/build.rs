@@ -36,6 +36,18 @@ const COMMANDS: &[&str] = &[
     "rename_account",
     "reorder_accounts",
     "next_code",
+    "lock_status",
+    "unlock",
+    "lock_now",
+    "note_activity",
+    "set_passcode",
+    "set_device_lock",
+    "remove_lock",
+    "get_settings",
+    "update_settings",
+    "about",
+    "clock_status",
+    "check_clock",
 ];
 
 fn main() {

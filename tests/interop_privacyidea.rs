@@ -33,6 +33,7 @@ impl Phone {
             url: enrollment.url,
             verify_tls: enrollment.verify_tls,
             server_key,
+            unlock: None,
         };
         Ok(Phone { client, key, token })
     }

@@ -312,6 +312,25 @@ impl Device {
         Ok(lines)
     }
 
+    /// This machine's clock against each enrolled server, as JSON lines.
+    pub async fn clock(&self) -> Result<Vec<String>> {
+        let measured = pocket_core::flows::measure_servers(&self.vault, &self.client).await?;
+        Ok(measured
+            .into_iter()
+            .map(|(server, result)| {
+                match result {
+                    Ok(sample) => json!({
+                        "server": server,
+                        "offset_seconds": sample.offset_ms as f64 / 1000.0,
+                        "uncertainty_seconds": sample.uncertainty_ms as f64 / 1000.0,
+                    }),
+                    Err(error) => json!({"server": server, "error": error.to_string()}),
+                }
+                .to_string()
+            })
+            .collect())
+    }
+
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Vault>> {
         self.vault
             .lock()

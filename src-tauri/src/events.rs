@@ -8,3 +8,12 @@ pub const BACKUP_STATUS: &str = "backup-status";
 
 /// A round of container syncs finished (payload: `ContainerSyncedDto[]`).
 pub const CONTAINERS_SYNCED: &str = "containers-synced";
+
+/// The lock shut or opened (payload: `LockChangedDto`).
+pub const LOCK_CHANGED: &str = "lock-changed";
+
+/// A login request arrived while locked (no payload: its details wait for the unlock).
+pub const PUSH_WAITING: &str = "push-waiting";
+
+/// A new clock measurement came (payload: `ClockStatusDto`).
+pub const CLOCK_CHANGED: &str = "clock-changed";

@@ -7,6 +7,9 @@ mod dto;
 mod error;
 mod events;
 mod files;
+#[cfg(test)]
+mod licences;
+mod lock;
 mod platform;
 mod state;
 
@@ -22,7 +25,9 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_fs::init());
     #[cfg(mobile)]
-    let builder = builder.plugin(tauri_plugin_barcode_scanner::init());
+    let builder = builder
+        .plugin(tauri_plugin_barcode_scanner::init())
+        .plugin(tauri_plugin_biometric::init());
     builder
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
@@ -30,8 +35,22 @@ pub fn run() {
             start_poller(app.handle().clone(), &state);
             backups::start(app.handle().clone(), &state);
             containers::start(app.handle().clone(), &state);
+            start_clock_keeper(app.handle().clone(), &state);
             app.manage(state);
+            lock::watch(app.handle().clone());
+            if let Some(window) = app.get_webview_window("main") {
+                platform::protect_window(&window);
+            }
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // A phone app in the background locks: whoever picks the phone up next unlocks.
+            #[cfg(mobile)]
+            if let tauri::WindowEvent::Suspended = event {
+                window.state::<state::AppState>().lock.backgrounded();
+            }
+            #[cfg(desktop)]
+            let _ = (window, event);
         })
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!())
@@ -48,12 +67,30 @@ fn start_poller(app: AppHandle, state: &state::AppState) {
         return;
     };
     let trigger = state.poll_trigger.clone();
+    let vault_for_notices = vault.clone();
     tauri::async_runtime::spawn(pocket_core::flows::run_poller(
         vault,
         client,
         trigger,
         pocket_core::clock::now_unix,
         move |round| {
+            let locked = app.state::<state::AppState>().lock.is_locked();
+            if locked && !round.new.is_empty() {
+                // The details wait for the unlock; the system is told only that one waits.
+                app.state::<state::AppState>().lock.note_request_waiting();
+                if let Err(error) = app.emit(events::PUSH_WAITING, ()) {
+                    log::error!("could not show a waiting request: {error}");
+                }
+                let language = pocket_core::settings::Settings::read(&pocket_core::vault::lock(
+                    &vault_for_notices,
+                ))
+                .map_or(pocket_core::settings::Language::System, |s| s.language);
+                let (title, body) = pocket_core::push::waiting_notification_text(language);
+                if let Err(error) = app.notification().builder().title(title).body(body).show() {
+                    log::warn!("no system notification: {error}");
+                }
+                return;
+            }
             for (token, request) in &round.new {
                 let dto = dto::PushRequestDto::new(token, request);
                 if let Err(error) = app.emit(events::PUSH_REQUEST, &dto) {
@@ -67,4 +104,29 @@ fn start_poller(app: AppHandle, state: &state::AppState) {
             }
         },
     ));
+}
+
+/// Keeps each new clock measurement for the next start and tells the UI, so the banner
+/// follows the servers' replies.
+fn start_clock_keeper(app: AppHandle, state: &state::AppState) {
+    let clocks = state.clocks.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            clocks.changed().await;
+            let state = app.state::<state::AppState>();
+            if let Err(error) = commands::clock::save(&state).await {
+                log::warn!("could not keep the clock measurements: {error:?}");
+            }
+            let Ok(settings) = state.settings().await else {
+                continue;
+            };
+            let best = clocks.best(pocket_core::clock::now_unix());
+            if let Some(sample) = best {
+                let dto = dto::ClockStatusDto::new(&sample, settings.use_measured_time);
+                if let Err(error) = app.emit(events::CLOCK_CHANGED, dto) {
+                    log::error!("could not report the clock: {error}");
+                }
+            }
+        }
+    });
 }

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use pocket_core::flows::PollTrigger;
 use pocket_core::otp::AccountDraft;
 use pocket_core::push::PushClient;
+use pocket_core::settings::Settings;
 use pocket_core::vault::SharedVault;
 use pocket_core::vault::{APP_SERVICE, KeychainStore, Vault, lock, use_platform_keychain};
 
@@ -36,6 +37,10 @@ pub struct AppState {
     pending: Mutex<Vec<(String, Pending)>>,
     /// The file last picked for import, under its handle, until it is imported.
     picked: Mutex<Option<(String, crate::files::Picked)>>,
+    /// The app lock: while shut, only the lock screen's commands run.
+    pub lock: crate::lock::AppLock,
+    /// The servers' clocks, as their replies told them (shared with the push client).
+    pub clocks: Arc<pocket_core::clock::ServerClocks>,
 }
 
 /// Enough for any export split over QR codes; older scans fall out.
@@ -52,6 +57,18 @@ impl AppState {
             .inspect_err(|error| log::error!("no HTTP client for push logins: {error}"))
             .ok();
         let backup_trigger = Arc::new(tokio::sync::Notify::new());
+        let settings = vault
+            .as_ref()
+            .ok()
+            .and_then(|vault| Settings::read(vault).ok());
+        let lock = crate::lock::AppLock::at_start(settings.as_ref());
+        let clocks = push_client
+            .as_ref()
+            .map(|client| client.clocks().clone())
+            .unwrap_or_default();
+        if let Ok(samples) = vault.as_ref().map(|vault| vault.clock_samples()) {
+            clocks.seed(samples.unwrap_or_default());
+        }
         let vault = vault.map(|mut vault| {
             let trigger = backup_trigger.clone();
             vault.on_accounts_changed(move || trigger.notify_one());
@@ -65,7 +82,24 @@ impl AppState {
             sync_trigger: Arc::new(tokio::sync::Notify::new()),
             pending: Mutex::new(Vec::new()),
             picked: Mutex::new(None),
+            lock,
+            clocks,
         }
+    }
+
+    pub async fn settings(&self) -> Result<Settings, IpcError> {
+        self.with_vault(|vault| Settings::read(vault)).await
+    }
+
+    /// Now in Unix milliseconds as codes use it: the device's clock, or the measured time
+    /// when the user chose it and a measurement exists.
+    pub fn code_time_ms(&self, settings: &Settings) -> u64 {
+        let now = pocket_core::clock::now_millis();
+        let offset = settings
+            .use_measured_time
+            .then(|| self.clocks.best(now / 1000).map(|s| s.offset_ms))
+            .flatten();
+        pocket_core::clock::corrected_millis(now, offset)
     }
 
     pub fn shared_vault(&self) -> Result<SharedVault, IpcError> {

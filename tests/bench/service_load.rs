@@ -291,6 +291,7 @@ async fn pair_all(
                 url: enrollment.url,
                 verify_tls: enrollment.verify_tls,
                 server_key: rollout.server_key,
+                unlock: None,
             };
             anyhow::Ok(Phone { user, token, key })
         });

@@ -75,6 +75,11 @@ pub(super) async fn run_device(
                 out(&format!("{line}\n"))?;
             }
         }
+        DeviceAction::Clock => {
+            for line in device.clock().await? {
+                out(&format!("{line}\n"))?;
+            }
+        }
     }
     Ok(())
 }

@@ -190,6 +190,10 @@ enum DeviceAction {
     },
     /// Unregister every container at its server; their tokens stay on the device.
     Unregister,
+    /// Measure this machine's clock against every enrolled server: one JSON line each,
+    /// `{"server", "offset_seconds", "uncertainty_seconds"}` (server time minus this
+    /// machine's), or `{"server", "error"}`.
+    Clock,
 }
 
 #[derive(Subcommand)]

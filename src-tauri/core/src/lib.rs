@@ -7,9 +7,11 @@ pub mod container;
 pub mod error;
 pub mod flows;
 mod link_query;
+pub mod lock;
 pub mod otp;
 pub mod push;
 pub mod scan;
+pub mod settings;
 pub mod transfer;
 pub mod vault;
 

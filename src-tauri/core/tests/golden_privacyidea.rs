@@ -39,6 +39,7 @@ fn token() -> PushToken {
         url: enrollment.url,
         verify_tls: enrollment.verify_tls,
         server_key: VerifyingKey::from_base64(key).unwrap(),
+        unlock: None,
     }
 }
 

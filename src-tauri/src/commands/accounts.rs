@@ -19,7 +19,8 @@ pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountDto>
 
 #[tauri::command]
 pub async fn account_codes(state: State<'_, AppState>) -> Result<CodesDto, IpcError> {
-    let now_ms = clock::now_millis();
+    let settings = state.settings().await?;
+    let now_ms = state.code_time_ms(&settings);
     state
         .with_vault(move |vault| {
             let codes = vault
@@ -65,9 +66,8 @@ pub async fn copy_code<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<(), IpcError> {
-    let code = state
-        .with_vault(move |vault| vault.code(&id, clock::now_unix()))
-        .await?;
+    let now = state.code_time_ms(&state.settings().await?) / 1000;
+    let code = state.with_vault(move |vault| vault.code(&id, now)).await?;
     app.clipboard()
         .write_text(code.current)
         .map_err(IpcError::clipboard)

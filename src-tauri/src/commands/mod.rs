@@ -2,10 +2,26 @@
 
 pub mod accounts;
 pub mod backups;
+pub mod clock;
 pub mod containers;
+pub mod lock;
 pub mod push;
 pub mod scan;
+pub mod settings;
 pub mod transfer;
+
+use tauri::Manager;
+
+/// The commands that run while Pocket is locked: the lock screen's own. Nothing they return
+/// names an account, shows a code or describes a request. Every other command, present and
+/// future, is refused with `locked` until the lock opens.
+pub const OPEN_WHILE_LOCKED: &[&str] = &[
+    "lock_status",
+    "unlock",
+    "lock_now",
+    "note_activity",
+    "about",
+];
 
 /// Names every command the UI may call, once: [`handler`] registers them and [`NAMES`] lists
 /// them for the test that holds build.rs, the permission sets and the UI's calls to this list.
@@ -15,9 +31,26 @@ macro_rules! app_commands {
         #[cfg_attr(not(test), allow(dead_code))]
         pub const NAMES: &[&str] = &[$(stringify!($name)),*];
 
-        /// The invoke handler with every command.
+        /// The invoke handler with every command, behind the app lock.
         pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($module::$name),*]
+            let commands: Box<dyn Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync> =
+                Box::new(tauri::generate_handler![$($module::$name),*]);
+            move |invoke| {
+                if !OPEN_WHILE_LOCKED.contains(&invoke.message.command()) {
+                    let locked = invoke
+                        .message
+                        .webview()
+                        .try_state::<crate::state::AppState>()
+                        .is_some_and(|state| state.lock.is_locked());
+                    if locked {
+                        invoke
+                            .resolver
+                            .reject(crate::error::IpcError::from(pocket_core::Error::Locked));
+                        return true;
+                    }
+                }
+                commands(invoke)
+            }
         }
     };
 }
@@ -58,6 +91,18 @@ app_commands! {
     containers::move_container,
     containers::unregister_container,
     containers::forget_container,
+    lock::lock_status,
+    lock::unlock,
+    lock::lock_now,
+    lock::note_activity,
+    lock::set_passcode,
+    lock::set_device_lock,
+    lock::remove_lock,
+    settings::get_settings,
+    settings::update_settings,
+    settings::about,
+    clock::clock_status,
+    clock::check_clock,
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! Push logins: enroll, list and delete tokens, answer requests, refresh, history.
 
 use pocket_core::clock;
+use pocket_core::lock::answer_needs_check;
 use pocket_core::push::{Answer, DeclineReason};
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::dto::{
     AnswerInput, AnsweredDto, HistoryDto, PushAddedDto, PushRequestDto, PushTokenDto,
@@ -55,6 +56,7 @@ pub async fn open_push_requests(
     state: State<'_, AppState>,
 ) -> Result<Vec<PushRequestDto>, IpcError> {
     let now = clock::now_unix();
+    state.lock.clear_request_waiting();
     state
         .with_vault(move |vault| {
             Ok(vault
@@ -66,15 +68,29 @@ pub async fn open_push_requests(
         .await
 }
 
-/// Sends the user's answer; returns the outcome (accepted, declined, expired or failed).
+/// Sends the user's answer; returns the outcome (accepted, declined, expired or failed). An
+/// Accept first passes the unlock step when the user or the server asked for one: `passcode`
+/// on desktop, the phone's own check on phones (`reason` is what it says).
 #[tauri::command]
-pub async fn answer_push(
+pub async fn answer_push<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     token_id: String,
     nonce: String,
     answer: AnswerInput,
+    passcode: Option<String>,
+    reason: String,
 ) -> Result<AnsweredDto, IpcError> {
     let vault = state.shared_vault()?;
+    let settings = state.settings().await?;
+    let id = token_id.clone();
+    let demand = state
+        .with_vault(move |vault| Ok(vault.push_token(&id)?.and_then(|t| t.token.unlock)))
+        .await?;
+    let accepting = !matches!(answer, AnswerInput::Decline { .. });
+    if answer_needs_check(&settings, demand, accepting) {
+        crate::lock::check_user(&app, &state, passcode, reason).await?;
+    }
     let answer = match answer {
         AnswerInput::Accept => Answer::Accept,
         AnswerInput::Decline { not_me } => Answer::Decline {

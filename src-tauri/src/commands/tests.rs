@@ -156,3 +156,91 @@ fn every_command_is_in_the_manifest_the_permission_sets_and_the_ui() {
     let called = quoted_after(ui, ">('", "'");
     assert_eq!(called, names, "ui/src/lib/api/index.ts");
 }
+
+#[test]
+fn while_locked_every_command_but_the_lock_screens_refuses() {
+    let (_app, window, _dir) = app();
+    invoke(
+        &window,
+        "scan_text",
+        json!({"text": "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME"}),
+    )
+    .unwrap();
+    let short = invoke(
+        &window,
+        "set_passcode",
+        json!({"passcode": "123", "reason": "r"}),
+    )
+    .unwrap_err();
+    assert_eq!(short["code"], "passcode_too_short");
+    let settings = invoke(
+        &window,
+        "set_passcode",
+        json!({"passcode": "24681357", "reason": "r"}),
+    )
+    .unwrap();
+    assert_eq!(settings["lock"], "passcode");
+    assert_eq!(settings["confirmApprovals"], true);
+    // Setting the lock does not shut it on the user setting it; locking now does.
+    invoke(&window, "list_accounts", json!({})).unwrap();
+    invoke(&window, "lock_now", json!({})).unwrap();
+
+    for name in super::NAMES {
+        let result = invoke(&window, name, json!({}));
+        if super::OPEN_WHILE_LOCKED.contains(name) {
+            assert_ne!(
+                result.as_ref().err().map(|e| e["code"].clone()),
+                Some(json!("locked")),
+                "{name}"
+            );
+        } else {
+            assert_eq!(result.unwrap_err()["code"], "locked", "{name}");
+        }
+    }
+    let status = invoke(&window, "lock_status", json!({})).unwrap();
+    assert_eq!(status["locked"], true);
+    assert_eq!(status["method"], "passcode");
+    assert!(
+        !status.to_string().contains("ACME"),
+        "the lock screen learns nothing of the accounts"
+    );
+
+    let wrong = invoke(
+        &window,
+        "unlock",
+        json!({"passcode": "11111111", "reason": "r"}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (wrong["code"].as_str(), wrong["field"].as_str()),
+        (Some("wrong_passcode"), Some("passcode"))
+    );
+    invoke(
+        &window,
+        "unlock",
+        json!({"passcode": "24681357", "reason": "r"}),
+    )
+    .unwrap();
+    assert_eq!(
+        invoke(&window, "lock_status", json!({})).unwrap()["locked"],
+        false
+    );
+    invoke(&window, "list_accounts", json!({})).unwrap();
+
+    // Removing the lock takes the passcode too.
+    let refused = invoke(
+        &window,
+        "remove_lock",
+        json!({"passcode": "0000000", "reason": "r"}),
+    );
+    assert_eq!(refused.unwrap_err()["code"], "wrong_passcode");
+    let removed = invoke(
+        &window,
+        "remove_lock",
+        json!({"passcode": "24681357", "reason": "r"}),
+    )
+    .unwrap();
+    assert_eq!(removed["lock"], "off");
+    invoke(&window, "lock_now", json!({})).unwrap();
+    invoke(&window, "list_accounts", json!({})).unwrap();
+}

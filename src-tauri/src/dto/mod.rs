@@ -7,6 +7,7 @@ mod backups;
 mod containers;
 mod push;
 mod scan;
+mod settings;
 mod transfer;
 
 pub use accounts::{AccountDto, CodeDto, CodesDto, ManualAccountInput};
@@ -14,6 +15,7 @@ pub use backups::BackupStatusDto;
 pub use containers::{ContainerAddedDto, ContainerDto, ContainerSyncedDto, ContainerTransferDto};
 pub use push::{AnswerInput, AnsweredDto, HistoryDto, PushRequestDto, PushTokenDto, RiskDto};
 pub use scan::{AddedDto, BatchDto, PushAddedDto, ScanItemDto, ScanReportDto};
+pub use settings::{AboutDto, ClockStatusDto, LicenceDto, LockStatusDto, SettingsDto};
 pub use transfer::{
     ExportFormat, GoogleExportDto, ImportReportDto, PickedFileDto, PreviewDto, SkippedDto,
     skipped_list,

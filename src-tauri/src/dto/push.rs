@@ -67,6 +67,8 @@ pub struct PushRequestDto {
     pub takes_decline_reason: bool,
     #[cfg_attr(test, ts(type = "number"))]
     pub expires_at_ms: u64,
+    /// The server asks for the unlock step before an Accept (privacyIDEA's app_force_unlock).
+    pub unlock_required: bool,
 }
 
 impl PushRequestDto {
@@ -82,6 +84,7 @@ impl PushRequestDto {
             presence_options: request.presence_options.clone(),
             takes_decline_reason: request.takes_decline_reason,
             expires_at_ms: request.expires_at * 1000,
+            unlock_required: token.token.unlock.is_some(),
         }
     }
 }

@@ -14,6 +14,8 @@ fn typescript() -> String {
          // by `make types`; `make test` fails when this file is stale. Do not edit it by hand.\n\n",
     );
     out += &format!("export type ErrorCode = {};\n\n", codes.join(" | "));
+    out += "/** What unlocks Pocket: nothing, the Pocket passcode, or the phone's own check. */\n\
+            export type LockMethod = 'off' | 'passcode' | 'device';\n\n";
     out += &format!(
         "/** The event a verified login request arrives with. */\nexport const PUSH_REQUEST_EVENT = '{}';\n",
         crate::events::PUSH_REQUEST
@@ -25,6 +27,18 @@ fn typescript() -> String {
     out += &format!(
         "/** The event each round of container syncs arrives with. */\nexport const CONTAINERS_SYNCED_EVENT = '{}';\n",
         crate::events::CONTAINERS_SYNCED
+    );
+    out += &format!(
+        "/** The event the lock shutting or opening arrives with. */\nexport const LOCK_CHANGED_EVENT = '{}';\n",
+        crate::events::LOCK_CHANGED
+    );
+    out += &format!(
+        "/** The event a login request arriving while locked sends, with no details. */\nexport const PUSH_WAITING_EVENT = '{}';\n",
+        crate::events::PUSH_WAITING
+    );
+    out += &format!(
+        "/** The event a new clock measurement sends. */\nexport const CLOCK_CHANGED_EVENT = '{}';\n",
+        crate::events::CLOCK_CHANGED
     );
     // Timestamps in milliseconds fit a JavaScript number for the next 285,000 years.
     let cfg = ts_rs::Config::new().with_large_int("number");
@@ -57,6 +71,12 @@ fn typescript() -> String {
         ContainerAddedDto::decl(&cfg),
         ContainerSyncedDto::decl(&cfg),
         ContainerTransferDto::decl(&cfg),
+        SettingsDto::decl(&cfg),
+        LockStatusDto::decl(&cfg),
+        ClockStatusDto::decl(&cfg),
+        LicenceDto::decl(&cfg),
+        AboutDto::decl(&cfg),
+        crate::lock::LockChangedDto::decl(&cfg),
     ] {
         out += &format!("\nexport {decl}\n");
     }

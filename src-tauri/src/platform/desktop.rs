@@ -1,8 +1,25 @@
-//! Desktop: screen capture for "Scan screen" (X11, Wayland through the portal, macOS, Windows).
+//! Desktop: screen capture for "Scan screen" (X11, Wayland through the portal, macOS, Windows),
+//! and the Pocket passcode as the app lock (desktops have no biometrics Pocket can ask).
+
+use pocket_core::settings::LockMethod;
 
 use super::Capture;
 
 pub const CAN_CAPTURE_SCREEN: bool = true;
+
+pub const LOCK_KIND: LockMethod = LockMethod::Passcode;
+
+/// Desktops have no check of their own that Pocket asks; the passcode stands in.
+pub fn device_check<R: tauri::Runtime>(
+    _app: &tauri::AppHandle<R>,
+    _reason: String,
+) -> Result<(), String> {
+    Err("this device has no unlock check of its own".into())
+}
+
+/// The desktop window's content shows nothing while locked (the list is cleared); there is no
+/// system-wide screenshot block to set.
+pub fn protect_window<R: tauri::Runtime>(_window: &tauri::WebviewWindow<R>) {}
 
 /// Every display, captured now.
 pub fn capture_screens() -> Result<Vec<Capture>, String> {

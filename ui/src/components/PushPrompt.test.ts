@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import PushPrompt from './PushPrompt.svelte';
 import type { PushRequest } from '../lib/api';
 import { PushState } from '../lib/push.svelte';
+import { SettingsState } from '../lib/settings.svelte';
 
 afterEach(() => {
   cleanup();
@@ -21,6 +22,7 @@ const request = (overrides: Partial<PushRequest> = {}): PushRequest => ({
   presenceOptions: [],
   takesDeclineReason: true,
   expiresAtMs: 120_000,
+  unlockRequired: false,
   ...overrides,
 });
 
@@ -40,7 +42,7 @@ describe('PushPrompt', () => {
     answering('accepted', '42');
     const push = new PushState();
     push.receive(request());
-    render(PushPrompt, { push, nowMs: 30_000 });
+    render(PushPrompt, { push, settings: new SettingsState(), nowMs: 30_000 });
     await fireEvent.click(screen.getByTestId('push-accept'));
     expect((await screen.findByTestId('push-display-code')).textContent).toBe('42');
     expect(screen.getByTestId('push-display-code-left').textContent).toContain('90 s left');
@@ -51,7 +53,7 @@ describe('PushPrompt', () => {
     const answers = answering();
     const push = new PushState();
     push.receive(request());
-    render(PushPrompt, { push, nowMs: 30_000 });
+    render(PushPrompt, { push, settings: new SettingsState(), nowMs: 30_000 });
     expect(screen.getByTestId('push-question').textContent).toBe('Log in from 192.0.2.7?');
     expect(screen.getByTestId('push-time-left').textContent).toContain('90 s');
     expect(screen.getByText(/privacyIDEA/).textContent?.match(/PIPU0001/g)).toHaveLength(1);
@@ -65,7 +67,7 @@ describe('PushPrompt', () => {
   it('shows server text as text, never as markup', () => {
     const push = new PushState();
     push.receive(request({ question: '<img src=x onerror="alert(1)"><b>bold</b>' }));
-    render(PushPrompt, { push, nowMs: 0 });
+    render(PushPrompt, { push, settings: new SettingsState(), nowMs: 0 });
     const question = screen.getByTestId('push-question');
     expect(question.textContent).toBe('<img src=x onerror="alert(1)"><b>bold</b>');
     expect(question.querySelector('img, b')).toBeNull();
@@ -75,7 +77,7 @@ describe('PushPrompt', () => {
     const answers = answering();
     const push = new PushState();
     push.receive(request({ presenceOptions: ['11', '17', '21'] }));
-    render(PushPrompt, { push, nowMs: 0 });
+    render(PushPrompt, { push, settings: new SettingsState(), nowMs: 0 });
     expect(screen.queryByTestId('push-accept')).toBeNull();
     const choices = screen.getAllByTestId('push-choice').map((b) => b.textContent?.trim());
     expect(choices).toEqual(['11', '17', '21']);
@@ -87,7 +89,7 @@ describe('PushPrompt', () => {
     const answers = answering('declined');
     const push = new PushState();
     push.receive(request());
-    render(PushPrompt, { push, nowMs: 0 });
+    render(PushPrompt, { push, settings: new SettingsState(), nowMs: 0 });
     await fireEvent.click(screen.getByTestId('push-not-me'));
     expect(answers).toEqual([{ kind: 'decline', notMe: true }]);
     expect((await screen.findByTestId('push-outcome')).textContent).toContain('Login rejected');
@@ -101,5 +103,49 @@ describe('PushPrompt', () => {
     push.expire(120_000);
     expect(push.queue).toHaveLength(0);
     expect(push.answered?.outcome).toBe('expired');
+  });
+
+  it('asks for the passcode before an Accept when every approval is confirmed, and keeps the request on a wrong one', async () => {
+    const sent: { passcode: unknown }[] = [];
+    mockIPC((command, args) => {
+      if (command === 'answer_push') {
+        const { passcode } = args as { passcode: unknown };
+        sent.push({ passcode });
+        if (passcode !== '24681357') throw { code: 'wrong_passcode', message: 'no', field: 'passcode' };
+        return { outcome: 'accepted', displayCode: null };
+      }
+    });
+    const settings = new SettingsState();
+    settings.settings = {
+      language: 'en', theme: 'light', lock: 'passcode', idleLockSeconds: 60, idleChoices: [0, 60],
+      confirmApprovals: true, hideCodes: false, ntpCheck: false, ntpServer: 'pool.ntp.org',
+      useMeasuredTime: false, lockOffered: true, lockKind: 'passcode',
+    };
+    const push = new PushState();
+    push.receive(request());
+    render(PushPrompt, { push, settings, nowMs: 0 });
+    const accept = screen.getByTestId('push-accept') as HTMLButtonElement;
+    expect(accept.disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId('push-passcode'), { target: { value: '11111111' } });
+    await fireEvent.click(accept);
+    expect((await screen.findByTestId('form-error')).dataset.errorCode).toBe('wrong_passcode');
+    expect(screen.getByTestId('push-prompt')).toBeTruthy();
+    await fireEvent.input(screen.getByTestId('push-passcode'), { target: { value: '24681357' } });
+    await fireEvent.click(screen.getByTestId('push-accept'));
+    expect(await screen.findByTestId('push-outcome')).toBeTruthy();
+    expect(sent).toEqual([{ passcode: '11111111' }, { passcode: '24681357' }]);
+  });
+
+  it('a server that demands the unlock step gets it even without "Confirm every approval"', () => {
+    const push = new PushState();
+    push.receive(request({ unlockRequired: true }));
+    const settings = new SettingsState();
+    settings.settings = {
+      language: 'en', theme: 'light', lock: 'off', idleLockSeconds: 60, idleChoices: [0, 60],
+      confirmApprovals: false, hideCodes: false, ntpCheck: false, ntpServer: 'pool.ntp.org',
+      useMeasuredTime: false, lockOffered: true, lockKind: 'passcode',
+    };
+    render(PushPrompt, { push, settings, nowMs: 0 });
+    expect(screen.getByTestId('push-passcode')).toBeTruthy();
   });
 });

@@ -27,6 +27,8 @@ export class AccountsState {
   codes = $state<Record<string, AccountCode>>({});
   loadError = $state<IpcError | null>(null);
   loaded = $state(false);
+  /** Codes show as dots until tapped (Settings → Lock and privacy). */
+  hideCodes = $state(false);
   /** Now, on the Rust side's clock, in Unix milliseconds. */
   now = $state(Date.now());
 
@@ -94,6 +96,16 @@ export class AccountsState {
     this.#timer = null;
     this.#unlistenSyncs?.();
     this.#unlistenSyncs = null;
+  }
+
+  /** Forgets every name and code: the lock shut. */
+  clear(): void {
+    this.accounts = [];
+    this.pushTokens = [];
+    this.containers = [];
+    this.codes = {};
+    this.query = '';
+    this.loaded = false;
   }
 
   async addManual(input: Parameters<typeof api.addAccountManual>[0]): Promise<Added> {

@@ -7,6 +7,7 @@ export const icons = {
   history: 'M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0M12 7v5l3 2',
   transfer: 'M8 4v14M4 14l4 4 4-4M16 20V6M12 10l4-4 4 4',
   settings: 'M4 7h9M17 7h3M15 5v4M4 17h3M11 17h9M9 15v4',
+  lock: 'M6 11h12v9H6zM8 11V8a4 4 0 0 1 8 0v3',
 } as const;
 
 export type IconName = keyof typeof icons;

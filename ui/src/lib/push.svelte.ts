@@ -3,6 +3,14 @@
 import type { UnlistenFn } from './api/events';
 import { api, asIpcError, type IpcError, type Outcome, type PushAnswer, type PushRequest } from './api';
 import { onPushRequest } from './api/events';
+import { t } from './i18n';
+
+const UNLOCK_STEP: readonly IpcError['code'][] = [
+  'wrong_passcode',
+  'unlock_throttled',
+  'unlock_failed',
+  'unlock_required',
+];
 
 export interface Answered {
   request: PushRequest;
@@ -16,6 +24,8 @@ export class PushState {
   queue = $state<PushRequest[]>([]);
   answered = $state<Answered | null>(null);
   busy = $state(false);
+  /** Why the unlock step before an Accept did not pass; the request stays on screen. */
+  error = $state<IpcError | null>(null);
   #unlisten: UnlistenFn | null = null;
 
   get current(): PushRequest | undefined {
@@ -32,6 +42,13 @@ export class PushState {
     this.#unlisten = null;
   }
 
+  /** Forgets every request: the lock shut (they come back from the Rust side after it opens). */
+  clear(): void {
+    this.queue = [];
+    this.answered = null;
+    this.error = null;
+  }
+
   receive(request: PushRequest): void {
     const known = this.queue.some((r) => r.tokenId === request.tokenId && r.nonce === request.nonce);
     if (!known) this.queue = [...this.queue, request];
@@ -46,17 +63,33 @@ export class PushState {
     this.queue = this.queue.filter((r) => r.expiresAtMs > nowMs || (r === current && this.busy));
   }
 
-  async answer(answer: PushAnswer): Promise<void> {
+  /** Sends the answer; `passcode` is the unlock step an Accept may need first. */
+  async answer(answer: PushAnswer, passcode: string | null = null): Promise<void> {
     const request = this.current;
     if (!request || this.busy) return;
     this.busy = true;
+    this.error = null;
+    let answered = true;
     try {
-      const { outcome, displayCode } = await api.answerPush(request.tokenId, request.nonce, answer);
+      const { outcome, displayCode } = await api.answerPush(
+        request.tokenId,
+        request.nonce,
+        answer,
+        passcode,
+        t('push.confirmReason'),
+      );
       this.answered = { request, outcome, error: null, displayCode };
     } catch (error) {
-      this.answered = { request, outcome: 'failed', error: asIpcError(error) };
+      const failure = asIpcError(error);
+      // The unlock step did not pass: nothing was sent, and the user may try again.
+      if (UNLOCK_STEP.includes(failure.code)) {
+        this.error = failure;
+        answered = false;
+      } else {
+        this.answered = { request, outcome: 'failed', error: failure };
+      }
     } finally {
-      this.queue = this.queue.filter((r) => r !== request);
+      if (answered) this.queue = this.queue.filter((r) => r !== request);
       this.busy = false;
     }
   }

@@ -65,7 +65,7 @@ pub async fn finalize(
         form.push((wire::PASSPHRASE, passphrase));
     }
     let http = client.http(link.verify_tls).post(&scope).form(&form);
-    let value: serde_json::Value = value_of(http, Step::Register).await?;
+    let value: serde_json::Value = value_of(client, http, Step::Register).await?;
     if value.get("success") != Some(&serde_json::Value::Bool(true)) {
         return Err(Error::RegistrationRefused);
     }
@@ -84,7 +84,7 @@ async fn challenge(
     ];
     let url = wire::endpoint(&container.server, wire::CHALLENGE);
     let http = client.http(container.verify_tls).post(url).form(&form);
-    let challenge: ContainerChallenge = value_of(http, Step::Challenge).await?;
+    let challenge: ContainerChallenge = value_of(client, http, Step::Challenge).await?;
     if challenge.nonce.contains('|') || challenge.time_stamp.contains('|') {
         return Err(Error::ServerReply(
             "the challenge has a separator in it".into(),
@@ -125,7 +125,7 @@ pub async fn synchronize(
         (wire::SIGNATURE, signature.as_str()),
     ];
     let http = client.http(container.verify_tls).post(&scope).form(&form);
-    let reply: SealedReply = value_of(http, Step::Signed).await?;
+    let reply: SealedReply = value_of(client, http, Step::Signed).await?;
     if !reply.encryption_algorithm.eq_ignore_ascii_case("AES")
         || reply
             .encryption_params
@@ -203,7 +203,7 @@ async fn signed_request(
         (wire::SIGNATURE, signature.as_str()),
     ];
     let http = client.http(container.verify_tls).post(&scope).form(&form);
-    value_of(http, Step::Signed).await
+    value_of(client, http, Step::Signed).await
 }
 
 #[derive(serde::Deserialize)]
@@ -233,8 +233,13 @@ fn policies_in(value: &serde_json::Value) -> ContainerPolicies {
 }
 
 /// `result.value` of the reply, with privacyIDEA's container errors as Pocket's kinds.
-async fn value_of<T: DeserializeOwned>(http: reqwest::RequestBuilder, step: Step) -> Result<T> {
-    let envelope: Envelope<serde_json::Value> = crate::push::read_envelope(http).await?;
+async fn value_of<T: DeserializeOwned>(
+    client: &PushClient,
+    http: reqwest::RequestBuilder,
+    step: Step,
+) -> Result<T> {
+    let envelope: Envelope<serde_json::Value> =
+        crate::push::read_envelope(client.clocks(), http).await?;
     if !envelope.result.status {
         let (code, message) = envelope
             .result

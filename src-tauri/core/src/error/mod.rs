@@ -140,6 +140,26 @@ pub enum Error {
     /// moving the container).
     #[error("the server's policy does not let this phone {0}")]
     ManagedByServer(&'static str),
+    /// The app lock is shut: nothing that shows an account, a code or a request is given out.
+    #[error("Pocket is locked")]
+    Locked,
+    #[error("no passcode is set")]
+    NoPasscode,
+    #[error("that is not the passcode")]
+    WrongPasscode,
+    #[error("a passcode needs at least 6 digits, or a passphrase at least 8 characters")]
+    PasscodeTooShort,
+    /// Too many wrong passcodes: the next try waits.
+    #[error("too many wrong passcodes: try again in {wait_seconds} s")]
+    UnlockThrottled { wait_seconds: u64 },
+    /// The server asks for an unlock step before its requests are answered, and no lock is set.
+    #[error("the server asks for an app lock before its login requests are answered")]
+    UnlockRequired,
+    /// The phone's own check (biometrics or its passcode) did not pass, or was cancelled.
+    #[error("the phone's unlock check did not pass: {0}")]
+    UnlockFailed(String),
+    #[error("the time server gave no usable time: {0}")]
+    TimeServer(String),
 }
 
 impl Error {
@@ -203,6 +223,14 @@ impl Error {
             Error::ContainerNotFound(_) => ErrorKind::ContainerNotFound,
             Error::ManagedByServer(_) => ErrorKind::ManagedByServer,
             Error::InsecureServer { risk, .. } => risk.kind(),
+            Error::Locked => ErrorKind::Locked,
+            Error::NoPasscode => ErrorKind::NoPasscode,
+            Error::WrongPasscode => ErrorKind::WrongPasscode,
+            Error::PasscodeTooShort => ErrorKind::PasscodeTooShort,
+            Error::UnlockThrottled { .. } => ErrorKind::UnlockThrottled,
+            Error::UnlockRequired => ErrorKind::UnlockRequired,
+            Error::UnlockFailed(_) => ErrorKind::UnlockFailed,
+            Error::TimeServer(_) => ErrorKind::TimeServer,
         }
     }
 
@@ -217,6 +245,7 @@ impl Error {
             Error::MissingParameter(param)
             | Error::InvalidParameter { param, .. }
             | Error::NotInGoogleFormat(param) => Some(param),
+            Error::PasscodeTooShort | Error::WrongPasscode => Some("passcode"),
             _ => None,
         }
     }

@@ -3,11 +3,13 @@
 //! layer; it knows both.
 
 mod backup;
+mod clock;
 mod container;
 mod poller;
 mod push;
 
 pub use backup::{BackupState, back_up, change_backup_password, configure as configure_backups};
+pub use clock::{enrolled_servers, measure_servers};
 pub use container::{
     CONTAINER_SYNC_INTERVAL, Registered, SyncReport, forget as forget_container, move_to_new_phone,
     register as register_container, registration_needs, run_container_sync, sync as sync_container,

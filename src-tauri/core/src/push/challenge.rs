@@ -173,6 +173,7 @@ mod tests {
             url: Url::parse("https://mfa.example.com/ttype/push").unwrap(),
             verify_tls: true,
             server_key: server.verifying_key(),
+            unlock: None,
         }
     }
 

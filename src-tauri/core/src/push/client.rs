@@ -106,6 +106,8 @@ pub struct PushClient {
     verifying: reqwest::Client,
     /// For tokens enrolled with `sslverify=0`, and only for them.
     trusting: reqwest::Client,
+    /// The servers' times, from every reply.
+    clocks: std::sync::Arc<crate::clock::ServerClocks>,
 }
 
 impl PushClient {
@@ -138,7 +140,22 @@ impl PushClient {
         Ok(PushClient {
             verifying: build(false)?,
             trusting: build(true)?,
+            clocks: Default::default(),
         })
+    }
+
+    /// What the servers' replies said of the time.
+    pub fn clocks(&self) -> &std::sync::Arc<crate::clock::ServerClocks> {
+        &self.clocks
+    }
+
+    /// Measures this device's clock against the server at `url`.
+    pub async fn measure_clock(
+        &self,
+        url: &url::Url,
+        verify_tls: bool,
+    ) -> Result<crate::clock::ClockSample> {
+        super::http::probe_clock(&self.clocks, self.http(verify_tls).get(url.clone())).await
     }
 
     /// The client for a server enrolled with (`true`) or without certificate checks.
@@ -178,7 +195,7 @@ impl PushClient {
             .http(enrollment.verify_tls)
             .post(enrollment.url.clone())
             .form(&form);
-        let envelope: Envelope<bool> = send(request).await?;
+        let envelope: Envelope<bool> = send(&self.clocks, request).await?;
         if envelope.result.value != Some(true) {
             return Err(Error::ServerRefused(
                 "the server did not accept the rollout".into(),
@@ -236,7 +253,8 @@ impl PushClient {
             query.push((wire::LONG_POLL_WAIT, wait.as_secs().to_string()));
             request = request.timeout(wait + LONG_POLL_GRACE);
         }
-        let envelope: Envelope<Vec<serde_json::Value>> = send(request.query(&query)).await?;
+        let envelope: Envelope<Vec<serde_json::Value>> =
+            send(&self.clocks, request.query(&query)).await?;
         let long_poll = envelope
             .detail
             .as_ref()
@@ -290,7 +308,7 @@ impl PushClient {
             .http(token.verify_tls)
             .post(token.url.clone())
             .form(&form);
-        let envelope: Envelope<bool> = send(request).await?;
+        let envelope: Envelope<bool> = send(&self.clocks, request).await?;
         let taken = envelope.result.value == Some(true);
         let display_code = match envelope
             .detail

@@ -20,6 +20,8 @@ pub struct PushEnrollment {
     /// `sslverify=0`: the server asked not to verify its certificate (test set-ups).
     pub verify_tls: bool,
     pub poll_only: bool,
+    /// The server asks for the unlock step before each answer (its `app_force_unlock`).
+    pub unlock: Option<crate::lock::UnlockDemand>,
 }
 
 impl PushEnrollment {
@@ -40,6 +42,7 @@ impl std::fmt::Debug for PushEnrollment {
             .field("enrollment_credential", &"<redacted>")
             .field("verify_tls", &self.verify_tls)
             .field("poll_only", &self.poll_only)
+            .field("unlock", &self.unlock)
             .finish()
     }
 }
@@ -92,6 +95,7 @@ pub fn parse_enrollment(text: &str) -> Result<PushEnrollment> {
         enrollment_credential,
         verify_tls: flag("sslverify", true)?,
         poll_only: flag("poll_only", false)?,
+        unlock: crate::lock::UnlockDemand::in_link(&query),
     })
 }
 

@@ -18,8 +18,8 @@ pub use client::{
 };
 pub use crypto::{DEVICE_KEY_BITS, MIN_KEY_BITS, SigningKey, VerifyingKey};
 pub use enrollment::{PushEnrollment, parse_enrollment};
-pub(crate) use http::read_envelope;
-pub use notice::{notification_text, plain_text};
+pub(crate) use http::{origin, read_envelope};
+pub use notice::{notification_text, plain_text, waiting_notification_text};
 pub use token::PushToken;
 pub use transport::{TransportRisk, transport_risk};
 pub use wakeup::{PollOnly, WakeUp, challenge_from_message};

@@ -13,6 +13,8 @@ pub struct PushToken {
     pub url: Url,
     pub verify_tls: bool,
     pub server_key: VerifyingKey,
+    /// The server asks for the unlock step before each answer.
+    pub unlock: Option<crate::lock::UnlockDemand>,
 }
 
 impl PushToken {

@@ -13,6 +13,7 @@ mod file_store;
 mod keychain;
 mod push;
 mod secret_store;
+mod unlock;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -166,6 +167,17 @@ impl Vault {
     /// Stores a setting; `None` removes it.
     pub fn set_setting(&mut self, key: &str, value: Option<&str>) -> Result<()> {
         self.db.set_setting(key, value)
+    }
+
+    /// Keeps the newest clock measurement of each source, for the next start.
+    pub fn save_clock_samples(&mut self, samples: &[crate::clock::ClockSample]) -> Result<()> {
+        samples
+            .iter()
+            .try_for_each(|sample| self.db.save_clock_sample(sample))
+    }
+
+    pub fn clock_samples(&self) -> Result<Vec<crate::clock::ClockSample>> {
+        self.db.clock_samples()
     }
 
     /// The password automatic backups are encrypted with, kept in the keychain.

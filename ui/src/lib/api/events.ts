@@ -1,6 +1,11 @@
 // Events from the Rust side; their names come generated from src-tauri/src/events.rs.
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import {
+  CLOCK_CHANGED_EVENT as CLOCK_CHANGED,
+  LOCK_CHANGED_EVENT as LOCK_CHANGED,
+  PUSH_WAITING_EVENT as PUSH_WAITING,
+  type ClockStatus,
+  type LockChangedDto,
   BACKUP_STATUS_EVENT as BACKUP_STATUS,
   CONTAINERS_SYNCED_EVENT as CONTAINERS_SYNCED,
   type ContainerSynced,
@@ -10,7 +15,7 @@ import {
 } from './types';
 
 export type { UnlistenFn };
-export { BACKUP_STATUS, CONTAINERS_SYNCED, PUSH_REQUEST };
+export { BACKUP_STATUS, CLOCK_CHANGED, CONTAINERS_SYNCED, LOCK_CHANGED, PUSH_REQUEST, PUSH_WAITING };
 
 export function onPushRequest(handler: (request: PushRequest) => void): Promise<UnlistenFn> {
   return listen<PushRequest>(PUSH_REQUEST, (event) => handler(event.payload));
@@ -24,4 +29,17 @@ export function onContainersSynced(
   handler: (results: ContainerSynced[]) => void,
 ): Promise<UnlistenFn> {
   return listen<ContainerSynced[]>(CONTAINERS_SYNCED, (event) => handler(event.payload));
+}
+
+export function onLockChanged(handler: (locked: boolean) => void): Promise<UnlistenFn> {
+  return listen<LockChangedDto>(LOCK_CHANGED, (event) => handler(event.payload.locked));
+}
+
+/** A login request arrived while locked: its details come after the unlock. */
+export function onPushWaiting(handler: () => void): Promise<UnlistenFn> {
+  return listen<null>(PUSH_WAITING, () => handler());
+}
+
+export function onClockChanged(handler: (status: ClockStatus) => void): Promise<UnlistenFn> {
+  return listen<ClockStatus>(CLOCK_CHANGED, (event) => handler(event.payload));
 }

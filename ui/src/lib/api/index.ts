@@ -22,9 +22,32 @@ import type {
   Container,
   ContainerSynced,
   ContainerTransfer,
+  AppSettings,
+  LockStatus,
+  ClockStatus,
+  About,
 } from './types';
 
+/** What the Settings screen changes; what is left out stays. */
+export interface SettingsChange {
+  language?: AppSettings['language'];
+  theme?: AppSettings['theme'];
+  idleLockSeconds?: number;
+  confirmApprovals?: boolean;
+  hideCodes?: boolean;
+  ntpCheck?: boolean;
+  ntpServer?: string;
+  useMeasuredTime?: boolean;
+  lockOffered?: boolean;
+}
+
 export type {
+  AppSettings,
+  LockStatus,
+  LockMethod,
+  ClockStatus,
+  About,
+  Licence,
   Container,
   ContainerAdded,
   ContainerSynced,
@@ -92,8 +115,10 @@ export const api = {
   listPushTokens: () => call<PushToken[]>('list_push_tokens'),
   deletePushToken: (id: string) => call<void>('delete_push_token', { id }),
   openPushRequests: () => call<PushRequest[]>('open_push_requests'),
-  answerPush: (tokenId: string, nonce: string, answer: PushAnswer) =>
-    call<PushAnswered>('answer_push', { tokenId, nonce, answer }),
+  /** `passcode` is the unlock step an Accept may need (desktop); on phones the Rust side asks
+   * the phone's own check, saying `reason`. */
+  answerPush: (tokenId: string, nonce: string, answer: PushAnswer, passcode: string | null, reason: string) =>
+    call<PushAnswered>('answer_push', { tokenId, nonce, answer, passcode, reason }),
   refreshPush: () => call<void>('refresh_push'),
   pushHistory: () => call<HistoryItem[]>('push_history'),
   /** HOTP: the next code; the counter is saved before it is returned. */
@@ -127,4 +152,17 @@ export const api = {
   moveContainer: (id: string) => call<ContainerTransfer>('move_container', { id }),
   unregisterContainer: (id: string) => call<void>('unregister_container', { id }),
   forgetContainer: (id: string) => call<void>('forget_container', { id }),
+  lockStatus: () => call<LockStatus>('lock_status'),
+  unlock: (passcode: string | null, reason: string) => call<void>('unlock', { passcode, reason }),
+  lockNow: () => call<void>('lock_now'),
+  noteActivity: () => call<void>('note_activity'),
+  setPasscode: (current: string | null, passcode: string, reason: string) =>
+    call<AppSettings>('set_passcode', { current, passcode, reason }),
+  setDeviceLock: (reason: string) => call<AppSettings>('set_device_lock', { reason }),
+  removeLock: (passcode: string | null, reason: string) => call<AppSettings>('remove_lock', { passcode, reason }),
+  getSettings: () => call<AppSettings>('get_settings'),
+  updateSettings: (settings: SettingsChange) => call<AppSettings>('update_settings', { settings }),
+  about: () => call<About>('about'),
+  clockStatus: () => call<ClockStatus | null>('clock_status'),
+  checkClock: () => call<ClockStatus | null>('check_clock'),
 };

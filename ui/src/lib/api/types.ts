@@ -1,7 +1,10 @@
 // Generated from src-tauri/src/dto/, src-tauri/src/error.rs and pocket-core's ErrorKind
 // by `make types`; `make test` fails when this file is stale. Do not edit it by hand.
 
-export type ErrorCode = 'not_otpauth_uri' | 'unsupported_otp_type' | 'missing_parameter' | 'invalid_parameter' | 'missing_label' | 'keychain_locked' | 'keychain_unavailable' | 'secret_missing' | 'duplicate_account' | 'account_not_found' | 'database_too_new' | 'not_push_enrollment' | 'network' | 'http_client_unavailable' | 'reply_too_large' | 'redirected' | 'weak_key' | 'presence_required' | 'not_an_option' | 'push_token_not_found' | 'scan_expired' | 'not_counter_based' | 'tls' | 'server_refused' | 'server_reply' | 'crypto' | 'image_unreadable' | 'image_format_unsupported' | 'image_too_large' | 'counter_based' | 'backup_password_required' | 'wrong_backup_password' | 'backup_damaged' | 'backup_format_unknown' | 'backup_too_large' | 'backup_too_costly' | 'export_failed' | 'file_unreadable' | 'file_expired' | 'database' | 'storage' | 'backup_folder_missing' | 'backup_write_failed' | 'backup_check_failed' | 'backup_password_missing' | 'not_in_google_format' | 'in_trash' | 'export_tied_to_account' | 'not_container_link' | 'container_link_expired' | 'passphrase_required' | 'container_registration_refused' | 'container_not_registered' | 'container_moved' | 'container_not_found' | 'managed_by_server' | 'insecure_server' | 'certificate_unchecked' | 'screen_capture' | 'internal' | 'clipboard';
+export type ErrorCode = 'not_otpauth_uri' | 'unsupported_otp_type' | 'missing_parameter' | 'invalid_parameter' | 'missing_label' | 'keychain_locked' | 'keychain_unavailable' | 'secret_missing' | 'duplicate_account' | 'account_not_found' | 'database_too_new' | 'not_push_enrollment' | 'network' | 'http_client_unavailable' | 'reply_too_large' | 'redirected' | 'weak_key' | 'presence_required' | 'not_an_option' | 'push_token_not_found' | 'scan_expired' | 'not_counter_based' | 'tls' | 'server_refused' | 'server_reply' | 'crypto' | 'image_unreadable' | 'image_format_unsupported' | 'image_too_large' | 'counter_based' | 'backup_password_required' | 'wrong_backup_password' | 'backup_damaged' | 'backup_format_unknown' | 'backup_too_large' | 'backup_too_costly' | 'export_failed' | 'file_unreadable' | 'file_expired' | 'database' | 'storage' | 'backup_folder_missing' | 'backup_write_failed' | 'backup_check_failed' | 'backup_password_missing' | 'not_in_google_format' | 'in_trash' | 'export_tied_to_account' | 'not_container_link' | 'container_link_expired' | 'passphrase_required' | 'container_registration_refused' | 'container_not_registered' | 'container_moved' | 'container_not_found' | 'managed_by_server' | 'locked' | 'no_passcode' | 'wrong_passcode' | 'passcode_too_short' | 'unlock_throttled' | 'unlock_required' | 'unlock_failed' | 'time_server' | 'insecure_server' | 'certificate_unchecked' | 'screen_capture' | 'internal' | 'clipboard';
+
+/** What unlocks Pocket: nothing, the Pocket passcode, or the phone's own check. */
+export type LockMethod = 'off' | 'passcode' | 'device';
 
 /** The event a verified login request arrives with. */
 export const PUSH_REQUEST_EVENT = 'push-request';
@@ -9,6 +12,12 @@ export const PUSH_REQUEST_EVENT = 'push-request';
 export const BACKUP_STATUS_EVENT = 'backup-status';
 /** The event each round of container syncs arrives with. */
 export const CONTAINERS_SYNCED_EVENT = 'containers-synced';
+/** The event the lock shutting or opening arrives with. */
+export const LOCK_CHANGED_EVENT = 'lock-changed';
+/** The event a login request arriving while locked sends, with no details. */
+export const PUSH_WAITING_EVENT = 'push-waiting';
+/** The event a new clock measurement sends. */
+export const CLOCK_CHANGED_EVENT = 'clock-changed';
 
 export type Account = { id: string, issuer: string, name: string, kind: 'totp' | 'hotp' | 'steam', digits: number, period: number | null, };
 
@@ -78,7 +87,11 @@ export type PushRequest = { tokenId: string, nonce: string, issuer: string, labe
 /**
  * Plain text: the UI never renders it as markup.
  */
-question: string, presenceOptions: Array<string>, takesDeclineReason: boolean, expiresAtMs: number, };
+question: string, presenceOptions: Array<string>, takesDeclineReason: boolean, expiresAtMs: number, 
+/**
+ * The server asks for the unlock step before an Accept (privacyIDEA's app_force_unlock).
+ */
+unlockRequired: boolean, };
 
 export type PushAnswer = { "kind": "accept" } | { "kind": "decline", notMe: boolean, } | { "kind": "choice", option: string, };
 
@@ -157,3 +170,44 @@ export type ContainerTransfer = { link: string,
  * An SVG data URI of the link's QR code.
  */
 qr: string, };
+
+export type AppSettings = { language: 'system' | 'en' | 'nl', theme: 'system' | 'light' | 'dark', lock: LockMethod, idleLockSeconds: number, idleChoices: Array<number>, confirmApprovals: boolean, hideCodes: boolean, ntpCheck: boolean, ntpServer: string, useMeasuredTime: boolean, lockOffered: boolean, 
+/**
+ * Which lock this build offers: the Pocket passcode on desktop, the phone's own check on
+ * phones.
+ */
+lockKind: LockMethod, };
+
+export type LockStatus = { locked: boolean, method: LockMethod, 
+/**
+ * Seconds before another passcode is checked, after wrong ones.
+ */
+waitSeconds: number, 
+/**
+ * A login request came while locked.
+ */
+requestWaiting: boolean, language: 'system' | 'en' | 'nl', theme: 'system' | 'light' | 'dark', };
+
+export type ClockStatus = { 
+/**
+ * The source's time minus this device's, in milliseconds.
+ */
+offsetMs: number, uncertaintyMs: number, 
+/**
+ * A server's address, or `ntp:<host>`.
+ */
+source: string, measuredAtMs: number, 
+/**
+ * Off by more than servers tolerate: the home screen shows a banner.
+ */
+off: boolean, 
+/**
+ * Codes follow the measured time.
+ */
+corrected: boolean, };
+
+export type Licence = { name: string, version: string, licence: string, };
+
+export type About = { version: string, licences: Array<Licence>, };
+
+export type LockChangedDto = { locked: boolean, };

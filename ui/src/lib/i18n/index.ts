@@ -50,3 +50,15 @@ export function riskLine(risk: TransportRisk | null | undefined, plain: string):
   if (risk === 'certificate_unchecked') return t('scan.push.unchecked');
   return plain;
 }
+
+/** How far a clock is off, in words: "2 min 10 s behind", "45 s ahead". `offsetMs` is the
+ *  server's time minus this device's: positive means this device is behind. */
+export function clockOffsetText(offsetMs: number): string {
+  const total = Math.round(Math.abs(offsetMs) / 1000);
+  const [hours, minutes, seconds] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  const parts: string[] = [];
+  if (hours) parts.push(t('clock.hours', { n: hours }));
+  if (minutes) parts.push(t('clock.minutes', { n: minutes }));
+  if (seconds || parts.length === 0) parts.push(t('clock.seconds', { n: seconds }));
+  return t(offsetMs > 0 ? 'clock.behind' : 'clock.ahead', { amount: parts.join(' ') });
+}

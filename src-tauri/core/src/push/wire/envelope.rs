@@ -9,6 +9,9 @@ pub struct Envelope<T> {
     pub result: EnvelopeResult<T>,
     #[serde(default)]
     pub detail: Option<serde_json::Value>,
+    /// The server's clock when it answered (privacyIDEA: Unix seconds with a fraction).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<f64>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -42,6 +45,7 @@ impl<T> Envelope<T> {
                 error: None,
             },
             detail,
+            time: None,
         }
     }
 
@@ -58,6 +62,7 @@ impl<T> Envelope<T> {
                 }),
             },
             detail: None,
+            time: None,
         }
     }
 }

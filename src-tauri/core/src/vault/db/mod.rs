@@ -3,6 +3,7 @@
 //! tokens' and the containers' statements beside it.
 
 mod accounts;
+mod clocks;
 mod containers;
 mod push;
 mod settings;
@@ -94,6 +95,16 @@ const MIGRATIONS: &[&str] = &[
     // The user's own accounts that joined a container when its server recognised their
     // codes: when the server lets go of one, it stays, as the phone's own.
     "ALTER TABLE container_tokens ADD COLUMN joined INTEGER NOT NULL DEFAULT 0;",
+    // The app lock and the clock: what a push server asks before its requests are answered
+    // (privacyIDEA's app_force_unlock), and the newest clock measurement from each server,
+    // kept so that codes can follow the measured time offline too.
+    "ALTER TABLE push_tokens ADD COLUMN unlock_demand TEXT NOT NULL DEFAULT '';
+    CREATE TABLE server_clocks (
+        source          TEXT PRIMARY KEY,
+        offset_ms       INTEGER NOT NULL,
+        uncertainty_ms  INTEGER NOT NULL,
+        measured_at     INTEGER NOT NULL
+    );",
 ];
 
 pub struct Db {

@@ -10,7 +10,7 @@ use crate::vault::account::AccountState;
 use crate::vault::push::{Outcome, RequestRecord, StoredPushToken};
 
 const SELECT_TOKEN: &str =
-    "SELECT id, serial, label, issuer, url, verify_tls, server_key FROM push_tokens";
+    "SELECT id, serial, label, issuer, url, verify_tls, server_key, unlock_demand FROM push_tokens";
 
 const SELECT_REQUEST: &str = "SELECT token_id, serial, nonce, title, question, presence_options,
     takes_decline_reason, received_at, expires_at FROM push_requests";
@@ -23,8 +23,8 @@ impl Db {
         now: u64,
     ) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO push_tokens (id, serial, label, issuer, url, verify_tls, server_key, state, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, 'pending', ?7)",
+            "INSERT INTO push_tokens (id, serial, label, issuer, url, verify_tls, server_key, state, created_at, unlock_demand)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, 'pending', ?7, ?8)",
             params![
                 id,
                 enrollment.serial,
@@ -32,7 +32,8 @@ impl Db {
                 enrollment.issuer,
                 enrollment.url.as_str(),
                 enrollment.verify_tls,
-                now as i64
+                now as i64,
+                enrollment.unlock.map_or("", |d| d.as_str()),
             ],
         )?;
         Ok(())
@@ -253,6 +254,7 @@ fn read_token(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StoredPushToke
             url,
             verify_tls: row.get(5)?,
             server_key,
+            unlock: crate::lock::UnlockDemand::from_stored(&row.get::<_, String>(7)?),
         })
     })();
     Ok(token.map(|token| StoredPushToken { id, token }))

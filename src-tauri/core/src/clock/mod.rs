@@ -1,4 +1,15 @@
 //! The one place that reads the system clock; everything else takes the time as an argument.
+//! Beside it, how far that clock is off: measured from servers' replies and, when the user
+//! asks, an NTP server.
+
+mod book;
+mod offset;
+pub mod sntp;
+
+pub use book::ServerClocks;
+pub use offset::{
+    ClockSample, ServerTime, TOLERATED_OFFSET_MS, best, estimate, is_off, parse_http_date,
+};
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -19,4 +30,13 @@ pub fn now_unix() -> u64 {
 /// Today's date in UTC as `YYYY-MM-DD`, for file names.
 pub fn date_today() -> String {
     crate::push::wire::iso8601(now_unix())[..10].to_string()
+}
+
+/// Now in Unix milliseconds as codes use it: this device's clock, moved by `offset_ms` (the
+/// measured offset) when the user chose the measured time.
+pub fn corrected_millis(now_ms: u64, offset_ms: Option<i64>) -> u64 {
+    match offset_ms {
+        Some(offset) => now_ms.saturating_add_signed(offset),
+        None => now_ms,
+    }
 }

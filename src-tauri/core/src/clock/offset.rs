@@ -1,0 +1,194 @@
+//! How far this device's clock is off, from the time servers put in their replies: the
+//! server's time against the middle of the round trip, with half the round trip (and the
+//! reply's own resolution) as the uncertainty.
+
+use serde::{Deserialize, Serialize};
+
+/// Beyond this, codes may be refused: most servers accept a code one period late or early.
+pub const TOLERATED_OFFSET_MS: i64 = 15_000;
+/// A measurement older than this no longer speaks for the clock (it drifts, or was set).
+const FRESH_FOR_SECONDS: u64 = 24 * 3600;
+
+/// One measurement of the clock against `source` (a server's address, or `ntp:<host>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockSample {
+    pub source: String,
+    /// The source's time minus this device's.
+    pub offset_ms: i64,
+    pub uncertainty_ms: u64,
+    /// Unix seconds on this device's clock when it was taken.
+    pub measured_at: u64,
+}
+
+/// The server's time as a reply carries it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ServerTime {
+    /// privacyIDEA's JSON `time`: Unix seconds with a fraction.
+    Precise(f64),
+    /// The HTTP `Date` header: whole seconds, cut down.
+    WholeSeconds(u64),
+}
+
+/// The measurement a reply gives: sent at `sent_ms`, answered by `received_ms`, both on this
+/// device's clock.
+pub fn estimate(
+    source: &str,
+    sent_ms: u64,
+    received_ms: u64,
+    server: ServerTime,
+) -> Option<ClockSample> {
+    let received_ms = received_ms.max(sent_ms);
+    let middle_ms = sent_ms as i128 + (received_ms - sent_ms) as i128 / 2;
+    let (server_ms, resolution_ms) = match server {
+        ServerTime::Precise(seconds) if seconds.is_finite() && seconds > 0.0 && seconds < 1e11 => {
+            ((seconds * 1000.0).round() as i128, 1)
+        }
+        // A cut-down second lies anywhere in the second that follows it.
+        ServerTime::WholeSeconds(seconds) if seconds < 100_000_000_000 => {
+            (seconds as i128 * 1000 + 500, 1000)
+        }
+        _ => return None,
+    };
+    Some(ClockSample {
+        source: source.to_string(),
+        offset_ms: i64::try_from(server_ms - middle_ms).ok()?,
+        uncertainty_ms: (received_ms - sent_ms) / 2 + resolution_ms / 2,
+        measured_at: received_ms / 1000,
+    })
+}
+
+/// What the measurements say: the freshest day's most certain one, or, with none fresh, the
+/// newest.
+pub fn best(samples: &[ClockSample], now_unix: u64) -> Option<&ClockSample> {
+    let fresh = samples
+        .iter()
+        .filter(|s| now_unix.saturating_sub(s.measured_at) <= FRESH_FOR_SECONDS)
+        .min_by_key(|s| (s.uncertainty_ms, std::cmp::Reverse(s.measured_at)));
+    fresh.or_else(|| samples.iter().max_by_key(|s| s.measured_at))
+}
+
+/// Whether `sample` shows the clock off by more than servers tolerate, beyond doubt.
+pub fn is_off(sample: &ClockSample) -> bool {
+    sample.offset_ms.unsigned_abs() > TOLERATED_OFFSET_MS as u64 + sample.uncertainty_ms
+}
+
+/// Reads an HTTP `Date` header (RFC 9110's IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn parse_http_date(text: &str) -> Option<u64> {
+    let text = text.trim();
+    if text.len() > 40 {
+        return None;
+    }
+    let (_weekday, rest) = text.split_once(", ")?;
+    let mut parts = rest.split(' ');
+    let (day, month, year, clock, zone) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if parts.next().is_some() || zone != "GMT" {
+        return None;
+    }
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| *m == month)? + 1;
+    let day: u32 = day.parse().ok()?;
+    let year: u32 = year.parse().ok()?;
+    let iso = format!("{year:04}-{month:02}-{day:02}T{clock}Z");
+    crate::push::wire::parse_iso8601(&iso).and_then(|s| u64::try_from(s).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_offset_is_taken_at_the_middle_of_the_round_trip() {
+        // Sent at 1000.000 s, answered at 1000.400 s; the server said 1130.200 s.
+        let sample = estimate(
+            "https://pi",
+            1_000_000,
+            1_000_400,
+            ServerTime::Precise(1130.2),
+        )
+        .unwrap();
+        assert_eq!(sample.offset_ms, 130_000);
+        assert_eq!(sample.uncertainty_ms, 200);
+        assert_eq!(sample.measured_at, 1000);
+        assert!(is_off(&sample));
+    }
+
+    #[test]
+    fn a_date_header_counts_half_a_second_more_uncertain() {
+        let sample = estimate("https://pi", 10_000, 10_100, ServerTime::WholeSeconds(9)).unwrap();
+        // The server's true time was in [9.0, 10.0): 9.5 against a middle of 10.05.
+        assert_eq!(sample.offset_ms, -550);
+        assert_eq!(sample.uncertainty_ms, 50 + 500);
+        assert!(!is_off(&sample));
+    }
+
+    #[test]
+    fn nonsense_times_give_no_measurement() {
+        for nonsense in [f64::NAN, f64::INFINITY, -5.0, 0.0, 1e300] {
+            assert_eq!(estimate("s", 0, 10, ServerTime::Precise(nonsense)), None);
+        }
+        assert_eq!(
+            estimate("s", 0, 10, ServerTime::WholeSeconds(u64::MAX)),
+            None
+        );
+        // A reply "before" its request (a clock set back in between) counts as instant.
+        let sample = estimate("s", 5_000, 4_000, ServerTime::Precise(5.0)).unwrap();
+        assert_eq!(sample.uncertainty_ms, 0);
+    }
+
+    #[test]
+    fn within_a_tolerance_and_its_doubt_the_clock_is_fine() {
+        let sample = |offset_ms, uncertainty_ms| ClockSample {
+            source: "s".into(),
+            offset_ms,
+            uncertainty_ms,
+            measured_at: 0,
+        };
+        assert!(!is_off(&sample(15_000, 0)));
+        assert!(is_off(&sample(-15_001, 0)));
+        assert!(!is_off(&sample(16_000, 2_000)));
+    }
+
+    #[test]
+    fn the_most_certain_fresh_measurement_wins() {
+        let at = |source: &str, uncertainty_ms, measured_at| ClockSample {
+            source: source.into(),
+            offset_ms: 0,
+            uncertainty_ms,
+            measured_at,
+        };
+        let now = 10 * 24 * 3600;
+        let samples = [
+            at("old but exact", 1, now - 2 * 24 * 3600),
+            at("fresh", 300, now - 60),
+            at("fresher, vaguer", 800, now - 1),
+        ];
+        assert_eq!(best(&samples, now).unwrap().source, "fresh");
+        assert_eq!(best(&samples[..1], now).unwrap().source, "old but exact");
+        assert_eq!(best(&[], now), None);
+    }
+
+    #[test]
+    fn http_dates_are_read_and_anything_else_is_not() {
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        for bad in [
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun, 06 Nov 1994 08:49:37 CET",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
+        }
+    }
+}

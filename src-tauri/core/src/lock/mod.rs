@@ -1,0 +1,152 @@
+//! The app lock: what unlocks Pocket (a passcode on desktop, the phone's biometrics or its own
+//! passcode on phones), when it locks (at start, after the idle time, in the background), and
+//! the brake on wrong passcodes. The gate is a plain state machine; the app holds one and
+//! refuses every command that would show an account, a code or a request while it is shut.
+
+mod demand;
+mod gate;
+mod passcode;
+mod throttle;
+
+pub use demand::UnlockDemand;
+pub use gate::Gate;
+pub use passcode::{PasscodeVerifier, check_new_passcode};
+pub use throttle::{Attempts, wait_after};
+
+use crate::error::{Error, Result};
+use crate::settings::{LockMethod, Settings};
+use crate::vault::SharedVault;
+
+/// Whether an answer waits for the unlock step first: every Accept when the user asked for
+/// that ("Confirm every approval", with a lock set), and every Accept to a server that demands
+/// it. A decline never waits: it lets nobody in.
+pub fn answer_needs_check(
+    settings: &Settings,
+    demand: Option<UnlockDemand>,
+    accepting: bool,
+) -> bool {
+    let confirming = settings.confirm_approvals && settings.lock != LockMethod::Off;
+    accepting && (confirming || demand.is_some())
+}
+
+/// Checks `passcode` against the stored verifier, under the brake: while a wait from earlier
+/// wrong tries runs, nothing is checked. Every wrong try is counted in the keychain before the
+/// answer is given, so ending the app does not reset the count. The Argon2id work runs with
+/// the vault's lock released.
+pub fn try_passcode(vault: &SharedVault, passcode: &str, now_unix: u64) -> Result<()> {
+    let (verifier, attempts) = {
+        let vault = crate::vault::lock(vault);
+        (vault.passcode_verifier()?, vault.unlock_attempts()?)
+    };
+    let verifier = verifier.ok_or(Error::NoPasscode)?;
+    let wait = attempts.wait_at(now_unix);
+    if wait > 0 {
+        return Err(Error::UnlockThrottled { wait_seconds: wait });
+    }
+    if verifier.matches(passcode)? {
+        if attempts.failures > 0 {
+            crate::vault::lock(vault).set_unlock_attempts(&Attempts::default())?;
+        }
+        return Ok(());
+    }
+    let counted = attempts.failed(now_unix);
+    crate::vault::lock(vault).set_unlock_attempts(&counted)?;
+    Err(Error::WrongPasscode)
+}
+
+/// Sets a new passcode (after the rules' check) in place of any earlier one.
+pub fn set_passcode(vault: &SharedVault, passcode: &str) -> Result<()> {
+    check_new_passcode(passcode)?;
+    let verifier = PasscodeVerifier::new(passcode)?;
+    let mut vault = crate::vault::lock(vault);
+    vault.set_passcode_verifier(Some(&verifier))?;
+    vault.set_unlock_attempts(&Attempts::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::{MemoryStore, Vault};
+    use std::sync::{Arc, Mutex};
+
+    fn vault_in(dir: &std::path::Path, store: Arc<MemoryStore>) -> SharedVault {
+        let vault = Vault::open(&dir.join("pocket.sqlite"), Box::new(store)).unwrap();
+        Arc::new(Mutex::new(vault))
+    }
+
+    #[test]
+    fn wrong_passcodes_are_braked_and_the_count_outlives_the_app() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(MemoryStore::default());
+        let vault = vault_in(dir.path(), store.clone());
+        set_passcode(&vault, "correct horse").unwrap();
+        let start = 1_800_000_000;
+        for _ in 0..throttle::FREE_TRIES {
+            assert!(matches!(
+                try_passcode(&vault, "wrong guess", start),
+                Err(Error::WrongPasscode)
+            ));
+        }
+        // The next wrong try is still checked, and sets the first wait.
+        assert!(matches!(
+            try_passcode(&vault, "wrong guess", start),
+            Err(Error::WrongPasscode)
+        ));
+        let first_wait = wait_after(throttle::FREE_TRIES + 1);
+        assert!(first_wait > 0);
+
+        // A restart: the same keychain, a new vault. The right passcode waits too.
+        drop(vault);
+        let vault = vault_in(dir.path(), store.clone());
+        match try_passcode(&vault, "correct horse", start + 1) {
+            Err(Error::UnlockThrottled { wait_seconds }) => {
+                assert_eq!(wait_seconds, first_wait - 1)
+            }
+            other => panic!("not braked: {other:?}"),
+        }
+        // Once the wait is over the right passcode opens, and the count starts again.
+        try_passcode(&vault, "correct horse", start + first_wait).unwrap();
+        let attempts = crate::vault::lock(&vault).unlock_attempts().unwrap();
+        assert_eq!(attempts, Attempts::default());
+    }
+
+    #[test]
+    fn accepts_wait_for_the_check_when_asked_or_demanded_and_declines_never() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = vault_in(dir.path(), Arc::default());
+        let mut settings = Settings::read(&crate::vault::lock(&vault)).unwrap();
+        assert!(!answer_needs_check(&settings, None, true));
+        assert!(answer_needs_check(&settings, Some(UnlockDemand::Pin), true));
+        assert!(!answer_needs_check(
+            &settings,
+            Some(UnlockDemand::Any),
+            false
+        ));
+        settings.lock = LockMethod::Passcode;
+        settings.confirm_approvals = true;
+        assert!(answer_needs_check(&settings, None, true));
+        assert!(!answer_needs_check(&settings, None, false));
+        settings.confirm_approvals = false;
+        assert!(!answer_needs_check(&settings, None, true));
+    }
+
+    #[test]
+    fn without_a_passcode_nothing_unlocks_and_a_short_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = vault_in(dir.path(), Arc::default());
+        assert!(matches!(
+            try_passcode(&vault, "anything", 0),
+            Err(Error::NoPasscode)
+        ));
+        assert!(matches!(
+            set_passcode(&vault, "12345"),
+            Err(Error::PasscodeTooShort)
+        ));
+        assert!(
+            crate::vault::lock(&vault)
+                .passcode_verifier()
+                .unwrap()
+                .is_none()
+        );
+    }
+}

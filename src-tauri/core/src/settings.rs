@@ -1,0 +1,269 @@
+//! The user's settings, typed, over the vault's settings table: language, theme, the app
+//! lock's choices, privacy, and the clock check. What is not stored reads as its default.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::vault::Vault;
+
+/// The idle times the user may pick, in seconds; 0 is "never".
+pub const IDLE_CHOICES: &[u32] = &[0, 30, 60, 120, 300, 900];
+const DEFAULT_IDLE_SECONDS: u32 = 60;
+pub const DEFAULT_NTP_SERVER: &str = "pool.ntp.org";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    System,
+    En,
+    Nl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+/// What unlocks Pocket: nothing, the Pocket passcode (desktop), or the phone's own check
+/// (biometrics, with the phone's passcode as the fallback).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LockMethod {
+    Off,
+    Passcode,
+    Device,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub language: Language,
+    pub theme: Theme,
+    pub lock: LockMethod,
+    /// Seconds without activity before Pocket locks; 0 is never.
+    pub idle_lock_seconds: u32,
+    /// Ask for the unlock step again before every Accept.
+    pub confirm_approvals: bool,
+    /// Codes show as dots until tapped.
+    pub hide_codes: bool,
+    /// Ask `ntp_server` for the time too, not only the push and container servers.
+    pub ntp_check: bool,
+    pub ntp_server: String,
+    /// Codes follow the measured time instead of this device's clock.
+    pub use_measured_time: bool,
+    /// Pocket offered a lock once (after the first account): it does not ask again.
+    pub lock_offered: bool,
+}
+
+/// A change from the Settings screen: what is given changes. The lock method changes only
+/// through the lock's own steps, which check the user first.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsChange {
+    pub language: Option<Language>,
+    pub theme: Option<Theme>,
+    pub idle_lock_seconds: Option<u32>,
+    pub confirm_approvals: Option<bool>,
+    pub hide_codes: Option<bool>,
+    pub ntp_check: Option<bool>,
+    pub ntp_server: Option<String>,
+    pub use_measured_time: Option<bool>,
+    pub lock_offered: Option<bool>,
+}
+
+const LANGUAGE: &str = "ui.language";
+const THEME: &str = "ui.theme";
+const LOCK: &str = "lock.method";
+const IDLE: &str = "lock.idle_seconds";
+const CONFIRM: &str = "lock.confirm_approvals";
+const HIDE_CODES: &str = "privacy.hide_codes";
+const NTP_CHECK: &str = "clock.ntp_check";
+const NTP_SERVER: &str = "clock.ntp_server";
+const MEASURED_TIME: &str = "clock.use_measured_time";
+const LOCK_OFFERED: &str = "lock.offered";
+
+fn read_enum<T: for<'de> Deserialize<'de>>(vault: &Vault, key: &str) -> Result<Option<T>> {
+    Ok(vault
+        .setting(key)?
+        .and_then(|v| serde_json::from_value(serde_json::Value::String(v)).ok()))
+}
+
+fn enum_text<T: Serialize>(value: T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        _ => String::new(),
+    }
+}
+
+fn flag(vault: &Vault, key: &str) -> Result<Option<bool>> {
+    Ok(vault.setting(key)?.map(|v| v == "1"))
+}
+
+fn set_flag(vault: &mut Vault, key: &str, on: bool) -> Result<()> {
+    vault.set_setting(key, Some(if on { "1" } else { "0" }))
+}
+
+impl Settings {
+    pub fn read(vault: &Vault) -> Result<Settings> {
+        let lock = read_enum(vault, LOCK)?.unwrap_or(LockMethod::Off);
+        let idle_lock_seconds = vault
+            .setting(IDLE)?
+            .and_then(|v| v.parse().ok())
+            .filter(|s| IDLE_CHOICES.contains(s))
+            .unwrap_or(DEFAULT_IDLE_SECONDS);
+        Ok(Settings {
+            language: read_enum(vault, LANGUAGE)?.unwrap_or(Language::System),
+            theme: read_enum(vault, THEME)?.unwrap_or(Theme::System),
+            lock,
+            idle_lock_seconds,
+            // On by default once a lock is set; what the user chose otherwise stays.
+            confirm_approvals: flag(vault, CONFIRM)?.unwrap_or(lock != LockMethod::Off),
+            hide_codes: flag(vault, HIDE_CODES)?.unwrap_or(false),
+            ntp_check: flag(vault, NTP_CHECK)?.unwrap_or(false),
+            ntp_server: vault
+                .setting(NTP_SERVER)?
+                .unwrap_or_else(|| DEFAULT_NTP_SERVER.to_string()),
+            use_measured_time: flag(vault, MEASURED_TIME)?.unwrap_or(false),
+            lock_offered: flag(vault, LOCK_OFFERED)?.unwrap_or(false),
+        })
+    }
+
+    /// The idle limit as the lock's gate takes it.
+    pub fn idle_limit(&self) -> Option<std::time::Duration> {
+        (self.idle_lock_seconds > 0)
+            .then(|| std::time::Duration::from_secs(self.idle_lock_seconds.into()))
+    }
+}
+
+/// Applies `change`, every value checked before any is written.
+pub fn change(vault: &mut Vault, change: &SettingsChange) -> Result<Settings> {
+    if let Some(seconds) = change.idle_lock_seconds
+        && !IDLE_CHOICES.contains(&seconds)
+    {
+        return Err(Error::InvalidParameter {
+            param: "idle_lock_seconds",
+            reason: format!("{seconds} is not one of the choices"),
+        });
+    }
+    let ntp_server = change
+        .ntp_server
+        .as_deref()
+        .map(crate::clock::sntp::check_server_name)
+        .transpose()?;
+    if let Some(language) = change.language {
+        vault.set_setting(LANGUAGE, Some(&enum_text(language)))?;
+    }
+    if let Some(theme) = change.theme {
+        vault.set_setting(THEME, Some(&enum_text(theme)))?;
+    }
+    if let Some(seconds) = change.idle_lock_seconds {
+        vault.set_setting(IDLE, Some(&seconds.to_string()))?;
+    }
+    for (key, value) in [
+        (CONFIRM, change.confirm_approvals),
+        (HIDE_CODES, change.hide_codes),
+        (NTP_CHECK, change.ntp_check),
+        (MEASURED_TIME, change.use_measured_time),
+        (LOCK_OFFERED, change.lock_offered),
+    ] {
+        if let Some(on) = value {
+            set_flag(vault, key, on)?;
+        }
+    }
+    if let Some(server) = ntp_server {
+        vault.set_setting(NTP_SERVER, Some(&server))?;
+    }
+    Settings::read(vault)
+}
+
+/// Records which lock is set; the caller has done the lock's own step (a passcode stored, the
+/// phone's check passed).
+pub fn set_lock_method(vault: &mut Vault, method: LockMethod) -> Result<()> {
+    vault.set_setting(LOCK, Some(&enum_text(method)))?;
+    // Pocket does not offer a lock again once one was set or removed.
+    set_flag(vault, LOCK_OFFERED, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::MemoryStore;
+
+    fn vault() -> (Vault, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::open(
+            &dir.path().join("pocket.sqlite"),
+            Box::new(MemoryStore::default()),
+        )
+        .unwrap();
+        (vault, dir)
+    }
+
+    #[test]
+    fn a_fresh_vault_has_the_defaults() {
+        let (vault, _dir) = vault();
+        let settings = Settings::read(&vault).unwrap();
+        assert_eq!(settings.language, Language::System);
+        assert_eq!(settings.theme, Theme::System);
+        assert_eq!(settings.lock, LockMethod::Off);
+        assert_eq!(settings.idle_lock_seconds, 60);
+        assert!(!settings.confirm_approvals);
+        assert!(!settings.hide_codes && !settings.ntp_check && !settings.use_measured_time);
+        assert_eq!(settings.ntp_server, "pool.ntp.org");
+    }
+
+    #[test]
+    fn changes_are_kept_and_a_lock_turns_confirmation_on_unless_turned_off() {
+        let (mut vault, _dir) = vault();
+        let changed = change(
+            &mut vault,
+            &SettingsChange {
+                language: Some(Language::Nl),
+                theme: Some(Theme::Dark),
+                idle_lock_seconds: Some(300),
+                hide_codes: Some(true),
+                ntp_server: Some("time.example.org:1123".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(changed, Settings::read(&vault).unwrap());
+        assert_eq!(changed.language, Language::Nl);
+        assert_eq!(
+            changed.idle_limit(),
+            Some(std::time::Duration::from_secs(300))
+        );
+        assert_eq!(changed.ntp_server, "time.example.org:1123");
+
+        set_lock_method(&mut vault, LockMethod::Passcode).unwrap();
+        let locked = Settings::read(&vault).unwrap();
+        assert!(locked.confirm_approvals && locked.lock_offered);
+        let change_back = SettingsChange {
+            confirm_approvals: Some(false),
+            ..Default::default()
+        };
+        assert!(!change(&mut vault, &change_back).unwrap().confirm_approvals);
+    }
+
+    #[test]
+    fn a_bad_value_changes_nothing() {
+        let (mut vault, _dir) = vault();
+        for bad in [
+            SettingsChange {
+                theme: Some(Theme::Dark),
+                idle_lock_seconds: Some(7),
+                ..Default::default()
+            },
+            SettingsChange {
+                theme: Some(Theme::Dark),
+                ntp_server: Some("http://time.example.org/".into()),
+                ..Default::default()
+            },
+        ] {
+            assert!(change(&mut vault, &bad).is_err());
+            assert_eq!(Settings::read(&vault).unwrap().theme, Theme::System);
+        }
+    }
+}

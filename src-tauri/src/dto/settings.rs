@@ -1,0 +1,113 @@
+//! Settings, the lock's state and the clock check as the UI shows them.
+
+use pocket_core::clock::{ClockSample, is_off};
+use pocket_core::settings::{Language, LockMethod, Settings, Theme};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "AppSettings"))]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsDto {
+    #[cfg_attr(test, ts(type = "'system' | 'en' | 'nl'"))]
+    pub language: Language,
+    #[cfg_attr(test, ts(type = "'system' | 'light' | 'dark'"))]
+    pub theme: Theme,
+    #[cfg_attr(test, ts(type = "LockMethod"))]
+    pub lock: LockMethod,
+    pub idle_lock_seconds: u32,
+    pub idle_choices: Vec<u32>,
+    pub confirm_approvals: bool,
+    pub hide_codes: bool,
+    pub ntp_check: bool,
+    pub ntp_server: String,
+    pub use_measured_time: bool,
+    pub lock_offered: bool,
+    /// Which lock this build offers: the Pocket passcode on desktop, the phone's own check on
+    /// phones.
+    #[cfg_attr(test, ts(type = "LockMethod"))]
+    pub lock_kind: LockMethod,
+}
+
+impl From<Settings> for SettingsDto {
+    fn from(settings: Settings) -> SettingsDto {
+        SettingsDto {
+            language: settings.language,
+            theme: settings.theme,
+            lock: settings.lock,
+            idle_lock_seconds: settings.idle_lock_seconds,
+            idle_choices: pocket_core::settings::IDLE_CHOICES.to_vec(),
+            confirm_approvals: settings.confirm_approvals,
+            hide_codes: settings.hide_codes,
+            ntp_check: settings.ntp_check,
+            ntp_server: settings.ntp_server,
+            use_measured_time: settings.use_measured_time,
+            lock_offered: settings.lock_offered,
+            lock_kind: crate::platform::LOCK_KIND,
+        }
+    }
+}
+
+/// What the lock screen needs, and nothing more: it is given out while locked.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "LockStatus"))]
+#[serde(rename_all = "camelCase")]
+pub struct LockStatusDto {
+    pub locked: bool,
+    #[cfg_attr(test, ts(type = "LockMethod"))]
+    pub method: LockMethod,
+    /// Seconds before another passcode is checked, after wrong ones.
+    pub wait_seconds: u64,
+    /// A login request came while locked.
+    pub request_waiting: bool,
+    #[cfg_attr(test, ts(type = "'system' | 'en' | 'nl'"))]
+    pub language: Language,
+    #[cfg_attr(test, ts(type = "'system' | 'light' | 'dark'"))]
+    pub theme: Theme,
+}
+
+/// How far this device's clock is off, by the best measurement.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ClockStatus"))]
+#[serde(rename_all = "camelCase")]
+pub struct ClockStatusDto {
+    /// The source's time minus this device's, in milliseconds.
+    pub offset_ms: i64,
+    pub uncertainty_ms: u64,
+    /// A server's address, or `ntp:<host>`.
+    pub source: String,
+    pub measured_at_ms: u64,
+    /// Off by more than servers tolerate: the home screen shows a banner.
+    pub off: bool,
+    /// Codes follow the measured time.
+    pub corrected: bool,
+}
+
+impl ClockStatusDto {
+    pub fn new(sample: &ClockSample, corrected: bool) -> ClockStatusDto {
+        ClockStatusDto {
+            offset_ms: sample.offset_ms,
+            uncertainty_ms: sample.uncertainty_ms,
+            source: sample.source.clone(),
+            measured_at_ms: sample.measured_at.saturating_mul(1000),
+            off: is_off(sample),
+            corrected,
+        }
+    }
+}
+
+/// One bundled library and its licence, for About.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Licence"))]
+pub struct LicenceDto {
+    pub name: String,
+    pub version: String,
+    pub licence: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "About"))]
+#[serde(rename_all = "camelCase")]
+pub struct AboutDto {
+    pub version: String,
+    pub licences: Vec<LicenceDto>,
+}

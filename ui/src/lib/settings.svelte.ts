@@ -1,0 +1,93 @@
+// The Settings screen's state: the settings as the Rust side keeps them, the clock check,
+// and About. Language and theme are applied to the page here.
+import { api, asIpcError, type About, type AppSettings, type ClockStatus, type IpcError, type SettingsChange } from './api';
+import { onClockChanged, type UnlistenFn } from './api/events';
+import { pickLocale, setLocale } from './i18n';
+
+export class SettingsState {
+  settings = $state<AppSettings | null>(null);
+  clock = $state<ClockStatus | null>(null);
+  about = $state<About | null>(null);
+  error = $state<IpcError | null>(null);
+  busy = $state(false);
+  #unlisten: UnlistenFn | null = null;
+
+  async start(): Promise<void> {
+    await this.load();
+    this.#unlisten = await onClockChanged((status) => (this.clock = status));
+  }
+
+  stop(): void {
+    this.#unlisten?.();
+    this.#unlisten = null;
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.settings = await api.getSettings();
+      this.clock = await api.clockStatus();
+      this.error = null;
+    } catch (error) {
+      this.error = asIpcError(error);
+    }
+  }
+
+  /** Runs a change; its error stays on the screen. */
+  async run(action: () => Promise<AppSettings>): Promise<boolean> {
+    this.busy = true;
+    this.error = null;
+    try {
+      this.settings = await action();
+      return true;
+    } catch (error) {
+      this.error = asIpcError(error);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async change(change: SettingsChange): Promise<boolean> {
+    const before = this.settings;
+    const done = await this.run(() => api.updateSettings(change));
+    if (done && this.settings) {
+      applyTheme(this.settings.theme);
+      // Every text is read as the page is drawn: a new language draws it again.
+      if (before && change.language && change.language !== before.language) location.reload();
+    }
+    return done;
+  }
+
+  async checkClock(): Promise<void> {
+    this.busy = true;
+    this.error = null;
+    try {
+      this.clock = await api.checkClock();
+    } catch (error) {
+      this.error = asIpcError(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async loadAbout(): Promise<void> {
+    this.about ??= await api.about();
+  }
+}
+
+const systemDark = globalThis.matchMedia?.('(prefers-color-scheme: dark)');
+let chosenTheme: AppSettings['theme'] = 'system';
+systemDark?.addEventListener('change', () => applyTheme(chosenTheme));
+
+/** The user's theme, or the system's while they chose "system" (followed as it changes). */
+export function applyTheme(theme: AppSettings['theme']): void {
+  chosenTheme = theme;
+  const dark = theme === 'dark' || (theme === 'system' && (systemDark?.matches ?? false));
+  document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+}
+
+export function applyLanguage(language: AppSettings['language']): void {
+  const locale = language === 'system' ? pickLocale(globalThis.navigator?.languages ?? []) : language;
+  setLocale(locale);
+  document.documentElement.lang = locale;
+}
