@@ -106,7 +106,8 @@ load: deps-build
 
 # Renews the README's pictures (docs/screenshots/) from the end-to-end tests.
 screenshots: deps-test app
-	POCKET_UPDATE_SCREENSHOTS=1 cargo test -p pocket-tests --test e2e_web --test e2e_app_web --test e2e_backups --test e2e_containers
+	POCKET_UPDATE_SCREENSHOTS=1 cargo test -p pocket-tests --test e2e_web --test e2e_app_web --test e2e_backups --test e2e_containers \
+		--test e2e_lock --test e2e_clock
 
 # --- building --------------------------------------------------------------------------------
 

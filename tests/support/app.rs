@@ -71,10 +71,30 @@ impl AppDriver {
 
     /// Starts the app and opens a WebDriver session on its window.
     pub async fn launch(&self) -> Result<App> {
+        self.launch_program(&app_binary()?).await
+    }
+
+    /// Starts the app with its clock `seconds` off (faketime; negative is behind), through a
+    /// script in `dir` that the driver starts instead of the binary.
+    pub async fn launch_with_clock_off(&self, seconds: i64, dir: &std::path::Path) -> Result<App> {
+        use std::os::unix::fs::PermissionsExt;
+        let script = dir.join("pocket-off-clock");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nexec faketime -f '{seconds:+}s' '{}' \"$@\"\n",
+                app_binary()?.display()
+            ),
+        )?;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))?;
+        self.launch_program(&script).await
+    }
+
+    async fn launch_program(&self, program: &std::path::Path) -> Result<App> {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "tauri:options".into(),
-            json!({ "application": app_binary()?.display().to_string() }),
+            json!({ "application": program.display().to_string() }),
         );
         // Two providers are linked in (reqwest's and fantoccini's); pick one, once.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -84,8 +104,10 @@ impl AppDriver {
             .await
             .context("cannot open a WebDriver session on the app")?;
         let app = App { client };
-        app.wait_for("[data-testid=add-account], [data-testid=add-screen]")
-            .await?;
+        app.wait_for(
+            "[data-testid=add-account], [data-testid=add-screen], [data-testid=lock-screen]",
+        )
+        .await?;
         Ok(app)
     }
 }

@@ -6,6 +6,7 @@ pub mod app;
 pub mod app_accounts;
 pub mod app_backups;
 pub mod app_layout;
+pub mod app_lock;
 pub mod app_push;
 pub mod browser;
 pub mod desktop;

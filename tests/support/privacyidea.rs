@@ -334,6 +334,24 @@ impl PrivacyIdea {
         Ok((serial.to_string(), link.to_string()))
     }
 
+    /// A new TOTP token that takes codes only `window` seconds either side of its time
+    /// (privacyIDEA's default is 180): its serial and its otpauth:// link.
+    pub async fn enroll_totp_within(&self, window: u32) -> Result<(String, String)> {
+        let window = window.to_string();
+        let reply = self
+            .admin(
+                reqwest::Method::POST,
+                "/token/init",
+                &[("type", "totp"), ("genkey", "1"), ("timeWindow", &window)],
+            )
+            .await?;
+        let serial = reply["detail"]["serial"].as_str().context("no serial")?;
+        let link = reply["detail"]["googleurl"]["value"]
+            .as_str()
+            .context("no googleurl")?;
+        Ok((serial.to_string(), link.to_string()))
+    }
+
     /// Whether `/validate/check` takes `otp` for the token `serial`.
     pub async fn validate(&self, serial: &str, otp: &str) -> Result<bool> {
         let reply: Value = self

@@ -215,6 +215,8 @@ fn while_locked_every_command_but_the_lock_screens_refuses() {
         (wrong["code"].as_str(), wrong["field"].as_str()),
         (Some("wrong_passcode"), Some("passcode"))
     );
+    let status = invoke(&window, "lock_status", json!({})).unwrap();
+    assert_eq!(status["waitSeconds"], 0, "one typo costs nothing");
     invoke(
         &window,
         "unlock",

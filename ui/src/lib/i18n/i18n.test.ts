@@ -46,3 +46,13 @@ describe('errorText', () => {
     );
   });
 });
+
+describe('clockOffsetText', () => {
+  it('says how far and which way, in whole units', async () => {
+    const { clockOffsetText } = await import('./index');
+    expect(clockOffsetText(130_000)).toBe('2 min 10 s behind');
+    expect(clockOffsetText(-45_400)).toBe('45 s ahead');
+    expect(clockOffsetText(3_780_000)).toBe('1 h 3 min behind');
+    expect(clockOffsetText(120_000)).toBe('2 min behind');
+  });
+});

@@ -1,0 +1,88 @@
+//! A clock two minutes behind, in the real window: Pocket run under faketime against a real
+//! privacyIDEA on loopback measures the offset from the server's replies, shows the banner
+//! with the right figure, and with "Use the measured time for codes" its codes are accepted
+//! by /validate/check while the device's own clock's are not.
+
+use std::time::Duration;
+
+use anyhow::{Result, ensure};
+use pocket_tests::privacyidea::PrivacyIdea;
+use pocket_tests::{AppDriver, Desktop, serial, shots};
+
+#[tokio::test]
+async fn a_clock_two_minutes_behind_shows_the_banner_and_measured_time_fixes_the_codes()
+-> Result<()> {
+    let _serial = serial().await;
+    let pi = PrivacyIdea::start().await?;
+    let desktop = Desktop::start()?;
+    let driver = AppDriver::start(&desktop)?;
+    let scripts = tempfile::tempdir()?;
+    let app = driver.launch_with_clock_off(-120, scripts.path()).await?;
+
+    // A push token: the poller's every reply carries privacyIDEA's time.
+    let uri = pi.enroll_push().await?;
+    let push_serial = pocket_core::push::parse_enrollment(&uri)?.serial;
+    app.add_account_uri(&uri).await?;
+    app.wait_for_push_token(&push_serial).await?;
+    // A code account that privacyIDEA accepts only 30 s either side of its time.
+    let (totp_serial, link) = pi.enroll_totp_within(30).await?;
+    app.add_account_uri(&link).await?;
+    // Adding returns to the home screen.
+    app.wait_for("[data-testid=add-account]").await?;
+
+    let offset_ms = app.clock_banner_offset_ms().await?;
+    ensure!(
+        (offset_ms - 120_000).abs() <= 5_000,
+        "measured {offset_ms} ms"
+    );
+    let banner = app
+        .wait_for("[data-testid=clock-banner]")
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        banner.contains("Your clock is 2 min") && banner.contains("behind"),
+        "{banner}"
+    );
+    app.wait_for_no_toast().await?;
+    app.screenshot(&shots::dir()?.join("clock-banner-light.png"))
+        .await?;
+
+    // The device's clock: a code two minutes old, refused.
+    let stale = app.single_account_with_code().await?;
+    ensure!(
+        !pi.validate(&totp_serial, stale.code.as_deref().unwrap_or_default())
+            .await?,
+        "a code two minutes old was accepted"
+    );
+
+    app.open_settings().await?;
+    app.choose_theme("dark").await?;
+    app.click("[data-testid=clock-measured-time]").await?;
+    app.wait_for("[data-testid=clock-measured-time]:checked")
+        .await?;
+    app.close_settings().await?;
+    app.wait_for_no_toast().await?;
+    app.screenshot(&shots::dir()?.join("clock-banner-dark.png"))
+        .await?;
+    // Codes now follow the measured time: a fresh one is accepted.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let fresh = loop {
+        let row = app.single_account_with_code().await?;
+        if row.code != stale.code || std::time::Instant::now() > deadline {
+            break row;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    ensure!(
+        fresh.code != stale.code,
+        "the code did not follow the measured time"
+    );
+    ensure!(
+        pi.validate(&totp_serial, fresh.code.as_deref().unwrap_or_default())
+            .await?,
+        "the measured time's code was refused"
+    );
+    app.quit().await?;
+    Ok(())
+}
