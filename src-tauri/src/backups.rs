@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use pocket_core::clock;
 use pocket_core::flows::back_up;
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::dto::BackupStatusDto;
 use crate::events;
@@ -29,6 +29,10 @@ pub fn start<R: Runtime>(app: AppHandle<R>, state: &AppState) {
                     .await;
             if let Ok(Err(error)) = &done {
                 log::warn!("automatic backup: {error}");
+            }
+            // It names the folder and the file: the UI asks again once unlocked.
+            if app.state::<AppState>().lock.is_locked() {
+                continue;
             }
             match BackupStatusDto::read(&vault) {
                 Ok(status) => {

@@ -3,7 +3,7 @@
 //! the UI as an event, so the list shows what came and went.
 
 use pocket_core::flows::{CONTAINER_SYNC_INTERVAL, run_container_sync};
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::dto::ContainerSyncedDto;
 use crate::events;
@@ -26,6 +26,11 @@ pub fn start<R: Runtime>(app: AppHandle<R>, state: &AppState) {
             }
             // Push tokens may have come.
             poll.poll_now();
+            // The results name containers and their servers: the UI reads the lists again
+            // once unlocked anyway.
+            if app.state::<AppState>().lock.is_locked() {
+                return;
+            }
             let dtos: Vec<ContainerSyncedDto> = results
                 .iter()
                 .map(|(container, result)| ContainerSyncedDto::new(container, result))

@@ -46,8 +46,11 @@ pub fn run() {
         .on_window_event(|window, event| {
             // A phone app in the background locks: whoever picks the phone up next unlocks.
             #[cfg(mobile)]
-            if let tauri::WindowEvent::Suspended = event {
-                window.state::<state::AppState>().lock.backgrounded();
+            if let tauri::WindowEvent::Suspended = event
+                && window.state::<state::AppState>().lock.backgrounded()
+            {
+                // At once: the app switcher takes its picture now.
+                lock::report(window.app_handle(), true);
             }
             #[cfg(desktop)]
             let _ = (window, event);
@@ -120,9 +123,14 @@ fn start_clock_keeper(app: AppHandle, state: &state::AppState) {
             let Ok(settings) = state.settings().await else {
                 continue;
             };
-            let best = clocks.best(pocket_core::clock::now_unix());
-            if let Some(sample) = best {
-                let dto = dto::ClockStatusDto::new(&sample, settings.use_measured_time);
+            let now = pocket_core::clock::now_unix();
+            // The measurement names the server: the UI asks again once unlocked.
+            if state.lock.is_locked() {
+                continue;
+            }
+            if let Some(sample) = clocks.best(now) {
+                let corrected = settings.use_measured_time && clocks.correction(now).is_some();
+                let dto = dto::ClockStatusDto::new(&sample, corrected);
                 if let Err(error) = app.emit(events::CLOCK_CHANGED, dto) {
                     log::error!("could not report the clock: {error}");
                 }

@@ -3,10 +3,10 @@
 //! tells the UI. Which commands stay open while shut is decided in `commands::handler`.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
 
-use pocket_core::lock::Gate;
+use pocket_core::lock::{Gate, Moment};
 use pocket_core::settings::{LockMethod, Settings};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -18,9 +18,9 @@ pub struct AppLock {
     gate: Mutex<Gate>,
     /// A login request arrived while shut: the lock screen says one is waiting.
     request_waiting: AtomicBool,
-    /// The phone's own check is on screen: the app going to the background for it must not
-    /// shut the gate the check is about to open.
-    checking: AtomicBool,
+    /// How many of the phone's own checks are on screen: the app going to the background for
+    /// one must not shut the gate it is about to open.
+    checking: AtomicUsize,
 }
 
 /// What the UI is told when the gate shuts or opens.
@@ -37,9 +37,9 @@ impl AppLock {
             (s.lock != LockMethod::Off, s.idle_limit())
         });
         AppLock {
-            gate: Mutex::new(Gate::at_start(enabled, idle, Instant::now())),
+            gate: Mutex::new(Gate::at_start(enabled, idle, Moment::now())),
             request_waiting: AtomicBool::new(false),
-            checking: AtomicBool::new(false),
+            checking: AtomicUsize::new(0),
         }
     }
 
@@ -48,11 +48,11 @@ impl AppLock {
     }
 
     pub fn is_locked(&self) -> bool {
-        self.gate().is_locked(Instant::now())
+        self.gate().is_locked(Moment::now())
     }
 
     pub fn touch(&self) {
-        self.gate().touch(Instant::now());
+        self.gate().touch(Moment::now());
     }
 
     pub fn lock(&self) {
@@ -60,23 +60,25 @@ impl AppLock {
     }
 
     /// Shuts the gate because the app went to the background, unless the phone's own check
-    /// is what took it there.
+    /// is what took it there; true when it shut.
     #[cfg(mobile)]
-    pub fn backgrounded(&self) {
-        if !self.checking.load(Ordering::SeqCst) {
+    pub fn backgrounded(&self) -> bool {
+        if self.checking.load(Ordering::SeqCst) == 0 && self.enabled() {
             self.lock();
+            return true;
         }
+        false
     }
 
     pub fn open(&self) {
-        self.gate().open(Instant::now());
+        self.gate().open(Moment::now());
     }
 
     pub fn configure(&self, settings: &Settings) {
         self.gate().configure(
             settings.lock != LockMethod::Off,
             settings.idle_limit(),
-            Instant::now(),
+            Moment::now(),
         );
     }
 
@@ -96,18 +98,18 @@ impl AppLock {
         self.request_waiting.store(false, Ordering::SeqCst);
     }
 
-    /// Marks the phone's own check as on screen until the guard is dropped.
+    /// Marks one of the phone's own checks as on screen until the guard is dropped.
     pub fn checking(&self) -> impl Drop + '_ {
-        self.checking.store(true, Ordering::SeqCst);
+        self.checking.fetch_add(1, Ordering::SeqCst);
         CheckingGuard(&self.checking)
     }
 }
 
-struct CheckingGuard<'a>(&'a AtomicBool);
+struct CheckingGuard<'a>(&'a AtomicUsize);
 
 impl Drop for CheckingGuard<'_> {
     fn drop(&mut self) {
-        self.0.store(false, Ordering::SeqCst);
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

@@ -97,7 +97,7 @@ impl AppState {
         let now = pocket_core::clock::now_millis();
         let offset = settings
             .use_measured_time
-            .then(|| self.clocks.best(now / 1000).map(|s| s.offset_ms))
+            .then(|| self.clocks.correction(now / 1000))
             .flatten();
         pocket_core::clock::corrected_millis(now, offset)
     }

@@ -107,7 +107,12 @@ fn set_flag(vault: &mut Vault, key: &str, on: bool) -> Result<()> {
 
 impl Settings {
     pub fn read(vault: &Vault) -> Result<Settings> {
-        let lock = read_enum(vault, LOCK)?.unwrap_or(LockMethod::Off);
+        let mut lock = read_enum(vault, LOCK)?.unwrap_or(LockMethod::Off);
+        // The database is a plain file: a passcode in the keychain keeps the lock on, whatever
+        // the file says.
+        if lock == LockMethod::Off && vault.passcode_verifier().ok().flatten().is_some() {
+            lock = LockMethod::Passcode;
+        }
         let idle_lock_seconds = vault
             .setting(IDLE)?
             .and_then(|v| v.parse().ok())
@@ -178,6 +183,20 @@ pub fn change(vault: &mut Vault, change: &SettingsChange) -> Result<Settings> {
     Settings::read(vault)
 }
 
+/// Whether `change` makes a set lock weaker: no confirmation of approvals, or a longer idle
+/// time (0, never, is the longest). The user's check comes first then.
+pub fn weakens(current: &Settings, change: &SettingsChange) -> bool {
+    if current.lock == LockMethod::Off {
+        return false;
+    }
+    let idle_rank = |seconds: u32| if seconds == 0 { u32::MAX } else { seconds };
+    let longer_idle = change
+        .idle_lock_seconds
+        .is_some_and(|s| idle_rank(s) > idle_rank(current.idle_lock_seconds));
+    let unconfirmed = current.confirm_approvals && change.confirm_approvals == Some(false);
+    longer_idle || unconfirmed
+}
+
 /// Records which lock is set; the caller has done the lock's own step (a passcode stored, the
 /// phone's check passed).
 pub fn set_lock_method(vault: &mut Vault, method: LockMethod) -> Result<()> {
@@ -245,6 +264,56 @@ mod tests {
             ..Default::default()
         };
         assert!(!change(&mut vault, &change_back).unwrap().confirm_approvals);
+    }
+
+    #[test]
+    fn a_passcode_in_the_keychain_keeps_the_lock_on_whatever_the_database_says() {
+        let (mut vault, _dir) = vault();
+        let verifier = crate::lock::PasscodeVerifier::new("24681357").unwrap();
+        vault.set_passcode_verifier(Some(&verifier)).unwrap();
+        set_lock_method(&mut vault, LockMethod::Passcode).unwrap();
+        vault.set_setting(LOCK, Some("off")).unwrap();
+        assert_eq!(Settings::read(&vault).unwrap().lock, LockMethod::Passcode);
+        vault.set_setting(LOCK, Some("nonsense")).unwrap();
+        assert_eq!(Settings::read(&vault).unwrap().lock, LockMethod::Passcode);
+    }
+
+    /// Whether `change` makes the lock weaker than `current` (the check comes first then).
+    #[test]
+    fn weakening_the_lock_is_told_apart() {
+        let (vault, _dir) = vault();
+        let mut current = Settings::read(&vault).unwrap();
+        current.lock = LockMethod::Passcode;
+        current.confirm_approvals = true;
+        let change = |c: SettingsChange| weakens(&current, &c);
+        assert!(change(SettingsChange {
+            confirm_approvals: Some(false),
+            ..Default::default()
+        }));
+        assert!(change(SettingsChange {
+            idle_lock_seconds: Some(0),
+            ..Default::default()
+        }));
+        assert!(change(SettingsChange {
+            idle_lock_seconds: Some(300),
+            ..Default::default()
+        }));
+        assert!(!change(SettingsChange {
+            idle_lock_seconds: Some(30),
+            ..Default::default()
+        }));
+        assert!(!change(SettingsChange {
+            theme: Some(Theme::Dark),
+            ..Default::default()
+        }));
+        current.lock = LockMethod::Off;
+        assert!(!weakens(
+            &current,
+            &SettingsChange {
+                confirm_approvals: Some(false),
+                ..Default::default()
+            }
+        ));
     }
 
     #[test]

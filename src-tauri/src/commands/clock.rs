@@ -12,10 +12,7 @@ use crate::state::AppState;
 #[tauri::command]
 pub async fn clock_status(state: State<'_, AppState>) -> Result<Option<ClockStatusDto>, IpcError> {
     let settings = state.settings().await?;
-    Ok(state
-        .clocks
-        .best(clock::now_unix())
-        .map(|sample| ClockStatusDto::new(&sample, settings.use_measured_time)))
+    Ok(status(&state, &settings))
 }
 
 /// Measures now. The servers answer what they can; an NTP server the user chose that does not
@@ -40,8 +37,15 @@ pub async fn check_clock(state: State<'_, AppState>) -> Result<Option<ClockStatu
     };
     save(&state).await?;
     ntp?;
-    let best: Option<ClockSample> = state.clocks.best(clock::now_unix());
-    Ok(best.map(|s| ClockStatusDto::new(&s, settings.use_measured_time)))
+    Ok(status(&state, &settings))
+}
+
+/// The best measurement, and whether it moves the codes now.
+fn status(state: &AppState, settings: &pocket_core::settings::Settings) -> Option<ClockStatusDto> {
+    let now = clock::now_unix();
+    let best: ClockSample = state.clocks.best(now)?;
+    let corrected = settings.use_measured_time && state.clocks.correction(now).is_some();
+    Some(ClockStatusDto::new(&best, corrected))
 }
 
 /// Keeps the measurements for the next start.

@@ -1,8 +1,8 @@
 //! Settings: read and change them, and About (the version and the bundled libraries'
 //! licences).
 
-use pocket_core::settings::{Settings, SettingsChange, change};
-use tauri::State;
+use pocket_core::settings::{Settings, SettingsChange, change, weakens};
+use tauri::{AppHandle, Runtime, State};
 
 use crate::dto::{AboutDto, LicenceDto, SettingsDto};
 use crate::error::IpcError;
@@ -17,11 +17,19 @@ pub async fn get_settings(state: State<'_, AppState>) -> Result<SettingsDto, Ipc
     Ok(state.settings().await?.into())
 }
 
+/// Changes the settings; one that weakens a set lock (no confirmation of approvals, a longer
+/// idle time) first passes the unlock step: `passcode` on desktop.
 #[tauri::command]
-pub async fn update_settings(
+pub async fn update_settings<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     settings: SettingsChange,
+    passcode: Option<String>,
+    reason: String,
 ) -> Result<SettingsDto, IpcError> {
+    if weakens(&state.settings().await?, &settings) {
+        crate::lock::check_user(&app, &state, passcode, reason).await?;
+    }
     let changed: Settings = state
         .with_vault(move |vault| change(vault, &settings))
         .await?;

@@ -229,6 +229,23 @@ fn while_locked_every_command_but_the_lock_screens_refuses() {
     );
     invoke(&window, "list_accounts", json!({})).unwrap();
 
+    // Weakening the lock takes the passcode; strengthening it does not.
+    let weaker = json!({"settings": {"confirmApprovals": false}, "reason": "r"});
+    assert_eq!(
+        invoke(&window, "update_settings", weaker).unwrap_err()["code"],
+        "wrong_passcode"
+    );
+    let never = json!({"settings": {"idleLockSeconds": 0}, "passcode": "24681357", "reason": "r"});
+    assert_eq!(
+        invoke(&window, "update_settings", never).unwrap()["idleLockSeconds"],
+        0
+    );
+    let shorter = json!({"settings": {"idleLockSeconds": 30}, "reason": "r"});
+    assert_eq!(
+        invoke(&window, "update_settings", shorter).unwrap()["idleLockSeconds"],
+        30
+    );
+
     // Removing the lock takes the passcode too.
     let refused = invoke(
         &window,

@@ -22,13 +22,17 @@ export class LockState {
     return this.status?.locked ?? false;
   }
 
-  /** Reads the state; `onChange` hears every shut and open after that. */
+  /** Reads the state; `onChange` hears every shut and open after that. Without an answer
+   *  (a vault that did not open) there is no lock screen: the home screen says what is wrong. */
   async start(onChange: (locked: boolean) => void): Promise<void> {
-    await this.refresh();
+    try {
+      await this.refresh();
+    } catch {
+      this.status = null;
+    }
     this.#unlisten.push(
       await onLockChanged((locked) => {
-        if (locked === this.locked) return;
-        void this.refresh().then(() => onChange(locked));
+        void this.refresh().finally(() => onChange(locked));
       }),
       await onPushWaiting(() => {
         if (this.status) this.status = { ...this.status, requestWaiting: true };

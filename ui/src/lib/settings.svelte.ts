@@ -2,7 +2,7 @@
 // and About. Language and theme are applied to the page here.
 import { api, asIpcError, type About, type AppSettings, type ClockStatus, type IpcError, type SettingsChange } from './api';
 import { onClockChanged, type UnlistenFn } from './api/events';
-import { pickLocale, setLocale } from './i18n';
+import { pickLocale, setLocale, t } from './i18n';
 
 export class SettingsState {
   settings = $state<AppSettings | null>(null);
@@ -47,9 +47,12 @@ export class SettingsState {
     }
   }
 
-  async change(change: SettingsChange): Promise<boolean> {
+  /** `passcode` is the unlock step a change that weakens the lock needs (desktop). */
+  async change(change: SettingsChange, passcode: string | null = null): Promise<boolean> {
     const before = this.settings;
-    const done = await this.run(() => api.updateSettings(change));
+    const done = await this.run(() => api.updateSettings(change, passcode, t('lock.reason')));
+    // Refused: the controls show the settings as they still are.
+    if (!done && before) this.settings = { ...before };
     if (done && this.settings) {
       applyTheme(this.settings.theme);
       // Every text is read as the page is drawn: a new language draws it again.

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use super::offset::{ClockSample, best};
+use super::offset::{ClockSample, best, correction};
 
 #[derive(Default)]
 pub struct ServerClocks {
@@ -25,10 +25,19 @@ impl ServerClocks {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Keeps `sample` as its source's newest.
+    /// Keeps `sample` for its source, unless the one kept is less than an hour old and more
+    /// certain (a slow reply does not overwrite a fast one).
     pub fn record(&self, sample: ClockSample) {
-        self.samples().insert(sample.source.clone(), sample);
-        self.changed.notify_one();
+        let mut samples = self.samples();
+        let better_kept = samples.get(&sample.source).is_some_and(|kept| {
+            kept.uncertainty_ms < sample.uncertainty_ms
+                && sample.measured_at.saturating_sub(kept.measured_at) < 3600
+        });
+        if !better_kept {
+            samples.insert(sample.source.clone(), sample);
+            drop(samples);
+            self.changed.notify_one();
+        }
     }
 
     /// Measurements kept from an earlier run; newer ones already here stay.
@@ -51,6 +60,11 @@ impl ServerClocks {
     /// What the measurements say at `now_unix`.
     pub fn best(&self, now_unix: u64) -> Option<ClockSample> {
         best(&self.all(), now_unix).cloned()
+    }
+
+    /// How far codes move at `now_unix` when the user chose the measured time.
+    pub fn correction(&self, now_unix: u64) -> Option<i64> {
+        correction(&self.all(), now_unix)
     }
 
     /// Woken after each new measurement.
@@ -77,6 +91,11 @@ mod tests {
         let clocks = ServerClocks::default();
         clocks.record(sample("a", 1, 100));
         clocks.record(sample("a", 2, 200));
+        // A vaguer one soon after does not replace it.
+        clocks.record(ClockSample {
+            uncertainty_ms: 20_000,
+            ..sample("a", 25_000, 210)
+        });
         clocks.seed(vec![sample("a", 9, 150), sample("b", 3, 50)]);
         let all = clocks.all();
         assert_eq!(all, vec![sample("a", 2, 200), sample("b", 3, 50)]);

@@ -67,6 +67,35 @@ pub fn best(samples: &[ClockSample], now_unix: u64) -> Option<&ClockSample> {
     fresh.or_else(|| samples.iter().max_by_key(|s| s.measured_at))
 }
 
+/// The most codes are ever moved by a measurement: a clock off by more than this is for the
+/// user to set (the banner says so). A server, or someone between it and the phone, cannot
+/// move codes hours into the future.
+pub const MAX_CORRECTION_MS: u64 = 60 * 60 * 1000;
+/// A measurement vaguer than this does not move codes (a period is 30 s).
+pub const MAX_CORRECTION_DOUBT_MS: u64 = 2_000;
+
+/// How far codes move when the user chose the measured time: the best of the last day's
+/// measurements that are certain to within 2 s and within an hour of this clock; none when
+/// there is no such measurement, or when two of them disagree by more than a code period
+/// would tolerate (then the servers, not this clock, are in doubt).
+pub fn correction(samples: &[ClockSample], now_unix: u64) -> Option<i64> {
+    let usable: Vec<&ClockSample> = samples
+        .iter()
+        .filter(|s| now_unix.saturating_sub(s.measured_at) <= FRESH_FOR_SECONDS)
+        .filter(|s| s.uncertainty_ms <= MAX_CORRECTION_DOUBT_MS)
+        .filter(|s| s.offset_ms.unsigned_abs() <= MAX_CORRECTION_MS)
+        .collect();
+    let lowest = usable.iter().map(|s| s.offset_ms).min()?;
+    let highest = usable.iter().map(|s| s.offset_ms).max()?;
+    if highest - lowest > 10_000 {
+        return None;
+    }
+    usable
+        .iter()
+        .min_by_key(|s| (s.uncertainty_ms, std::cmp::Reverse(s.measured_at)))
+        .map(|s| s.offset_ms)
+}
+
 /// Whether `sample` shows the clock off by more than servers tolerate, beyond doubt.
 pub fn is_off(sample: &ClockSample) -> bool {
     sample.offset_ms.unsigned_abs() > TOLERATED_OFFSET_MS as u64 + sample.uncertainty_ms
@@ -173,6 +202,33 @@ mod tests {
         assert_eq!(best(&samples, now).unwrap().source, "fresh");
         assert_eq!(best(&samples[..1], now).unwrap().source, "old but exact");
         assert_eq!(best(&[], now), None);
+    }
+
+    #[test]
+    fn codes_move_only_by_certain_fresh_bounded_and_agreeing_measurements() {
+        let now = 10 * 24 * 3600;
+        let at = |offset_ms, uncertainty_ms, age| ClockSample {
+            source: format!("s{offset_ms}{uncertainty_ms}{age}"),
+            offset_ms,
+            uncertainty_ms,
+            measured_at: now - age,
+        };
+        assert_eq!(correction(&[at(120_000, 300, 60)], now), Some(120_000));
+        assert_eq!(correction(&[at(-120_000, 300, 60)], now), Some(-120_000));
+        // Too vague, too old, too far: the banner only.
+        assert_eq!(correction(&[at(120_000, 25_000, 60)], now), None);
+        assert_eq!(correction(&[at(120_000, 300, 2 * 24 * 3600)], now), None);
+        assert_eq!(correction(&[at(2 * 3600 * 1000, 300, 60)], now), None);
+        // Two servers that disagree: neither moves the codes.
+        assert_eq!(
+            correction(&[at(120_000, 300, 60), at(0, 200, 60)], now),
+            None
+        );
+        // Two that agree: the more certain.
+        assert_eq!(
+            correction(&[at(120_000, 300, 60), at(121_000, 100, 60)], now),
+            Some(121_000)
+        );
     }
 
     #[test]

@@ -110,8 +110,13 @@ async fn exchange(server: &str, now_ms: &impl Fn() -> u64) -> Result<ClockSample
 
 fn read_reply(server: &str, reply: &[u8], sent_ms: u64, received_ms: u64) -> Result<ClockSample> {
     let refused = |why: &str| Error::TimeServer(format!("{server} {why}"));
-    let (leap, mode, stratum) = (reply[0] >> 6, reply[0] & 0b111, reply[1]);
-    if mode != 4 {
+    let (leap, version, mode, stratum) = (
+        reply[0] >> 6,
+        (reply[0] >> 3) & 0b111,
+        reply[0] & 0b111,
+        reply[1],
+    );
+    if mode != 4 || !(3..=4).contains(&version) {
         return Err(refused("did not answer as a time server"));
     }
     if stratum == 0 {
@@ -129,8 +134,13 @@ fn read_reply(server: &str, reply: &[u8], sent_ms: u64, received_ms: u64) -> Res
         server_sent as i128,
         received_ms as i128,
     );
+    // A server cannot have held the request longer than the round trip took.
+    if t3 < t2 || t3 - t2 > t4 - t1 {
+        return Err(refused("sent times that do not fit the round trip"));
+    }
     let offset = ((t2 - t1) + (t3 - t4)) / 2;
-    let delay = ((t4 - t1) - (t3 - t2)).max(0);
+    // Never certain below a millisecond: the timestamps are read to the millisecond.
+    let delay = ((t4 - t1) - (t3 - t2)).max(2);
     Ok(ClockSample {
         source: format!("ntp:{server}"),
         offset_ms: i64::try_from(offset).map_err(|_| refused("sent a time out of range"))?,
@@ -232,6 +242,19 @@ mod tests {
         assert!(matches!(
             query_within(&spoofed, short, crate::clock::now_millis).await,
             Err(Error::TimeServer(why)) if why.contains("in time")
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_server_claiming_to_hold_the_request_longer_than_the_trip_is_not_believed() {
+        let holding = time_server(0, |reply| {
+            let later = u32::from_be_bytes(reply[40..44].try_into().unwrap()) + 60;
+            reply[40..44].copy_from_slice(&later.to_be_bytes());
+        })
+        .await;
+        assert!(matches!(
+            query(&holding, crate::clock::now_millis).await,
+            Err(Error::TimeServer(why)) if why.contains("round trip")
         ));
     }
 

@@ -9,7 +9,7 @@ mod passcode;
 mod throttle;
 
 pub use demand::UnlockDemand;
-pub use gate::Gate;
+pub use gate::{Gate, Moment};
 pub use passcode::{PasscodeVerifier, check_new_passcode};
 pub use throttle::{Attempts, wait_after};
 
@@ -30,27 +30,34 @@ pub fn answer_needs_check(
 }
 
 /// Checks `passcode` against the stored verifier, under the brake: while a wait from earlier
-/// wrong tries runs, nothing is checked. Every wrong try is counted in the keychain before the
-/// answer is given, so ending the app does not reset the count. The Argon2id work runs with
-/// the vault's lock released.
+/// wrong tries runs, nothing is checked. Every try is counted in the keychain as wrong before
+/// it is checked (and the count cleared when it was right), so neither tries made at once
+/// nor ending the app get a try for free. The Argon2id work runs with the vault's lock
+/// released.
 pub fn try_passcode(vault: &SharedVault, passcode: &str, now_unix: u64) -> Result<()> {
-    let (verifier, attempts) = {
-        let vault = crate::vault::lock(vault);
-        (vault.passcode_verifier()?, vault.unlock_attempts()?)
-    };
-    let verifier = verifier.ok_or(Error::NoPasscode)?;
-    let wait = attempts.wait_at(now_unix);
-    if wait > 0 {
-        return Err(Error::UnlockThrottled { wait_seconds: wait });
-    }
-    if verifier.matches(passcode)? {
-        if attempts.failures > 0 {
-            crate::vault::lock(vault).set_unlock_attempts(&Attempts::default())?;
+    let verifier = {
+        let mut vault = crate::vault::lock(vault);
+        let verifier = vault.passcode_verifier()?.ok_or(Error::NoPasscode)?;
+        let mut attempts = vault.unlock_attempts()?;
+        // A last wrong try "in the future" (the clock was set back) would make the wait
+        // endless: it counts from now instead.
+        if attempts.last_failure_at > now_unix {
+            attempts.last_failure_at = now_unix;
+            vault.set_unlock_attempts(&attempts)?;
         }
+        let wait = attempts.wait_at(now_unix);
+        if wait > 0 {
+            return Err(Error::UnlockThrottled { wait_seconds: wait });
+        }
+        // Counted as wrong before it is checked: tries made at once all count, and ending
+        // the app in the middle of the check does not save one.
+        vault.set_unlock_attempts(&attempts.failed(now_unix))?;
+        verifier
+    };
+    if verifier.matches(passcode)? {
+        crate::vault::lock(vault).set_unlock_attempts(&Attempts::default())?;
         return Ok(());
     }
-    let counted = attempts.failed(now_unix);
-    crate::vault::lock(vault).set_unlock_attempts(&counted)?;
     Err(Error::WrongPasscode)
 }
 
@@ -128,6 +135,52 @@ mod tests {
         assert!(!answer_needs_check(&settings, None, false));
         settings.confirm_approvals = false;
         assert!(!answer_needs_check(&settings, None, true));
+    }
+
+    #[test]
+    fn tries_made_at_once_all_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = vault_in(dir.path(), Arc::default());
+        set_passcode(&vault, "correct horse").unwrap();
+        let now = 1_800_000_000;
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let vault = vault.clone();
+                std::thread::spawn(move || try_passcode(&vault, "wrong guess", now))
+            })
+            .collect();
+        let answers: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        let checked = answers
+            .iter()
+            .filter(|a| matches!(a, Err(Error::WrongPasscode)))
+            .count();
+        // Three free tries and the one that sets the first wait; the rest wait.
+        assert_eq!(checked, throttle::FREE_TRIES as usize + 1, "{answers:?}");
+        let attempts = crate::vault::lock(&vault).unlock_attempts().unwrap();
+        assert_eq!(attempts.failures, throttle::FREE_TRIES + 1);
+    }
+
+    #[test]
+    fn a_clock_set_back_after_wrong_tries_does_not_lock_out_for_ever() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = vault_in(dir.path(), Arc::default());
+        set_passcode(&vault, "correct horse").unwrap();
+        let later = 1_900_000_000;
+        for _ in 0..=throttle::FREE_TRIES {
+            let _ = try_passcode(&vault, "wrong guess", later);
+        }
+        // The clock goes back a year: one full wait from now, then the passcode opens.
+        let now = later - 365 * 24 * 3600;
+        assert!(matches!(
+            try_passcode(&vault, "correct horse", now),
+            Err(Error::UnlockThrottled { .. })
+        ));
+        try_passcode(
+            &vault,
+            "correct horse",
+            now + wait_after(throttle::FREE_TRIES + 1),
+        )
+        .unwrap();
     }
 
     #[test]

@@ -29,12 +29,13 @@ impl Vault {
         }
     }
 
-    /// The wrong tries so far. A damaged count reads as many wrong tries, not as none.
+    /// The wrong tries so far. A damaged count reads as many wrong tries, the last just now,
+    /// not as none.
     pub fn unlock_attempts(&self) -> Result<Attempts> {
         match self.secrets.get_bytes(UNLOCK_ATTEMPTS) {
             Ok(bytes) => Ok(serde_json::from_slice(&bytes).unwrap_or(Attempts {
                 failures: 10,
-                last_failure_at: 0,
+                last_failure_at: crate::clock::now_unix(),
             })),
             Err(Error::SecretMissing(_)) => Ok(Attempts::default()),
             Err(other) => Err(other),

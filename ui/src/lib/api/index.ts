@@ -161,7 +161,9 @@ export const api = {
   setDeviceLock: (reason: string) => call<AppSettings>('set_device_lock', { reason }),
   removeLock: (passcode: string | null, reason: string) => call<AppSettings>('remove_lock', { passcode, reason }),
   getSettings: () => call<AppSettings>('get_settings'),
-  updateSettings: (settings: SettingsChange) => call<AppSettings>('update_settings', { settings }),
+  /** A change that weakens a set lock needs `passcode` (desktop) or the phone's check. */
+  updateSettings: (settings: SettingsChange, passcode: string | null, reason: string) =>
+    call<AppSettings>('update_settings', { settings, passcode, reason }),
   about: () => call<About>('about'),
   clockStatus: () => call<ClockStatus | null>('clock_status'),
   checkClock: () => call<ClockStatus | null>('check_clock'),
