@@ -320,30 +320,25 @@ impl PrivacyIdea {
 
     /// A new TOTP or HOTP token with no user: its serial and its otpauth:// link.
     pub async fn enroll_otp(&self, kind: &str) -> Result<(String, String)> {
-        let reply = self
-            .admin(
-                reqwest::Method::POST,
-                "/token/init",
-                &[("type", kind), ("genkey", "1")],
-            )
-            .await?;
-        let serial = reply["detail"]["serial"].as_str().context("no serial")?;
-        let link = reply["detail"]["googleurl"]["value"]
-            .as_str()
-            .context("no googleurl")?;
-        Ok((serial.to_string(), link.to_string()))
+        self.enroll_otp_with(kind, &[]).await
     }
 
     /// A new TOTP token that takes codes only `window` seconds either side of its time
     /// (privacyIDEA's default is 180): its serial and its otpauth:// link.
     pub async fn enroll_totp_within(&self, window: u32) -> Result<(String, String)> {
-        let window = window.to_string();
+        self.enroll_otp_with("totp", &[("timeWindow", &window.to_string())])
+            .await
+    }
+
+    async fn enroll_otp_with(
+        &self,
+        kind: &str,
+        extra: &[(&str, &str)],
+    ) -> Result<(String, String)> {
+        let mut form = vec![("type", kind), ("genkey", "1")];
+        form.extend_from_slice(extra);
         let reply = self
-            .admin(
-                reqwest::Method::POST,
-                "/token/init",
-                &[("type", "totp"), ("genkey", "1"), ("timeWindow", &window)],
-            )
+            .admin(reqwest::Method::POST, "/token/init", &form)
             .await?;
         let serial = reply["detail"]["serial"].as_str().context("no serial")?;
         let link = reply["detail"]["googleurl"]["value"]
