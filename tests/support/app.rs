@@ -163,9 +163,18 @@ impl App {
             .with_context(|| format!("nothing matched {css} within {WAIT:?}"))
     }
 
+    /// Clicks what matches `css` once it is there, brought to the middle of the window first
+    /// as a user scrolls to it (WebDriver's own scrolling stops at the edge, where the
+    /// floating Add button may lie over it).
     pub async fn click(&self, css: &str) -> Result<()> {
-        self.wait_for(css)
-            .await?
+        let element = self.wait_for(css).await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });",
+                vec![serde_json::to_value(&element)?],
+            )
+            .await?;
+        element
             .click()
             .await
             .with_context(|| format!("click {css}"))
