@@ -13,10 +13,10 @@ APT_SCREEN_CAPTURE := libxcb-randr0-dev libpipewire-0.3-dev libclang-dev clang l
 APT_BUILD := libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev curl \
 	$(APT_SCREEN_CAPTURE)
 # time: peak memory of hostile-input runs; openssl and socat: a company CA and a TLS front;
-# xdotool: answers the system's file dialogs in the real window; faketime: runs Pocket with its
-# clock off.
+# xdotool: answers the system's file dialogs in the real window; xclip: reads what Pocket
+# copied; faketime: runs Pocket with its clock off.
 APT_TEST := xvfb xauth x11-utils webkit2gtk-driver gnome-keyring dbus libsecret-tools oathtool imagemagick \
-	chromium chromium-driver time openssl socat xdotool e2fsprogs faketime
+	chromium chromium-driver time openssl socat xdotool xclip e2fsprogs faketime
 # Only for `cargo check` of the Android target: libsqlite3-sys compiles SQLite's C source even
 # when checking. A real Android build uses the NDK's compiler instead (see the README).
 APT_ANDROID_CHECK := gcc-aarch64-linux-gnu libc6-dev-arm64-cross
@@ -107,7 +107,7 @@ load: deps-build
 # Renews the README's pictures (docs/screenshots/) from the end-to-end tests.
 screenshots: deps-test app
 	POCKET_UPDATE_SCREENSHOTS=1 cargo test -p pocket-tests --test e2e_web --test e2e_app_web --test e2e_backups --test e2e_containers \
-		--test e2e_lock --test e2e_clock
+		--test e2e_lock --test e2e_clock --test e2e_layout
 
 # --- building --------------------------------------------------------------------------------
 

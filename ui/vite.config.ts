@@ -16,5 +16,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
+    // The theme test reads app.css as text (?raw); other styles stay out of the tests.
+    css: { include: [/app\.css/] },
   },
 });

@@ -151,3 +151,37 @@ impl App {
         Ok(())
     }
 }
+
+/// What the notice after a pairing shows.
+#[derive(Debug, Clone)]
+pub struct PairedShown {
+    pub account_id: String,
+    /// The code account's code, without grouping.
+    pub code: Option<String>,
+    pub keep: String,
+}
+
+impl App {
+    /// The notice a pairing with a code account leaves on the home screen, once its code shows.
+    pub async fn paired_notice(&self) -> Result<PairedShown> {
+        self.wait_for("[data-testid=paired] [data-testid=code]")
+            .await?;
+        let read = self
+            .client
+            .execute(
+                r#"const n = document.querySelector('[data-testid=paired]');
+                   return [n.dataset.pairedAccount,
+                           n.querySelector('[data-testid=code]')?.dataset.code ?? null,
+                           n.querySelector('[data-testid=paired-keep]').textContent.trim()];"#,
+                vec![],
+            )
+            .await?;
+        let (account_id, code, keep): (String, Option<String>, String) =
+            serde_json::from_value(read)?;
+        Ok(PairedShown {
+            account_id,
+            code,
+            keep,
+        })
+    }
+}

@@ -153,6 +153,15 @@ impl App {
     /// A screenshot that must show exactly the viewport: its size in pixels is the viewport's
     /// CSS size times the device pixel ratio.
     pub async fn screenshot_of_viewport(&self, path: &std::path::Path) -> Result<()> {
+        // Two frames drawn first: a picture taken at once can still show the frame from before
+        // the last change (the first run's dark picture came out as light Settings).
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(null)));",
+                vec![],
+            )
+            .await?;
         let png = self.client.screenshot().await?;
         let viewport = self.viewport().await?;
         let (w, h) = png_size(&png)?;
@@ -177,7 +186,8 @@ impl App {
     pub async fn show(&self, screen: &str) -> Result<()> {
         self.back_home().await?;
         match screen {
-            "home" => {}
+            // The home screen as it is: empty on first run, with the notice after a pairing.
+            "home" | "first-run" | "paired" => {}
             "delete" => {
                 self.click("[data-testid=delete]").await?;
                 self.wait_for("[data-testid=confirm-delete]").await?;

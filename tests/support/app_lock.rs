@@ -136,6 +136,22 @@ impl App {
     /// Sets the window's theme through Settings (Settings is open).
     pub async fn choose_theme(&self, theme: &str) -> Result<()> {
         self.choose("settings-theme", theme).await?;
+        self.wait_for_theme(theme).await
+    }
+
+    /// Puts the theme on the page the way Settings applies it (the `data-theme` attribute),
+    /// for a screen that lies over Settings.
+    pub async fn force_theme(&self, theme: &str) -> Result<()> {
+        self.client
+            .execute(
+                "document.documentElement.dataset.theme = arguments[0];",
+                vec![json!(theme)],
+            )
+            .await?;
+        self.wait_for_theme(theme).await
+    }
+
+    async fn wait_for_theme(&self, theme: &str) -> Result<()> {
         let deadline = std::time::Instant::now() + WAIT;
         let want = if theme == "dark" { "dark" } else { "light" };
         loop {

@@ -96,6 +96,20 @@ impl Desktop {
         self.env.command(program)
     }
 
+    /// The text on this display's clipboard, as another app would paste it.
+    pub fn clipboard_text(&self) -> Result<String> {
+        let out = self
+            .command("xclip")
+            .args(["-selection", "clipboard", "-out"])
+            .output()?;
+        anyhow::ensure!(
+            out.status.success(),
+            "xclip: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(String::from_utf8(out.stdout)?)
+    }
+
     pub fn keyring_running(&mut self) -> bool {
         self.keyring.is_running()
     }
@@ -150,14 +164,26 @@ impl Desktop {
         self.answer_dialog(title, folder, "Return alt+o")
     }
 
+    fn xdotool(&self, args: &[&str]) -> Result<String> {
+        let out = self.command("xdotool").args(args).output()?;
+        if !out.status.success() {
+            bail!("xdotool {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    }
+
+    /// Gives the window titled `title` the keyboard focus, as clicking on it would: with no
+    /// window manager on the display, no window is active until told, and a page in an
+    /// inactive window matches neither `:focus` nor `:focus-visible`.
+    pub fn focus_window(&self, title: &str) -> Result<()> {
+        let found = self.xdotool(&["search", "--onlyvisible", "--name", &format!("^{title}$")])?;
+        let window = found.lines().next().context("no such window")?.to_string();
+        self.xdotool(&["windowfocus", "--sync", &window])?;
+        Ok(())
+    }
+
     fn answer_dialog(&self, title: &str, path: &Path, accept: &str) -> Result<()> {
-        let xdotool = |args: &[&str]| -> Result<String> {
-            let out = self.command("xdotool").args(args).output()?;
-            if !out.status.success() {
-                bail!("xdotool {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-            }
-            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-        };
+        let xdotool = |args: &[&str]| self.xdotool(args);
         let mut window = String::new();
         wait_until(
             &format!("the file dialog {title:?}"),

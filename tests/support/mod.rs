@@ -3,8 +3,10 @@
 //! real app window driven over WebDriver. Everything it starts, it stops.
 
 pub mod app;
+pub mod app_a11y;
 pub mod app_accounts;
 pub mod app_backups;
+pub mod app_keyboard;
 pub mod app_layout;
 pub mod app_lock;
 pub mod app_push;

@@ -88,6 +88,8 @@ pub struct WebSession {
     base: String,
     /// The waiting page's status address (with its login secret), once a login waits.
     status_url: std::sync::Mutex<Option<String>>,
+    /// The number the waiting page asks the user to pick in Pocket, when it shows one.
+    waiting_number: std::sync::Mutex<Option<String>>,
 }
 
 impl WebSession {
@@ -113,6 +115,7 @@ impl WebSession {
             http: adjust(builder).build()?,
             base: base.to_string(),
             status_url: std::sync::Mutex::new(None),
+            waiting_number: std::sync::Mutex::new(None),
         })
     }
 
@@ -157,6 +160,13 @@ impl WebSession {
             let page = self.http.get(self.url(&next)).send().await?.text().await?;
             let status = between(&page, "data-status-url=\"", "\"")?.replace("&amp;", "&");
             *self.status_url.lock().unwrap_or_else(|e| e.into_inner()) = Some(status);
+            *self
+                .waiting_number
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) =
+                between(&page, "data-testid=\"number\">", "<")
+                    .ok()
+                    .map(str::to_string);
         }
         Ok(next)
     }
@@ -174,6 +184,14 @@ impl WebSession {
             .await?;
         let link = between(&html, "data-testid=\"enrollment-link\">", "<")?;
         Ok(link.replace("&amp;", "&"))
+    }
+
+    /// The number the last waiting page showed for number matching.
+    pub fn waiting_number(&self) -> Option<String> {
+        self.waiting_number
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The waiting page's view of the login: waiting, accepted, rejected or expired.

@@ -3,7 +3,6 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import AddByLink from './AddByLink.svelte';
 import { AccountsState } from '../lib/accounts.svelte';
-import { toast } from '../lib/toast.svelte';
 
 afterEach(() => {
   cleanup();
@@ -110,8 +109,9 @@ describe('AddByLink', () => {
     await fireEvent.click(screen.getByTestId('scan-add'));
     await vi.waitFor(() => expect(adds).toEqual([{ pendingId: 'p1', allowInsecure: true, passphrase: null }]));
     await vi.waitFor(() => expect(accounts.pushTokens.map((t) => t.serial)).toEqual(['PIPU1']));
-    // The code account the server sent along is in the list, and the user was told.
+    // The code account the server sent along is in the list, and the home screen will say
+    // to keep it.
     expect(accounts.accounts.map((a) => a.id)).toEqual(['c']);
-    expect(toast.message).toBe('Also added: Corp (alice)');
+    expect(accounts.paired?.account.id).toBe('c');
   });
 });

@@ -41,7 +41,7 @@ function listWith(containers: Container[]) {
 describe('a container in the list', () => {
   it('groups the tokens it manages under "Managed by", apart from the phone\'s own', () => {
     mockIPC(() => null);
-    render(AccountList, { accounts: listWith([container]) });
+    render(AccountList, { accounts: listWith([container]) , onadd: () => {} });
     const group = screen.getByTestId('container');
     expect(group.querySelector('h2')?.textContent).toBe('Managed by Corp');
     expect(group.querySelectorAll('[data-testid=account]')).toHaveLength(1);
@@ -59,6 +59,7 @@ describe('a container in the list', () => {
     mockIPC(() => null);
     render(AccountList, {
       accounts: listWith([{ ...container, state: 'moved', lastError: 'container_moved' }]),
+      onadd: () => {},
     });
     expect(screen.getByTestId('container-moved').textContent).toContain('moved to another phone');
     expect(screen.queryByTestId('container-forget')).not.toBeNull();
@@ -67,17 +68,17 @@ describe('a container in the list', () => {
 
   it('says what deleting a managed token does, or that the server does not allow it', async () => {
     mockIPC(() => null);
-    render(AccountList, { accounts: listWith([container]) });
+    render(AccountList, { accounts: listWith([container]) , onadd: () => {} });
     const group = screen.getByTestId('container');
     await fireEvent.click(group.querySelector('[data-testid=delete]') as HTMLElement);
     expect(screen.getByTestId('confirm-delete').textContent).toContain('does not remove it at the server');
     cleanup();
-    render(AccountList, { accounts: listWith([{ ...container, canDeleteTokens: false }]) });
+    render(AccountList, { accounts: listWith([{ ...container, canDeleteTokens: false }]) , onadd: () => {} });
     await fireEvent.click(screen.getByTestId('container').querySelector('[data-testid=delete]') as HTMLElement);
     expect(screen.getByTestId('confirm-delete').textContent).toContain('does not allow deleting it');
     // The phone's own accounts keep the plain question.
     cleanup();
-    render(AccountList, { accounts: listWith([container]) });
+    render(AccountList, { accounts: listWith([container]) , onadd: () => {} });
     const own = screen.getByTestId('account-list');
     await fireEvent.click(own.querySelector('[data-testid=delete]') as HTMLElement);
     expect(screen.getByTestId('confirm-delete').textContent).not.toContain('server');
@@ -94,7 +95,7 @@ describe('a container in the list', () => {
       if (command === 'account_codes') return { nowMs: 0, codes: [] };
       return [];
     });
-    render(AccountList, { accounts: listWith([container]) });
+    render(AccountList, { accounts: listWith([container]) , onadd: () => {} });
     await fireEvent.click(screen.getByTestId('container-sync'));
     await vi.waitFor(() => expect(calls).toContain('list_containers'));
     expect(calls[0]).toBe('sync_containers');
@@ -109,14 +110,14 @@ describe('a container in the list', () => {
       if (command === 'account_codes') return { nowMs: 0, codes: [] };
       return [];
     });
-    render(AccountList, { accounts: listWith([container]) });
+    render(AccountList, { accounts: listWith([container]) , onadd: () => {} });
     await fireEvent.click(screen.getByTestId('container-sync'));
     expect((await screen.findByTestId('container-error')).dataset.errorCode).toBe('container_moved');
   });
 
   it('shows why the last sync failed', () => {
     mockIPC(() => null);
-    render(AccountList, { accounts: listWith([{ ...container, lastError: 'network' }]) });
+    render(AccountList, { accounts: listWith([{ ...container, lastError: 'network' }]) , onadd: () => {} });
     expect(screen.getByTestId('container-error').dataset.errorCode).toBe('network');
   });
 });

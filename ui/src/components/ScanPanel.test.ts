@@ -73,4 +73,17 @@ describe('ScanPanel on a phone', () => {
     expect(screen.queryByRole('alert')).toBeNull();
     expect(calls).not.toContain('scan_text');
   });
+
+  it('opens the camera at once when asked to (Tap to scan), and only then', async () => {
+    const scanned = () => ({ content: 'otpauth://totp/A:b?secret=JBSWY3DP', format: 'QR_CODE' });
+    const calls = phone({ permission: 'granted', scan: scanned });
+    const onadded = vi.fn();
+    render(ScanPanel, { accounts: new AccountsState(), onadded, cameraAtOnce: true });
+    await vi.waitFor(() => expect(onadded).toHaveBeenCalledWith('A'));
+    cleanup();
+    calls.length = 0;
+    render(ScanPanel, { accounts: new AccountsState(), onadded: () => {} });
+    await screen.findByTestId('scan-camera');
+    expect(calls).toEqual(['scan_capabilities']);
+  });
 });

@@ -13,8 +13,6 @@ import {
   type PushToken,
 } from './api';
 import { onContainersSynced, type UnlistenFn } from './api/events';
-import { t } from './i18n';
-import { toast } from './toast.svelte';
 
 const TICK_MS = 250;
 const RETRY_FAILED_MS = 5000;
@@ -128,7 +126,7 @@ export class AccountsState {
       const also = added.value.alsoAdded;
       if (also) {
         this.accounts = [...this.accounts, also];
-        toast.show(t('add.alsoAdded', { label: accountLabel(also) }));
+        this.paired = { issuer: added.value.token.issuer || added.value.token.host, account: also };
         await this.refreshCodes();
       }
     } else {
@@ -137,6 +135,10 @@ export class AccountsState {
     }
     return added;
   }
+
+  /** A pairing that brought a code account, shown on the home screen until dismissed: the
+   *  user needs that code whenever no login request arrives. */
+  paired = $state<{ issuer: string; account: Account } | null>(null);
 
   /** What the search box holds; the list shows the accounts it matches. */
   query = $state('');

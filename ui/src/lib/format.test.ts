@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fractionLeft, groupCode, secondsLeft } from './format';
+import { fractionLeft, groupCode, secondsLeft, steppedFractionLeft } from './format';
 
 describe('groupCode', () => {
   it.each([
@@ -23,5 +23,15 @@ describe('countdown arithmetic', () => {
     expect(fractionLeft(0, 30_000, 0)).toBe(1);
     expect(fractionLeft(0, 30_000, 15_000)).toBe(0.5);
     expect(fractionLeft(0, 30_000, 45_000)).toBe(0);
+  });
+
+  it('steps the ring with the number when motion is reduced', () => {
+    expect(steppedFractionLeft(0, 30_000, 0)).toBe(1);
+    // Anywhere within a second the ring stands still, where the number says 15.
+    expect(steppedFractionLeft(0, 30_000, 15_000)).toBe(0.5);
+    expect(steppedFractionLeft(0, 30_000, 15_500)).toBe(0.5);
+    expect(steppedFractionLeft(0, 30_000, 15_999)).toBe(0.5);
+    expect(steppedFractionLeft(0, 30_000, 45_000)).toBe(0);
+    expect(steppedFractionLeft(5, 5, 0)).toBe(0);
   });
 });

@@ -16,3 +16,10 @@ export function fractionLeft(fromMs: number, untilMs: number, nowMs: number): nu
   if (span <= 0) return 0;
   return Math.min(1, Math.max(0, (untilMs - nowMs) / span));
 }
+
+/** The share left in whole seconds, in step with the number shown (for reduced motion). */
+export function steppedFractionLeft(fromMs: number, untilMs: number, nowMs: number): number {
+  const span = untilMs - fromMs;
+  if (span <= 0) return 0;
+  return Math.min(1, (secondsLeft(untilMs, nowMs) * 1000) / span);
+}
