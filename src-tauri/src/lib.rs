@@ -31,12 +31,14 @@ pub fn run() {
     builder
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
-            let state = state::AppState::open(&data_dir);
+            // Managed before any task starts: each one reads the state through the handle,
+            // and a task that ran first would find none (CI saw the poller panic so).
+            app.manage(state::AppState::open(&data_dir));
+            let state = app.state::<state::AppState>();
             start_poller(app.handle().clone(), &state);
             backups::start(app.handle().clone(), &state);
             containers::start(app.handle().clone(), &state);
             start_clock_keeper(app.handle().clone(), &state);
-            app.manage(state);
             lock::watch(app.handle().clone());
             if let Some(window) = app.get_webview_window("main") {
                 platform::protect_window(&window);
