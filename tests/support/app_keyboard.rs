@@ -9,8 +9,6 @@ use super::App;
 
 pub const TAB: &str = "\u{E004}";
 pub const ENTER: &str = "\u{E007}";
-pub const SPACE: &str = "\u{E00D}";
-pub const ESCAPE: &str = "\u{E00C}";
 
 /// Enough Tab presses to go round any of Pocket's screens.
 const MOST_TABS: usize = 80;

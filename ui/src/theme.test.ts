@@ -2,6 +2,7 @@
 // countdown ring's strokes (graphics) 3:1 against the track and the card.
 import { describe, expect, it } from 'vitest';
 import css from './app.css?raw';
+import { contrastRatio as ratio } from './lib/contrast';
 
 function block(selector: string): Record<string, string> {
   const start = css.indexOf(`${selector} {`);
@@ -12,19 +13,6 @@ function block(selector: string): Record<string, string> {
 
 const light = block(':root');
 const themes = { light, dark: { ...light, ...block(":root[data-theme='dark']") } };
-
-function luminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((i) => {
-    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-}
-
-function ratio(a: string, b: string): number {
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-  return (hi! + 0.05) / (lo! + 0.05);
-}
 
 describe.each(Object.entries(themes))('the %s theme', (_, colours) => {
   const colour = (name: string) => {

@@ -3,6 +3,7 @@
 // the bundle holds only these (see docs/architecture.md for the sizes).
 import * as si from 'simple-icons';
 import type { SimpleIcon } from 'simple-icons';
+import { contrastRatio } from './contrast';
 
 const SHIPPED: readonly SimpleIcon[] = [
   si.siGithub, si.siGitlab, si.siGoogle, si.siApple, si.siFacebook, si.siInstagram, si.siX,
@@ -113,19 +114,9 @@ export function brandIcon(issuer: string): BrandIcon | null {
   return { slug: icon.slug, title: icon.title, path: icon.path, background, foreground: glyphOn(background) };
 }
 
-/** sRGB relative luminance (WCAG 2.2). */
-export function luminance(hex: string): number {
-  const channel = (i: number) => {
-    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  };
-  return 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
-}
-
 function glyphOn(background: string): string {
   // The colour with the higher contrast ratio against the tile.
-  const l = luminance(background);
-  return (l + 0.05) / 0.05 > 1.05 / (l + 0.05) ? '#000000' : '#ffffff';
+  return contrastRatio(background, '#000000') > contrastRatio(background, '#ffffff') ? '#000000' : '#ffffff';
 }
 
 /** Letter avatars: colours that all carry white text at 4.5:1 or more. */
