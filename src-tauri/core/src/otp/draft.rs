@@ -1,5 +1,6 @@
 //! An account as scanned or typed in, before it is stored.
 
+use super::icon::AccountIcon;
 use super::params::{Algorithm, DEFAULT_PERIOD, OtpKind, OtpParams};
 use super::secret::SecretKey;
 use crate::error::{Error, Result};
@@ -10,6 +11,8 @@ pub struct AccountDraft {
     pub name: String,
     pub secret: SecretKey,
     pub params: OtpParams,
+    /// The picture the app it came from kept for it, if any.
+    pub icon: Option<AccountIcon>,
 }
 
 impl AccountDraft {
@@ -24,7 +27,12 @@ impl AccountDraft {
             name,
             secret,
             params: params.validate()?,
+            icon: None,
         })
+    }
+
+    pub fn with_icon(self, icon: Option<AccountIcon>) -> Self {
+        AccountDraft { icon, ..self }
     }
 
     /// What the user knows the account by: "Issuer (name)", or whichever of the two it has.

@@ -3,6 +3,7 @@
 mod code;
 mod draft;
 pub mod fixtures;
+mod icon;
 mod migration;
 mod migration_out;
 mod params;
@@ -11,6 +12,7 @@ mod uri;
 
 pub use code::{Code, code_at, current_code};
 pub use draft::AccountDraft;
+pub use icon::{AccountIcon, ImageFormat, MAX_ICON_BYTES};
 pub use migration::{Batch, MigrationPart, SkippedAccount, parse_migration};
 pub use migration_out::{MigrationExport, write_migration};
 pub use params::{Algorithm, DEFAULT_PERIOD, OtpKind, OtpParams};

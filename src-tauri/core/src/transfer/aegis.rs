@@ -13,7 +13,11 @@ use zeroize::Zeroizing;
 use super::kdf::{KdfBudget, KdfCost};
 use super::{Format, Imported};
 use crate::error::{Error, Result};
-use crate::otp::{AccountDraft, Algorithm, OtpKind, OtpParams, SecretKey, SkippedAccount};
+use crate::otp::{
+    AccountDraft, AccountIcon, Algorithm, MAX_ICON_BYTES, OtpKind, OtpParams, SecretKey,
+    SkippedAccount,
+};
+use sha2::{Digest, Sha256};
 
 /// scrypt as Aegis uses it: N = 2^15, r = 8, p = 1.
 const SCRYPT_LOG_N: u8 = 15;
@@ -64,6 +68,12 @@ struct Entry {
     #[serde(default)]
     issuer: String,
     info: Info,
+    /// Base64 of the image; Aegis' oldest vaults have no `icon_mime` and mean JPEG. Read
+    /// loosely, as the label: an odd icon costs the icon, never the account.
+    icon: Option<Value>,
+    icon_mime: Option<Value>,
+    /// Pocket's own: letters on a colour (from a 2FAS label), which Aegis has no field for.
+    pocket_label: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -187,12 +197,49 @@ fn read_entry(entry: &Value) -> Result<AccountDraft> {
         "steam" => OtpParams::steam(),
         other => return Err(Error::UnsupportedOtpType(other.to_string())),
     };
-    AccountDraft::new(
+    Ok(AccountDraft::new(
         &entry.issuer,
         &entry.name,
         SecretKey::from_base32(&info.secret)?,
         params,
-    )
+    )?
+    .with_icon(icon_of(&entry)))
+}
+
+/// The entry's picture, if it has one Pocket keeps; a broken one is left behind, not the
+/// account.
+fn icon_of(entry: &Entry) -> Option<AccountIcon> {
+    if let Some(label) = &entry.pocket_label {
+        let text = |key: &str| label.get(key).and_then(Value::as_str);
+        return AccountIcon::label(text("text")?, text("colour")?);
+    }
+    let encoded = entry.icon.as_ref()?.as_str()?;
+    // Checked before decoding, so that a huge field costs no second copy.
+    if encoded.len() > MAX_ICON_BYTES / 3 * 4 + 4 {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let mime = entry.icon_mime.as_ref().and_then(Value::as_str);
+    AccountIcon::image(mime.unwrap_or("image/jpeg"), bytes)
+}
+
+/// The entry's `icon`, `icon_mime` and `icon_hash` (SHA-256 of the image) as Aegis writes
+/// them, or Pocket's label.
+fn icon_fields(icon: Option<&AccountIcon>) -> Value {
+    match icon {
+        Some(AccountIcon::Image { format, bytes }) => json!({
+            "icon": base64::engine::general_purpose::STANDARD.encode(bytes),
+            "icon_mime": format.mime(),
+            "icon_hash": HEX.encode(&Sha256::digest(bytes)),
+        }),
+        Some(AccountIcon::Label { text, colour }) => json!({
+            "icon": null,
+            "pocket_label": { "text": text, "colour": colour },
+        }),
+        None => json!({ "icon": null }),
+    }
 }
 
 /// The master key from the first password slot the password opens. Every password slot is
@@ -304,17 +351,22 @@ fn entry_of(draft: &AccountDraft) -> Value {
     if let (Value::Object(info), Value::Object(extra)) = (&mut info, extra) {
         info.extend(extra);
     }
-    json!({
+    let mut entry = json!({
         "type": kind,
         "uuid": uuid::Uuid::new_v4().to_string(),
         "name": draft.name,
         "issuer": draft.issuer,
         "note": "",
         "favorite": false,
-        "icon": null,
         "groups": [],
         "info": info,
-    })
+    });
+    if let (Value::Object(entry), Value::Object(icon)) =
+        (&mut entry, icon_fields(draft.icon.as_ref()))
+    {
+        entry.extend(icon);
+    }
+    entry
 }
 
 /// An Aegis vault of `accounts`, encrypted with `password` (one password slot).

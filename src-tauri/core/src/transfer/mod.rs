@@ -181,4 +181,6 @@ pub fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod format_tests;
 #[cfg(test)]
+mod icon_tests;
+#[cfg(test)]
 mod tests;

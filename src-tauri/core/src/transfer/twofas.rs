@@ -13,6 +13,7 @@ use super::kdf::KdfBudget;
 use super::stated::{Stated, StatedKind, StatedSecret, label};
 use super::{Format, Imported};
 use crate::error::{Error, Result};
+use crate::otp::AccountIcon;
 
 const ITERATIONS: u32 = 10_000;
 const NEWEST_SCHEMA: u64 = 4;
@@ -117,9 +118,10 @@ impl Format for TwoFas {
         for service in &services {
             let text = |key: &str| service.get(key).and_then(Value::as_str).unwrap_or("");
             match serde_json::from_value::<Service>(service.clone()) {
-                Ok(service) => {
-                    let name = label(service.issuer(), service.account());
-                    imported.take(|| name, read_service(&service));
+                Ok(parsed) => {
+                    let name = label(parsed.issuer(), parsed.account());
+                    let draft = read_service(&parsed).map(|d| d.with_icon(label_icon(service)));
+                    imported.take(|| name, draft);
                 }
                 Err(_) => imported.take(
                     || label(text("name"), ""),
@@ -208,4 +210,40 @@ fn read_service(service: &Service) -> Result<crate::otp::AccountDraft> {
         period: otp.period,
     }
     .draft()
+}
+
+/// The letters 2FAS draws for a service when its user chose a label over a brand icon (the
+/// brand icons are 2FAS's own pictures, which the file names but does not hold: Pocket's
+/// icon for the issuer stands in for them). Read loosely: an odd icon costs the icon, never
+/// the account.
+fn label_icon(service: &Value) -> Option<AccountIcon> {
+    let icon = service.get("icon")?;
+    if icon.get("selected")?.as_str()? != "Label" {
+        return None;
+    }
+    let label = icon.get("label")?;
+    let colour = label
+        .get("backgroundColor")
+        .and_then(Value::as_str)
+        .map_or(DEFAULT_LABEL_COLOUR, label_colour);
+    AccountIcon::label(label.get("text")?.as_str()?, colour)
+}
+
+const DEFAULT_LABEL_COLOUR: &str = "#5f6b7a";
+
+/// 2FAS names its label colours; these are Pocket's shades of them.
+fn label_colour(name: &str) -> &'static str {
+    match name {
+        "Red" => "#c62828",
+        "Orange" => "#e65100",
+        "Yellow" => "#f9a825",
+        "Green" => "#2e7d32",
+        "Turquoise" => "#00897b",
+        "LightBlue" => "#0288d1",
+        "Indigo" => "#3949ab",
+        "Pink" => "#d81b60",
+        "Purple" => "#8e24aa",
+        "Brown" => "#6d4c41",
+        _ => DEFAULT_LABEL_COLOUR,
+    }
 }

@@ -77,12 +77,11 @@ impl Vault {
         let mut drafts = Vec::new();
         for account in self.accounts()? {
             let secret = self.secret(&account.id)?;
-            drafts.push(AccountDraft::new(
-                &account.issuer,
-                &account.name,
-                secret,
-                account.params,
-            )?);
+            let icon = self.db.icon(&account.id)?;
+            drafts.push(
+                AccountDraft::new(&account.issuer, &account.name, secret, account.params)?
+                    .with_icon(icon),
+            );
         }
         Ok(drafts)
     }

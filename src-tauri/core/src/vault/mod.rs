@@ -10,6 +10,7 @@ mod container;
 mod db;
 mod editing;
 mod file_store;
+mod icons;
 mod keychain;
 mod push;
 mod secret_store;
@@ -23,6 +24,7 @@ pub use account::{Account, AccountState};
 pub use container::{Applied, ContainerState, StoredContainer, SyncChanges};
 pub use editing::ImportSummary;
 pub use file_store::FileStore;
+pub use icons::ListedIcon;
 pub use keychain::{APP_SERVICE, KeychainStore, use_platform_keychain};
 pub use push::{Outcome, RequestRecord, StoredPushToken};
 pub use secret_store::{MemoryStore, SecretStore};
@@ -111,7 +113,11 @@ impl Vault {
             params: draft.params,
         };
         self.db.insert_pending(&account, now_unix)?;
-        if let Err(error) = self.secrets.put(&account.id, &draft.secret) {
+        let stored = match &draft.icon {
+            Some(icon) => self.db.set_icon(&account.id, icon),
+            None => Ok(()),
+        };
+        if let Err(error) = stored.and_then(|()| self.secrets.put(&account.id, &draft.secret)) {
             // Nothing reached the keychain worth keeping; if this cleanup fails too,
             // reconcile removes the pending row at the next start.
             let _ = self.db.delete(&account.id);

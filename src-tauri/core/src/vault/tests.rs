@@ -142,6 +142,52 @@ fn steam_accounts_are_stored_as_steam() {
 }
 
 #[test]
+fn an_imported_icon_is_kept_listed_exported_and_removed_with_its_account() {
+    use crate::otp::{AccountIcon, ImageFormat};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let mut vault = open(&dir, &store);
+    let picture = AccountIcon::image("image/png", b"\x89PNG\r\n\x1a\n rest".to_vec()).unwrap();
+    let label = AccountIcon::label("LB", "#3949ab").unwrap();
+    let with_picture = vault
+        .add(draft("alice").with_icon(Some(picture.clone())), 0)
+        .unwrap();
+    let with_label = vault
+        .add(draft("bob").with_icon(Some(label.clone())), 0)
+        .unwrap();
+    let plain = vault.add(draft("carol"), 0).unwrap();
+    drop(vault);
+
+    let mut vault = open(&dir, &store);
+    let listed = vault.listed_icons().unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(
+        listed[&with_picture.id],
+        ListedIcon::Image(ImageFormat::Png)
+    );
+    assert_eq!(
+        listed[&with_label.id],
+        ListedIcon::Label {
+            text: "LB".into(),
+            colour: "#3949ab".into()
+        }
+    );
+    assert_eq!(vault.icon(&with_picture.id).unwrap(), Some(picture.clone()));
+    assert_eq!(vault.icon(&plain.id).unwrap(), None);
+    let exported: Vec<_> = vault
+        .export()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.icon)
+        .collect();
+    assert_eq!(exported, [Some(picture), Some(label), None]);
+
+    vault.remove(&with_picture.id).unwrap();
+    assert_eq!(vault.icon(&with_picture.id).unwrap(), None);
+    assert_eq!(vault.listed_icons().unwrap().len(), 1);
+}
+
+#[test]
 fn the_same_issuer_and_secret_is_not_added_twice() {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::default());

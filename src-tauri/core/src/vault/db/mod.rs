@@ -5,6 +5,7 @@
 mod accounts;
 mod clocks;
 mod containers;
+mod icons;
 mod push;
 mod settings;
 
@@ -104,6 +105,14 @@ const MIGRATIONS: &[&str] = &[
         offset_ms       INTEGER NOT NULL,
         uncertainty_ms  INTEGER NOT NULL,
         measured_at     INTEGER NOT NULL
+    );",
+    // Pictures imported with accounts (an Aegis image, a 2FAS label), gone with the account.
+    "CREATE TABLE account_icons (
+        account_id  TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        format      TEXT NOT NULL CHECK (format IN ('png', 'jpeg', 'svg', 'label')),
+        -- The image's bytes, or the label's letters.
+        data        BLOB NOT NULL,
+        colour      TEXT
     );",
 ];
 
