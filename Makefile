@@ -90,13 +90,15 @@ android-check: deps-android-check ui
 
 # Benchmarks: Pocket's QR decoder against zbarimg on the generated corpus; codes for 10,000
 # accounts (criterion) and against pyotp; push login latency against a local privacyIDEA
-# and the reference service.
-bench: deps-bench deps-privacyidea deps-peers
+# and the reference service; start-up of the optimised app with 1,000 accounts in its vault.
+bench: deps-bench deps-test ui
 	cargo bench -p pocket-gen --bench scan_vs_zbar
 	cargo bench -p pocket-core --bench codes
 	cargo bench -p pocket-core --bench transfer
 	cargo run --release -p pocket-tests --bin codes-vs-pyotp
 	cargo run -p pocket-tests --bin push-latency -- --logins 50
+	cargo build --release -p pocket
+	POCKET_APP=$(CARGO_TARGET_DIR)/release/pocket cargo run --release -p pocket-tests --bin startup
 
 # The reference service under load: 2,000 phones on held polls, 50 logins/s for 60 s, with
 # optimised builds of the service and the load generator.

@@ -36,6 +36,8 @@ const COMMANDS: &[&str] = &[
     "rename_account",
     "reorder_accounts",
     "next_code",
+    "account_icon",
+    "first_code_shown",
     "lock_status",
     "unlock",
     "lock_now",

@@ -63,6 +63,8 @@ async fn a_passcode_locks_pocket_at_start_and_when_idle_and_wrong_ones_are_slowe
         set_theme_while_locked(&app, theme).await?;
         app.screenshot(&shots::dir()?.join(format!("lock-{theme}.png")))
             .await?;
+        app.ensure_accessible(&format!("the lock screen in the {theme} theme"))
+            .await?;
     }
     set_theme_while_locked(&app, "light").await?;
 
@@ -71,9 +73,13 @@ async fn a_passcode_locks_pocket_at_start_and_when_idle_and_wrong_ones_are_slowe
         app.unlock_with("99999999").await?;
         app.wait_for_form_error("wrong_passcode").await?;
     }
+    app.ensure_accessible("the lock screen saying the passcode was wrong")
+        .await?;
     app.unlock_with("99999999").await?;
     let wait = app.lock_wait_seconds().await?;
     ensure!((1..=5).contains(&wait), "waits {wait} s");
+    app.ensure_accessible("the lock screen making the next try wait")
+        .await?;
     let braked = app
         .invoke("unlock", json!({"passcode": PASSCODE, "reason": "test"}))
         .await?;

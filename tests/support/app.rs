@@ -180,6 +180,11 @@ impl App {
             .with_context(|| format!("click {css}"))
     }
 
+    /// Runs `script` in the page and returns what it returns.
+    pub async fn run_script(&self, script: &str) -> Result<serde_json::Value> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
     /// Whether something matches `css` now.
     pub async fn exists(&self, css: &str) -> Result<bool> {
         let found = self

@@ -10,6 +10,8 @@ pub mod app_keyboard;
 pub mod app_layout;
 pub mod app_lock;
 pub mod app_push;
+pub mod app_reorder;
+pub mod app_startup;
 pub mod browser;
 pub mod desktop;
 pub mod privacyidea;

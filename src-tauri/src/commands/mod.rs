@@ -58,6 +58,8 @@ macro_rules! app_commands {
 app_commands! {
     accounts::list_accounts,
     accounts::account_codes,
+    accounts::account_icon,
+    accounts::first_code_shown,
     accounts::add_account_manual,
     accounts::delete_account,
     accounts::copy_code,

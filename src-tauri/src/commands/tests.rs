@@ -72,6 +72,12 @@ fn a_pasted_link_is_scanned_added_and_shows_a_code() {
         code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
         "{code}"
     );
+    // The rows on screen ask for theirs alone; an id that is gone says so in its place.
+    let id = added["value"]["id"].as_str().unwrap();
+    let asked = invoke(&window, "account_codes", json!({"ids": ["gone", id]})).unwrap();
+    assert_eq!(asked["codes"].as_array().unwrap().len(), 2);
+    assert_eq!(asked["codes"][0]["error"]["code"], "account_not_found");
+    assert_eq!(asked["codes"][1]["code"].as_str(), Some(code));
 }
 
 #[test]

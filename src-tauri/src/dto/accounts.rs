@@ -1,7 +1,7 @@
 //! Accounts and their codes, as the list shows them.
 
 use pocket_core::otp::Code;
-use pocket_core::vault::Account;
+use pocket_core::vault::{Account, ListedIcon};
 use serde::{Deserialize, Serialize};
 
 use crate::error::IpcError;
@@ -17,6 +17,30 @@ pub struct AccountDto {
     pub kind: &'static str,
     pub digits: u8,
     pub period: Option<u32>,
+    /// The icon an import brought; without one the UI draws the issuer's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub icon: Option<AccountIconDto>,
+}
+
+/// An imported icon: an image, which the UI reads with `account_icon` when its row is on
+/// screen, or letters on a colour (`#rrggbb`).
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "AccountIcon"))]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum AccountIconDto {
+    Image,
+    Label { text: String, colour: String },
+}
+
+impl AccountDto {
+    pub fn with_icon(self, icon: Option<ListedIcon>) -> AccountDto {
+        let icon = icon.map(|icon| match icon {
+            ListedIcon::Image(_) => AccountIconDto::Image,
+            ListedIcon::Label { text, colour } => AccountIconDto::Label { text, colour },
+        });
+        AccountDto { icon, ..self }
+    }
 }
 
 impl From<&Account> for AccountDto {
@@ -28,6 +52,7 @@ impl From<&Account> for AccountDto {
             kind: account.params.kind.as_str(),
             digits: account.params.digits,
             period: account.params.period(),
+            icon: None,
         }
     }
 }

@@ -1,5 +1,6 @@
 use ts_rs::TS;
 
+use super::accounts::AccountIconDto;
 use super::*;
 use crate::error::IpcError;
 
@@ -44,6 +45,7 @@ fn typescript() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
     for decl in [
         AccountDto::decl(&cfg),
+        AccountIconDto::decl(&cfg),
         CodeDto::decl(&cfg),
         CodesDto::decl(&cfg),
         ManualAccountInput::decl(&cfg),

@@ -24,26 +24,26 @@ const code: AccountCode = {
 
 describe('AccountRow', () => {
   it('shows the grouped code and the seconds left, without the next code early on', () => {
-    render(AccountRow, { account, code, nowMs: 35_000, ondelete: () => {}, accounts });
+    render(AccountRow, { account, code, nowMs: 35_000, ondelete: () => {}, reorderable: false, accounts });
     expect(screen.getByTestId('code').textContent?.trim()).toBe('081 804');
     expect(screen.getByRole('timer').getAttribute('aria-label')).toBe('25 seconds left');
     expect(screen.queryByTestId('next-code')).toBeNull();
   });
 
   it('shows the next code near the end of the period and warns in the last seconds', () => {
-    render(AccountRow, { account, code, nowMs: 56_500, ondelete: () => {}, accounts });
+    render(AccountRow, { account, code, nowMs: 56_500, ondelete: () => {}, reorderable: false, accounts });
     expect(screen.getByTestId('next-code').textContent).toContain('050 471');
     expect(screen.getByRole('timer').classList.contains('ending')).toBe(true);
   });
 
   it('never shows a code past its window', () => {
-    render(AccountRow, { account, code, nowMs: 60_000, ondelete: () => {}, accounts });
+    render(AccountRow, { account, code, nowMs: 60_000, ondelete: () => {}, reorderable: false, accounts });
     expect(screen.queryByTestId('code')).toBeNull();
   });
 
   it('shows why there is no code', () => {
     const locked = { ...code, code: null, error: { code: 'keychain_locked' as const, message: '' } };
-    render(AccountRow, { account, code: locked, nowMs: 35_000, ondelete: () => {}, accounts });
+    render(AccountRow, { account, code: locked, nowMs: 35_000, ondelete: () => {}, reorderable: false, accounts });
     expect(screen.getByRole('alert').textContent).toContain('keychain is locked');
   });
 
@@ -52,7 +52,7 @@ describe('AccountRow', () => {
     mockIPC((command, args) => {
       if (command === 'copy_code') copied(args);
     });
-    render(AccountRow, { account, code, nowMs: 35_000, ondelete: () => {}, accounts });
+    render(AccountRow, { account, code, nowMs: 35_000, ondelete: () => {}, reorderable: false, accounts });
     // The code people see is the button's name; what it does is its description.
     const button = screen.getByRole('button', { name: '081 804' });
     expect(button.getAttribute('aria-describedby')).toBeTruthy();
@@ -69,7 +69,7 @@ describe('AccountRow', () => {
     });
     const hotp: Account = { ...account, kind: 'hotp', period: null };
     const none = { ...code, code: null, nextCode: null, validFromMs: null, validUntilMs: null, error: { code: 'counter_based' as const, message: '' } };
-    render(AccountRow, { account: hotp, code: none, nowMs: 35_000, ondelete: () => {}, accounts });
+    render(AccountRow, { account: hotp, code: none, nowMs: 35_000, ondelete: () => {}, reorderable: false, accounts });
     expect(screen.queryByTestId('code')).toBeNull();
     expect(calls).toEqual([]);
     await fireEvent.click(screen.getByTestId('next-hotp'));
@@ -85,7 +85,7 @@ describe('AccountRow', () => {
       const { issuer, name } = args as { issuer: string; name: string };
       return { ...account, issuer, name };
     });
-    render(AccountRow, { account, code, nowMs: 35_000, ondelete: () => {}, accounts: state });
+    render(AccountRow, { account, code, nowMs: 35_000, ondelete: () => {}, reorderable: false, accounts: state });
     await fireEvent.click(screen.getByTestId('edit'));
     await fireEvent.input(screen.getByTestId('edit-issuer'), { target: { value: 'GitHub Enterprise' } });
     await fireEvent.click(screen.getByTestId('edit-save'));

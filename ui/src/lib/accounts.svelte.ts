@@ -13,6 +13,7 @@ import {
   type PushToken,
 } from './api';
 import { onContainersSynced, type UnlistenFn } from './api/events';
+import { arrangeShown, moveByOne, sameOrder } from './reorder';
 
 const TICK_MS = 250;
 const RETRY_FAILED_MS = 5000;
@@ -33,16 +34,29 @@ export class AccountsState {
   #clockOffset = 0;
   #lastFetch = 0;
   #fetching: Promise<void> | null = null;
+  #again = false;
+  #fetchQueued = false;
+  /** Imported images by account id, read as their rows come on screen. */
+  icons = $state<Record<string, string>>({});
+  #iconsAsked = new Set<string>();
+  /** How many places show each account's code now. */
+  #shown = new Map<string, number>();
   #timer: ReturnType<typeof setInterval> | null = null;
   #unlistenSyncs: UnlistenFn | null = null;
 
   async load(): Promise<void> {
     try {
-      this.accounts = await api.listAccounts();
-      this.pushTokens = await api.listPushTokens();
-      this.containers = await api.listContainers();
+      // Together: each is a round trip, and the first screen waits for all of them. Codes
+      // follow as the rows come on screen (show).
+      const [accounts, pushTokens, containers] = await Promise.all([
+        api.listAccounts(),
+        api.listPushTokens(),
+        api.listContainers(),
+      ]);
+      this.accounts = accounts;
+      this.pushTokens = pushTokens;
+      this.containers = containers;
       this.loadError = null;
-      await this.refreshCodes();
     } catch (error) {
       this.loadError = asIpcError(error);
     } finally {
@@ -50,15 +64,21 @@ export class AccountsState {
     }
   }
 
+  /** Fetches the codes of the accounts on screen; while a fetch is under way, a call waits
+   *  for it and one more follows if rows came on screen meanwhile. */
   refreshCodes(): Promise<void> {
+    this.#again = this.#fetching !== null;
     this.#fetching ??= (async () => {
       try {
-        const result = await api.accountCodes();
-        this.#clockOffset = result.nowMs - Date.now();
-        this.#lastFetch = result.nowMs;
-        this.now = result.nowMs;
-        this.codes = Object.fromEntries(result.codes.map((code) => [code.id, code]));
-        this.loadError = null;
+        do {
+          this.#again = false;
+          const result = await api.accountCodes([...this.#shown.keys()]);
+          this.#clockOffset = result.nowMs - Date.now();
+          this.#lastFetch = result.nowMs;
+          this.now = result.nowMs;
+          this.codes = Object.fromEntries(result.codes.map((code) => [code.id, code]));
+          this.loadError = null;
+        } while (this.#again);
       } catch (error) {
         this.loadError = asIpcError(error);
         this.#lastFetch = this.now;
@@ -69,15 +89,56 @@ export class AccountsState {
     return this.#fetching;
   }
 
-  /** Advances the clock; fetches codes when one expired or a failed one is due a retry. */
+  /** The account's code is on screen (a row in view, the pairing notice) until the returned
+   *  function is called. Only codes on screen are fetched: a keychain read each, the first
+   *  time, which a list of a thousand accounts cannot afford all at once. */
+  show(id: string): () => void {
+    this.#shown.set(id, (this.#shown.get(id) ?? 0) + 1);
+    if (!this.codes[id] && !this.#fetchQueued) {
+      // After the rest of this batch: rows come on screen together, and go in one fetch.
+      this.#fetchQueued = true;
+      queueMicrotask(() => {
+        this.#fetchQueued = false;
+        void this.refreshCodes();
+      });
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.#shown.get(id) ?? 1) - 1;
+      if (left > 0) this.#shown.set(id, left);
+      else this.#shown.delete(id);
+    };
+  }
+
+  /** Reads the account's imported image, once (again after a failure). */
+  async loadIcon(id: string): Promise<void> {
+    if (this.#iconsAsked.has(id)) return;
+    this.#iconsAsked.add(id);
+    await api
+      .accountIcon(id)
+      .then((url) => {
+        if (url) this.icons[id] = url;
+      })
+      .catch(() => this.#iconsAsked.delete(id));
+  }
+
+  /** Advances the clock; fetches codes when one on screen expired or is missing, or a
+   *  failed one is due a retry. */
   tick(): void {
     this.now = Date.now() + this.#clockOffset;
-    const values = Object.values(this.codes);
-    const expired = values.some((c) => c.validUntilMs !== null && c.validUntilMs <= this.now);
+    const shown = [...this.#shown.keys()].map((id) => this.codes[id]);
+    // A missing code is fetched at once, unless fetching fails: then it waits for the retry.
+    const due = shown.some((c) =>
+      c === undefined
+        ? this.loadError === null
+        : c.validUntilMs !== null && c.validUntilMs <= this.now,
+    );
     const retry =
-      (values.some((c) => c.error) || this.loadError !== null) &&
+      (shown.some((c) => c?.error) || this.loadError !== null) &&
       this.now - this.#lastFetch >= RETRY_FAILED_MS;
-    if (expired || retry) void this.refreshCodes();
+    if (due || retry) void this.refreshCodes();
   }
 
   start(): void {
@@ -102,6 +163,8 @@ export class AccountsState {
     this.pushTokens = [];
     this.containers = [];
     this.codes = {};
+    this.icons = {};
+    this.#iconsAsked.clear();
     this.query = '';
     this.loaded = false;
   }
@@ -159,14 +222,28 @@ export class AccountsState {
 
   /** Moves an account one place up (-1) or down (+1) and saves the order. */
   async move(id: string, step: -1 | 1): Promise<void> {
-    const from = this.accounts.findIndex((account) => account.id === id);
-    const to = from + step;
-    if (from < 0 || to < 0 || to >= this.accounts.length) return;
-    const order = [...this.accounts];
-    const [moved] = order.splice(from, 1);
-    if (moved) order.splice(to, 0, moved);
-    await api.reorderAccounts(order.map((account) => account.id));
-    this.accounts = order;
+    const ids = this.accounts.map((account) => account.id);
+    const moved = moveByOne(ids, id, step);
+    if (sameOrder(ids, moved)) return;
+    this.arrange(moved);
+    await this.saveOrder();
+  }
+
+  /** Shows the accounts one list holds (`shown`, top to bottom) in a new order, unsaved: a
+   *  drag under way. The others keep their places. */
+  arrange(shown: string[]): void {
+    this.accounts = arrangeShown(this.accounts, shown);
+  }
+
+  /** Saves the order on screen. If that fails the saved order comes back, so the screen
+   *  never shows an order a restart would lose. */
+  async saveOrder(): Promise<void> {
+    try {
+      await api.reorderAccounts(this.accounts.map((account) => account.id));
+    } catch (error) {
+      this.accounts = await api.listAccounts().catch(() => this.accounts);
+      throw error;
+    }
   }
 
   async importPicked(handle: string, password: string | null): Promise<ImportReport> {

@@ -8,28 +8,32 @@ afterEach(() => {
   clearMocks();
 });
 
-function codesAt(nowMs: number, code: string) {
+function codesAt(nowMs: number, code: string, ids: string[] = ['a']) {
   const from = nowMs - (nowMs % 30_000);
   return {
     nowMs,
-    codes: [{ id: 'a', code, nextCode: null, validFromMs: from, validUntilMs: from + 30_000, error: null }],
+    codes: ids.map((id) => ({ id, code, nextCode: null, validFromMs: from, validUntilMs: from + 30_000, error: null })),
   };
 }
+
+const asked = (args: unknown) => (args as { ids: string[] }).ids;
 
 describe('AccountsState', () => {
   it('fetches new codes as soon as the current ones expire', async () => {
     let fetches = 0;
-    mockIPC((command) => {
+    mockIPC((command, args) => {
       if (command === 'list_accounts') return [{ id: 'a', issuer: 'X', name: 'y', kind: 'totp', digits: 6, period: 30 }];
       if (command === 'list_push_tokens') return [];
       if (command === 'account_codes') {
         fetches += 1;
-        return codesAt(Date.now(), fetches === 1 ? '111111' : '222222');
+        return codesAt(Date.now(), fetches === 1 ? '111111' : '222222', asked(args));
       }
     });
     const state = new AccountsState();
     await state.load();
-    expect(state.codes.a?.code).toBe('111111');
+    expect(fetches).toBe(0); // nothing is on screen yet
+    state.show('a');
+    await vi.waitFor(() => expect(state.codes.a?.code).toBe('111111'));
 
     state.start();
     await vi.advanceTimersByTimeAsync(19_000); // the window is 990_000..1_020_000
@@ -40,19 +44,69 @@ describe('AccountsState', () => {
     state.stop();
   });
 
+  it('fetches the codes on screen only, and again when more come on screen', async () => {
+    const requests: string[][] = [];
+    let answer: () => void = () => {};
+    mockIPC(async (command, args) => {
+      if (command !== 'account_codes') return [];
+      requests.push(asked(args));
+      await new Promise<void>((resolve) => (answer = resolve));
+      return codesAt(Date.now(), '123456', asked(args));
+    });
+    const state = new AccountsState();
+    // Rows that come on screen together go in one fetch.
+    const releaseA = state.show('a');
+    const releaseC = state.show('c');
+    await vi.waitFor(() => expect(requests).toEqual([['a', 'c']]));
+    state.show('b'); // while that fetch is under way
+    state.show('b'); // shown twice: the row and the pairing notice
+    answer();
+    await vi.waitFor(() => expect(requests).toEqual([['a', 'c'], ['a', 'c', 'b']]));
+    answer();
+    await vi.waitFor(() => expect(Object.keys(state.codes)).toEqual(['a', 'c', 'b']));
+
+    releaseA();
+    releaseA(); // a second release changes nothing
+    releaseC();
+    const fetching = state.refreshCodes();
+    answer();
+    await fetching;
+    expect(requests.at(-1)).toEqual(['b']);
+    expect(Object.keys(state.codes)).toEqual(['b']);
+  });
+
+  it('does not hammer a failing keychain for a code on screen', async () => {
+    let fetches = 0;
+    mockIPC((command) => {
+      if (command !== 'account_codes') return [];
+      fetches += 1;
+      throw { code: 'keychain_locked', message: 'locked' };
+    });
+    const state = new AccountsState();
+    state.show('a');
+    await vi.waitFor(() => expect(state.loadError?.code).toBe('keychain_locked'));
+    state.start();
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(fetches).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(fetches).toBe(2);
+    state.stop();
+  });
+
   it('keeps the load error, retries, and clears it once a retry works', async () => {
     let attempts = 0;
-    mockIPC((command) => {
+    mockIPC((command, args) => {
       if (command === 'list_accounts' || command === 'list_push_tokens') return [];
       if (command === 'account_codes') {
         attempts += 1;
         if (attempts === 1) throw { code: 'keychain_locked', message: 'locked' };
-        return { nowMs: Date.now(), codes: [] };
+        return codesAt(Date.now(), '123456', asked(args));
       }
     });
     const state = new AccountsState();
     await state.load();
-    expect(state.loadError?.code).toBe('keychain_locked');
+    state.show('a');
+    await vi.waitFor(() => expect(state.loadError?.code).toBe('keychain_locked'));
     state.start();
     await vi.advanceTimersByTimeAsync(5_500);
     expect(attempts).toBe(2);

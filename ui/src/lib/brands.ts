@@ -114,7 +114,8 @@ export function brandIcon(issuer: string): BrandIcon | null {
   return { slug: icon.slug, title: icon.title, path: icon.path, background, foreground: glyphOn(background) };
 }
 
-function glyphOn(background: string): string {
+/** Black or white, whichever reads better on `background` (`#rrggbb`). */
+export function glyphOn(background: string): string {
   // The colour with the higher contrast ratio against the tile.
   return contrastRatio(background, '#000000') > contrastRatio(background, '#ffffff') ? '#000000' : '#ffffff';
 }

@@ -8,6 +8,7 @@ export const icons = {
   transfer: 'M8 4v14M4 14l4 4 4-4M16 20V6M12 10l4-4 4 4',
   settings: 'M4 7h9M17 7h3M15 5v4M4 17h3M11 17h9M9 15v4',
   lock: 'M6 11h12v9H6zM8 11V8a4 4 0 0 1 8 0v3',
+  grip: 'M5 9h14M5 15h14',
 } as const;
 
 export type IconName = keyof typeof icons;

@@ -25,19 +25,19 @@ export class LockState {
   /** Reads the state; `onChange` hears every shut and open after that. Without an answer
    *  (a vault that did not open) there is no lock screen: the home screen says what is wrong. */
   async start(onChange: (locked: boolean) => void): Promise<void> {
-    try {
-      await this.refresh();
-    } catch {
-      this.status = null;
-    }
-    this.#unlisten.push(
-      await onLockChanged((locked) => {
+    // Together: each is a round trip to the Rust side, and the first screen waits for all.
+    const [, ...unlisten] = await Promise.all([
+      this.refresh().catch(() => {
+        this.status = null;
+      }),
+      onLockChanged((locked) => {
         void this.refresh().finally(() => onChange(locked));
       }),
-      await onPushWaiting(() => {
+      onPushWaiting(() => {
         if (this.status) this.status = { ...this.status, requestWaiting: true };
       }),
-    );
+    ]);
+    this.#unlisten.push(...unlisten);
     for (const type of ['pointerdown', 'keydown']) window.addEventListener(type, this.#onActivity);
   }
 

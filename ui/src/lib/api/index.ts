@@ -60,6 +60,7 @@ export type {
   ExportFormat,
   Account,
   AccountCode,
+  AccountIcon,
   Codes,
   IpcError,
   ManualAccountInput,
@@ -99,7 +100,12 @@ export function asIpcError(error: unknown): IpcError {
 
 export const api = {
   listAccounts: () => call<Account[]>('list_accounts'),
-  accountCodes: () => call<Codes>('account_codes'),
+  /** The codes of the accounts `ids`, and the time they were computed at. */
+  accountCodes: (ids: string[]) => call<Codes>('account_codes', { ids }),
+  /** An account's imported image as a data: URL, or null. */
+  accountIcon: (id: string) => call<string | null>('account_icon', { id }),
+  /** The first code was painted at `atMs` (Unix milliseconds): for the start-up benchmark. */
+  firstCodeShown: (atMs: number) => call<void>('first_code_shown', { atMs }),
   addAccountManual: (input: ManualAccountInput) => call<Account>('add_account_manual', { input }),
   deleteAccount: (id: string) => call<void>('delete_account', { id }),
   copyCode: (id: string) => call<void>('copy_code', { id }),

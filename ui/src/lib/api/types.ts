@@ -19,7 +19,13 @@ export const PUSH_WAITING_EVENT = 'push-waiting';
 /** The event a new clock measurement sends. */
 export const CLOCK_CHANGED_EVENT = 'clock-changed';
 
-export type Account = { id: string, issuer: string, name: string, kind: 'totp' | 'hotp' | 'steam', digits: number, period: number | null, };
+export type Account = { id: string, issuer: string, name: string, kind: 'totp' | 'hotp' | 'steam', digits: number, period: number | null, 
+/**
+ * The icon an import brought; without one the UI draws the issuer's.
+ */
+icon?: AccountIcon, };
+
+export type AccountIcon = { "kind": "image" } | { "kind": "label", text: string, colour: string, };
 
 export type AccountCode = { id: string, code: string | null, nextCode: string | null, 
 /**
