@@ -42,14 +42,19 @@ const READ_ICONS: &str = r#"
     });
 "#;
 
-async fn icons_shown(app: &pocket_tests::App) -> Result<Vec<[String; 3]>> {
+/// Waits until the rows show `expected` (a picture is read once its row is on screen, and
+/// the issuer's icon stands in until then); fails with what they show at the end.
+async fn wait_for_icons(app: &pocket_tests::App, expected: &[[String; 3]]) -> Result<()> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {
         let shown: Vec<[String; 3]> = serde_json::from_value(app.run_script(READ_ICONS).await?)?;
-        let settled = shown.len() == 3 && shown.iter().all(|[_, _, detail]| detail != "loading");
-        if settled || std::time::Instant::now() > deadline {
-            return Ok(shown);
+        if shown == expected {
+            return Ok(());
         }
+        ensure!(
+            std::time::Instant::now() < deadline,
+            "the rows show {shown:?}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
@@ -78,20 +83,14 @@ async fn imported_icons_show_stay_and_leave_with_the_export() -> Result<()> {
     ]
     .map(|row| row.map(String::from))
     .to_vec();
-    ensure!(
-        icons_shown(&app).await? == expected,
-        "{:?}",
-        icons_shown(&app).await?
-    );
+    wait_for_icons(&app, &expected).await?;
     app.quit().await?;
 
     let app = driver.launch().await?;
     app.accounts_with_codes(3).await?;
-    let after_restart = icons_shown(&app).await?;
-    ensure!(
-        after_restart == expected,
-        "after a restart: {after_restart:?}"
-    );
+    wait_for_icons(&app, &expected)
+        .await
+        .context("after a restart")?;
 
     // Out again: the picture and the label are in Pocket's export.
     app.open_transfer().await?;
