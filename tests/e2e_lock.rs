@@ -106,10 +106,11 @@ async fn a_passcode_locks_pocket_at_start_and_when_idle_and_wrong_ones_are_slowe
 /// The theme of the lock screen follows Settings; while locked the test sets it the way the
 /// app applies it at start.
 async fn set_theme_while_locked(app: &pocket_tests::App, theme: &str) -> Result<()> {
-    app.client_execute(&format!(
+    app.run_script(&format!(
         "document.documentElement.dataset.theme = '{theme}';"
     ))
-    .await
+    .await?;
+    Ok(())
 }
 
 #[tokio::test]

@@ -40,46 +40,26 @@ async fn drag_by_mouse_and_finger_arrow_keys_and_the_order_survives_a_restart() 
     };
     let (github, gitlab, steam, dropbox) =
         (id("GitHub")?, id("GitLab")?, id("Steam")?, id("Dropbox")?);
-    app.wait_for_order(&[
-        github.clone(),
-        gitlab.clone(),
-        steam.clone(),
-        dropbox.clone(),
-    ])
-    .await?;
+    app.wait_for_order(&[&github, &gitlab, &steam, &dropbox])
+        .await?;
 
     // The mouse takes Dropbox from the bottom to the top.
     app.drag_past(&dropbox, &github, Pointer::Mouse).await?;
-    app.wait_for_order(&[
-        dropbox.clone(),
-        github.clone(),
-        gitlab.clone(),
-        steam.clone(),
-    ])
-    .await?;
+    app.wait_for_order(&[&dropbox, &github, &gitlab, &steam])
+        .await?;
 
     // A finger takes GitHub from second to last.
     app.drag_past(&github, &steam, Pointer::Finger).await?;
-    app.wait_for_order(&[
-        dropbox.clone(),
-        gitlab.clone(),
-        steam.clone(),
-        github.clone(),
-    ])
-    .await?;
+    app.wait_for_order(&[&dropbox, &gitlab, &steam, &github])
+        .await?;
 
     // The keyboard: on GitLab's handle, Arrow up moves it one place; the focus stays on it.
     desktop.focus_window("Pocket")?;
     let gitlab_handle = format!("[data-account-id='{gitlab}'] [data-drag-handle]");
     app.tab_to(&gitlab_handle).await?;
     app.press(ARROW_UP).await?;
-    app.wait_for_order(&[
-        gitlab.clone(),
-        dropbox.clone(),
-        steam.clone(),
-        github.clone(),
-    ])
-    .await?;
+    app.wait_for_order(&[&gitlab, &dropbox, &steam, &github])
+        .await?;
     ensure!(
         app.exists(&format!("{gitlab_handle}:focus")).await?,
         "the focus left the handle as its row moved"
@@ -89,7 +69,7 @@ async fn drag_by_mouse_and_finger_arrow_keys_and_the_order_survives_a_restart() 
     app.click(&format!("[data-account-id='{steam}'] [data-testid=edit]"))
         .await?;
     app.click("[data-testid=move-down]").await?;
-    let expected = [gitlab, dropbox, github, steam];
+    let expected = [&*gitlab, &dropbox, &github, &steam];
     app.wait_for_order(&expected).await?;
     app.click("[data-testid=edit-cancel]").await?;
 

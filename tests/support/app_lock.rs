@@ -185,11 +185,6 @@ impl App {
             .with_context(|| format!("nothing matched {css} within {most:?}"))?;
         Ok(())
     }
-
-    pub async fn client_execute(&self, script: &str) -> Result<()> {
-        self.client.execute(script, vec![]).await?;
-        Ok(())
-    }
 }
 
 impl App {

@@ -91,7 +91,7 @@ impl App {
     }
 
     /// Waits until the account rows show in `expected` order (their ids, top to bottom).
-    pub async fn wait_for_order(&self, expected: &[String]) -> Result<()> {
+    pub async fn wait_for_order(&self, expected: &[&str]) -> Result<()> {
         let deadline = std::time::Instant::now() + Duration::from_secs(5);
         loop {
             let order = self.account_order().await?;
