@@ -1,6 +1,7 @@
 /// The app's own commands, each with an `allow-…` permission so that capabilities can grant
 /// exactly what the UI uses (without a manifest every app command would be open to any window).
 const COMMANDS: &[&str] = &[
+    "home_screen",
     "list_accounts",
     "account_codes",
     "add_account_manual",
@@ -12,7 +13,6 @@ const COMMANDS: &[&str] = &[
     "scan_text",
     "scan_clipboard",
     "add_scanned",
-    "list_push_tokens",
     "delete_push_token",
     "open_push_requests",
     "answer_push",
@@ -28,7 +28,6 @@ const COMMANDS: &[&str] = &[
     "set_backups",
     "set_backup_password",
     "back_up_now",
-    "list_containers",
     "sync_containers",
     "move_container",
     "unregister_container",

@@ -3,6 +3,7 @@
 
 use pocket_core::clock;
 use pocket_core::otp::{AccountDraft, AccountIcon};
+use pocket_core::vault::Vault;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
@@ -12,16 +13,17 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<AccountDto>, IpcError> {
-    state
-        .with_vault(|vault| {
-            let mut icons = vault.listed_icons()?;
-            Ok(vault
-                .accounts()?
-                .iter()
-                .map(|account| AccountDto::from(account).with_icon(icons.remove(&account.id)))
-                .collect())
-        })
-        .await
+    state.with_vault(listed).await
+}
+
+/// Every account in the user's order, with its icon.
+pub(crate) fn listed(vault: &mut Vault) -> Result<Vec<AccountDto>, pocket_core::Error> {
+    let mut icons = vault.listed_icons()?;
+    Ok(vault
+        .accounts()?
+        .iter()
+        .map(|account| AccountDto::from(account).with_icon(icons.remove(&account.id)))
+        .collect())
 }
 
 /// An account's imported image as a `data:` URL for an `<img>` (where an SVG runs no script
@@ -62,16 +64,22 @@ pub async fn account_codes(
                 Some(ids) => ids,
                 None => vault.accounts()?.into_iter().map(|a| a.id).collect(),
             };
-            let codes = ids
-                .into_iter()
-                .map(|id| {
-                    let code = vault.code(&id, now_ms / 1000);
-                    CodeDto::new(id, code)
-                })
-                .collect();
-            Ok(CodesDto { now_ms, codes })
+            Ok(codes_of(vault, ids, now_ms))
         })
         .await
+}
+
+/// The codes of `ids` at `now_ms`; an account that has none (gone, HOTP, an unreadable
+/// secret) says why in its place.
+pub(crate) fn codes_of(vault: &mut Vault, ids: Vec<String>, now_ms: u64) -> CodesDto {
+    let codes = ids
+        .into_iter()
+        .map(|id| {
+            let code = vault.code(&id, now_ms / 1000);
+            CodeDto::new(id, code)
+        })
+        .collect();
+    CodesDto { now_ms, codes }
 }
 
 #[tauri::command]
@@ -146,13 +154,14 @@ pub async fn next_code(state: State<'_, AppState>, id: String) -> Result<String,
 /// as it is for everyone else, the report goes nowhere.
 const STARTUP_REPORT: &str = "POCKET_STARTUP_REPORT";
 
-/// The UI painted its first code at `at_ms` (Unix milliseconds); written to the start-up
-/// report when one is asked for.
+/// The UI painted its first code at `at_ms`, and its page began to load at
+/// `page_started_ms` (both Unix milliseconds); written to the start-up report when one is
+/// asked for.
 #[tauri::command]
-pub fn first_code_shown(at_ms: f64) -> Result<(), IpcError> {
+pub fn first_code_shown(at_ms: f64, page_started_ms: f64) -> Result<(), IpcError> {
     let Some(path) = std::env::var_os(STARTUP_REPORT) else {
         return Ok(());
     };
-    std::fs::write(path, format!("{at_ms}\n"))
+    std::fs::write(path, format!("{at_ms} {page_started_ms}\n"))
         .map_err(|e| pocket_core::Error::Storage(e.to_string()).into())
 }

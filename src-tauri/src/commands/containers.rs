@@ -45,11 +45,6 @@ pub async fn register(
     })
 }
 
-#[tauri::command]
-pub async fn list_containers(state: State<'_, AppState>) -> Result<Vec<ContainerDto>, IpcError> {
-    state.with_vault(describe).await
-}
-
 /// Syncs every container now; one result each.
 #[tauri::command]
 pub async fn sync_containers(
@@ -103,7 +98,7 @@ pub async fn forget_container(state: State<'_, AppState>, id: String) -> Result<
     Ok(())
 }
 
-fn describe(
+pub(crate) fn describe(
     vault: &mut pocket_core::vault::Vault,
 ) -> Result<Vec<ContainerDto>, pocket_core::Error> {
     let mut containers = Vec::new();

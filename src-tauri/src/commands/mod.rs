@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod backups;
 pub mod clock;
 pub mod containers;
+pub mod home;
 pub mod lock;
 pub mod push;
 pub mod scan;
@@ -56,6 +57,7 @@ macro_rules! app_commands {
 }
 
 app_commands! {
+    home::home_screen,
     accounts::list_accounts,
     accounts::account_codes,
     accounts::account_icon,
@@ -72,7 +74,6 @@ app_commands! {
     scan::scan_text,
     scan::scan_clipboard,
     scan::add_scanned,
-    push::list_push_tokens,
     push::delete_push_token,
     push::open_push_requests,
     push::answer_push,
@@ -88,7 +89,6 @@ app_commands! {
     backups::set_backups,
     backups::set_backup_password,
     backups::back_up_now,
-    containers::list_containers,
     containers::sync_containers,
     containers::move_container,
     containers::unregister_container,

@@ -30,17 +30,15 @@ pub async fn enroll_push_uri(
     Ok(PushAddedDto::from(&enrolled))
 }
 
-#[tauri::command]
-pub async fn list_push_tokens(state: State<'_, AppState>) -> Result<Vec<PushTokenDto>, IpcError> {
-    state
-        .with_vault(|vault| {
-            Ok(vault
-                .push_tokens()?
-                .iter()
-                .map(PushTokenDto::from)
-                .collect())
-        })
-        .await
+/// Every push token, for the home screen.
+pub(crate) fn listed_tokens(
+    vault: &mut pocket_core::vault::Vault,
+) -> Result<Vec<PushTokenDto>, pocket_core::Error> {
+    Ok(vault
+        .push_tokens()?
+        .iter()
+        .map(PushTokenDto::from)
+        .collect())
 }
 
 #[tauri::command]

@@ -81,6 +81,57 @@ fn a_pasted_link_is_scanned_added_and_shows_a_code() {
 }
 
 #[test]
+fn the_home_screen_comes_in_one_read_with_the_codes_of_its_first_rows() {
+    let (_app, window, _dir) = app();
+    let add = |link: &str| {
+        let report = invoke(&window, "scan_text", json!({ "text": link })).unwrap();
+        let pending = report["items"][0]["pendingId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let added = invoke(&window, "add_scanned", json!({ "pendingId": pending })).unwrap();
+        added["value"]["id"].as_str().unwrap().to_string()
+    };
+    let first = add("otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A");
+    add("otpauth://hotp/B:b?secret=JBSWY3DPEHPK3PXP&issuer=B&counter=3");
+    let third = add("otpauth://totp/C:c?secret=GEZDGNBVGY3TQOJQ&issuer=C");
+    add("otpauth://totp/D:d?secret=GEZDGNBVGY3TQOJQ&issuer=D");
+
+    let home = invoke(&window, "home_screen", json!({ "codesFor": 2 })).unwrap();
+    let issuers: Vec<&str> = home["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|account| account["issuer"].as_str().unwrap())
+        .collect();
+    assert_eq!(issuers, ["A", "B", "C", "D"]);
+    assert_eq!(
+        (home["pushTokens"].clone(), home["containers"].clone()),
+        (json!([]), json!([]))
+    );
+    assert_eq!(home["hideCodes"], false);
+    // The HOTP account makes no code until asked: the first two time-based ones have theirs.
+    let codes = home["codes"]["codes"].as_array().unwrap();
+    let ids: Vec<&str> = codes
+        .iter()
+        .map(|code| code["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [first.as_str(), third.as_str()]);
+    for code in codes {
+        let digits = code["code"].as_str().unwrap();
+        assert!(
+            digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()),
+            "{code}"
+        );
+    }
+    assert!(home["codes"]["nowMs"].as_u64().unwrap() > 1_700_000_000_000);
+    assert!(
+        home.to_string().find("JBSWY3DPEHPK3PXP").is_none(),
+        "a secret crossed"
+    );
+}
+
+#[test]
 fn errors_cross_as_a_stable_code_a_message_and_the_field() {
     let (_app, window, _dir) = app();
     let expired = invoke(&window, "add_scanned", json!({"pendingId": "gone"})).unwrap_err();

@@ -106,6 +106,20 @@ pub struct CodesDto {
     pub codes: Vec<CodeDto>,
 }
 
+/// What the home screen shows first (`home_screen`).
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Home"))]
+#[serde(rename_all = "camelCase")]
+pub struct HomeDto {
+    pub accounts: Vec<AccountDto>,
+    pub push_tokens: Vec<super::PushTokenDto>,
+    pub containers: Vec<super::ContainerDto>,
+    /// The codes of the first rows.
+    pub codes: CodesDto,
+    /// Codes show as dots until tapped: known before the first one is drawn.
+    pub hide_codes: bool,
+}
+
 /// An account typed in by hand. Optional fields take the common defaults. Its `Debug` leaves
 /// the secret out.
 #[derive(Deserialize)]

@@ -10,7 +10,7 @@ mod scan;
 mod settings;
 mod transfer;
 
-pub use accounts::{AccountDto, CodeDto, CodesDto, ManualAccountInput};
+pub use accounts::{AccountDto, CodeDto, CodesDto, HomeDto, ManualAccountInput};
 pub use backups::BackupStatusDto;
 pub use containers::{ContainerAddedDto, ContainerDto, ContainerSyncedDto, ContainerTransferDto};
 pub use push::{AnswerInput, AnsweredDto, HistoryDto, PushRequestDto, PushTokenDto, RiskDto};

@@ -48,6 +48,7 @@ fn typescript() -> String {
         AccountIconDto::decl(&cfg),
         CodeDto::decl(&cfg),
         CodesDto::decl(&cfg),
+        HomeDto::decl(&cfg),
         ManualAccountInput::decl(&cfg),
         IpcError::decl(&cfg),
         ScanItemDto::decl(&cfg),

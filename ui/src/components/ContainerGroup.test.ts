@@ -91,13 +91,13 @@ describe('a container in the list', () => {
       if (command === 'sync_containers') {
         return [{ containerId: 'c1', added: 2, removed: 1, keptByPolicy: 0, error: null }];
       }
-      if (command === 'list_containers') return [container];
+      if (command === 'home_screen') return { ...{ accounts: [], pushTokens: [], containers: [], codes: { nowMs: 0, codes: [] }, hideCodes: false }, containers: [container] };
       if (command === 'account_codes') return { nowMs: 0, codes: [] };
       return [];
     });
     render(AccountList, { accounts: listWith([container]) , onadd: () => {} });
     await fireEvent.click(screen.getByTestId('container-sync'));
-    await vi.waitFor(() => expect(calls).toContain('list_containers'));
+    await vi.waitFor(() => expect(calls).toContain('home_screen'));
     // The rows fetched their codes as they came on screen; the sync came before the lists.
     expect(calls.filter((call) => call !== 'account_codes')[0]).toBe('sync_containers');
   });
@@ -107,7 +107,7 @@ describe('a container in the list', () => {
       if (command === 'sync_containers') {
         return [{ containerId: 'c1', added: 0, removed: 0, keptByPolicy: 0, error: { code: 'container_moved', message: '' } }];
       }
-      if (command === 'list_containers') return [container];
+      if (command === 'home_screen') return { ...{ accounts: [], pushTokens: [], containers: [], codes: { nowMs: 0, codes: [] }, hideCodes: false }, containers: [container] };
       if (command === 'account_codes') return { nowMs: 0, codes: [] };
       return [];
     });

@@ -29,7 +29,7 @@ describe('a scanned container registration', () => {
           },
         };
       }
-      if (command === 'list_accounts' || command === 'list_push_tokens' || command === 'list_containers') return [];
+      if (command === 'home_screen') return { accounts: [], pushTokens: [], containers: [], codes: { nowMs: 0, codes: [] }, hideCodes: false };
       if (command === 'account_codes') return { nowMs: 0, codes: [] };
       return null;
     });

@@ -4,6 +4,7 @@ import {
   asIpcError,
   type Account,
   type AccountCode,
+  type Codes,
   type Added,
   type Container,
   type ContainerSynced,
@@ -17,6 +18,15 @@ import { arrangeShown, moveByOne, sameOrder } from './reorder';
 
 const TICK_MS = 250;
 const RETRY_FAILED_MS = 5000;
+/** No account row is shorter than this (CSS pixels), so a screen holds at most its height
+ *  over this many rows. */
+const ROW_LEAST_HEIGHT_PX = 96;
+
+/** How many rows fill the first screen, and one more: those are made at once and their
+ *  codes come with the list. */
+export function screenfulOfRows(): number {
+  return Math.ceil(window.innerHeight / ROW_LEAST_HEIGHT_PX) + 1;
+}
 
 export class AccountsState {
   accounts = $state<Account[]>([]);
@@ -26,6 +36,9 @@ export class AccountsState {
   codes = $state<Record<string, AccountCode>>({});
   loadError = $state<IpcError | null>(null);
   loaded = $state(false);
+  /** The first rows' codes are drawn (or could not be read): the rest of a long list may
+   *  come now without holding them back. */
+  firstCodesDrawn = $state(false);
   /** Codes show as dots until tapped (Settings → Lock and privacy). */
   hideCodes = $state(false);
   /** Now, on the Rust side's clock, in Unix milliseconds. */
@@ -46,22 +59,31 @@ export class AccountsState {
 
   async load(): Promise<void> {
     try {
-      // Together: each is a round trip, and the first screen waits for all of them. Codes
-      // follow as the rows come on screen (show).
-      const [accounts, pushTokens, containers] = await Promise.all([
-        api.listAccounts(),
-        api.listPushTokens(),
-        api.listContainers(),
-      ]);
-      this.accounts = accounts;
-      this.pushTokens = pushTokens;
-      this.containers = containers;
+      // One round trip, with the first screen's codes: at start-up each one waits behind
+      // the webview's own work. The other rows' codes follow as they come on screen (show).
+      const home = await api.homeScreen(screenfulOfRows());
+      this.hideCodes = home.hideCodes;
+      this.accounts = home.accounts;
+      this.pushTokens = home.pushTokens;
+      this.containers = home.containers;
+      this.#took(home.codes, true);
       this.loadError = null;
     } catch (error) {
       this.loadError = asIpcError(error);
     } finally {
       this.loaded = true;
+      // The frame after the next: by then the one with the codes is painted.
+      requestAnimationFrame(() => requestAnimationFrame(() => (this.firstCodesDrawn = this.loaded)));
     }
+  }
+
+  /** Codes as the Rust side computed them: they replace the ones held, or join them. */
+  #took(result: Codes, join: boolean): void {
+    this.#clockOffset = result.nowMs - Date.now();
+    this.#lastFetch = result.nowMs;
+    this.now = result.nowMs;
+    const codes = Object.fromEntries(result.codes.map((code) => [code.id, code]));
+    this.codes = join ? { ...this.codes, ...codes } : codes;
   }
 
   /** Fetches the codes of the accounts on screen; while a fetch is under way, a call waits
@@ -73,10 +95,7 @@ export class AccountsState {
         do {
           this.#again = false;
           const result = await api.accountCodes([...this.#shown.keys()]);
-          this.#clockOffset = result.nowMs - Date.now();
-          this.#lastFetch = result.nowMs;
-          this.now = result.nowMs;
-          this.codes = Object.fromEntries(result.codes.map((code) => [code.id, code]));
+          this.#took(result, false);
           this.loadError = null;
         } while (this.#again);
       } catch (error) {
@@ -167,6 +186,7 @@ export class AccountsState {
     this.#iconsAsked.clear();
     this.query = '';
     this.loaded = false;
+    this.firstCodesDrawn = false;
   }
 
   async addManual(input: Parameters<typeof api.addAccountManual>[0]): Promise<Added> {

@@ -1,6 +1,6 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AccountsState } from './accounts.svelte';
+import { AccountsState, screenfulOfRows } from './accounts.svelte';
 
 beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
 afterEach(() => {
@@ -18,30 +18,64 @@ function codesAt(nowMs: number, code: string, ids: string[] = ['a']) {
 
 const asked = (args: unknown) => (args as { ids: string[] }).ids;
 
+const accountA = { id: 'a', issuer: 'X', name: 'y', kind: 'totp', digits: 6, period: 30 };
+
+function home(codes: ReturnType<typeof codesAt>, hideCodes = false) {
+  return { accounts: [accountA], pushTokens: [], containers: [], codes, hideCodes };
+}
+
 describe('AccountsState', () => {
-  it('fetches new codes as soon as the current ones expire', async () => {
+  it('reads the list with the first rows\' codes at once, and new codes once they expire', async () => {
     let fetches = 0;
+    const asks: unknown[] = [];
     mockIPC((command, args) => {
-      if (command === 'list_accounts') return [{ id: 'a', issuer: 'X', name: 'y', kind: 'totp', digits: 6, period: 30 }];
-      if (command === 'list_push_tokens') return [];
+      asks.push(command === 'home_screen' ? args : command);
+      if (command === 'home_screen') return home(codesAt(Date.now(), '111111'));
       if (command === 'account_codes') {
         fetches += 1;
-        return codesAt(Date.now(), fetches === 1 ? '111111' : '222222', asked(args));
+        return codesAt(Date.now(), '222222', asked(args));
       }
     });
     const state = new AccountsState();
+    expect(state.firstCodesDrawn).toBe(false);
     await state.load();
-    expect(fetches).toBe(0); // nothing is on screen yet
+    // One round trip, asking for a screenful of codes (jsdom's window is 768 px high).
+    expect(asks).toEqual([{ codesFor: 9 }]);
+    expect(screenfulOfRows()).toBe(9);
+    expect(state.accounts.map((account) => account.id)).toEqual(['a']);
+    expect(state.codes.a?.code).toBe('111111');
+    // Two frames on, the one with the codes is painted: the rest of a long list may come.
+    expect(state.firstCodesDrawn).toBe(false);
+    await vi.advanceTimersByTimeAsync(40);
+    expect(state.firstCodesDrawn).toBe(true);
+    // Its row comes on screen with the code there already: nothing more is read.
     state.show('a');
-    await vi.waitFor(() => expect(state.codes.a?.code).toBe('111111'));
-
     state.start();
     await vi.advanceTimersByTimeAsync(19_000); // the window is 990_000..1_020_000
-    expect(fetches).toBe(1);
+    expect(fetches).toBe(0);
     await vi.advanceTimersByTimeAsync(1_250); // just past its end
-    expect(fetches).toBe(2);
+    expect(fetches).toBe(1);
     expect(state.codes.a?.code).toBe('222222');
     state.stop();
+  });
+
+  it('hides the codes from the first one on when the user chose so', async () => {
+    mockIPC((command) => (command === 'home_screen' ? home(codesAt(Date.now(), '111111'), true) : null));
+    const state = new AccountsState();
+    await state.load();
+    expect(state.hideCodes).toBe(true);
+  });
+
+  it('says why the list could not be read, and lets the rest of it come', async () => {
+    mockIPC(() => {
+      throw { code: 'keychain_locked', message: 'locked' };
+    });
+    const state = new AccountsState();
+    await state.load();
+    expect(state.loadError?.code).toBe('keychain_locked');
+    expect(state.loaded).toBe(true);
+    await vi.advanceTimersByTimeAsync(40);
+    expect(state.firstCodesDrawn).toBe(true);
   });
 
   it('fetches the codes on screen only, and again when more come on screen', async () => {
@@ -96,7 +130,7 @@ describe('AccountsState', () => {
   it('keeps the load error, retries, and clears it once a retry works', async () => {
     let attempts = 0;
     mockIPC((command, args) => {
-      if (command === 'list_accounts' || command === 'list_push_tokens') return [];
+      if (command === 'home_screen') return { ...home({ nowMs: Date.now(), codes: [] }), accounts: [] };
       if (command === 'account_codes') {
         attempts += 1;
         if (attempts === 1) throw { code: 'keychain_locked', message: 'locked' };

@@ -22,14 +22,18 @@ export class LockState {
     return this.status?.locked ?? false;
   }
 
-  /** Reads the state; `onChange` hears every shut and open after that. Without an answer
-   *  (a vault that did not open) there is no lock screen: the home screen says what is wrong. */
-  async start(onChange: (locked: boolean) => void): Promise<void> {
+  /** Reads the state, unless it is `known` already; `onChange` hears every shut and open
+   *  after that. Without an answer (a vault that did not open) there is no lock screen: the
+   *  home screen says what is wrong. */
+  async start(onChange: (locked: boolean) => void, known: LockStatus | null = null): Promise<void> {
+    if (known) this.status = known;
     // Together: each is a round trip to the Rust side, and the first screen waits for all.
     const [, ...unlisten] = await Promise.all([
-      this.refresh().catch(() => {
-        this.status = null;
-      }),
+      known
+        ? null
+        : this.refresh().catch(() => {
+            this.status = null;
+          }),
       onLockChanged((locked) => {
         void this.refresh().finally(() => onChange(locked));
       }),
@@ -38,6 +42,12 @@ export class LockState {
       }),
     ]);
     this.#unlisten.push(...unlisten);
+    if (known) {
+      // A change before the listeners were there would go unheard: read the state again.
+      const was = this.locked;
+      await this.refresh().catch(() => {});
+      if (this.locked !== was) onChange(this.locked);
+    }
     for (const type of ['pointerdown', 'keydown']) window.addEventListener(type, this.#onActivity);
   }
 

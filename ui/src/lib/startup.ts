@@ -1,6 +1,6 @@
-// When the first code reached the screen: a performance mark, and told to the Rust side,
-// which writes it down when `make bench` asks (tests/bench/startup.rs times start-up from the
-// process's start to this).
+// When the first code reached the screen: a performance mark, told to the Rust side with the
+// moment the page began to load. It writes both down when `make bench` asks
+// (tests/bench/startup.rs times start-up from the process's start to them).
 import { api } from './api';
 
 const FIRST_CODE_MARK = 'pocket:first-code';
@@ -16,7 +16,8 @@ export function markFirstCodeShown(): void {
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
       const mark = performance.mark(FIRST_CODE_MARK);
-      api.firstCodeShown(performance.timeOrigin + mark.startTime).catch(() => {});
+      const pageStarted = performance.timeOrigin;
+      api.firstCodeShown(pageStarted + mark.startTime, pageStarted).catch(() => {});
     }),
   );
 }

@@ -4,6 +4,7 @@ import type {
   Account,
   Added,
   Codes,
+  Home,
   HistoryItem,
   IpcError,
   ManualAccountInput,
@@ -99,13 +100,17 @@ export function asIpcError(error: unknown): IpcError {
 }
 
 export const api = {
+  /** Everything the home screen shows, with the codes of its first `codesFor` rows. */
+  homeScreen: (codesFor: number) => call<Home>('home_screen', { codesFor }),
   listAccounts: () => call<Account[]>('list_accounts'),
   /** The codes of the accounts `ids`, and the time they were computed at. */
   accountCodes: (ids: string[]) => call<Codes>('account_codes', { ids }),
   /** An account's imported image as a data: URL, or null. */
   accountIcon: (id: string) => call<string | null>('account_icon', { id }),
-  /** The first code was painted at `atMs` (Unix milliseconds): for the start-up benchmark. */
-  firstCodeShown: (atMs: number) => call<void>('first_code_shown', { atMs }),
+  /** The first code was painted at `atMs` and the page began to load at `pageStartedMs`
+   *  (Unix milliseconds): for the start-up benchmark. */
+  firstCodeShown: (atMs: number, pageStartedMs: number) =>
+    call<void>('first_code_shown', { atMs, pageStartedMs }),
   addAccountManual: (input: ManualAccountInput) => call<Account>('add_account_manual', { input }),
   deleteAccount: (id: string) => call<void>('delete_account', { id }),
   copyCode: (id: string) => call<void>('copy_code', { id }),
@@ -118,7 +123,6 @@ export const api = {
   /** Adds what a scan found; a container registration may need the user's passphrase. */
   addScanned: (pendingId: string, allowInsecure = false, passphrase: string | null = null) =>
     call<Added>('add_scanned', { pendingId, allowInsecure, passphrase }),
-  listPushTokens: () => call<PushToken[]>('list_push_tokens'),
   deletePushToken: (id: string) => call<void>('delete_push_token', { id }),
   openPushRequests: () => call<PushRequest[]>('open_push_requests'),
   /** `passcode` is the unlock step an Accept may need (desktop); on phones the Rust side asks
@@ -152,7 +156,6 @@ export const api = {
   setBackups: (enabled: boolean, keep: number) => call<BackupStatus>('set_backups', { enabled, keep }),
   setBackupPassword: (password: string) => call<BackupStatus>('set_backup_password', { password }),
   backUpNow: () => call<BackupStatus>('back_up_now'),
-  listContainers: () => call<Container[]>('list_containers'),
   syncContainers: () => call<ContainerSynced[]>('sync_containers'),
   /** A registration code for the user's new phone. */
   moveContainer: (id: string) => call<ContainerTransfer>('move_container', { id }),

@@ -43,6 +43,16 @@ export type Codes = {
  */
 nowMs: number, codes: Array<AccountCode>, };
 
+export type Home = { accounts: Array<Account>, pushTokens: Array<PushToken>, containers: Array<Container>, 
+/**
+ * The codes of the first rows.
+ */
+codes: Codes, 
+/**
+ * Codes show as dots until tapped: known before the first one is drawn.
+ */
+hideCodes: boolean, };
+
 export type ManualAccountInput = { issuer: string, name: string, secret: string, algorithm?: string, digits?: number, period?: number, };
 
 export type IpcError = { 
