@@ -10,9 +10,15 @@
 //! signing a poll every 20 s each with 4096-bit keys would load the phones, not the
 //! service. The service verifies whatever size it gets; that cost is small either way.
 //!
+//! Each user's browser connects from its own loopback address (127.1.x.y), as real users
+//! come from their own: the service brakes password guessing per client and counts every
+//! attempt in flight against it, so a few dozen logins at once from 127.0.0.1 would (rightly)
+//! look like one guesser.
+//!
 //! `cargo run -p pocket-tests --bin service-load -- --devices 2000 --rate 50 --seconds 60`
 
 use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -154,6 +160,9 @@ async fn main() -> Result<()> {
         by_user.entry(answer.user).or_default().push(answer);
     }
 
+    if !failures.is_empty() {
+        bail!("{} logins failed, first: {}", failures.len(), failures[0]);
+    }
     // Match answers to logins: one taken answer per login, none twice.
     let submitted = std::mem::take(&mut *submitted.lock().map_err(|_| anyhow::anyhow!("lock"))?);
     let mut latencies = Vec::new();
@@ -202,15 +211,19 @@ async fn main() -> Result<()> {
         "  service peak memory (VmHWM): {:.1} MiB",
         memory as f64 / 1024.0
     );
-    if !failures.is_empty() {
-        bail!("{} logins failed, first: {}", failures.len(), failures[0]);
-    }
     ensure!(latencies.len() == total && refused_answers == 0);
     Ok(())
 }
 
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
+}
+
+/// The HTTP client settings of `user`'s browser: its own source address.
+fn browser_of(user: usize) -> impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    let first = u32::from(Ipv4Addr::new(127, 1, 0, 1));
+    let address = Ipv4Addr::from(first + user as u32);
+    move |builder| builder.local_address(IpAddr::V4(address))
 }
 
 /// Thousands of held polls need thousands of sockets in both processes.
@@ -276,7 +289,7 @@ async fn pair_all(
     let mut tasks = tokio::task::JoinSet::new();
     for (user, email) in emails.iter().enumerate() {
         let permit = limit.clone().acquire_owned().await?;
-        let browser = WebSession::new(service)?;
+        let browser = WebSession::with(&service.base, browser_of(user))?;
         let (email, password, client) = (email.clone(), password.to_string(), client.clone());
         let key = keys[user % keys.len()].clone();
         tasks.spawn(async move {
@@ -359,7 +372,7 @@ async fn log_in(
     base: &str,
     submitted: &Mutex<HashMap<usize, Vec<Instant>>>,
 ) -> Result<()> {
-    let browser = WebSession::at(base)?;
+    let browser = WebSession::with(base, browser_of(user))?;
     let csrf = browser.open_login().await?;
     let started = Instant::now();
     submitted

@@ -13,6 +13,8 @@ use super::App;
 /// under a hand.
 const DRAG_STEPS: u32 = 12;
 const STEP_TIME: Duration = Duration::from_millis(25);
+/// CSS pixels a drag keeps from the window's top and bottom edges.
+const EDGE_MARGIN: f64 = 90.0;
 
 /// What does the dragging.
 #[derive(Clone, Copy, Debug)]
@@ -27,12 +29,36 @@ impl App {
     pub async fn drag_account(&self, account_id: &str, dy: f64, by: Pointer) -> Result<()> {
         let handle_css = format!("[data-account-id='{account_id}'] [data-drag-handle]");
         let handle = self.wait_for(&handle_css).await?;
-        self.client
+        // The whole path must lie inside the window: WebDriver refuses a pointer moved past
+        // its edge (with an empty message). So the handle goes where the path fits, with room
+        // kept clear of the header and the Add button.
+        const PLACE: &str = r#"
+            const [handle, dy, margin] = arguments;
+            const middle = () => { const b = handle.getBoundingClientRect(); return b.top + b.height / 2; };
+            const want = dy < 0 ? Math.min(innerHeight - margin, margin - dy) : Math.max(margin, innerHeight - margin - dy);
+            handle.scrollIntoView({ block: 'center' });
+            window.scrollBy(0, middle() - want);
+            return [middle(), innerHeight];
+        "#;
+        let placed = self
+            .client
             .execute(
-                "arguments[0].scrollIntoView({ block: 'center' });",
-                vec![serde_json::to_value(&handle)?],
+                PLACE,
+                vec![
+                    serde_json::to_value(&handle)?,
+                    dy.into(),
+                    EDGE_MARGIN.into(),
+                ],
             )
             .await?;
+        let (start, height) = (
+            placed[0].as_f64().context("no handle position")?,
+            placed[1].as_f64().context("no window height")?,
+        );
+        anyhow::ensure!(
+            (0.0..=height).contains(&(start + dy)),
+            "a drag of {dy} px from y = {start} leaves the {height} px window"
+        );
         let mut steps = vec![
             PointerAction::MoveToElement {
                 element: handle,
