@@ -39,6 +39,8 @@ export class AccountsState {
   /** The first rows' codes are drawn (or could not be read): the rest of a long list may
    *  come now without holding them back. */
   firstCodesDrawn = $state(false);
+  /** Settles when `firstCodesDrawn` turns true after a load. */
+  firstCodesPainted: Promise<void> = Promise.resolve();
   /** Codes show as dots until tapped (Settings → Lock and privacy). */
   hideCodes = $state(false);
   /** Now, on the Rust side's clock, in Unix milliseconds. */
@@ -73,7 +75,14 @@ export class AccountsState {
     } finally {
       this.loaded = true;
       // The frame after the next: by then the one with the codes is painted.
-      requestAnimationFrame(() => requestAnimationFrame(() => (this.firstCodesDrawn = this.loaded)));
+      this.firstCodesPainted = new Promise((painted) =>
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => {
+            this.firstCodesDrawn = this.loaded;
+            painted();
+          }),
+        ),
+      );
     }
   }
 
