@@ -97,7 +97,7 @@ bench: deps-bench deps-test ui
 	cargo bench -p pocket-core --bench transfer
 	cargo run --release -p pocket-tests --bin codes-vs-pyotp
 	cargo run -p pocket-tests --bin push-latency -- --logins 50
-	cargo build --release -p pocket
+	cargo build --release -p pocket -p startup-peer
 	POCKET_APP=$(CARGO_TARGET_DIR)/release/pocket cargo run --release -p pocket-tests --bin startup
 
 # The reference service under load: 2,000 phones on held polls, 50 logins/s for 60 s, with

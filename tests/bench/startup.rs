@@ -1,20 +1,24 @@
 //! Start-up with a full vault: the real app, started five times with one account in its
-//! vault, then five times with 1,000 (their secrets in the keychain). The vault is filled
+//! vault, then five times with 1,000 (their secrets in the keychain), and a peer started five
+//! times: a Tauri window of the same size whose page holds one fixed code and nothing else
+//! (tests/startup-peer), the floor that Tauri and WebKit set here. The vault is filled
 //! through the window over WebDriver; the starts are plain ones, as a user's, since a
 //! WebDriver session holds the page back by some 400 ms. For each start: the time from the
 //! process's start (the kernel's record) to its first code painted, and to when its page began
 //! to load (what comes before that is the process, Tauri and WebKit starting, not the page's
-//! work); the app writes both to `POCKET_STARTUP_REPORT`. And the resident memory of the app
-//! and its WebKit processes then. Prints each run, the medians, the ratio of the full vault to
-//! the single account, and the goal (under 400 ms with 1,000 accounts). Run by `make bench`,
-//! against the optimised app.
+//! work); the app and the peer write both to `POCKET_STARTUP_REPORT`. And the resident memory
+//! of the app and its WebKit processes then. Prints each run, the medians, the ratio of the
+//! full vault to the single account, Pocket's time beyond the peer's, and the goal (under
+//! 400 ms with 1,000 accounts). Run by `make bench`, against optimised builds.
 
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Result, bail, ensure};
 use pocket_core::otp::{AccountDraft, fixtures};
+use pocket_core::startup_report::{REPORT_FILE_VARIABLE, StartupReport};
 use pocket_core::transfer::write_uri_list;
-use pocket_tests::app::app_binary;
+use pocket_tests::app::{app_binary, workspace_binary};
 use pocket_tests::app_startup::{process_started_at_ms, resident_kib};
 use pocket_tests::process::{Guarded, wait_until};
 use pocket_tests::{AppDriver, Desktop};
@@ -40,7 +44,8 @@ const ISSUERS: [&str; 12] = [
 struct Run {
     first_code_ms: f64,
     page_started_ms: f64,
-    resident_kib: u64,
+    /// Each process of the app (its own, WebKit's) and its resident KiB.
+    resident: Vec<(String, u64)>,
 }
 
 struct Medians {
@@ -62,11 +67,16 @@ async fn main() -> Result<()> {
         })
         .collect::<pocket_core::error::Result<Vec<_>>>()?;
 
+    // Each phase starts the peer and Pocket in turns, so that a machine growing faster or
+    // slower over the runs (caches warming, a neighbour's load) weighs on both alike.
+    let peer = workspace_binary("startup-peer")?;
+    let pocket = app_binary()?;
     // The vault is filled the way a user fills it: imports of lists of links.
     import(&driver, &desktop, &drafts[..1]).await?;
-    let one = starts(&desktop, 1)?;
+    let [peer_one, one] = take_turns(&desktop, [(&peer, "the peer"), (&pocket, "1 account")])?;
     import(&driver, &desktop, &drafts[1..]).await?;
-    let full = starts(&desktop, ACCOUNTS)?;
+    let full_label = format!("{ACCOUNTS} accounts");
+    let [peer_full, full] = take_turns(&desktop, [(&peer, "the peer"), (&pocket, &full_label)])?;
 
     println!(
         "median of {RUNS} starts: 1 account {:.0} ms, {ACCOUNTS} accounts {:.0} ms to the first \
@@ -86,9 +96,28 @@ async fn main() -> Result<()> {
         full.first_code_ms - full.page_started_ms,
     );
     println!(
+        "the peer (a Tauri window with one fixed code), started in turns with each: {:.0} and \
+         {:.0} ms to its code, its page loading from {:.0} and {:.0} ms; resident {:.0} MiB",
+        peer_one.first_code_ms,
+        peer_full.first_code_ms,
+        peer_one.page_started_ms,
+        peer_full.page_started_ms,
+        peer_full.resident_mib,
+    );
+    println!(
+        "Pocket beyond the peer: {:.0} ms with 1 account, {:.0} ms with {ACCOUNTS} ({:.2}x and \
+         {:.2}x the peer's time)",
+        one.first_code_ms - peer_one.first_code_ms,
+        full.first_code_ms - peer_full.first_code_ms,
+        one.first_code_ms / peer_one.first_code_ms,
+        full.first_code_ms / peer_full.first_code_ms,
+    );
+    println!(
         "goal with {ACCOUNTS} accounts: under {GOAL_MS:.0} ms from the process's start: {}",
         if full.first_code_ms < GOAL_MS {
             "met"
+        } else if peer_full.first_code_ms >= GOAL_MS {
+            "NOT MET (nor by the peer: Tauri and WebKit alone take longer here)"
         } else {
             "NOT MET"
         }
@@ -116,57 +145,85 @@ async fn import(driver: &AppDriver, desktop: &Desktop, drafts: &[AccountDraft]) 
     app.quit().await
 }
 
-/// Starts the app `RUNS` times with `accounts` in its vault.
-fn starts(desktop: &Desktop, accounts: usize) -> Result<Medians> {
-    let mut runs = Vec::new();
-    let report = desktop.home().join("startup-report");
-    let binary = app_binary()?;
+/// Starts each of `contenders` (a binary and what it is called) `RUNS` times, taking turns.
+fn take_turns<const N: usize>(
+    desktop: &Desktop,
+    contenders: [(&Path, &str); N],
+) -> Result<[Medians; N]> {
+    let mut runs: [Vec<Run>; N] = std::array::from_fn(|_| Vec::new());
     for n in 1..=RUNS {
-        let _ = std::fs::remove_file(&report);
-        let mut command = desktop.command(&binary.display().to_string());
-        command.env("POCKET_STARTUP_REPORT", &report);
-        let mut app = Guarded::spawn("pocket", &mut command)?;
-        wait_until("the first code on screen", Duration::from_secs(60), || {
-            std::fs::read_to_string(&report).is_ok_and(|text| text.ends_with('\n'))
-        })?;
-        let report_text = std::fs::read_to_string(&report)?;
-        let Some((shown_at, page_started_at)) = report_text.trim().split_once(' ') else {
-            bail!("an odd start-up report: {report_text:?}");
-        };
-        let started_at = process_started_at_ms(app.id())?;
-        let resident = resident_kib(app.id())?;
-        let run = Run {
-            first_code_ms: shown_at.parse::<f64>()? - started_at,
-            page_started_ms: page_started_at.parse::<f64>()? - started_at,
-            resident_kib: resident.iter().map(|(_, kib)| kib).sum(),
-        };
-        let parts: Vec<String> = resident
+        for ((binary, label), runs) in contenders.iter().zip(&mut runs) {
+            let run = start(desktop, binary, label)?;
+            println!("{label}, run {n}: {run}");
+            runs.push(run);
+        }
+    }
+    Ok(runs.map(|runs| Medians::of(&runs)))
+}
+
+/// One start of `binary`, until it reports its first code.
+fn start(desktop: &Desktop, binary: &Path, label: &str) -> Result<Run> {
+    let report = desktop.home().join("startup-report");
+    let _ = std::fs::remove_file(&report);
+    let mut command = desktop.command(&binary.display().to_string());
+    command.env(REPORT_FILE_VARIABLE, &report);
+    let mut app = Guarded::spawn(label, &mut command)?;
+    wait_until("the first code on screen", Duration::from_secs(60), || {
+        std::fs::read_to_string(&report).is_ok_and(|text| text.ends_with('\n'))
+    })?;
+    let report_text = std::fs::read_to_string(&report)?;
+    let Some(shown) = StartupReport::parse(&report_text) else {
+        bail!("an odd start-up report: {report_text:?}");
+    };
+    let started_at = process_started_at_ms(app.id())?;
+    let resident = resident_kib(app.id())?;
+    app.stop();
+    Ok(Run {
+        first_code_ms: shown.shown_at_ms - started_at,
+        page_started_ms: shown.page_started_at_ms - started_at,
+        resident,
+    })
+}
+
+impl Run {
+    fn resident_kib(&self) -> u64 {
+        self.resident.iter().map(|(_, kib)| kib).sum()
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .resident
             .iter()
             .filter(|(_, kib)| *kib > 0)
             .map(|(name, kib)| format!("{name} {:.0}", *kib as f64 / 1024.0))
             .collect();
-        println!(
-            "{accounts} accounts, run {n}: first code after {:.0} ms, the page loading from {:.0} \
-             ms; resident {:.0} MiB ({})",
-            run.first_code_ms,
-            run.page_started_ms,
-            run.resident_kib as f64 / 1024.0,
+        write!(
+            f,
+            "first code after {:.0} ms, the page loading from {:.0} ms; resident {:.0} MiB ({})",
+            self.first_code_ms,
+            self.page_started_ms,
+            self.resident_kib() as f64 / 1024.0,
             parts.join(", ")
-        );
-        runs.push(run);
-        app.stop();
+        )
     }
-    let median = |mut values: Vec<f64>| {
-        values.sort_by(f64::total_cmp);
-        values[values.len() / 2]
-    };
-    Ok(Medians {
-        first_code_ms: median(runs.iter().map(|r| r.first_code_ms).collect()),
-        page_started_ms: median(runs.iter().map(|r| r.page_started_ms).collect()),
-        resident_mib: median(
-            runs.iter()
-                .map(|r| r.resident_kib as f64 / 1024.0)
-                .collect(),
-        ),
-    })
+}
+
+impl Medians {
+    fn of(runs: &[Run]) -> Medians {
+        let median = |mut values: Vec<f64>| {
+            values.sort_by(f64::total_cmp);
+            values[values.len() / 2]
+        };
+        Medians {
+            first_code_ms: median(runs.iter().map(|r| r.first_code_ms).collect()),
+            page_started_ms: median(runs.iter().map(|r| r.page_started_ms).collect()),
+            resident_mib: median(
+                runs.iter()
+                    .map(|r| r.resident_kib() as f64 / 1024.0)
+                    .collect(),
+            ),
+        }
+    }
 }

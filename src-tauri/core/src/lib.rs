@@ -12,6 +12,7 @@ pub mod otp;
 pub mod push;
 pub mod scan;
 pub mod settings;
+pub mod startup_report;
 pub mod transfer;
 pub mod vault;
 

@@ -3,6 +3,7 @@
 
 use pocket_core::clock;
 use pocket_core::otp::{AccountDraft, AccountIcon};
+use pocket_core::startup_report::StartupReport;
 use pocket_core::vault::Vault;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -150,18 +151,15 @@ pub async fn next_code(state: State<'_, AppState>, id: String) -> Result<String,
         .await
 }
 
-/// Names the file `make bench` reads the start-up time from (tests/bench/startup.rs). Unset,
-/// as it is for everyone else, the report goes nowhere.
-const STARTUP_REPORT: &str = "POCKET_STARTUP_REPORT";
-
 /// The UI painted its first code at `at_ms`, and its page began to load at
-/// `page_started_ms` (both Unix milliseconds); written to the start-up report when one is
-/// asked for.
+/// `page_started_ms` (both Unix milliseconds): for `make bench`, which asks for the report
+/// through the environment (pocket_core::startup_report). For everyone else it goes nowhere.
 #[tauri::command]
 pub fn first_code_shown(at_ms: f64, page_started_ms: f64) -> Result<(), IpcError> {
-    let Some(path) = std::env::var_os(STARTUP_REPORT) else {
-        return Ok(());
-    };
-    std::fs::write(path, format!("{at_ms} {page_started_ms}\n"))
-        .map_err(|e| pocket_core::Error::Storage(e.to_string()).into())
+    StartupReport {
+        shown_at_ms: at_ms,
+        page_started_at_ms: page_started_ms,
+    }
+    .write_if_asked()
+    .map_err(|e| pocket_core::Error::Storage(e.to_string()).into())
 }
