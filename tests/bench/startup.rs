@@ -1,6 +1,6 @@
 //! Start-up with a full vault: the real app, started five times with one account in its
-//! vault, then five times with 1,000 (their secrets in the keychain), and a peer started five
-//! times: a Tauri window of the same size whose page holds one fixed code and nothing else
+//! vault, then five times with 1,000 (their secrets in the keychain), each time in turns with
+//! a peer: a Tauri window of the same size whose page holds one fixed code and nothing else
 //! (tests/startup-peer), the floor that Tauri and WebKit set here. The vault is filled
 //! through the window over WebDriver; the starts are plain ones, as a user's, since a
 //! WebDriver session holds the page back by some 400 ms. For each start: the time from the
