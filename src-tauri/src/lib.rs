@@ -18,6 +18,9 @@ use tauri_plugin_notification::NotificationExt;
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
+    // SAFETY: the first thing the process does; no other thread runs yet.
+    unsafe { pocket_core::webview::choose_drawing() };
+    pocket_core::startup_report::note_step("app:runs");
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
@@ -30,11 +33,13 @@ pub fn run() {
         .plugin(tauri_plugin_biometric::init());
     builder
         .setup(|app| {
+            pocket_core::startup_report::note_step("app:setup-began");
             let data_dir = app.path().app_data_dir()?;
             // Managed before any task starts: each one reads the state through the handle,
             // and a task that ran first would find none (CI saw the poller panic so).
             app.manage(state::AppState::open(&data_dir));
             let state = app.state::<state::AppState>();
+            read_first_secrets_ahead(&state);
             start_poller(app.handle().clone(), &state);
             backups::start(app.handle().clone(), &state);
             containers::start(app.handle().clone(), &state);
@@ -43,6 +48,7 @@ pub fn run() {
             if let Some(window) = app.get_webview_window("main") {
                 platform::protect_window(&window);
             }
+            pocket_core::startup_report::note_step("app:setup-ended");
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -63,6 +69,25 @@ pub fn run() {
             log::error!("Pocket could not start: {error}");
             std::process::exit(1);
         });
+}
+
+/// While the webview starts, the secrets of the first rows are read from the keychain, so the
+/// first codes wait for none of its round trips. Not while the app lock is shut: until the
+/// user unlocks, no secret is read into memory.
+fn read_first_secrets_ahead(state: &state::AppState) {
+    let Ok(vault) = state.shared_vault() else {
+        return;
+    };
+    if state.lock.is_locked() {
+        return;
+    }
+    tauri::async_runtime::spawn_blocking(move || {
+        let read = pocket_core::vault::read_ahead(&vault, pocket_core::vault::READ_AHEAD_ACCOUNTS);
+        pocket_core::startup_report::note_step("app:secrets-read-ahead");
+        if let Err(error) = read {
+            log::warn!("no secrets read ahead: {error}");
+        }
+    });
 }
 
 /// Polls the push tokens while the app runs; every new request reaches the UI as an event

@@ -6,10 +6,12 @@
 //! WebDriver session holds the page back by some 400 ms. For each start: the time from the
 //! process's start (the kernel's record) to its first code painted, and to when its page began
 //! to load (what comes before that is the process, Tauri and WebKit starting, not the page's
-//! work); the app and the peer write both to `POCKET_STARTUP_REPORT`. And the resident memory
-//! of the app and its WebKit processes then. Prints each run, the medians, the ratio of the
-//! full vault to the single account, Pocket's time beyond the peer's, and the goal (under
-//! 400 ms with 1,000 accounts). Run by `make bench`, against optimised builds.
+//! work); the app and the peer write both to `POCKET_STARTUP_REPORT`, the app with the steps
+//! on the way (`app:` ones from the Rust side, `page:` ones from the page). And the resident
+//! memory of the app and its WebKit processes then. Prints each run, the medians, the ratio
+//! of the full vault to the single account, Pocket's time beyond the peer's, the goal (under
+//! 400 ms with 1,000 accounts) and each step's median, where the time goes. Run by
+//! `make bench`, against optimised builds.
 
 use std::path::Path;
 use std::time::Duration;
@@ -44,6 +46,8 @@ const ISSUERS: [&str; 12] = [
 struct Run {
     first_code_ms: f64,
     page_started_ms: f64,
+    /// The steps the report names, in order, each at its time from the process's start.
+    steps: Vec<(String, f64)>,
     /// Each process of the app (its own, WebKit's) and its resident KiB.
     resident: Vec<(String, u64)>,
 }
@@ -52,6 +56,8 @@ struct Medians {
     first_code_ms: f64,
     page_started_ms: f64,
     resident_mib: f64,
+    /// Each step of the first run, at the median of its times over the runs.
+    steps: Vec<(String, f64)>,
 }
 
 #[tokio::main]
@@ -122,6 +128,10 @@ async fn main() -> Result<()> {
             "NOT MET"
         }
     );
+    println!(
+        "where the time goes, medians from the process's start (1 account, {ACCOUNTS}):\n{}",
+        steps_side_by_side(&one, &full)
+    );
     println!("(times count from the kernel's record of the process start, to 10 ms)");
     Ok(())
 }
@@ -181,6 +191,11 @@ fn start(desktop: &Desktop, binary: &Path, label: &str) -> Result<Run> {
     Ok(Run {
         first_code_ms: shown.shown_at_ms - started_at,
         page_started_ms: shown.page_started_at_ms - started_at,
+        steps: shown
+            .steps
+            .into_iter()
+            .map(|(step, at_ms)| (step, at_ms - started_at))
+            .collect(),
         resident,
     })
 }
@@ -210,13 +225,43 @@ impl std::fmt::Display for Run {
     }
 }
 
+/// One line per step: its median time in each phase.
+fn steps_side_by_side(one: &Medians, full: &Medians) -> String {
+    full.steps
+        .iter()
+        .map(|(step, full_ms)| {
+            let one_ms = one
+                .steps
+                .iter()
+                .find(|(other, _)| other == step)
+                .map_or("-".to_owned(), |(_, ms)| format!("{ms:.0}"));
+            format!("  {step:<28} {one_ms:>6} {full_ms:>6.0} ms")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
 impl Medians {
     fn of(runs: &[Run]) -> Medians {
-        let median = |mut values: Vec<f64>| {
-            values.sort_by(f64::total_cmp);
-            values[values.len() / 2]
-        };
+        let steps = runs[0]
+            .steps
+            .iter()
+            .map(|(step, _)| {
+                let times = runs
+                    .iter()
+                    .filter_map(|run| run.steps.iter().find(|(other, _)| other == step))
+                    .map(|(_, ms)| *ms)
+                    .collect();
+                (step.clone(), median(times))
+            })
+            .collect();
         Medians {
+            steps,
             first_code_ms: median(runs.iter().map(|r| r.first_code_ms).collect()),
             page_started_ms: median(runs.iter().map(|r| r.page_started_ms).collect()),
             resident_mib: median(

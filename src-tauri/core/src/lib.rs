@@ -15,6 +15,7 @@ pub mod settings;
 pub mod startup_report;
 pub mod transfer;
 pub mod vault;
+pub mod webview;
 
 pub use error::{Error, Result};
 

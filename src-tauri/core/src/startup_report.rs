@@ -1,44 +1,94 @@
 //! The start-up report that `make bench` reads (tests/bench/startup.rs): when the first code
-//! was painted and when the page began to load. The app writes it, and so does the bench's
-//! blank-window peer, but only when `POCKET_STARTUP_REPORT` names a file; for everyone else it
-//! goes nowhere.
+//! was painted, when the page began to load, and the steps on the way there, so the bench can
+//! tell where the time goes. The app writes it, and so does the bench's blank-window peer
+//! (without steps), but only when `POCKET_STARTUP_REPORT` names a file; for everyone else it
+//! goes nowhere and no step is kept.
 
 use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
 
 /// The environment variable that names the report's file.
 pub const REPORT_FILE_VARIABLE: &str = "POCKET_STARTUP_REPORT";
 
-/// Both times in Unix milliseconds, as the page's clock gives them.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Enough for every step of one start; a step past them is dropped, so a long-running app
+/// keeps nothing.
+const MAX_STEPS: usize = 32;
+
+/// All times in Unix milliseconds (the page's clock and the process's agree on it).
+#[derive(Debug, Clone, PartialEq)]
 pub struct StartupReport {
     pub shown_at_ms: f64,
     pub page_started_at_ms: f64,
+    /// What happened on the way, in the order it happened: a name without spaces and when.
+    pub steps: Vec<(String, f64)>,
+}
+
+fn report_file() -> Option<&'static PathBuf> {
+    static FILE: OnceLock<Option<PathBuf>> = OnceLock::new();
+    FILE.get_or_init(|| std::env::var_os(REPORT_FILE_VARIABLE).map(PathBuf::from))
+        .as_ref()
+}
+
+fn noted() -> &'static Mutex<Vec<(String, f64)>> {
+    static NOTED: Mutex<Vec<(String, f64)>> = Mutex::new(Vec::new());
+    &NOTED
+}
+
+/// Notes that the process reached `step` now, for the report, when one is asked for.
+pub fn note_step(step: &str) {
+    if report_file().is_none() {
+        return;
+    }
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |since| since.as_secs_f64() * 1000.0);
+    let mut noted = noted().lock().unwrap_or_else(|p| p.into_inner());
+    if noted.len() < MAX_STEPS {
+        noted.push((step.to_owned(), now_ms));
+    }
 }
 
 impl StartupReport {
-    /// Writes the report where `POCKET_STARTUP_REPORT` says, if it says.
-    pub fn write_if_asked(&self) -> std::io::Result<()> {
-        match std::env::var_os(REPORT_FILE_VARIABLE) {
-            Some(path) => self.write_to(&PathBuf::from(path)),
-            None => Ok(()),
-        }
+    /// Writes the report where `POCKET_STARTUP_REPORT` says, if it says, with the steps the
+    /// process noted merged into the page's.
+    pub fn write_if_asked(mut self) -> std::io::Result<()> {
+        let Some(path) = report_file() else {
+            return Ok(());
+        };
+        self.steps.truncate(MAX_STEPS);
+        self.steps
+            .extend(noted().lock().unwrap_or_else(|p| p.into_inner()).drain(..));
+        self.steps.sort_by(|a, b| a.1.total_cmp(&b.1));
+        self.write_to(path)
     }
 
     /// One line; the reader takes the report as complete once the line has its end.
     pub fn write_to(&self, path: &std::path::Path) -> std::io::Result<()> {
-        std::fs::write(
-            path,
-            format!("{} {}\n", self.shown_at_ms, self.page_started_at_ms),
-        )
+        let mut line = format!("{} {}", self.shown_at_ms, self.page_started_at_ms);
+        for (step, at_ms) in &self.steps {
+            // A name is one word: the line splits on spaces.
+            let step: String = step.chars().filter(|c| !c.is_whitespace()).collect();
+            line.push_str(&format!(" {step}@{at_ms}"));
+        }
+        line.push('\n');
+        std::fs::write(path, line)
     }
 
     /// The report in `text`, or `None` while it is not all there.
     pub fn parse(text: &str) -> Option<StartupReport> {
-        let line = text.strip_suffix('\n')?;
-        let (shown, page_started) = line.split_once(' ')?;
+        let mut words = text.strip_suffix('\n')?.split(' ');
+        let shown_at_ms = words.next()?.parse().ok()?;
+        let page_started_at_ms = words.next()?.parse().ok()?;
+        let steps = words
+            .map(|word| {
+                let (step, at_ms) = word.rsplit_once('@')?;
+                Some((step.to_owned(), at_ms.parse().ok()?))
+            })
+            .collect::<Option<_>>()?;
         Some(StartupReport {
-            shown_at_ms: shown.parse().ok()?,
-            page_started_at_ms: page_started.parse().ok()?,
+            shown_at_ms,
+            page_started_at_ms,
+            steps,
         })
     }
 }
@@ -54,10 +104,16 @@ mod tests {
         let report = StartupReport {
             shown_at_ms: 1_796_305_045_704.25,
             page_started_at_ms: 1_796_305_045_301.5,
+            steps: vec![
+                ("setup-began".into(), 1_796_305_045_100.0),
+                ("home screen answered".into(), 1_796_305_045_650.75),
+            ],
         };
         report.write_to(&path).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(StartupReport::parse(&text), Some(report));
+        let mut expected = report.clone();
+        expected.steps[1].0 = "homescreenanswered".into();
+        assert_eq!(StartupReport::parse(&text), Some(expected));
         assert_eq!(
             StartupReport::parse(text.trim_end()),
             None,
@@ -65,5 +121,16 @@ mod tests {
         );
         assert_eq!(StartupReport::parse("1796305045704\n"), None);
         assert_eq!(StartupReport::parse("soon 1796305045301\n"), None);
+        assert_eq!(
+            StartupReport::parse("1 2 setup\n"),
+            None,
+            "a step with no time"
+        );
+    }
+
+    #[test]
+    fn the_peers_report_has_no_steps() {
+        let report = StartupReport::parse("1796305045704 1796305045301\n").unwrap();
+        assert!(report.steps.is_empty());
     }
 }

@@ -152,13 +152,19 @@ pub async fn next_code(state: State<'_, AppState>, id: String) -> Result<String,
 }
 
 /// The UI painted its first code at `at_ms`, and its page began to load at
-/// `page_started_ms` (both Unix milliseconds): for `make bench`, which asks for the report
-/// through the environment (pocket_core::startup_report). For everyone else it goes nowhere.
+/// `page_started_ms`, reaching `steps` on the way (all Unix milliseconds): for `make bench`,
+/// which asks for the report through the environment (pocket_core::startup_report). For
+/// everyone else it goes nowhere.
 #[tauri::command]
-pub fn first_code_shown(at_ms: f64, page_started_ms: f64) -> Result<(), IpcError> {
+pub fn first_code_shown(
+    at_ms: f64,
+    page_started_ms: f64,
+    steps: Vec<(String, f64)>,
+) -> Result<(), IpcError> {
     StartupReport {
         shown_at_ms: at_ms,
         page_started_at_ms: page_started_ms,
+        steps,
     }
     .write_if_asked()
     .map_err(|e| pocket_core::Error::Storage(e.to_string()).into())

@@ -18,6 +18,7 @@ pub async fn home_screen(
     state: State<'_, AppState>,
     codes_for: usize,
 ) -> Result<HomeDto, IpcError> {
+    pocket_core::startup_report::note_step("app:home-screen-began");
     let settings = state.settings().await?;
     let now_ms = state.code_time_ms(&settings);
     state
@@ -39,4 +40,5 @@ pub async fn home_screen(
             })
         })
         .await
+        .inspect(|_| pocket_core::startup_report::note_step("app:home-screen-ended"))
 }

@@ -13,6 +13,7 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn lock_status(state: State<'_, AppState>) -> Result<LockStatusDto, IpcError> {
+    pocket_core::startup_report::note_step("app:lock-status-began");
     let settings = state.settings().await?;
     let attempts = state
         .with_vault(|vault| vault.unlock_attempts())

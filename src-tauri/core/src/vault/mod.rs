@@ -13,6 +13,7 @@ mod file_store;
 mod icons;
 mod keychain;
 mod push;
+mod read_ahead;
 mod secret_store;
 mod unlock;
 
@@ -27,6 +28,7 @@ pub use file_store::FileStore;
 pub use icons::ListedIcon;
 pub use keychain::{APP_SERVICE, KeychainStore, use_platform_keychain};
 pub use push::{Outcome, RequestRecord, StoredPushToken};
+pub use read_ahead::{READ_AHEAD_ACCOUNTS, read_ahead};
 pub use secret_store::{MemoryStore, SecretStore};
 
 use crate::error::{Error, Result};
@@ -50,7 +52,7 @@ pub fn lock(shared: &Mutex<Vault>) -> MutexGuard<'_, Vault> {
 
 pub struct Vault {
     db: Db,
-    secrets: Box<dyn SecretStore>,
+    secrets: Arc<dyn SecretStore>,
     /// Secrets read once per run: keychain round trips take tens of milliseconds.
     cache: HashMap<String, SecretKey>,
     /// Push tokens' private keys, likewise.
@@ -72,7 +74,7 @@ impl Vault {
     pub fn open(db_path: &Path, secrets: Box<dyn SecretStore>) -> Result<Vault> {
         Ok(Vault {
             db: Db::open(db_path)?,
-            secrets,
+            secrets: Arc::from(secrets),
             cache: HashMap::new(),
             device_keys: HashMap::new(),
             on_change: None,

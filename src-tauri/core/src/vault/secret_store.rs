@@ -8,8 +8,9 @@ use zeroize::Zeroizing;
 use crate::error::{Error, Result};
 use crate::otp::SecretKey;
 
-/// One secret per id: an account's OTP secret, or a push token's private key.
-pub trait SecretStore: Send {
+/// One secret per id: an account's OTP secret, or a push token's private key. Shared: start-up
+/// reads a few secrets ahead of the UI outside the vault's lock (`Vault::read_ahead`).
+pub trait SecretStore: Send + Sync {
     fn put(&self, id: &str, secret: &SecretKey) -> Result<()>;
     /// `Error::SecretMissing` when there is none.
     fn get(&self, id: &str) -> Result<SecretKey>;
@@ -85,7 +86,7 @@ impl SecretStore for MemoryStore {
 }
 
 /// Lets a test keep a handle on the store it gave away.
-impl<T: SecretStore + Sync> SecretStore for std::sync::Arc<T> {
+impl<T: SecretStore> SecretStore for std::sync::Arc<T> {
     fn put(&self, id: &str, secret: &SecretKey) -> Result<()> {
         (**self).put(id, secret)
     }
