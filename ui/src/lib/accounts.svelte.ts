@@ -9,6 +9,7 @@ import {
   type Container,
   type ContainerSynced,
   type ContainerTransfer,
+  type Home,
   type ImportReport,
   type IpcError,
   type PushToken,
@@ -59,11 +60,13 @@ export class AccountsState {
   #timer: ReturnType<typeof setInterval> | null = null;
   #unlistenSyncs: UnlistenFn | null = null;
 
-  async load(): Promise<void> {
+  /** Reads the lists and the first rows' codes, or takes them from `read` when the read was
+   *  made already (start-up makes it with the lock's). */
+  async load(read?: Promise<Home>): Promise<void> {
     try {
       // One round trip, with the first screen's codes: at start-up each one waits behind
       // the webview's own work. The other rows' codes follow as they come on screen (show).
-      const home = await api.homeScreen(screenfulOfRows());
+      const home = await (read ?? api.homeScreen(screenfulOfRows()));
       this.hideCodes = home.hideCodes;
       this.accounts = home.accounts;
       this.pushTokens = home.pushTokens;

@@ -65,6 +65,22 @@ describe('AccountsState', () => {
     state.stop();
   });
 
+  it('takes the read made at start-up instead of reading again, and its failure too', async () => {
+    const asks: string[] = [];
+    mockIPC((command) => {
+      asks.push(command);
+    });
+    const state = new AccountsState();
+    await state.load(Promise.resolve(home(codesAt(Date.now(), '333333'))));
+    expect(asks).toEqual([]);
+    expect(state.codes.a?.code).toBe('333333');
+    const failing = new AccountsState();
+    await failing.load(Promise.reject({ code: 'locked', message: 'locked' }));
+    expect(asks).toEqual([]);
+    expect(failing.loadError?.code).toBe('locked');
+    expect(failing.loaded).toBe(true);
+  });
+
   it('hides the codes from the first one on when the user chose so', async () => {
     mockIPC((command) => (command === 'home_screen' ? home(codesAt(Date.now(), '111111'), true) : null));
     const state = new AccountsState();

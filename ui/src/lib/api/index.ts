@@ -63,6 +63,7 @@ export type {
   AccountCode,
   AccountIcon,
   Codes,
+  Home,
   IpcError,
   ManualAccountInput,
   ScanItem,
@@ -107,10 +108,10 @@ export const api = {
   accountCodes: (ids: string[]) => call<Codes>('account_codes', { ids }),
   /** An account's imported image as a data: URL, or null. */
   accountIcon: (id: string) => call<string | null>('account_icon', { id }),
-  /** The first code was painted at `atMs` and the page began to load at `pageStartedMs`
-   *  (Unix milliseconds): for the start-up benchmark. */
-  firstCodeShown: (atMs: number, pageStartedMs: number) =>
-    call<void>('first_code_shown', { atMs, pageStartedMs }),
+  /** The first code was painted at `atMs` and the page began to load at `pageStartedMs`,
+   *  reaching `steps` on the way (Unix milliseconds): for the start-up benchmark. */
+  firstCodeShown: (atMs: number, pageStartedMs: number, steps: [string, number][]) =>
+    call<void>('first_code_shown', { atMs, pageStartedMs, steps }),
   addAccountManual: (input: ManualAccountInput) => call<Account>('add_account_manual', { input }),
   deleteAccount: (id: string) => call<void>('delete_account', { id }),
   copyCode: (id: string) => call<void>('copy_code', { id }),
