@@ -101,8 +101,8 @@ bench: deps-bench deps-test ui
 	POCKET_APP=$(CARGO_TARGET_DIR)/release/pocket cargo run --release -p pocket-tests --bin startup
 
 # The reference service under load: 2,000 phones on held polls, 25 logins/s for 60 s, with
-# optimised builds of the service and the load generator. (At 50/s this 2-core machine now
-# refuses some logins with 429: see the README.)
+# optimised builds of the service and the load generator. (At 50/s the logins queue on a
+# 2-core machine: see the README.)
 load: deps-build
 	cargo build --release -p pocket-gen -p pocket-tests --bin pocket-gen --bin service-load
 	$(CARGO_TARGET_DIR)/release/service-load --devices 2000 --rate 25 --seconds 60
