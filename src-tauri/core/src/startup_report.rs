@@ -34,7 +34,8 @@ fn noted() -> &'static Mutex<Vec<(String, f64)>> {
     &NOTED
 }
 
-/// Notes that the process reached `step` now, for the report, when one is asked for.
+/// Notes that the process reached `step` now, for the report, when one is asked for; only the
+/// first time, as the page does.
 pub fn note_step(step: &str) {
     if report_file().is_none() {
         return;
@@ -42,9 +43,17 @@ pub fn note_step(step: &str) {
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |since| since.as_secs_f64() * 1000.0);
-    let mut noted = noted().lock().unwrap_or_else(|p| p.into_inner());
-    if noted.len() < MAX_STEPS {
-        noted.push((step.to_owned(), now_ms));
+    keep_first(
+        &mut noted().lock().unwrap_or_else(|p| p.into_inner()),
+        step,
+        now_ms,
+    );
+}
+
+/// Adds `step` unless it is there already or the list is full.
+fn keep_first(noted: &mut Vec<(String, f64)>, step: &str, at_ms: f64) {
+    if noted.len() < MAX_STEPS && !noted.iter().any(|(kept, _)| kept == step) {
+        noted.push((step.to_owned(), at_ms));
     }
 }
 
@@ -126,6 +135,18 @@ mod tests {
             None,
             "a step with no time"
         );
+    }
+
+    #[test]
+    fn a_step_is_kept_the_first_time_only_and_the_list_stays_bounded() {
+        let mut noted = Vec::new();
+        keep_first(&mut noted, "app:lock-status-began", 1.0);
+        keep_first(&mut noted, "app:lock-status-began", 2.0);
+        assert_eq!(noted, [("app:lock-status-began".to_owned(), 1.0)]);
+        for n in 0..100 {
+            keep_first(&mut noted, &format!("step{n}"), f64::from(n));
+        }
+        assert_eq!(noted.len(), MAX_STEPS);
     }
 
     #[test]

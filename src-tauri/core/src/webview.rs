@@ -16,7 +16,7 @@ const DRI_DIR: &str = "/dev/dri";
 
 /// Whether WebKit should draw on the CPU: the user set nothing, and `dri_dir` has no render
 /// node (`renderD128` and on), so any GL there is a software one.
-pub fn draws_on_cpu(dri_dir: &Path, chosen: Option<&OsStr>) -> bool {
+fn draws_on_cpu(dri_dir: &Path, chosen: Option<&OsStr>) -> bool {
     if chosen.is_some() {
         return false;
     }

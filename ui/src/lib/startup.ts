@@ -37,19 +37,13 @@ export function markFirstCodeShown(): void {
   });
 }
 
-/** The page's own steps and the loading milestones the browser keeps, in Unix milliseconds. */
+/** The page's own steps and when its HTML had loaded, in Unix milliseconds. */
 function stepsSoFar(pageStarted: number): [string, number][] {
   const steps: [string, number][] = performance
     .getEntriesByType('mark')
     .filter((mark) => mark.name.startsWith(STEP_PREFIX) && mark.name !== FIRST_CODE_MARK)
     .map((mark) => [`page:${mark.name.slice(STEP_PREFIX.length)}`, pageStarted + mark.startTime]);
   const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
-  if (navigation) {
-    steps.push(['page:html-loaded', pageStarted + navigation.responseEnd]);
-    steps.push(['page:document-parsed', pageStarted + navigation.domInteractive]);
-  }
-  for (const resource of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
-    if (resource.initiatorType === 'script') steps.push(['page:script-loaded', pageStarted + resource.responseEnd]);
-  }
+  if (navigation) steps.push(['page:html-loaded', pageStarted + navigation.responseEnd]);
   return steps;
 }
