@@ -30,11 +30,13 @@ export function screenfulOfRows(): number {
 }
 
 export class AccountsState {
-  accounts = $state<Account[]>([]);
-  pushTokens = $state<PushToken[]>([]);
+  // The lists and codes are replaced whole, never changed in place: plain (raw) state, so a
+  // thousand accounts do not each get a reactive proxy at start-up.
+  accounts = $state.raw<Account[]>([]);
+  pushTokens = $state.raw<PushToken[]>([]);
   /** privacyIDEA containers: each manages some of the accounts and push tokens. */
-  containers = $state<Container[]>([]);
-  codes = $state<Record<string, AccountCode>>({});
+  containers = $state.raw<Container[]>([]);
+  codes = $state.raw<Record<string, AccountCode>>({});
   loadError = $state<IpcError | null>(null);
   loaded = $state(false);
   /** The first rows' codes are drawn (or could not be read): the rest of a long list may
