@@ -286,6 +286,16 @@ export class AccountsState {
     return report;
   }
 
+  /** The ids of the accounts and push tokens the containers manage. */
+  #managed = $derived(new Set(this.containers.flatMap((c) => [...c.accountIds, ...c.pushTokenIds])));
+
+  /** Those of `items` no container manages; `items` itself when none manages anything, so a
+   *  long list without containers is not walked at start-up. */
+  unmanaged<T extends { id: string }>(items: T[]): T[] {
+    const managed = this.#managed;
+    return managed.size === 0 ? items : items.filter((item) => !managed.has(item.id));
+  }
+
   /** The container managing an account or push token, if one does. */
   containerOf(id: string): Container | undefined {
     return this.containers.find((c) => c.accountIds.includes(id) || c.pushTokenIds.includes(id));

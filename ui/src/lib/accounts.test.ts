@@ -175,6 +175,27 @@ describe('AccountsState', () => {
   });
 });
 
+describe('unmanaged', () => {
+  it('leaves out what a container manages, and passes the list itself when none manages any', async () => {
+    const accountB = { ...accountA, id: 'b' };
+    const token = { id: 't', issuer: 'P', label: 'p', serial: 'PIPU1', host: 'pi.example' };
+    const container = { id: 'c', issuer: 'P', host: 'pi.example', serial: 'SMPH1', accountIds: ['b'], pushTokenIds: ['t'] };
+    let containers: unknown[] = [];
+    mockIPC((command) => {
+      if (command === 'home_screen')
+        return { accounts: [accountA, accountB], pushTokens: [token], containers, codes: codesAt(Date.now(), '111111'), hideCodes: false };
+    });
+    const state = new AccountsState();
+    await state.load();
+    const list = state.accounts;
+    expect(state.unmanaged(list)).toBe(list);
+    containers = [container];
+    await state.load();
+    expect(state.unmanaged(state.accounts).map((account) => account.id)).toEqual(['a']);
+    expect(state.unmanaged(state.pushTokens)).toEqual([]);
+  });
+});
+
 describe('search', () => {
   it('matches every word in the issuer or the name, ignoring case and accents', () => {
     const state = new AccountsState();
