@@ -257,6 +257,9 @@ mod tests {
         for _ in 0..3 {
             let _failed = throttle.attempt(&keys).unwrap();
         }
-        assert!(throttle.attempt(&keys).is_err());
+        assert!(matches!(
+            throttle.attempt(&keys),
+            Err(ServiceError::RateLimited(1))
+        ));
     }
 }

@@ -319,19 +319,28 @@ mod tests {
     #[test]
     fn a_bad_value_changes_nothing() {
         let (mut vault, _dir) = vault();
-        for bad in [
-            SettingsChange {
-                theme: Some(Theme::Dark),
-                idle_lock_seconds: Some(7),
-                ..Default::default()
-            },
-            SettingsChange {
-                theme: Some(Theme::Dark),
-                ntp_server: Some("http://time.example.org/".into()),
-                ..Default::default()
-            },
+        for (bad, named) in [
+            (
+                SettingsChange {
+                    theme: Some(Theme::Dark),
+                    idle_lock_seconds: Some(7),
+                    ..Default::default()
+                },
+                "idle_lock_seconds",
+            ),
+            (
+                SettingsChange {
+                    theme: Some(Theme::Dark),
+                    ntp_server: Some("http://time.example.org/".into()),
+                    ..Default::default()
+                },
+                "ntp_server",
+            ),
         ] {
-            assert!(change(&mut vault, &bad).is_err());
+            match change(&mut vault, &bad) {
+                Err(Error::InvalidParameter { param, .. }) => assert_eq!(param, named),
+                other => panic!("{bad:?}: {other:?}"),
+            }
             assert_eq!(Settings::read(&vault).unwrap().theme, Theme::System);
         }
     }

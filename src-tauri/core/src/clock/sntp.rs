@@ -294,7 +294,16 @@ mod tests {
             "a:99999",
             "a b",
         ] {
-            assert!(check_server_name(bad).is_err(), "{bad}");
+            assert!(
+                matches!(
+                    check_server_name(bad),
+                    Err(Error::InvalidParameter {
+                        param: "ntp_server",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
         }
     }
 }

@@ -184,7 +184,10 @@ pub(crate) mod tests {
         );
         let pem = key.public_key_pem().unwrap();
         assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----\n"), "{pem}");
-        assert!(ContainerKey::from_pkcs8(b"not a key").is_err());
+        assert!(matches!(
+            ContainerKey::from_pkcs8(b"not a key"),
+            Err(Error::Crypto(_))
+        ));
     }
 
     #[test]
@@ -219,16 +222,15 @@ pub(crate) mod tests {
         let other = SyncKey::generate();
         let (server_key, iv, tag, body) = seal_for(&other.public_base64(), plain);
         let phone = SyncKey::generate();
-        assert!(
-            phone
-                .open(&Sealed {
-                    server_key: &server_key,
-                    init_vector: &iv,
-                    tag: &tag,
-                    ciphertext: &body,
-                })
-                .is_err()
-        );
+        let error = phone
+            .open(&Sealed {
+                server_key: &server_key,
+                init_vector: &iv,
+                tag: &tag,
+                ciphertext: &body,
+            })
+            .unwrap_err();
+        assert_eq!(error.code(), "server_reply");
         // The all-zero point would make the key public.
         let zero = URL_SAFE.encode([0u8; 32]);
         let error = SyncKey::generate()

@@ -193,7 +193,12 @@ mod tests {
         change_backup_password(&vault, "battery staple").unwrap();
         let text = std::fs::read_to_string(&written.path).unwrap();
         assert!(crate::transfer::read_aegis(&text, Some("battery staple")).is_ok());
-        assert!(crate::transfer::read_aegis(&text, Some("correct horse")).is_err());
+        assert_eq!(
+            crate::transfer::read_aegis(&text, Some("correct horse"))
+                .unwrap_err()
+                .code(),
+            "wrong_backup_password"
+        );
         assert_eq!(
             change_backup_password(&vault, "short").unwrap_err().code(),
             "invalid_parameter"

@@ -317,14 +317,23 @@ mod tests {
 
     #[test]
     fn refuses_damaged_exports_without_panicking() {
+        assert!(matches!(
+            parse_migration("otpauth-migration://offline"),
+            Err(Error::MissingParameter("data"))
+        ));
         for bad in [
-            "otpauth-migration://offline",
             "otpauth-migration://offline?data=!!!",
             "otpauth-migration://offline?data=CgUKAjEy", // an entry cut short
             "otpauth-migration://offline?data=%2F%2F%2F%2F", // a varint that never ends
             "https://example.com/?data=CgA=",
         ] {
-            assert!(parse_migration(bad).is_err(), "{bad}");
+            assert!(
+                matches!(
+                    parse_migration(bad),
+                    Err(Error::InvalidParameter { param: "data", .. })
+                ),
+                "{bad}"
+            );
         }
     }
 }

@@ -126,35 +126,33 @@ mod tests {
             KdfBudget::default().spend(&[heavy]).unwrap_err().code(),
             "backup_too_costly"
         );
+        let too_costly = |spent: crate::error::Result<()>| spent.unwrap_err().code();
         // Argon2 past a gigabyte.
-        assert!(
-            KdfBudget::default()
-                .spend(&[KdfCost::argon2(2 << 20, 1)])
-                .is_err()
+        assert_eq!(
+            too_costly(KdfBudget::default().spend(&[KdfCost::argon2(2 << 20, 1)])),
+            "backup_too_costly"
         );
         // Two hundred ordinary slots: each fits, together they do not.
-        assert!(KdfBudget::default().spend(&[aegis; 200]).is_err());
+        assert_eq!(
+            too_costly(KdfBudget::default().spend(&[aegis; 200])),
+            "backup_too_costly"
+        );
         // Spending what is left: past some 144 slots one import is refused.
         let mut budget = KdfBudget::default();
         for _ in 0..144 {
             budget.spend(&[aegis]).unwrap();
         }
-        assert!(budget.spend(&[aegis]).is_err());
+        assert_eq!(too_costly(budget.spend(&[aegis])), "backup_too_costly");
         // Absurd parameters saturate instead of overflowing.
-        assert!(
-            KdfBudget::default()
-                .spend(&[KdfCost::scrypt(63, u32::MAX, u32::MAX)])
-                .is_err()
-        );
-        assert!(
-            KdfBudget::default()
-                .spend(&[KdfCost::pbkdf2(u32::MAX)])
-                .is_err()
-        );
-        assert!(
-            KdfBudget::default()
-                .spend(&[KdfCost::argon2(u32::MAX, u32::MAX)])
-                .is_err()
-        );
+        for absurd in [
+            KdfCost::scrypt(63, u32::MAX, u32::MAX),
+            KdfCost::pbkdf2(u32::MAX),
+            KdfCost::argon2(u32::MAX, u32::MAX),
+        ] {
+            assert_eq!(
+                too_costly(KdfBudget::default().spend(&[absurd])),
+                "backup_too_costly"
+            );
+        }
     }
 }
