@@ -22,6 +22,8 @@ APT_TEST := xvfb xauth x11-utils webkit2gtk-driver gnome-keyring dbus libsecret-
 APT_ANDROID_CHECK := gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 ANDROID_TARGET := aarch64-linux-android
 TAURI_DRIVER := $(HOME)/.cargo/bin/tauri-driver
+# The Rust tests' runner: a process and a time limit per test (.config/nextest.toml).
+NEXTEST_VERSION := 0.9.100
 NODE_MIN := 20.19
 # privacyIDEA for the push interop tests, in a venv kept across runs and clones.
 PRIVACYIDEA_VERSION := 3.14
@@ -33,9 +35,10 @@ export PRIVACYIDEA_VENV
 PEERS_VENV := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pocket/peers-1
 export PEERS_VENV
 RUST_TEST_LOG := $(CARGO_TARGET_DIR)/rust-tests.log
-CARGO_BUILD := cargo build --workspace --all-targets
+# Everything the tests run (the benchmarks build optimised, with `make bench`).
+CARGO_BUILD := cargo build --workspace --lib --bins --tests
 
-.PHONY: types licences fixtures bench deps-bench deps-privacyidea deps-peers help run test deps-build deps-test deps-ui deps-tauri-driver deps-android-check ui app \
+.PHONY: types licences fixtures bench deps-bench deps-privacyidea deps-peers help run test test-steps deps-build deps-test deps-ui deps-tauri-driver deps-nextest deps-android-check ui app \
 	lint ui-tests rust-tests load-smoke android-check icons clean load screenshots
 
 help:
@@ -56,9 +59,20 @@ run: app
 
 # --- testing ---------------------------------------------------------------------------------
 
-test: deps-test lint ui-tests rust-tests load-smoke android-check
+# The whole run has a limit well below CI's 90 minutes (a clean clone takes about 30): past
+# it, everything the run started is stopped (timeout signals make's whole process group) and
+# the run fails saying so, instead of waiting for ever.
+TEST_LIMIT := 80m
+test:
+	@timeout --kill-after=60s $(TEST_LIMIT) $(MAKE) --no-print-directory test-steps; status=$$?; \
+	if [ $$status = 124 ] || [ $$status = 137 ]; then \
+		echo "!!! make test ran past its limit of $(TEST_LIMIT) and was stopped !!!" >&2; \
+	fi; \
+	exit $$status
+
+test-steps: deps-test lint ui-tests rust-tests load-smoke android-check
 	@echo "All tests passed (UI tests: see above)."
-	@awk '/^test result:/ { passed += $$4; failed += $$6 } END { printf "Rust: %d passed, %d failed\n", passed, failed }' $(RUST_TEST_LOG)
+	@grep -E '^ *Summary ' $(RUST_TEST_LOG) | tail -1 | sed -E 's/^ *Summary \[ *([^]]*)\]/Rust (\1):/'
 
 lint: deps-build deps-ui ui
 	cargo fmt --all -- --check
@@ -66,18 +80,20 @@ lint: deps-build deps-ui ui
 	cargo clippy --workspace --all-targets -- -D warnings
 
 ui-tests: deps-ui
-	npm --prefix ui test
+	timeout 10m npm --prefix ui test
 
-# Unit tests, then the system tests in tests/ (real window, real keychain) against $(APP).
+# Unit tests, then the system tests in tests/ (real window, real keychain) against $(APP),
+# each in a process of its own with a time limit (cargo-nextest; .config/nextest.toml): a
+# test that hangs is stopped with what it started and reported, and the rest still run.
 # `make run` and `make test` build with the same command, so both use one set of artifacts:
 # the features the tests' dev-dependencies add are in both, and nothing builds twice.
-rust-tests: deps-build ui
+rust-tests: deps-build deps-nextest ui
 	$(CARGO_BUILD)
-	set -o pipefail; cargo test --workspace 2>&1 | tee $(RUST_TEST_LOG)
+	set -o pipefail; cargo nextest run --workspace --color never 2>&1 | tee $(RUST_TEST_LOG)
 
 # The load test's own logic, small: 200 phones, 20 logins/s for 10 s. `make load` is the real one.
 load-smoke: rust-tests
-	cargo run -p pocket-tests --bin service-load -- --devices 200 --rate 20 --seconds 10
+	timeout 5m cargo run -p pocket-tests --bin service-load -- --devices 200 --rate 20 --seconds 10
 
 # The app embeds the built UI even when only checked.
 android-check: deps-android-check ui
@@ -108,9 +124,9 @@ load: deps-build
 	$(CARGO_TARGET_DIR)/release/service-load --devices 2000 --rate 25 --seconds 60
 
 # Renews the README's pictures (docs/screenshots/) from the end-to-end tests.
-screenshots: deps-test app
-	POCKET_UPDATE_SCREENSHOTS=1 cargo test -p pocket-tests --test e2e_web --test e2e_app_web --test e2e_backups --test e2e_containers \
-		--test e2e_lock --test e2e_clock --test e2e_layout
+screenshots: deps-test deps-nextest app
+	POCKET_UPDATE_SCREENSHOTS=1 cargo nextest run -p pocket-tests \
+		-E 'test(/^(e2e_web|e2e_app_web|e2e_backups|e2e_containers|e2e_lock|e2e_clock|e2e_layout)::/)'
 
 # --- building --------------------------------------------------------------------------------
 
@@ -164,7 +180,7 @@ deps-ui: deps-build
 		npm --prefix ui ci --no-audit --no-fund; \
 	fi
 
-deps-test: deps-build deps-ui deps-tauri-driver deps-privacyidea deps-peers
+deps-test: deps-build deps-ui deps-tauri-driver deps-nextest deps-privacyidea deps-peers
 	$(call apt_ensure,$(APT_TEST))
 
 deps-privacyidea:
@@ -184,6 +200,11 @@ deps-peers:
 
 deps-tauri-driver:
 	@[ -x $(TAURI_DRIVER) ] || command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version "^2"
+
+deps-nextest:
+	@cargo nextest --version 2>/dev/null | awk '/^cargo-nextest/ { split($$2, v, "."); split("$(NEXTEST_VERSION)", w, "."); \
+		ok = v[1] > w[1] || (v[1] == w[1] && (v[2] > w[2] || (v[2] == w[2] && v[3] >= w[3]))) } END { exit !ok }' \
+		|| cargo install cargo-nextest --locked --version "^$(NEXTEST_VERSION)"
 
 deps-bench: deps-build
 	$(call apt_ensure,zbar-tools)

@@ -11,18 +11,20 @@ use std::time::Duration;
 use anyhow::{Context, Result, ensure};
 use pocket_core::otp::{OtpParams, SecretKey, code_at};
 use pocket_tests::app::workspace_binary;
-use pocket_tests::process::{Guarded, piped};
+use pocket_tests::process::{Guarded, piped, run};
 use pocket_tests::tools::keychain_item_count;
 use pocket_tests::{Desktop, serial};
 
 const KILLS: usize = 300;
 const SERVICE: &str = "Pocket crash test";
 const CHECK_TIMES: [u64; 2] = [1_000_000_000, 2_000_000_000];
+/// How long one start of the vault, with its repairs, may take.
+const CHECK_LIMIT: Duration = Duration::from_secs(30);
 
 #[tokio::test]
 async fn sigkill_at_any_instant_loses_nothing_and_leaves_nothing_behind() -> Result<()> {
     let _serial = serial().await;
-    let desktop = Desktop::start()?;
+    let desktop = Desktop::start().await?;
     let churn = workspace_binary("vault-churn")?;
     let db = desktop.home().join("crash.sqlite");
     // What the children said: account → its secret, and what they finished or began.
@@ -66,16 +68,18 @@ async fn sigkill_at_any_instant_loses_nothing_and_leaves_nothing_behind() -> Res
         }
 
         // Start the vault as the app would, and look.
-        let out = desktop
-            .command(&churn.display().to_string())
-            .arg("check")
-            .arg(&db)
-            .arg(SERVICE)
-            .output()?;
+        let out = run(
+            desktop
+                .command(&churn.display().to_string())
+                .arg("check")
+                .arg(&db)
+                .arg(SERVICE),
+            CHECK_LIMIT,
+        )?;
         ensure!(
-            out.status.success(),
+            out.success(),
             "kill {kill}: the vault did not start: {}",
-            String::from_utf8_lossy(&out.stderr)
+            out.stderr_text()
         );
         let report: serde_json::Value = serde_json::from_slice(&out.stdout)
             .with_context(|| format!("kill {kill}: {}", String::from_utf8_lossy(&out.stdout)))?;

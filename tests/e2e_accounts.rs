@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, ensure};
 use pocket_tests::app::{App, unix_now};
+use pocket_tests::deadline::Look;
 use pocket_tests::tools::{
     account_rows, all_file_bytes, contains, keychain_item_count, keychain_lookup, oathtool_totp,
 };
@@ -18,39 +19,46 @@ const KEYCHAIN_SERVICE: &str = "Pocket";
 const PERIOD: u64 = 30;
 
 /// Reads the code on screen until it can be compared with oathtool inside one period, and
-/// returns it with that period's index. Fails if it never matches.
+/// returns it with that period's index. Fails if it never matches (right after a roll-over
+/// the screen may lag a tick behind; anything longer is wrong).
 async fn code_matching_oathtool(app: &App) -> Result<(String, u64)> {
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let before = unix_now();
-        let row = app.single_account_with_code().await?;
-        let after = unix_now();
-        let shown = row.code.clone().context("no code")?;
-        if before / PERIOD == after / PERIOD {
-            let expected = oathtool_totp(RFC_SEED_BASE32, before)?;
-            if shown == expected {
-                let grouped = format!("{} {}", &expected[..3], &expected[3..]);
-                ensure!(
-                    row.shown.as_deref() == Some(grouped.as_str()),
-                    "shown as {:?}",
-                    row.shown
-                );
-                return Ok((shown, before / PERIOD));
-            }
-            // Right after a roll-over the screen may lag a tick behind; anything else is wrong.
-            if std::time::Instant::now() > deadline {
-                bail!("Pocket shows {shown}, oathtool computes {expected} at {before}");
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let (row, shown, period) = app
+        .eventually(
+            "the code oathtool computes",
+            Duration::from_secs(5),
+            || async {
+                let before = unix_now();
+                let row = app.single_account_with_code().await?;
+                let after = unix_now();
+                let shown = row.code.clone().context("no code")?;
+                if before / PERIOD != after / PERIOD {
+                    return Ok(Look::NotYet("a period turned while reading".into()));
+                }
+                let expected = oathtool_totp(RFC_SEED_BASE32, before)?;
+                Ok(if shown == expected {
+                    Look::Done((row, shown, before / PERIOD))
+                } else {
+                    Look::NotYet(format!(
+                        "Pocket shows {shown}, oathtool computes {expected} at {before}"
+                    ))
+                })
+            },
+        )
+        .await?;
+    let grouped = format!("{} {}", &shown[..3], &shown[3..]);
+    ensure!(
+        row.shown.as_deref() == Some(grouped.as_str()),
+        "shown as {:?}",
+        row.shown
+    );
+    Ok((shown, period))
 }
 
 #[tokio::test]
 async fn uri_account_shows_oathtool_codes_rolls_over_and_survives_a_restart() -> Result<()> {
     let _serial = serial().await;
-    let desktop = Desktop::start()?;
-    let driver = AppDriver::start(&desktop)?;
+    let desktop = Desktop::start().await?;
+    let driver = AppDriver::start(&desktop).await?;
     let app = driver.launch().await?;
     ensure!(
         app.is_empty_state_shown().await?,
@@ -109,8 +117,8 @@ async fn uri_account_shows_oathtool_codes_rolls_over_and_survives_a_restart() ->
 #[tokio::test]
 async fn malformed_uri_shows_a_clear_error_and_stores_nothing() -> Result<()> {
     let _serial = serial().await;
-    let desktop = Desktop::start()?;
-    let driver = AppDriver::start(&desktop)?;
+    let desktop = Desktop::start().await?;
+    let driver = AppDriver::start(&desktop).await?;
     let app = driver.launch().await?;
 
     let cases = [

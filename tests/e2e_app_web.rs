@@ -10,10 +10,10 @@ use pocket_tests::{AppDriver, Desktop, serial, shots};
 #[tokio::test]
 async fn pair_by_scanning_the_screen_then_accept_a_login_in_the_app() -> Result<()> {
     let _serial = serial().await;
-    let desktop = Desktop::start()?;
+    let desktop = Desktop::start().await?;
     let service = ReferenceService::start(&[])?;
     let (email, password) = (&service.demo_email, &service.demo_password);
-    let driver = AppDriver::start(&desktop)?;
+    let driver = AppDriver::start(&desktop).await?;
     let app = driver.launch().await?;
     // The browser to the right of where the app window opens, both on the same screen.
     let browser = Browser::start_on(&desktop, (820, 0), (460, 1000)).await?;

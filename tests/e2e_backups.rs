@@ -6,13 +6,16 @@
 //! back, from the screen's pixels, to the same accounts.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail, ensure};
 use pocket_core::backup;
 use pocket_core::otp::{OtpKind, parse_migration};
 use pocket_core::scan::decode_image_file;
 use pocket_tests::app::unix_now;
+use pocket_tests::deadline::{Look, eventually};
+use pocket_tests::process::run;
 use pocket_tests::tools::{oathtool_totp, run_peer};
 use pocket_tests::{AppDriver, Desktop, serial, shots};
 
@@ -23,8 +26,8 @@ const BOB: &str = "otpauth://totp/Bank:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Bank&a
 #[tokio::test]
 async fn backups_run_by_themselves_say_when_they_fail_and_restore_on_a_new_phone() -> Result<()> {
     let _serial = serial().await;
-    let desktop = Desktop::start()?;
-    let driver = AppDriver::start(&desktop)?;
+    let desktop = Desktop::start().await?;
+    let driver = AppDriver::start(&desktop).await?;
     let app = driver.launch().await?;
     app.resize(390, 844).await?;
     let folder = desktop.home().join("Backups");
@@ -40,7 +43,7 @@ async fn backups_run_by_themselves_say_when_they_fail_and_restore_on_a_new_phone
     // One account added: a backup holding it appears, and Python opens it.
     app.add_account_uri(ALICE).await?;
     app.single_account_with_code().await?;
-    let (_, entries) = wait_for_backup(&folder, 1)?;
+    let (_, entries) = wait_for_backup(&folder, 1).await?;
     let alice = &entries[0];
     ensure!(
         (
@@ -73,13 +76,13 @@ async fn backups_run_by_themselves_say_when_they_fail_and_restore_on_a_new_phone
         .await?;
     app.close_settings().await?;
     app.wait_gone("[data-testid=backup-banner]").await?;
-    let (newest, entries) = wait_for_backup(&folder, 2)?;
+    let (newest, entries) = wait_for_backup(&folder, 2).await?;
     ensure!(entries.len() == 2, "{entries:?}");
     app.quit().await?;
     drop(driver);
 
     // A new phone: a fresh profile, the backup file at hand, the accounts come back.
-    let phone = Desktop::start()?;
+    let phone = Desktop::start().await?;
     let carried = phone
         .home()
         .join("Downloads")
@@ -87,7 +90,7 @@ async fn backups_run_by_themselves_say_when_they_fail_and_restore_on_a_new_phone
     std::fs::create_dir_all(carried.parent().context("a folder")?)?;
     std::fs::copy(&newest, &carried)?;
     drop(desktop);
-    let driver = AppDriver::start(&phone)?;
+    let driver = AppDriver::start(&phone).await?;
     let app = driver.launch().await?;
     ensure!(app.is_empty_state_shown().await?);
     app.open_settings().await?;
@@ -121,8 +124,8 @@ async fn backups_run_by_themselves_say_when_they_fail_and_restore_on_a_new_phone
 #[tokio::test]
 async fn google_transfer_codes_on_the_screen_read_back_to_the_accounts() -> Result<()> {
     let _serial = serial().await;
-    let desktop = Desktop::start()?;
-    let driver = AppDriver::start(&desktop)?;
+    let desktop = Desktop::start().await?;
+    let driver = AppDriver::start(&desktop).await?;
     let app = driver.launch().await?;
     app.resize(390, 844).await?;
 
@@ -166,7 +169,10 @@ async fn google_transfer_codes_on_the_screen_read_back_to_the_accounts() -> Resu
     for (index, picture) in shown.pictures.iter().enumerate() {
         let texts = decode_image_file(picture)?;
         if texts.len() != 1 {
-            let kept = std::env::temp_dir().join(format!("google-code-{index}.png"));
+            let kept = pocket_tests::report::picture_path(
+                &pocket_tests::report::report_dir()?,
+                &format!("google code {index}"),
+            )?;
             std::fs::write(&kept, picture)?;
             bail!(
                 "{texts:?} read from code {index} (kept as {})",
@@ -223,25 +229,25 @@ fn base32_decode(text: &str) -> Result<Vec<u8>> {
 
 /// Waits for the newest backup in `folder` to hold `accounts` accounts, decrypted by the
 /// independent implementation; returns its path and entries.
-fn wait_for_backup(folder: &Path, accounts: usize) -> Result<(PathBuf, Vec<serde_json::Value>)> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut last = String::from("no backup");
-    while Instant::now() < deadline {
-        if let Some(newest) = backup::list(folder)?.pop() {
-            let vault = std::fs::read(&newest)?;
-            let entries: Vec<serde_json::Value> =
-                serde_json::from_slice(&run_peer("aegis_decrypt.py", &[PASSWORD], &vault)?)?;
-            if entries.len() == accounts {
-                return Ok((newest, entries));
-            }
-            last = format!("{} holds {}", newest.display(), entries.len());
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    bail!(
-        "no backup of {accounts} accounts in {}: {last}",
-        folder.display()
-    )
+async fn wait_for_backup(
+    folder: &Path,
+    accounts: usize,
+) -> Result<(PathBuf, Vec<serde_json::Value>)> {
+    let what = format!("a backup of {accounts} accounts in {}", folder.display());
+    eventually(&what, Duration::from_secs(20), || async {
+        let Some(newest) = backup::list(folder)?.pop() else {
+            return Ok(Look::NotYet("no backup".into()));
+        };
+        let vault = std::fs::read(&newest)?;
+        let entries: Vec<serde_json::Value> =
+            serde_json::from_slice(&run_peer("aegis_decrypt.py", &[PASSWORD], &vault)?)?;
+        Ok(if entries.len() == accounts {
+            Look::Done((newest, entries))
+        } else {
+            Look::NotYet(format!("{} holds {}", newest.display(), entries.len()))
+        })
+    })
+    .await
 }
 
 /// Every file in `folder` with its bytes.
@@ -250,6 +256,8 @@ fn folder_contents(folder: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     files.sort();
     Ok(files)
 }
+
+const CHATTR_LIMIT: Duration = Duration::from_secs(10);
 
 /// A folder nobody can write to until this is dropped. Permissions stop an ordinary user;
 /// root ignores them, and there the immutable attribute (ext4's `chattr +i`) does the job.
@@ -267,12 +275,7 @@ impl ReadOnly {
             immutable: false,
         };
         if writable(folder) {
-            let status = std::process::Command::new("chattr")
-                .arg("+i")
-                .arg(folder)
-                .status()
-                .context("chattr (e2fsprogs)")?;
-            ensure!(status.success(), "chattr +i {} failed", folder.display());
+            run(Command::new("chattr").arg("+i").arg(folder), CHATTR_LIMIT)?.checked()?;
             guard.immutable = true;
         }
         ensure!(!writable(folder), "{} is still writable", folder.display());
@@ -291,10 +294,10 @@ impl Drop for ReadOnly {
     fn drop(&mut self) {
         use std::os::unix::fs::PermissionsExt;
         if self.immutable {
-            let _ = std::process::Command::new("chattr")
-                .arg("-i")
-                .arg(&self.folder)
-                .status();
+            let _ = run(
+                Command::new("chattr").arg("-i").arg(&self.folder),
+                CHATTR_LIMIT,
+            );
         }
         let _ = std::fs::set_permissions(&self.folder, std::fs::Permissions::from_mode(0o700));
     }

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
+use pocket_tests::deadline::Look;
 use pocket_tests::privacyidea::PrivacyIdea;
 use pocket_tests::{AppDriver, Desktop, serial, shots};
 
@@ -14,8 +15,8 @@ async fn a_clock_two_minutes_behind_shows_the_banner_and_measured_time_fixes_the
 -> Result<()> {
     let _serial = serial().await;
     let pi = PrivacyIdea::start().await?;
-    let desktop = Desktop::start()?;
-    let driver = AppDriver::start(&desktop)?;
+    let desktop = Desktop::start().await?;
+    let driver = AppDriver::start(&desktop).await?;
     let scripts = tempfile::tempdir()?;
     let app = driver.launch_with_clock_off(-120, scripts.path()).await?;
 
@@ -66,18 +67,20 @@ async fn a_clock_two_minutes_behind_shows_the_banner_and_measured_time_fixes_the
     app.screenshot(&shots::dir()?.join("clock-banner-dark.png"))
         .await?;
     // Codes now follow the measured time: a fresh one is accepted.
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    let fresh = loop {
-        let row = app.single_account_with_code().await?;
-        if row.code != stale.code || std::time::Instant::now() > deadline {
-            break row;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
-    ensure!(
-        fresh.code != stale.code,
-        "the code did not follow the measured time"
-    );
+    let fresh = app
+        .eventually(
+            "the code to follow the measured time",
+            Duration::from_secs(15),
+            || async {
+                let row = app.single_account_with_code().await?;
+                Ok(if row.code != stale.code {
+                    Look::Done(row)
+                } else {
+                    Look::NotYet(format!("still {:?}", row.code))
+                })
+            },
+        )
+        .await?;
     ensure!(
         pi.validate(&totp_serial, fresh.code.as_deref().unwrap_or_default())
             .await?,

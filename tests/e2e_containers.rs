@@ -2,10 +2,8 @@
 //! from the screen, the managed group with its tokens, and a login accepted through the push
 //! token that came by sync.
 
-use std::process::Command;
-
 use anyhow::{Context, Result, ensure};
-use pocket_tests::app::workspace_binary;
+use pocket_tests::gen_device::gen_qr_png;
 use pocket_tests::privacyidea::PrivacyIdea;
 use pocket_tests::shots;
 use pocket_tests::{AppDriver, Desktop, serial};
@@ -23,21 +21,11 @@ async fn a_registered_container_shows_its_group_and_takes_a_login() -> Result<()
     pi.add_to_container(&container, &push).await?;
 
     // The registration code on the screen, as the company's page shows it; Scan screen.
-    let desktop = Desktop::start()?;
+    let desktop = Desktop::start().await?;
     let png = desktop.home().join("register.png");
-    let qr = Command::new(workspace_binary("pocket-gen")?)
-        .arg("qr")
-        .arg(pi.registration_link(&container, None).await?)
-        .arg("--png")
-        .arg(&png)
-        .output()?;
-    ensure!(
-        qr.status.success(),
-        "{}",
-        String::from_utf8_lossy(&qr.stderr)
-    );
-    let _viewer = desktop.show_image(&png, "registration")?;
-    let driver = AppDriver::start(&desktop)?;
+    gen_qr_png(&pi.registration_link(&container, None).await?, &png)?;
+    let _viewer = desktop.show_image(&png, "registration").await?;
+    let driver = AppDriver::start(&desktop).await?;
     let app = driver.launch().await?;
     app.scan_screen().await?;
 

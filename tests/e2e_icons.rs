@@ -6,6 +6,7 @@
 use anyhow::{Context, Result, ensure};
 use pocket_core::otp::AccountIcon;
 use pocket_core::transfer::read_aegis;
+use pocket_tests::deadline::Look;
 use pocket_tests::{AppDriver, Desktop, serial};
 use serde_json::Value;
 
@@ -45,25 +46,19 @@ const READ_ICONS: &str = r#"
 /// Waits until the rows show `expected` (a picture is read once its row is on screen, and
 /// the issuer's icon stands in until then); fails with what they show at the end.
 async fn wait_for_icons(app: &pocket_tests::App, expected: &[[String; 3]]) -> Result<()> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
+    let limit = std::time::Duration::from_secs(10);
+    app.eventually("the rows to show their icons", limit, || async {
         let shown: Vec<[String; 3]> = serde_json::from_value(app.run_script(READ_ICONS).await?)?;
-        if shown == expected {
-            return Ok(());
-        }
-        ensure!(
-            std::time::Instant::now() < deadline,
-            "the rows show {shown:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+        Ok(Look::when(shown == expected, || format!("{shown:?}")))
+    })
+    .await
 }
 
 #[tokio::test]
 async fn imported_icons_show_stay_and_leave_with_the_export() -> Result<()> {
     let _serial = serial().await;
-    let desktop = Desktop::start()?;
-    let driver = AppDriver::start(&desktop)?;
+    let desktop = Desktop::start().await?;
+    let driver = AppDriver::start(&desktop).await?;
     let app = driver.launch().await?;
     let aegis = desktop.home().join("aegis.json");
     std::fs::write(&aegis, aegis_vault())?;

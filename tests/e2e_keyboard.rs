@@ -4,18 +4,19 @@
 
 use anyhow::{Context, Result, ensure};
 use pocket_tests::app_keyboard::ENTER;
+use pocket_tests::deadline::Look;
 use pocket_tests::reference::{ReferenceService, WebSession};
 use pocket_tests::{AppDriver, Desktop, serial};
 
 #[tokio::test]
 async fn add_copy_answer_and_delete_with_the_keyboard_alone() -> Result<()> {
     let _serial = serial().await;
-    let desktop = Desktop::start()?;
+    let desktop = Desktop::start().await?;
     let service = ReferenceService::start(&[])?;
-    let driver = AppDriver::start(&desktop)?;
+    let driver = AppDriver::start(&desktop).await?;
     let app = driver.launch().await?;
     ensure!(app.is_empty_state_shown().await?, "a fresh Pocket");
-    desktop.focus_window("Pocket")?;
+    desktop.focus_window("Pocket").await?;
     let web = WebSession::new(&service)?;
     web.log_in(&service.demo_email, &service.demo_password)
         .await?;
@@ -67,14 +68,12 @@ async fn add_copy_answer_and_delete_with_the_keyboard_alone() -> Result<()> {
     app.press(ENTER).await?;
     let outcome = app.wait_for("[data-testid=push-outcome]").await?;
     ensure!(outcome.attr("data-outcome").await?.as_deref() == Some("accepted"));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while login.login_state().await? != "accepted" {
-        ensure!(
-            std::time::Instant::now() < deadline,
-            "the web login never went through"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let limit = std::time::Duration::from_secs(10);
+    app.eventually("the web login to go through", limit, || async {
+        let state = login.login_state().await?;
+        Ok(Look::when(state == "accepted", || state))
+    })
+    .await?;
     app.tab_to("[data-testid=push-done]").await?;
     app.press(ENTER).await?;
     app.wait_gone("[data-testid=push-outcome]").await?;

@@ -8,6 +8,7 @@
 
 use anyhow::{Context, Result, ensure};
 use pocket_tests::app::screenshot_dir;
+use pocket_tests::deadline::Look;
 use pocket_tests::privacyidea::PrivacyIdea;
 use pocket_tests::reference::{ReferenceService, WebSession};
 use pocket_tests::{App, AppDriver, Desktop, serial, shots};
@@ -62,9 +63,9 @@ async fn audit_and_picture(app: &App, screens: &[&str]) -> Result<()> {
 #[tokio::test]
 async fn every_screen_fits_phones_tablets_and_desktops_at_both_text_sizes() -> Result<()> {
     let _serial = serial().await;
-    let desktop = Desktop::start()?;
+    let desktop = Desktop::start().await?;
     let service = ReferenceService::start(&[])?;
-    let driver = AppDriver::start(&desktop)?;
+    let driver = AppDriver::start(&desktop).await?;
     let app = driver.launch().await?;
 
     // First run: one big area to scan with, and nothing serious for axe in either theme.
@@ -89,21 +90,24 @@ async fn every_screen_fits_phones_tablets_and_desktops_at_both_text_sizes() -> R
     app.wait_for("[data-testid=push-token]").await?;
     // The pairing brought a code account: Pocket shows its code and says to keep it.
     // Its code is the list's code for that account (read again if a period turned between).
-    let mut tries = 0;
-    let paired = loop {
-        let paired = app.paired_notice().await?;
-        let rows = app.accounts().await?;
-        let code_account = rows
-            .iter()
-            .find(|row| row.id == paired.account_id)
-            .context("the paired code account is in the list")?;
-        if paired.code.is_some() && paired.code == code_account.code {
-            break paired;
-        }
-        tries += 1;
-        ensure!(tries < 3, "{paired:?} vs {code_account:?}");
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    };
+    let limit = std::time::Duration::from_secs(5);
+    let paired = app
+        .eventually("the notice to show the account's code", limit, || async {
+            let paired = app.paired_notice().await?;
+            let rows = app.accounts().await?;
+            let code_account = rows
+                .iter()
+                .find(|row| row.id == paired.account_id)
+                .context("the paired code account is in the list")?;
+            Ok(
+                if paired.code.is_some() && paired.code == code_account.code {
+                    Look::Done(paired)
+                } else {
+                    Look::NotYet(format!("{paired:?} vs {code_account:?}"))
+                },
+            )
+        })
+        .await?;
     ensure!(
         paired.keep == "Keep this account: you need its code when no login request arrives.",
         "{paired:?}"

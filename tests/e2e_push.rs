@@ -10,8 +10,8 @@ use pocket_tests::{AppDriver, Desktop, serial};
 async fn a_login_is_accepted_and_another_rejected_in_the_app() -> Result<()> {
     let _serial = serial().await;
     let pi = PrivacyIdea::start().await?;
-    let desktop = Desktop::start()?;
-    let driver = AppDriver::start(&desktop)?;
+    let desktop = Desktop::start().await?;
+    let driver = AppDriver::start(&desktop).await?;
     let app = driver.launch().await?;
 
     let uri = pi.enroll_push().await?;

@@ -22,8 +22,8 @@ const ARROW_UP: &str = "\u{E013}";
 #[tokio::test]
 async fn drag_by_mouse_and_finger_arrow_keys_and_the_order_survives_a_restart() -> Result<()> {
     let _serial = serial().await;
-    let desktop = Desktop::start()?;
-    let driver = AppDriver::start(&desktop)?;
+    let desktop = Desktop::start().await?;
+    let driver = AppDriver::start(&desktop).await?;
     let app = driver.launch().await?;
     let vault = desktop.home().join("four.json");
     std::fs::write(&vault, VAULT)?;
@@ -54,7 +54,7 @@ async fn drag_by_mouse_and_finger_arrow_keys_and_the_order_survives_a_restart() 
         .await?;
 
     // The keyboard: on GitLab's handle, Arrow up moves it one place; the focus stays on it.
-    desktop.focus_window("Pocket")?;
+    desktop.focus_window("Pocket").await?;
     let gitlab_handle = format!("[data-account-id='{gitlab}'] [data-drag-handle]");
     app.tab_to(&gitlab_handle).await?;
     app.press(ARROW_UP).await?;

@@ -3,23 +3,28 @@
 use std::process::Command;
 use std::time::Duration;
 
-use anyhow::{Context, Result, ensure};
-use pocket_tests::app::{unix_now, workspace_binary};
+use anyhow::{Context, Result};
+use pocket_tests::app::unix_now;
+use pocket_tests::deadline::Look;
+use pocket_tests::gen_device::pocket_gen;
+use pocket_tests::process::run;
 use pocket_tests::tools::oathtool_totp;
 use pocket_tests::{AppDriver, Desktop, serial};
 
 /// Makes a TOTP account with `pocket-gen totp`, its QR code in `png`; returns its URI.
 fn generated_account(issuer: &str, account: &str, png: &std::path::Path) -> Result<String> {
-    let out = Command::new(workspace_binary("pocket-gen")?)
-        .args(["totp", "--issuer", issuer, "--account", account, "--png"])
-        .arg(png)
-        .output()?;
-    ensure!(
-        out.status.success(),
-        "pocket-gen totp failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let uri = String::from_utf8(out.stdout)?
+    let out = pocket_gen(&[
+        "totp".as_ref(),
+        "--issuer".as_ref(),
+        issuer.as_ref(),
+        "--account".as_ref(),
+        account.as_ref(),
+        "--png".as_ref(),
+        png.as_os_str(),
+    ])?
+    .checked()?;
+    let uri = out
+        .stdout_text()
         .lines()
         .next()
         .context("no URI printed")?
@@ -39,14 +44,14 @@ fn secret_of(uri: &str) -> Result<String> {
 #[tokio::test]
 async fn scan_screen_adds_the_account_shown_in_another_window() -> Result<()> {
     let _serial = serial().await;
-    let desktop = Desktop::start()?;
+    let desktop = Desktop::start().await?;
     let png = desktop.home().join("enroll.png");
     let uri = generated_account("QA Screen", "scan@example.com", &png)?;
 
     // The QR code in a window of its own, beside where the app opens, as a browser would show it.
-    let _viewer = desktop.show_image(&png, "enrollment")?;
+    let _viewer = desktop.show_image(&png, "enrollment").await?;
 
-    let driver = AppDriver::start(&desktop)?;
+    let driver = AppDriver::start(&desktop).await?;
     let app = driver.launch().await?;
     app.scan_screen().await?;
 
@@ -56,19 +61,20 @@ async fn scan_screen_adds_the_account_shown_in_another_window() -> Result<()> {
         ("QA Screen", "scan@example.com")
     );
     let secret = secret_of(&uri)?;
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let now = unix_now();
-        let shown = app.single_account_with_code().await?.code;
-        if shown.as_deref() == Some(oathtool_totp(&secret, now)?.as_str()) {
-            break;
-        }
-        ensure!(
-            std::time::Instant::now() < deadline,
-            "the code on screen is not oathtool's"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    app.eventually(
+        "oathtool's code on screen",
+        Duration::from_secs(5),
+        || async {
+            let now = unix_now();
+            let shown = app.single_account_with_code().await?.code;
+            let expected = oathtool_totp(&secret, now)?;
+            Ok(Look::when(
+                shown.as_deref() == Some(expected.as_str()),
+                || format!("{shown:?} where oathtool computes {expected}"),
+            ))
+        },
+    )
+    .await?;
     app.quit().await?;
     Ok(())
 }
@@ -76,7 +82,7 @@ async fn scan_screen_adds_the_account_shown_in_another_window() -> Result<()> {
 #[tokio::test]
 async fn open_image_offers_every_code_in_it() -> Result<()> {
     let _serial = serial().await;
-    let desktop = Desktop::start()?;
+    let desktop = Desktop::start().await?;
     let (first, second, both) = (
         desktop.home().join("first.png"),
         desktop.home().join("second.png"),
@@ -85,15 +91,18 @@ async fn open_image_offers_every_code_in_it() -> Result<()> {
     generated_account("QA Image", "first@example.com", &first)?;
     generated_account("QA Image", "second@example.com", &second)?;
     // Side by side in one picture, as an export page might show them.
-    let joined = Command::new("convert")
-        .arg(&first)
-        .arg(&second)
-        .arg("+append")
-        .arg(&both)
-        .status()?;
-    ensure!(joined.success(), "ImageMagick could not join the images");
+    run(
+        Command::new("convert")
+            .arg(&first)
+            .arg(&second)
+            .arg("+append")
+            .arg(&both),
+        Duration::from_secs(30),
+    )?
+    .checked()
+    .context("ImageMagick could not join the images")?;
 
-    let driver = AppDriver::start(&desktop)?;
+    let driver = AppDriver::start(&desktop).await?;
     let app = driver.launch().await?;
 
     // One code: added at once.

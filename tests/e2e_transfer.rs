@@ -22,8 +22,8 @@ const PLAIN_VAULT: &str = r#"{"version": 1, "header": {"slots": null, "params": 
 #[tokio::test]
 async fn import_edit_search_and_export_in_the_app() -> Result<()> {
     let _serial = serial().await;
-    let desktop = Desktop::start()?;
-    let driver = AppDriver::start(&desktop)?;
+    let desktop = Desktop::start().await?;
+    let driver = AppDriver::start(&desktop).await?;
     let app = driver.launch().await?;
 
     // A plain vault: two accounts in, Yandex named as not imported.
@@ -145,8 +145,8 @@ fn slow_vault(drafts: &[AccountDraft], password: &str, decoys: usize) -> Result<
 #[tokio::test]
 async fn the_window_stays_usable_while_a_slow_import_runs() -> Result<()> {
     let _serial = serial().await;
-    let desktop = Desktop::start()?;
-    let driver = AppDriver::start(&desktop)?;
+    let desktop = Desktop::start().await?;
+    let driver = AppDriver::start(&desktop).await?;
     let app = driver.launch().await?;
     let drafts = vec![AccountDraft::new(
         "Slowbank",

@@ -3,65 +3,31 @@
 //! log out and in again; accept → logged in, reject → not, a typed code once and not twice;
 //! a forged form refused. Leaves the pictures the README shows.
 
-use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
-use pocket_tests::app::workspace_binary;
 use pocket_tests::browser::Browser;
+use pocket_tests::gen_device::GenDevice;
 use pocket_tests::reference::ReferenceService;
 use pocket_tests::{serial, shots};
 
 /// Short, so that the test sees a QR code expire; long enough to pair within.
 const QR_SECONDS: u64 = 15;
 
-struct Phone {
-    state: tempfile::TempDir,
-}
-
-impl Phone {
-    fn new() -> Result<Phone> {
-        Ok(Phone {
-            state: tempfile::tempdir()?,
+/// Waits on `phone` for the login request; returns its number options.
+fn request(phone: &GenDevice) -> Result<Vec<String>> {
+    let line = phone.must(&["poll", "--wait", "15"])?;
+    let request: serde_json::Value =
+        serde_json::from_str(line.lines().next().context("no login request arrived")?)?;
+    Ok(request["presence_options"]
+        .as_array()
+        .map(|options| {
+            options
+                .iter()
+                .filter_map(|o| o.as_str().map(str::to_string))
+                .collect()
         })
-    }
-
-    /// Runs `pocket-gen device`; Ok(stdout) or Err(stderr).
-    fn run(&self, args: &[&str]) -> Result<std::result::Result<String, String>> {
-        let out = Command::new(workspace_binary("pocket-gen")?)
-            .arg("device")
-            .arg("--state")
-            .arg(self.state.path())
-            .args(args)
-            .output()?;
-        let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).trim().to_string();
-        Ok(if out.status.success() {
-            Ok(text(out.stdout))
-        } else {
-            Err(text(out.stderr))
-        })
-    }
-
-    fn must(&self, args: &[&str]) -> Result<String> {
-        self.run(args)?
-            .map_err(|error| anyhow::anyhow!("pocket-gen device {args:?}: {error}"))
-    }
-
-    /// Waits for the login request; returns its number options.
-    fn request(&self) -> Result<Vec<String>> {
-        let line = self.must(&["poll", "--wait", "15"])?;
-        let request: serde_json::Value =
-            serde_json::from_str(line.lines().next().context("no login request arrived")?)?;
-        Ok(request["presence_options"]
-            .as_array()
-            .map(|options| {
-                options
-                    .iter()
-                    .filter_map(|o| o.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default())
-    }
+        .unwrap_or_default())
 }
 
 #[tokio::test]
@@ -71,7 +37,7 @@ async fn the_whole_web_flow_in_chromium_with_a_headless_phone() -> Result<()> {
     let base = service.base.clone();
     let (email, password) = (&service.demo_email, &service.demo_password);
     let browser = Browser::start(420, 900, "en").await?;
-    let phone = Phone::new()?;
+    let phone = GenDevice::new()?;
     let shots = shots::dir()?;
 
     // A forged form (wrong CSRF token) is refused with a clear message.
@@ -98,7 +64,7 @@ async fn the_whole_web_flow_in_chromium_with_a_headless_phone() -> Result<()> {
         .wait_visible_within("[data-when=expired]", Duration::from_secs(QR_SECONDS + 10))
         .await
         .context("the QR code did not expire on the page")?;
-    let refused = phone.run(&["enroll", &stale_link])?;
+    let refused = phone.outcome(&["enroll", &stale_link])?;
     ensure!(
         matches!(&refused, Err(error)
             if error.lines().next() == Some("Error: the server refused: the rollout is not valid")),
@@ -124,7 +90,7 @@ async fn the_whole_web_flow_in_chromium_with_a_headless_phone() -> Result<()> {
     browser.wait_for_path("/login/wait").await?;
     let number = browser.text("[data-testid=number]").await?;
     browser.screenshot(&shots.join("web-4-waiting.png")).await?;
-    let options = phone.request()?;
+    let options = request(&phone)?;
     ensure!(
         options.contains(&number),
         "{number} is not among {options:?}"
@@ -141,7 +107,7 @@ async fn the_whole_web_flow_in_chromium_with_a_headless_phone() -> Result<()> {
     browser.log_out().await?;
     browser.log_in(&base, email, password).await?;
     browser.wait_for_path("/login/wait").await?;
-    phone.request()?;
+    request(&phone)?;
     ensure!(phone.must(&["answer", "--decline", "--reason", "unknown_trigger"])? == "declined");
     let rejected = browser
         .wait_visible("[data-when=rejected]")

@@ -1,59 +1,33 @@
 //! `pocket-gen device`, the headless phone, against a real privacyIDEA.
 
-use std::process::Command;
-
 use anyhow::{Result, ensure};
-use pocket_tests::app::workspace_binary;
+use pocket_tests::gen_device::GenDevice;
 use pocket_tests::privacyidea::PrivacyIdea;
 use pocket_tests::serial;
-
-fn device(state: &std::path::Path, args: &[&str]) -> Result<String> {
-    let out = Command::new(workspace_binary("pocket-gen")?)
-        .arg("device")
-        .arg("--state")
-        .arg(state)
-        .args(args)
-        .output()?;
-    ensure!(
-        out.status.success(),
-        "pocket-gen device {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(String::from_utf8(out.stdout)?)
-}
 
 #[tokio::test]
 async fn the_headless_phone_enrolls_polls_and_answers() -> Result<()> {
     let _serial = serial().await;
     let pi = PrivacyIdea::start().await?;
-    let state = tempfile::tempdir()?;
-    let enrolled: serde_json::Value = serde_json::from_str(&device(
-        state.path(),
-        &["enroll", &pi.enroll_push().await?],
-    )?)?;
+    let phone = GenDevice::new()?;
+    let enrolled: serde_json::Value =
+        serde_json::from_str(&phone.must(&["enroll", &pi.enroll_push().await?])?)?;
     let serial = enrolled["serial"].as_str().unwrap_or_default().to_string();
 
     let (transaction, _) = pi.trigger(&serial).await?;
-    let polled = device(state.path(), &["poll", "--wait", "10"])?;
+    let polled = phone.must(&["poll", "--wait", "10"])?;
     let request: serde_json::Value = serde_json::from_str(polled.lines().next().unwrap_or("{}"))?;
     assert_eq!(request["question"], "Log in to the Pocket test service?");
-    assert_eq!(
-        device(state.path(), &["answer", "--accept"])?.trim(),
-        "accepted"
-    );
+    assert_eq!(phone.must(&["answer", "--accept"])?, "accepted");
     assert_eq!(
         pi.check(&serial, &transaction).await?.authentication,
         "ACCEPT"
     );
 
     let (transaction, _) = pi.trigger(&serial).await?;
-    device(state.path(), &["poll", "--wait", "10"])?;
+    phone.must(&["poll", "--wait", "10"])?;
     assert_eq!(
-        device(
-            state.path(),
-            &["answer", "--decline", "--reason", "unknown_trigger"]
-        )?
-        .trim(),
+        phone.must(&["answer", "--decline", "--reason", "unknown_trigger"])?,
         "declined"
     );
     assert_eq!(
@@ -62,15 +36,8 @@ async fn the_headless_phone_enrolls_polls_and_answers() -> Result<()> {
     );
 
     // Nothing left to answer: a clear error, not a guess.
-    let nothing = Command::new(workspace_binary("pocket-gen")?)
-        .args(["device", "--state"])
-        .arg(state.path())
-        .args(["answer", "--accept"])
-        .output()?;
-    ensure!(
-        !nothing.status.success()
-            && String::from_utf8_lossy(&nothing.stderr).contains("no open login request")
-    );
+    let nothing = phone.fails(&["answer", "--accept"])?;
+    ensure!(nothing.contains("no open login request"), "{nothing}");
     Ok(())
 }
 
@@ -80,23 +47,10 @@ async fn the_headless_phone_enrolls_polls_and_answers() -> Result<()> {
 async fn the_clock_check_measures_a_machine_two_minutes_behind() -> Result<()> {
     let _serial = serial().await;
     let pi = PrivacyIdea::start().await?;
-    let state = tempfile::tempdir()?;
-    device(state.path(), &["enroll", &pi.enroll_push().await?])?;
-    let out = Command::new("faketime")
-        .arg("-f")
-        .arg("-120s")
-        .arg(workspace_binary("pocket-gen")?)
-        .arg("device")
-        .arg("--state")
-        .arg(state.path())
-        .arg("clock")
-        .output()?;
-    ensure!(
-        out.status.success(),
-        "clock: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)?
+    let phone = GenDevice::new()?;
+    phone.must(&["enroll", &pi.enroll_push().await?])?;
+    let behind = phone.clock_off(-120).must(&["clock"])?;
+    let lines: Vec<serde_json::Value> = behind
         .lines()
         .map(serde_json::from_str)
         .collect::<Result<_, _>>()?;
@@ -109,7 +63,7 @@ async fn the_clock_check_measures_a_machine_two_minutes_behind() -> Result<()> {
     assert!(uncertainty < 2.0, "{line}");
 
     // On the true clock the same server is right.
-    let right: serde_json::Value = serde_json::from_str(device(state.path(), &["clock"])?.trim())?;
+    let right: serde_json::Value = serde_json::from_str(&phone.must(&["clock"])?)?;
     assert!(
         right["offset_seconds"].as_f64().unwrap_or(99.0).abs() < 2.0,
         "{right}"

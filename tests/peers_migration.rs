@@ -2,8 +2,6 @@
 //! the export's schema, not from our reader's assumptions) import as the accounts they hold,
 //! over a batch of two QR codes, with the accounts Pocket cannot take skipped and named.
 
-use std::process::Command;
-
 use anyhow::{Context, Result, ensure};
 use pocket_core::otp::{Algorithm, OtpKind, parse_migration};
 
@@ -66,16 +64,8 @@ for index, accounts in enumerate(parts):
 
 #[test]
 fn an_export_made_by_the_official_protobuf_runtime_imports_correctly() -> Result<()> {
-    let out = Command::new(pocket_tests::tools::peers_python()?)
-        .args(["-c", BUILD_EXPORT])
-        .output()
-        .context("cannot run Python with protobuf (`make test` installs it)")?;
-    ensure!(
-        out.status.success(),
-        "python: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let links: Vec<String> = String::from_utf8(out.stdout)?
+    let out = pocket_tests::tools::run_python(BUILD_EXPORT, b"")?;
+    let links: Vec<String> = String::from_utf8(out)?
         .lines()
         .map(str::to_string)
         .collect();

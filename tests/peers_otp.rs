@@ -3,10 +3,7 @@
 //! day × HOTP counters up to 2^63 × 80/128/160/256/512-bit secrets. oathtool has no HOTP with
 //! SHA-2, so those cases are checked against pyotp alone; every other case against both.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-use anyhow::{Context, Result, ensure};
+use anyhow::{Result, ensure};
 use pocket_core::otp::{Algorithm, OtpKind, OtpParams, SecretKey, code_at};
 use serde_json::json;
 
@@ -97,16 +94,8 @@ fn oathtool(case: &Case) -> Result<Option<String>> {
         ],
         OtpKind::Steam => return Ok(None),
     };
-    let out = Command::new("oathtool")
-        .args(&args)
-        .output()
-        .context("cannot run oathtool (`make test` installs it)")?;
-    ensure!(
-        out.status.success(),
-        "oathtool {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(Some(String::from_utf8(out.stdout)?.trim().to_string()))
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Ok(Some(pocket_tests::tools::oathtool(&args)?))
 }
 
 const PYOTP_SCRIPT: &str = r#"
@@ -122,12 +111,6 @@ for line in sys.stdin:
 "#;
 
 fn pyotp(cases: &[Case]) -> Result<Vec<String>> {
-    let mut child = Command::new(pocket_tests::tools::peers_python()?)
-        .args(["-c", PYOTP_SCRIPT])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("cannot run pyotp's Python (`make test` installs it)")?;
     let mut input = String::new();
     for case in cases {
         let (counter, period) = match case.params.kind {
@@ -145,14 +128,8 @@ fn pyotp(cases: &[Case]) -> Result<Vec<String>> {
         });
         input.push_str(&format!("{line}\n"));
     }
-    child
-        .stdin
-        .take()
-        .context("no stdin")?
-        .write_all(input.as_bytes())?;
-    let out = child.wait_with_output()?;
-    ensure!(out.status.success(), "pyotp failed");
-    Ok(String::from_utf8(out.stdout)?
+    let out = pocket_tests::tools::run_python(PYOTP_SCRIPT, input.as_bytes())?;
+    Ok(String::from_utf8(out)?
         .lines()
         .map(str::to_string)
         .collect())

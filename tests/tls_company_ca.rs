@@ -8,8 +8,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
-use pocket_tests::app::workspace_binary;
-use pocket_tests::process::{Guarded, free_port, wait_until};
+use pocket_tests::gen_device::GenDevice;
+use pocket_tests::process::{Guarded, free_port, listening, run};
 use pocket_tests::reference::{ReferenceService, WebSession};
 
 const HOST: &str = "mfa.corp.test";
@@ -17,15 +17,9 @@ const HOST: &str = "mfa.corp.test";
 /// A CA and a certificate it signed for `HOST` and 127.0.0.1, with openssl.
 fn make_company_ca(dir: &Path) -> Result<()> {
     let openssl = |args: &[&str]| -> Result<()> {
-        let out = Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .output()?;
-        ensure!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let mut command = Command::new("openssl");
+        command.args(args).current_dir(dir);
+        run(&mut command, Duration::from_secs(60))?.checked()?;
         Ok(())
     };
     openssl(&[
@@ -85,26 +79,6 @@ fn make_company_ca(dir: &Path) -> Result<()> {
     ])
 }
 
-fn device(
-    state: &Path,
-    resolve: &str,
-    ca: Option<&Path>,
-    args: &[&str],
-) -> Result<std::process::Output> {
-    let mut command = Command::new(workspace_binary("pocket-gen")?);
-    command
-        .args(["device", "--state"])
-        .arg(state)
-        .args(["--resolve", resolve])
-        .args(args)
-        .env_remove("SSL_CERT_FILE")
-        .env_remove("SSL_CERT_DIR");
-    if let Some(ca) = ca {
-        command.env("SSL_CERT_FILE", ca);
-    }
-    Ok(command.output()?)
-}
-
 #[tokio::test]
 async fn a_server_certified_by_the_company_ca_in_the_system_store_is_trusted() -> Result<()> {
     let dir = tempfile::tempdir()?;
@@ -122,9 +96,7 @@ async fn a_server_certified_by_the_company_ca_in_the_system_store_is_trusted() -
             ))
             .arg(format!("TCP:{}", service.listening)),
     )?;
-    wait_until("the TLS front to listen", Duration::from_secs(10), || {
-        std::net::TcpStream::connect(("127.0.0.1", tls_port)).is_ok()
-    })?;
+    listening("the TLS front", tls_port, Duration::from_secs(10)).await?;
     let resolve = format!("{HOST}=127.0.0.1:{tls_port}");
 
     // The user's browser trusts the company CA too, and pairs.
@@ -144,22 +116,14 @@ async fn a_server_certified_by_the_company_ca_in_the_system_store_is_trusted() -
     );
 
     // Without the company CA, Pocket refuses the certificate and keeps nothing.
-    let state = tempfile::tempdir()?;
-    let refused = device(state.path(), &resolve, None, &["enroll", &link])?;
-    let stderr = String::from_utf8_lossy(&refused.stderr);
-    ensure!(
-        !refused.status.success() && stderr.contains("certificate"),
-        "{stderr}"
-    );
+    let phone = GenDevice::new()?.resolving(&resolve);
+    let refused = phone.trusting(None).fails(&["enroll", &link])?;
+    ensure!(refused.contains("certificate"), "{refused}");
 
     // With it in the system store, the pairing goes through, and so do polls and answers.
     let ca = dir.path().join("ca.pem");
-    let enrolled = device(state.path(), &resolve, Some(&ca), &["enroll", &link])?;
-    ensure!(
-        enrolled.status.success(),
-        "{}",
-        String::from_utf8_lossy(&enrolled.stderr)
-    );
+    let phone = phone.trusting(Some(&ca));
+    phone.must(&["enroll", &link])?;
     let login = WebSession::with(&public, |b| {
         b.resolve(HOST, address)
             .add_root_certificate(reqwest::Certificate::from_pem(&ca_pem).expect("the CA"))
@@ -167,8 +131,7 @@ async fn a_server_certified_by_the_company_ca_in_the_system_store_is_trusted() -
     login
         .log_in(&service.demo_email, &service.demo_password)
         .await?;
-    let polled = device(state.path(), &resolve, Some(&ca), &["poll", "--wait", "20"])?;
-    let requests = String::from_utf8_lossy(&polled.stdout);
+    let requests = phone.must(&["poll", "--wait", "20"])?;
     let request: serde_json::Value = serde_json::from_str(
         requests
             .lines()

@@ -13,6 +13,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use pocket_gen::corpus::{self, Entry};
+use pocket_tests::process::run;
+
+/// The longest one decoder run may take: a whole image, or the run has gone wrong.
+const COMMAND_LIMIT: Duration = Duration::from_secs(30);
 
 #[derive(Default)]
 struct Tally {
@@ -55,10 +59,12 @@ fn main() -> Result<()> {
         in_process.push(started.elapsed());
 
         let started = Instant::now();
-        let out = Command::new(env!("CARGO_BIN_EXE_pocket-gen"))
-            .arg("scan")
-            .arg(&path)
-            .output()?;
+        let out = run(
+            Command::new(env!("CARGO_BIN_EXE_pocket-gen"))
+                .arg("scan")
+                .arg(&path),
+            COMMAND_LIMIT,
+        )?;
         pocket_process.push(started.elapsed());
         let from_process: Vec<String> = String::from_utf8(out.stdout)?
             .trim_end_matches('\n')
@@ -71,10 +77,12 @@ fn main() -> Result<()> {
         }
 
         let started = Instant::now();
-        let out = Command::new(&zbarimg)
-            .args(["-q", "--raw", "-Sdisable", "-Sqrcode.enable"])
-            .arg(&path)
-            .output()?;
+        let out = run(
+            Command::new(&zbarimg)
+                .args(["-q", "--raw", "-Sdisable", "-Sqrcode.enable"])
+                .arg(&path),
+            COMMAND_LIMIT,
+        )?;
         zbar_process.push(started.elapsed());
         let zbar: Vec<String> = String::from_utf8_lossy(&out.stdout)
             .lines()

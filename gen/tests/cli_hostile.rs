@@ -4,10 +4,15 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+use pocket_tests::process::{Finished, run};
+
+/// The longest one command may take; each test checks its own, shorter, promise.
+const COMMAND_LIMIT: Duration = Duration::from_secs(60);
 
 fn link(url: &str, sslverify: u8) -> String {
     let url: String = url::form_urlencoded::byte_serialize(url.as_bytes()).collect();
@@ -17,7 +22,8 @@ fn link(url: &str, sslverify: u8) -> String {
 }
 
 /// A loopback server that counts its connections and answers each with `reply`, which gets
-/// the stream once the request's headers are read.
+/// the stream once the request's headers are read (or at once when the client speaks TLS to
+/// it, as a plain HTTP server answers one).
 fn serve(reply: fn(&mut std::net::TcpStream)) -> (u16, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -29,7 +35,9 @@ fn serve(reply: fn(&mut std::net::TcpStream)) -> (u16, Arc<AtomicUsize>) {
             std::thread::spawn(move || {
                 let mut seen = Vec::new();
                 let mut buffer = [0u8; 4096];
-                while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                while !seen.windows(4).any(|w| w == b"\r\n\r\n")
+                    && seen.first().is_none_or(u8::is_ascii_alphabetic)
+                {
                     match stream.read(&mut buffer) {
                         Ok(0) | Err(_) => return,
                         Ok(n) => seen.extend_from_slice(&buffer[..n]),
@@ -59,15 +67,17 @@ fn device(state: &std::path::Path, args: &[&str]) -> Command {
 }
 
 /// Runs `command` under `/usr/bin/time -v`; returns its output and its peak memory in KiB.
-fn measured(command: &mut Command) -> (Output, u64) {
+fn measured(command: &mut Command) -> (Finished, u64) {
     let program = command.get_program().to_owned();
     let args: Vec<_> = command.get_args().map(|a| a.to_owned()).collect();
-    let out = Command::new("/usr/bin/time")
-        .arg("-v")
-        .arg(program)
-        .args(args)
-        .output()
-        .expect("/usr/bin/time is missing: `make test` installs it (Debian package time)");
+    let out = run(
+        Command::new("/usr/bin/time")
+            .arg("-v")
+            .arg(program)
+            .args(args),
+        COMMAND_LIMIT,
+    )
+    .expect("/usr/bin/time is missing: `make test` installs it (Debian package time)");
     let stderr = String::from_utf8_lossy(&out.stderr);
     let peak = stderr
         .lines()
@@ -106,9 +116,11 @@ fn sslverify_0_to_another_host_is_refused_before_connecting_unless_allowed() {
     let uri = link(&format!("https://mfa.corp.test:{port}/ttype/push"), 0);
     let state = tempfile::tempdir().unwrap();
     let started = Instant::now();
-    let out = device(state.path(), &["--resolve", &resolve, "enroll", &uri])
-        .output()
-        .unwrap();
+    let out = run(
+        &mut device(state.path(), &["--resolve", &resolve, "enroll", &uri]),
+        COMMAND_LIMIT,
+    )
+    .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
@@ -120,11 +132,13 @@ fn sslverify_0_to_another_host_is_refused_before_connecting_unless_allowed() {
     assert_eq!(connections.load(Ordering::SeqCst), 0, "it connected");
 
     // With --allow-insecure it goes ahead (this server speaks no TLS: the handshake fails).
-    let out = device(
-        state.path(),
-        &["--resolve", &resolve, "enroll", "--allow-insecure", &uri],
+    let out = run(
+        &mut device(
+            state.path(),
+            &["--resolve", &resolve, "enroll", "--allow-insecure", &uri],
+        ),
+        COMMAND_LIMIT,
     )
-    .output()
     .unwrap();
     assert!(!out.status.success());
     assert_eq!(connections.load(Ordering::SeqCst), 1);

@@ -2,18 +2,20 @@
 //! output, every parameter spelt out; each account Pocket cannot take on standard error with
 //! its reason; exit status 0 when the file was read, 1 with the error kind when it was not.
 
-use std::process::{Command, Output};
+use std::process::Command;
+use std::time::Duration;
 
 use pocket_core::otp::{AccountDraft, Algorithm, OtpKind, OtpParams, SecretKey, parse_uri};
 use pocket_core::transfer::write_aegis;
+use pocket_tests::process::{Finished, run};
 
-fn import(file: &std::path::Path, password: Option<&str>) -> Output {
+fn import(file: &std::path::Path, password: Option<&str>) -> Finished {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pocket-gen"));
     command.arg("import").arg(file);
     if let Some(password) = password {
         command.args(["--password", password]);
     }
-    command.output().unwrap()
+    run(&mut command, Duration::from_secs(60)).unwrap()
 }
 
 fn lines(bytes: &[u8]) -> Vec<String> {

@@ -1,14 +1,18 @@
 //! `pocket-gen inspect`: the parsed account as JSON, or the error kind and its parameter.
 
 use std::process::Command;
+use std::time::Duration;
+
+use pocket_tests::process::run;
 
 fn inspect(uri: &str) -> (bool, serde_json::Value) {
-    let out = Command::new(env!("CARGO_BIN_EXE_pocket-gen"))
-        .args(["inspect", uri])
-        .output()
-        .unwrap();
+    let out = run(
+        Command::new(env!("CARGO_BIN_EXE_pocket-gen")).args(["inspect", uri]),
+        Duration::from_secs(30),
+    )
+    .unwrap();
     let report = serde_json::from_slice(&out.stdout).unwrap();
-    (out.status.success(), report)
+    (out.success(), report)
 }
 
 #[test]

@@ -13,9 +13,9 @@ use pocket_gen::service::{
     LONG_POLL_MAX_SECONDS, MAX_OPEN_REQUESTS, REJECTIONS_BEFORE_COOL_DOWN, ServiceError,
     TransactionStatus,
 };
+use pocket_tests::deadline::{Look, eventually};
 
-mod common;
-use common::{Running, phone_vault, start, start_with};
+use crate::common::{Running, phone_vault, start, start_with};
 
 struct Phone {
     vault: pocket_core::vault::SharedVault,
@@ -62,11 +62,12 @@ impl Phone {
 
 /// Waits until the phone holds a poll open on the service.
 async fn wait_until_held(svc: &pocket_gen::service::Service, serial: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !svc.push.is_holding_poll(serial) {
-        assert!(Instant::now() < deadline, "the poll was never held");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    eventually("the poll to be held", Duration::from_secs(10), || async {
+        let held = svc.push.is_holding_poll(serial);
+        Ok(Look::when(held, || "it is not".into()))
+    })
+    .await
+    .unwrap();
 }
 
 async fn paired_phone(service: &Running) -> Phone {
@@ -144,7 +145,10 @@ async fn the_poller_takes_up_instant_delivery() {
         },
     ));
     // The first round saw the offer; from now on the token is held, not polled in rounds.
-    let (_, first) = rounds.recv().await.unwrap();
+    let (_, first) = tokio::time::timeout(Duration::from_secs(10), rounds.recv())
+        .await
+        .expect("the first round within 10 s")
+        .expect("the poller is running");
     assert_eq!(first.long_poll.len(), 1);
     wait_until_held(&service.svc, &phone.token.token.serial).await;
     // Raised right after a round, a request would wait ~3 s for the next one; held, it is

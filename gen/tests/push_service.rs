@@ -10,8 +10,7 @@ use pocket_core::vault::Outcome;
 use pocket_gen::service::{TransactionStatus, app};
 use tower::ServiceExt;
 
-mod common;
-use common::{phone_vault, start};
+use crate::common::{phone_vault, start};
 
 #[tokio::test]
 async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {

@@ -10,9 +10,8 @@ use pocket_core::flows::{answer, enroll, poll_once};
 use pocket_core::push::{Answer, PushClient};
 use pocket_gen::service::{COOKIE, app};
 
-mod common;
-use common::web::{Browser, csrf_of, status_url_of};
-use common::{Running, phone_vault, start, start_with};
+use crate::common::web::{Browser, csrf_of, status_url_of};
+use crate::common::{Running, phone_vault, start, start_with};
 
 const EMAIL: &str = "alice@example.com";
 const PASSWORD: &str = "a long enough password";

@@ -6,9 +6,8 @@ use pocket_core::flows::enroll;
 use pocket_core::push::PushClient;
 use pocket_gen::service::{MAX_OPEN_REQUESTS, app};
 
-mod common;
-use common::web::Browser;
-use common::{phone_vault, start_with};
+use crate::common::web::Browser;
+use crate::common::{phone_vault, start_with};
 
 const EMAIL: &str = "alice@example.com";
 const PASSWORD: &str = "a long enough password";

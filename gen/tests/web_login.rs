@@ -8,8 +8,7 @@ use axum::http::StatusCode;
 use pocket_gen::service::{COOKIE, PRESESSION_COOKIE, Service, app};
 use url::Url;
 
-mod common;
-use common::web::{Browser, csrf_of};
+use crate::common::web::{Browser, csrf_of};
 
 const EMAIL: &str = "alice@example.com";
 const PASSWORD: &str = "a long enough password";

@@ -7,9 +7,8 @@ use pocket_core::flows::{answer, enroll, poll_once};
 use pocket_core::push::{Answer, PushClient};
 use pocket_gen::service::app;
 
-mod common;
-use common::web::{Browser, csrf_of, status_url_of};
-use common::{phone_vault, start};
+use crate::common::web::{Browser, csrf_of, status_url_of};
+use crate::common::{phone_vault, start};
 
 const EMAIL: &str = "alice@example.com";
 const PASSWORD: &str = "a long enough password";

@@ -15,22 +15,21 @@ const BUNDLED_DEV_PACKAGES: &[&str] = &["svelte"];
 /// The crates the app links: `pocket`'s normal dependencies on every platform, transitively
 /// (build scripts and tests bring their own, which are not shipped).
 fn crates() -> Vec<LicenceDto> {
-    let output = std::process::Command::new(env!("CARGO"))
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--locked",
-            "--manifest-path",
-        ])
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml"))
-        .output()
-        .expect("cargo metadata runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = pocket_tests::process::run(
+        std::process::Command::new(env!("CARGO"))
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--locked",
+                "--manifest-path",
+            ])
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml")),
+        std::time::Duration::from_secs(120),
+    )
+    .expect("cargo metadata runs")
+    .checked()
+    .expect("cargo metadata succeeds");
     let metadata: Value = serde_json::from_slice(&output.stdout).unwrap();
     let packages: BTreeMap<&str, &Value> = metadata["packages"]
         .as_array()

@@ -242,16 +242,15 @@ fn raise_open_file_limit() {
 }
 
 fn seed_users(service: &ReferenceService, count: usize) -> Result<(Vec<String>, String)> {
-    let output = std::process::Command::new(workspace_binary("pocket-gen")?)
-        .args(["user", "--db"])
-        .arg(service.db_path())
-        .args(["seed", "--count", &count.to_string(), "--prefix", "load"])
-        .output()?;
-    ensure!(
-        output.status.success(),
-        "user seed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = pocket_tests::process::run(
+        std::process::Command::new(workspace_binary("pocket-gen")?)
+            .args(["user", "--db"])
+            .arg(service.db_path())
+            .args(["seed", "--count", &count.to_string(), "--prefix", "load"]),
+        // Each user's password hash is an Argon2id run: 2,000 take about a minute.
+        Duration::from_secs(600),
+    )?
+    .checked()?;
     let text = String::from_utf8(output.stdout)?;
     let password = text
         .lines()

@@ -22,7 +22,8 @@ use pocket_core::startup_report::{REPORT_FILE_VARIABLE, StartupReport};
 use pocket_core::transfer::write_uri_list;
 use pocket_tests::app::{app_binary, workspace_binary};
 use pocket_tests::app_startup::{process_started_at_ms, resident_kib};
-use pocket_tests::process::{Guarded, wait_until};
+use pocket_tests::deadline::{Look, eventually};
+use pocket_tests::process::Guarded;
 use pocket_tests::{AppDriver, Desktop};
 
 const ACCOUNTS: usize = 1_000;
@@ -62,8 +63,8 @@ struct Medians {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let desktop = Desktop::start()?;
-    let driver = AppDriver::start(&desktop)?;
+    let desktop = Desktop::start().await?;
+    let driver = AppDriver::start(&desktop).await?;
     let drafts = fixtures::bench_accounts(ACCOUNTS)
         .into_iter()
         .enumerate()
@@ -79,10 +80,12 @@ async fn main() -> Result<()> {
     let pocket = app_binary()?;
     // The vault is filled the way a user fills it: imports of lists of links.
     import(&driver, &desktop, &drafts[..1]).await?;
-    let [peer_one, one] = take_turns(&desktop, [(&peer, "the peer"), (&pocket, "1 account")])?;
+    let [peer_one, one] =
+        take_turns(&desktop, [(&peer, "the peer"), (&pocket, "1 account")]).await?;
     import(&driver, &desktop, &drafts[1..]).await?;
     let full_label = format!("{ACCOUNTS} accounts");
-    let [peer_full, full] = take_turns(&desktop, [(&peer, "the peer"), (&pocket, &full_label)])?;
+    let [peer_full, full] =
+        take_turns(&desktop, [(&peer, "the peer"), (&pocket, &full_label)]).await?;
 
     println!(
         "median of {RUNS} starts: 1 account {:.0} ms, {ACCOUNTS} accounts {:.0} ms to the first \
@@ -156,14 +159,14 @@ async fn import(driver: &AppDriver, desktop: &Desktop, drafts: &[AccountDraft]) 
 }
 
 /// Starts each of `contenders` (a binary and what it is called) `RUNS` times, taking turns.
-fn take_turns<const N: usize>(
+async fn take_turns<const N: usize>(
     desktop: &Desktop,
     contenders: [(&Path, &str); N],
 ) -> Result<[Medians; N]> {
     let mut runs: [Vec<Run>; N] = std::array::from_fn(|_| Vec::new());
     for n in 1..=RUNS {
         for ((binary, label), runs) in contenders.iter().zip(&mut runs) {
-            let run = start(desktop, binary, label)?;
+            let run = start(desktop, binary, label).await?;
             println!("{label}, run {n}: {run}");
             runs.push(run);
         }
@@ -172,15 +175,21 @@ fn take_turns<const N: usize>(
 }
 
 /// One start of `binary`, until it reports its first code.
-fn start(desktop: &Desktop, binary: &Path, label: &str) -> Result<Run> {
+async fn start(desktop: &Desktop, binary: &Path, label: &str) -> Result<Run> {
     let report = desktop.home().join("startup-report");
     let _ = std::fs::remove_file(&report);
     let mut command = desktop.command(&binary.display().to_string());
     command.env(REPORT_FILE_VARIABLE, &report);
     let mut app = Guarded::spawn(label, &mut command)?;
-    wait_until("the first code on screen", Duration::from_secs(60), || {
-        std::fs::read_to_string(&report).is_ok_and(|text| text.ends_with('\n'))
-    })?;
+    eventually(
+        "the first code on screen",
+        Duration::from_secs(60),
+        || async {
+            let written = std::fs::read_to_string(&report).is_ok_and(|text| text.ends_with('\n'));
+            Ok(Look::when(written, || "no report yet".into()))
+        },
+    )
+    .await?;
     let report_text = std::fs::read_to_string(&report)?;
     let Some(shown) = StartupReport::parse(&report_text) else {
         bail!("an odd start-up report: {report_text:?}");

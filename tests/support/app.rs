@@ -5,11 +5,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use serde_json::json;
 
+use super::deadline::Look;
 use super::desktop::Desktop;
-use super::process::{Guarded, free_port, wait_until};
+use super::process::{Guarded, free_port, listening};
+use super::webdriver::{Driver, Limits, Node};
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -45,11 +46,13 @@ pub fn workspace_binary(name: &str) -> Result<PathBuf> {
 /// tauri-driver, which starts WebKitWebDriver, which starts the app for each session.
 pub struct AppDriver {
     url: String,
+    display: String,
+    limits: Limits,
     _driver: Guarded,
 }
 
 impl AppDriver {
-    pub fn start(desktop: &Desktop) -> Result<AppDriver> {
+    pub async fn start(desktop: &Desktop) -> Result<AppDriver> {
         let (port, native_port) = (free_port()?, free_port()?);
         let program = tauri_driver_path();
         let mut command = desktop.command(&program);
@@ -60,13 +63,19 @@ impl AppDriver {
             &native_port.to_string(),
         ]);
         let driver = Guarded::spawn("tauri-driver", &mut command)?;
-        wait_until("tauri-driver to listen", WAIT, || {
-            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-        })?;
+        listening("tauri-driver", port, WAIT).await?;
         Ok(AppDriver {
             url: format!("http://127.0.0.1:{port}"),
+            display: desktop.display().to_string(),
+            limits: Limits::default(),
             _driver: driver,
         })
+    }
+
+    /// The same driver, with other limits on WebDriver (the harness's own tests shorten them).
+    pub fn with_limits(mut self, limits: Limits) -> AppDriver {
+        self.limits = limits;
+        self
     }
 
     /// Starts the app and opens a WebDriver session on its window.
@@ -96,14 +105,15 @@ impl AppDriver {
             "tauri:options".into(),
             json!({ "application": program.display().to_string() }),
         );
-        // Two providers are linked in (reqwest's and fantoccini's); pick one, once.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = ClientBuilder::rustls()?
-            .capabilities(capabilities)
-            .connect(&self.url)
-            .await
-            .context("cannot open a WebDriver session on the app")?;
-        let app = App { client };
+        let driver = Driver::connect(
+            &self.url,
+            capabilities,
+            self.limits,
+            Some(self.display.clone()),
+        )
+        .await
+        .context("cannot open a WebDriver session on the app")?;
+        let app = App::over(driver);
         app.wait_for(
             "[data-testid=add-account], [data-testid=add-screen], [data-testid=lock-screen]",
         )
@@ -144,23 +154,22 @@ pub struct FormErrorShown {
 }
 
 pub struct App {
-    pub(crate) client: Client,
+    pub(crate) driver: Driver,
 }
 
 impl App {
-    /// Closes the window; the app process ends with the session.
-    pub async fn quit(self) -> Result<()> {
-        self.client.close().await?;
-        Ok(())
+    /// The page object over a WebDriver session already open on the app's window.
+    pub fn over(driver: Driver) -> App {
+        App { driver }
     }
 
-    pub async fn wait_for(&self, css: &str) -> Result<Element> {
-        self.client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .with_context(|| format!("nothing matched {css} within {WAIT:?}"))
+    /// Closes the window; the app process ends with the session.
+    pub async fn quit(self) -> Result<()> {
+        self.driver.close().await
+    }
+
+    pub async fn wait_for(&self, css: &str) -> Result<Node> {
+        self.driver.wait_for(css).await
     }
 
     /// Clicks what matches `css` once it is there, brought to the middle of the window first
@@ -168,27 +177,24 @@ impl App {
     /// floating Add button may lie over it).
     pub async fn click(&self, css: &str) -> Result<()> {
         let element = self.wait_for(css).await?;
-        self.client
+        self.driver
             .execute(
                 "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });",
-                vec![serde_json::to_value(&element)?],
+                vec![element.as_argument()?],
             )
             .await?;
-        element
-            .click()
-            .await
-            .with_context(|| format!("click {css}"))
+        element.click().await
     }
 
     /// Runs `script` in the page and returns what it returns.
     pub async fn run_script(&self, script: &str) -> Result<serde_json::Value> {
-        Ok(self.client.execute(script, vec![]).await?)
+        self.driver.execute(script, vec![]).await
     }
 
     /// Whether something matches `css` now.
     pub async fn exists(&self, css: &str) -> Result<bool> {
         let found = self
-            .client
+            .driver
             .execute(
                 "return document.querySelector(arguments[0]) !== null;",
                 vec![json!(css)],
@@ -199,19 +205,25 @@ impl App {
 
     /// Whether the home screen, once loaded, says there are no accounts.
     pub async fn is_empty_state_shown(&self) -> Result<bool> {
-        let deadline = std::time::Instant::now() + WAIT;
-        loop {
+        self.eventually("the home screen to load", WAIT, || async {
             if self.exists("[data-testid=empty]").await? {
-                return Ok(true);
+                return Ok(Look::Done(true));
             }
-            if self.exists("[data-testid=account-list]").await? {
-                return Ok(false);
-            }
-            if std::time::Instant::now() > deadline {
-                bail!("the home screen did not load within {WAIT:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+            let listed = self.exists("[data-testid=account-list]").await?;
+            Ok(Look::found(listed.then_some(false), || {
+                "neither the empty state nor a list".into()
+            }))
+        })
+        .await
+    }
+
+    /// Looks with `check` until it is done, within `limit`; a failure comes with a picture.
+    pub async fn eventually<T, F, Fut>(&self, what: &str, limit: Duration, check: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<Look<T>>>,
+    {
+        self.driver.eventually(what, limit, check).await
     }
 
     /// Opens "Add account", pastes `uri` and submits.
@@ -228,30 +240,23 @@ impl App {
 
     /// The error a form shows, once it shows one.
     pub async fn form_error(&self) -> Result<FormErrorShown> {
-        let shown = self.wait_for("[data-testid=form-error]").await?;
-        Ok(FormErrorShown {
-            code: shown.attr("data-error-code").await?.unwrap_or_default(),
-            field: shown
-                .attr("data-error-field")
-                .await?
-                .filter(|f| !f.is_empty()),
-            text: shown.text().await?,
-        })
+        read_form_error(&self.wait_for(FORM_ERROR).await?).await
     }
 
     /// Waits until a form shows the error `code`, and returns it.
     pub async fn wait_for_form_error(&self, code: &str) -> Result<FormErrorShown> {
-        let deadline = std::time::Instant::now() + WAIT;
-        loop {
-            let shown = self.form_error().await?;
+        self.eventually(&format!("the form to show {code}"), WAIT, || async {
+            let Some(shown) = self.driver.find(FORM_ERROR).await? else {
+                return Ok(Look::NotYet("no error shown".into()));
+            };
+            let shown = read_form_error(&shown).await?;
             if shown.code == code {
-                return Ok(shown);
+                Ok(Look::Done(shown))
+            } else {
+                Ok(Look::NotYet(format!("{shown:?}")))
             }
-            if std::time::Instant::now() > deadline {
-                bail!("the form shows {shown:?}, not {code}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        })
+        .await
     }
 
     /// Opens "Add account" on its Scan tab.
@@ -282,7 +287,7 @@ impl App {
     pub async fn scan_result_kinds(&self) -> Result<Vec<String>> {
         self.wait_for("[data-testid=scan-results]").await?;
         let kinds = self
-            .client
+            .driver
             .execute(
                 "return [...document.querySelectorAll('[data-testid=scan-item]')].map((i) => i.dataset.kind);",
                 vec![],
@@ -316,7 +321,7 @@ impl App {
                 shown: text(row, 'code'),
             }));
         "#;
-        let rows = self.client.execute(READ_ROWS, vec![]).await?;
+        let rows = self.driver.execute(READ_ROWS, vec![]).await?;
         let rows = rows
             .as_array()
             .context("the rows script returned no list")?;
@@ -335,17 +340,16 @@ impl App {
 
     /// Waits until `count` accounts all show codes, and returns them.
     pub async fn accounts_with_codes(&self, count: usize) -> Result<Vec<AccountRow>> {
-        let deadline = std::time::Instant::now() + WAIT;
-        loop {
+        self.eventually(&format!("{count} accounts with codes"), WAIT, || async {
             let rows = self.accounts().await?;
-            if rows.len() == count && rows.iter().all(|row| row.code.is_some()) {
-                return Ok(rows);
-            }
-            if std::time::Instant::now() > deadline {
-                bail!("expected {count} accounts with codes, found {rows:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            let all = rows.len() == count && rows.iter().all(|row| row.code.is_some());
+            Ok(if all {
+                Look::Done(rows)
+            } else {
+                Look::NotYet(format!("{rows:?}"))
+            })
+        })
+        .await
     }
 
     /// Waits until exactly one account shows a code, and returns it.
@@ -355,9 +359,22 @@ impl App {
     }
 
     pub async fn screenshot(&self, path: &std::path::Path) -> Result<()> {
-        std::fs::write(path, self.client.screenshot().await?)?;
+        std::fs::write(path, self.driver.screenshot().await?)?;
         Ok(())
     }
+}
+
+const FORM_ERROR: &str = "[data-testid=form-error]";
+
+async fn read_form_error(shown: &Node) -> Result<FormErrorShown> {
+    Ok(FormErrorShown {
+        code: shown.attr("data-error-code").await?.unwrap_or_default(),
+        field: shown
+            .attr("data-error-field")
+            .await?
+            .filter(|f| !f.is_empty()),
+        text: shown.text().await?,
+    })
 }
 
 /// target/screenshots/, where system tests leave pictures for people to look at.

@@ -37,14 +37,13 @@ impl App {
     /// axe-core's serious and critical findings on what the window shows now, one line each.
     pub async fn serious_accessibility_findings(&self) -> Result<Vec<String>> {
         let present = self
-            .client
-            .execute("return typeof window.axe === 'object';", vec![])
+            .run_script("return typeof window.axe === 'object';")
             .await?;
         if present != Value::Bool(true) {
             // The library's UMD wrapper sets window.axe when no module system is around.
-            self.client.execute(axe_source()?, vec![]).await?;
+            self.run_script(axe_source()?).await?;
         }
-        let found = self.client.execute_async(RUN, vec![]).await?;
+        let found = self.driver.execute_async(RUN, vec![]).await?;
         if let Some(failed) = found.get("failed") {
             bail!("axe-core did not run: {failed}");
         }

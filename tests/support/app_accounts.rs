@@ -1,9 +1,9 @@
 //! The page object's account chores: import and export, editing, search.
 
 use anyhow::{Context, Result};
-use fantoccini::Locator;
 
 use super::app::App;
+use super::deadline::Look;
 use super::desktop::Desktop;
 
 /// What the import screen reported.
@@ -36,25 +36,25 @@ impl App {
         path: &std::path::Path,
     ) -> Result<()> {
         self.click("[data-testid=import-choose]").await?;
-        desktop.answer_file_dialog("Import into Pocket", path)?;
+        desktop
+            .answer_file_dialog("Import into Pocket", path)
+            .await?;
         let name = path.display().to_string();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-        loop {
-            let picked = self
-                .client
-                .find(Locator::Css("[data-testid=import-picked] strong"))
-                .await;
-            if let Ok(picked) = picked
-                && picked.text().await? == name
+        let limit = std::time::Duration::from_secs(15);
+        self.eventually(&format!("the form to name {name}"), limit, || async {
+            let picked = match self
+                .driver
+                .find("[data-testid=import-picked] strong")
+                .await?
             {
-                return Ok(());
-            }
-            anyhow::ensure!(
-                std::time::Instant::now() < deadline,
-                "{name} was not picked"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
+                Some(picked) => Some(picked.text().await?),
+                None => None,
+            };
+            Ok(Look::when(picked.as_deref() == Some(name.as_str()), || {
+                format!("it names {picked:?}")
+            }))
+        })
+        .await
     }
 
     /// Imports the chosen file, with `password` where the file asks for one.
@@ -89,7 +89,7 @@ impl App {
             .parse()?;
         let texts = |css: &'static str| async move {
             let mut texts = Vec::new();
-            for element in self.client.find_all(Locator::Css(css)).await? {
+            for element in self.driver.find_all(css).await? {
                 texts.push(element.text().await?);
             }
             anyhow::Ok(texts)
@@ -119,7 +119,9 @@ impl App {
             .send_keys(password)
             .await?;
         self.click("[data-testid=export-submit]").await?;
-        desktop.answer_file_dialog("Export from Pocket", path)?;
+        desktop
+            .answer_file_dialog("Export from Pocket", path)
+            .await?;
         self.wait_for("[data-testid=export-saved]")
             .await?
             .attr("data-path")
@@ -167,7 +169,7 @@ impl App {
         self.wait_for("[data-testid=paired] [data-testid=code]")
             .await?;
         let read = self
-            .client
+            .driver
             .execute(
                 r#"const n = document.querySelector('[data-testid=paired]');
                    return [n.dataset.pairedAccount,

@@ -2,15 +2,17 @@
 //! and the Google transfer codes of the export screen.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
-use fantoccini::Locator;
+use anyhow::{Context, Result};
 
 use super::app::App;
+use super::deadline::Look;
 use super::desktop::Desktop;
 
 const WAIT: Duration = Duration::from_secs(20);
+/// More transfer codes than any test's accounts fill.
+const MOST_CODES: usize = 50;
 
 impl App {
     pub async fn open_settings(&self) -> Result<()> {
@@ -30,7 +32,9 @@ impl App {
     /// shows it.
     pub async fn choose_backup_folder(&self, desktop: &Desktop, folder: &Path) -> Result<()> {
         self.click("[data-testid=backup-choose-folder]").await?;
-        desktop.answer_folder_dialog("Where Pocket keeps its backups", folder)?;
+        desktop
+            .answer_folder_dialog("Where Pocket keeps its backups", folder)
+            .await?;
         let want = folder.display().to_string();
         self.wait_for_attr("[data-testid=backup-folder]", "data-path", |p| p == want)
             .await
@@ -90,15 +94,17 @@ impl App {
         password: &str,
     ) -> Result<Vec<String>> {
         self.click("[data-testid=restore-choose]").await?;
-        desktop.answer_file_dialog("Restore from a backup", path)?;
+        desktop
+            .answer_file_dialog("Restore from a backup", path)
+            .await?;
         let field = self.wait_for("[data-testid=restore-password]").await?;
         field.send_keys(password).await?;
         self.click("[data-testid=restore-preview]").await?;
         self.wait_for("[data-testid=restore-preview-list]").await?;
         let mut listed = Vec::new();
         for item in self
-            .client
-            .find_all(Locator::Css("[data-testid=restore-account]"))
+            .driver
+            .find_all("[data-testid=restore-account]")
             .await?
         {
             listed.push(item.text().await?);
@@ -114,6 +120,10 @@ impl App {
         self.click("[data-testid=google-export-show]").await?;
         let mut shown = GoogleCodesShown::default();
         loop {
+            anyhow::ensure!(
+                shown.pictures.len() < MOST_CODES,
+                "Next was still enabled after {MOST_CODES} codes"
+            );
             let index = shown.pictures.len().to_string();
             // The picture on screen is the one after the last: "Next" re-renders it.
             self.wait_for_attr("[data-testid=google-export-code]", "data-index", |i| {
@@ -122,7 +132,7 @@ impl App {
             .await?;
             self.wait_until_images_load().await?;
             // The whole window, as a camera pointed at it would see it.
-            let picture = self.client.screenshot().await?;
+            let picture = self.driver.screenshot().await?;
             shown.pictures.push(picture);
             shown.captions.push(
                 self.wait_for("[data-testid=google-export-position]")
@@ -137,8 +147,8 @@ impl App {
             next.click().await?;
         }
         for item in self
-            .client
-            .find_all(Locator::Css("[data-testid=google-export-skipped]"))
+            .driver
+            .find_all("[data-testid=google-export-skipped]")
             .await?
         {
             shown.skipped.push(item.text().await?);
@@ -148,23 +158,17 @@ impl App {
 
     /// Waits until every picture on the screen is decoded and laid out.
     pub async fn wait_until_images_load(&self) -> Result<()> {
-        let deadline = Instant::now() + WAIT;
-        loop {
+        self.eventually("the pictures to load", WAIT, || async {
             let loaded = self
-                .client
-                .execute(
+                .run_script(
                     "return [...document.images].every(i => i.complete && i.naturalWidth > 0);",
-                    vec![],
                 )
                 .await?;
-            if loaded.as_bool() == Some(true) {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                bail!("the pictures did not load within {WAIT:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+            Ok(Look::when(loaded.as_bool() == Some(true), || {
+                "some are still loading".into()
+            }))
+        })
+        .await
     }
 
     /// Waits until `css` has `attribute` and `accept` takes its value; returns the value.
@@ -174,22 +178,18 @@ impl App {
         attribute: &str,
         accept: impl Fn(&str) -> bool,
     ) -> Result<String> {
-        let deadline = Instant::now() + WAIT;
-        let mut last = None;
-        loop {
-            if let Ok(element) = self.client.find(Locator::Css(css)).await {
-                last = element.attr(attribute).await.ok().flatten();
-                if let Some(value) = &last
-                    && accept(value)
-                {
-                    return Ok(value.clone());
-                }
-            }
-            if Instant::now() > deadline {
-                bail!("{css} [{attribute}] stayed {last:?} for {WAIT:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let what = format!("`{css}` [{attribute}] to take a wanted value");
+        self.eventually(&what, WAIT, || async {
+            let value = match self.driver.find(css).await? {
+                Some(element) => element.attr(attribute).await?,
+                None => None,
+            };
+            Ok(match value {
+                Some(value) if accept(&value) => Look::Done(value),
+                other => Look::NotYet(format!("{other:?}")),
+            })
+        })
+        .await
     }
 }
 

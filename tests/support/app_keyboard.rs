@@ -2,10 +2,10 @@
 //! and each stop on the way shows that it has focus.
 
 use anyhow::{Result, bail, ensure};
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use serde_json::json;
 
 use super::App;
+use super::webdriver::actions::{InputSource, KeyAction, KeyActions};
 
 pub const TAB: &str = "\u{E004}";
 pub const ENTER: &str = "\u{E007}";
@@ -23,8 +23,8 @@ impl App {
                 .then(KeyAction::Down { value: key })
                 .then(KeyAction::Up { value: key });
         }
-        self.client.perform_actions(actions).await?;
-        Ok(())
+        let what = format!("{} keys", keys.chars().count());
+        self.driver.perform_actions(&what, actions).await
     }
 
     /// Whether the focused element matches `css`, and, when it does, whether its focus is
@@ -37,7 +37,7 @@ impl App {
             const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
             return [true, e.matches(':focus-visible') && (outline || s.boxShadow !== 'none')];
         "#;
-        let read = self.client.execute(READ, vec![json!(css)]).await?;
+        let read = self.driver.execute(READ, vec![json!(css)]).await?;
         Ok(serde_json::from_value(read)?)
     }
 

@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail, ensure};
 use serde_json::json;
 
 use super::app::App;
+use super::deadline::{Look, holds_within};
 
 /// What the page measures of itself.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -19,11 +20,7 @@ pub struct Viewport {
 impl App {
     pub async fn viewport(&self) -> Result<Viewport> {
         let v = self
-            .client
-            .execute(
-                "return [innerWidth, innerHeight, devicePixelRatio];",
-                vec![],
-            )
+            .run_script("return [innerWidth, innerHeight, devicePixelRatio];")
             .await?;
         Ok(Viewport {
             width: v[0].as_u64().context("innerWidth")? as u32,
@@ -37,22 +34,27 @@ impl App {
     pub async fn resize(&self, width: u32, height: u32) -> Result<()> {
         let (mut outer_w, mut outer_h) = (width, height);
         for _ in 0..5 {
-            self.client.set_window_size(outer_w, outer_h).await?;
-            let deadline = std::time::Instant::now() + Duration::from_secs(3);
-            loop {
-                let seen = self.viewport().await?;
-                if (seen.width, seen.height) == (width, height) {
-                    return Ok(());
-                }
-                if std::time::Instant::now() > deadline {
-                    // Window decorations, where a window manager adds them, come out of the
-                    // page: ask for that much more.
-                    outer_w = (outer_w + width).saturating_sub(seen.width).max(1);
-                    outer_h = (outer_h + height).saturating_sub(seen.height).max(1);
-                    break;
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
+            self.driver.set_window_size(outer_w, outer_h).await?;
+            let took = holds_within(
+                &format!("the page to be {width}×{height}"),
+                Duration::from_secs(3),
+                || async {
+                    let seen = self.viewport().await?;
+                    Ok(Look::when(
+                        (seen.width, seen.height) == (width, height),
+                        || format!("{}×{}", seen.width, seen.height),
+                    ))
+                },
+            )
+            .await?;
+            if took.is_some() {
+                return Ok(());
             }
+            // Window decorations, where a window manager adds them, come out of the page: ask
+            // for that much more.
+            let seen = self.viewport().await?;
+            outer_w = (outer_w + width).saturating_sub(seen.width).max(1);
+            outer_h = (outer_h + height).saturating_sub(seen.height).max(1);
         }
         let seen = self.viewport().await?;
         bail!(
@@ -65,7 +67,7 @@ impl App {
     /// The text size a phone's accessibility setting asks for, as a percentage: every size in
     /// the interface is set in rem, so this scales all text as the system setting does.
     pub async fn set_text_size(&self, percent: u32) -> Result<()> {
-        self.client
+        self.driver
             .execute(
                 "document.documentElement.style.fontSize = arguments[0] + '%';",
                 vec![json!(percent)],
@@ -135,7 +137,7 @@ impl App {
             }
             return out.slice(0, 20);
         "#;
-        let found = self.client.execute(FIND, vec![]).await?;
+        let found = self.run_script(FIND).await?;
         Ok(serde_json::from_value(found)?)
     }
 
@@ -155,14 +157,14 @@ impl App {
     pub async fn screenshot_of_viewport(&self, path: &std::path::Path) -> Result<()> {
         // Two frames drawn first: a picture taken at once can still show the frame from before
         // the last change (the first run's dark picture came out as light Settings).
-        self.client
+        self.driver
             .execute_async(
                 "const done = arguments[arguments.length - 1];
                  requestAnimationFrame(() => requestAnimationFrame(() => done(null)));",
                 vec![],
             )
             .await?;
-        let png = self.client.screenshot().await?;
+        let png = self.driver.screenshot().await?;
         let viewport = self.viewport().await?;
         let (w, h) = png_size(&png)?;
         let expected = (
@@ -237,14 +239,15 @@ impl App {
 
     /// Waits until nothing matches `css`.
     pub async fn wait_gone(&self, css: &str) -> Result<()> {
-        let deadline = std::time::Instant::now() + Duration::from_secs(15);
-        while self.exists(css).await? {
-            if std::time::Instant::now() > deadline {
-                bail!("{css} is still there");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Ok(())
+        self.eventually(
+            &format!("`{css}` to go"),
+            Duration::from_secs(15),
+            || async {
+                let there = self.exists(css).await?;
+                Ok(Look::when(!there, || "it is still there".into()))
+            },
+        )
+        .await
     }
 }
 

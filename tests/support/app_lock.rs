@@ -6,6 +6,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
 use super::app::App;
+use super::deadline::Look;
 
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -36,7 +37,7 @@ impl App {
             select.dispatchEvent(new Event('change', { bubbles: true }));
             return select.value;"#;
         let chosen = self
-            .client
+            .driver
             .execute(script, vec![json!(testid), json!(value)])
             .await?;
         if chosen != json!(value) {
@@ -56,32 +57,23 @@ impl App {
         self.type_into("lock-passcode", passcode).await?;
         self.wait_for("[data-testid=lock-unlock]:enabled").await?;
         self.click("[data-testid=lock-unlock]").await?;
-        let deadline = std::time::Instant::now() + WAIT;
-        loop {
+        self.eventually("the passcode to be answered", WAIT, || async {
             let answered = self
-                .client
-                .execute(
+                .run_script(
                     "const field = document.querySelector('[data-testid=lock-passcode]');
                      return !field || (field.value === '' && !field.disabled);",
-                    vec![],
                 )
                 .await?;
-            if answered == json!(true) {
-                return Ok(());
-            }
-            if std::time::Instant::now() > deadline {
-                bail!("the passcode was not answered");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+            Ok(Look::when(answered == json!(true), || {
+                "the field still holds it".into()
+            }))
+        })
+        .await
     }
 
     /// The page's visible text: what a person looking at the window could read.
     pub async fn visible_text(&self) -> Result<String> {
-        let text = self
-            .client
-            .execute("return document.body.innerText;", vec![])
-            .await?;
+        let text = self.run_script("return document.body.innerText;").await?;
         Ok(text.as_str().unwrap_or_default().to_string())
     }
 
@@ -94,7 +86,7 @@ impl App {
                 (error) => done({ err: error }),
             );"#;
         let reply = self
-            .client
+            .driver
             .execute_async(script, vec![json!(command), args])
             .await?;
         match (reply.get("ok"), reply.get("err")) {
@@ -116,21 +108,15 @@ impl App {
 
     /// The clock banner's measured offset in milliseconds, once it shows.
     pub async fn clock_banner_offset_ms(&self) -> Result<i64> {
-        let deadline = std::time::Instant::now() + WAIT * 2;
-        loop {
-            if self.exists("[data-testid=clock-banner]").await? {
-                let banner = self.wait_for("[data-testid=clock-banner]").await?;
-                return banner
-                    .attr("data-offset-ms")
-                    .await?
-                    .and_then(|s| s.parse().ok())
-                    .context("the banner has no offset");
-            }
-            if std::time::Instant::now() > deadline {
-                bail!("no clock banner");
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+        let banner = self
+            .driver
+            .wait_for_within("[data-testid=clock-banner]", WAIT * 2)
+            .await?;
+        banner
+            .attr("data-offset-ms")
+            .await?
+            .and_then(|s| s.parse().ok())
+            .context("the banner has no offset")
     }
 
     /// Sets the window's theme through Settings (Settings is open).
@@ -142,7 +128,7 @@ impl App {
     /// Puts the theme on the page the way Settings applies it (the `data-theme` attribute),
     /// for a screen that lies over Settings.
     pub async fn force_theme(&self, theme: &str) -> Result<()> {
-        self.client
+        self.driver
             .execute(
                 "document.documentElement.dataset.theme = arguments[0];",
                 vec![json!(theme)],
@@ -152,21 +138,16 @@ impl App {
     }
 
     async fn wait_for_theme(&self, theme: &str) -> Result<()> {
-        let deadline = std::time::Instant::now() + WAIT;
         let want = if theme == "dark" { "dark" } else { "light" };
-        loop {
+        self.eventually(&format!("the {want} theme"), WAIT, || async {
             let now = self
-                .client
-                .execute("return document.documentElement.dataset.theme;", vec![])
+                .run_script("return document.documentElement.dataset.theme;")
                 .await?;
-            if now == json!(want) {
-                return Ok(());
-            }
-            if std::time::Instant::now() > deadline {
-                bail!("the theme stayed {now}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+            Ok(Look::when(now == json!(want), || {
+                format!("the theme is {now}")
+            }))
+        })
+        .await
     }
 }
 
@@ -177,12 +158,7 @@ impl App {
     }
 
     pub async fn wait_for_within(&self, css: &str, most: Duration) -> Result<()> {
-        self.client
-            .wait()
-            .at_most(most)
-            .for_element(fantoccini::Locator::Css(css))
-            .await
-            .with_context(|| format!("nothing matched {css} within {most:?}"))?;
+        self.driver.wait_for_within(css, most).await?;
         Ok(())
     }
 }
@@ -190,13 +166,6 @@ impl App {
 impl App {
     /// Waits until no toast covers the window (they go by themselves), for a clean picture.
     pub async fn wait_for_no_toast(&self) -> Result<()> {
-        let deadline = std::time::Instant::now() + WAIT;
-        while self.exists("[data-testid=toast]").await? {
-            if std::time::Instant::now() > deadline {
-                bail!("a toast stayed on screen");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Ok(())
+        self.wait_gone("[data-testid=toast]").await
     }
 }

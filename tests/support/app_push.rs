@@ -2,8 +2,7 @@
 
 use std::time::Duration;
 
-use anyhow::{Result, bail};
-use fantoccini::Locator;
+use anyhow::{Context, Result, bail};
 
 use super::app::App;
 
@@ -18,16 +17,15 @@ impl App {
     /// Waits for the login request prompt; returns its question.
     pub async fn wait_for_push_prompt(&self) -> Result<String> {
         let prompt = self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(30))
-            .for_element(Locator::Css("[data-testid=push-prompt]"))
+            .driver
+            .wait_for_within("[data-testid=push-prompt]", Duration::from_secs(30))
             .await?;
-        Ok(prompt
-            .find(Locator::Css("[data-testid=push-question]"))
+        prompt
+            .find("[data-testid=push-question]")
             .await?
+            .context("a prompt without its question")?
             .text()
-            .await?)
+            .await
     }
 
     /// Taps Accept or Reject; returns the outcome the app then shows, and leaves it shown.
@@ -45,11 +43,7 @@ impl App {
     /// Number matching: the numbers the prompt offers, in order.
     pub async fn push_choices(&self) -> Result<Vec<String>> {
         let mut numbers = Vec::new();
-        for choice in self
-            .client
-            .find_all(Locator::Css("[data-testid=push-choice]"))
-            .await?
-        {
+        for choice in self.driver.find_all("[data-testid=push-choice]").await? {
             numbers.push(choice.text().await?.trim().to_string());
         }
         Ok(numbers)
@@ -57,10 +51,7 @@ impl App {
 
     /// Number matching: taps the choice showing `number`; returns the outcome shown.
     pub async fn pick_push_number(&self, number: &str) -> Result<String> {
-        let choices = self
-            .client
-            .find_all(Locator::Css("[data-testid=push-choice]"))
-            .await?;
+        let choices = self.driver.find_all("[data-testid=push-choice]").await?;
         let mut picked = false;
         for choice in choices {
             if choice.text().await?.trim() == number {

@@ -2,12 +2,13 @@
 //! WebDriver's pointer actions, as the input devices themselves would send them.
 
 use anyhow::{Context, Result};
-use fantoccini::actions::{
-    InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction, TouchActions,
-};
 use std::time::Duration;
 
 use super::App;
+use super::deadline::Look;
+use super::webdriver::actions::{
+    InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction, TouchActions,
+};
 
 /// A drag is sent as this many small moves, so the list rearranges on the way as it would
 /// under a hand.
@@ -41,14 +42,10 @@ impl App {
             return [middle(), innerHeight];
         "#;
         let placed = self
-            .client
+            .driver
             .execute(
                 PLACE,
-                vec![
-                    serde_json::to_value(&handle)?,
-                    dy.into(),
-                    EDGE_MARGIN.into(),
-                ],
+                vec![handle.as_argument()?, dy.into(), EDGE_MARGIN.into()],
             )
             .await?;
         let (start, height) = (
@@ -61,7 +58,7 @@ impl App {
         );
         let mut steps = vec![
             PointerAction::MoveToElement {
-                element: handle,
+                element: handle.element(),
                 duration: None,
                 x: 0.0,
                 y: 0.0,
@@ -80,22 +77,21 @@ impl App {
         steps.push(PointerAction::Up {
             button: MOUSE_BUTTON_LEFT,
         });
+        let what = format!("drag {account_id} by {dy} with the {by:?}");
         match by {
             Pointer::Mouse => {
                 let actions = steps
                     .into_iter()
                     .fold(MouseActions::new("mouse".into()), |a, s| a.then(s));
-                self.client.perform_actions(actions).await
+                self.driver.perform_actions(&what, actions).await
             }
             Pointer::Finger => {
                 let actions = steps
                     .into_iter()
                     .fold(TouchActions::new("finger".into()), |a, s| a.then(s));
-                self.client.perform_actions(actions).await
+                self.driver.perform_actions(&what, actions).await
             }
         }
-        .with_context(|| format!("drag {account_id} by {dy} with the {by:?}"))?;
-        Ok(())
     }
 
     /// Drags the account `account_id` by its handle until its middle is half a row past the
@@ -108,7 +104,7 @@ impl App {
             return apart + Math.sign(apart) * past.height / 2;
         "#;
         let dy = self
-            .client
+            .driver
             .execute(DISTANCE, vec![account_id.into(), past_id.into()])
             .await?
             .as_f64()
@@ -118,17 +114,12 @@ impl App {
 
     /// Waits until the account rows show in `expected` order (their ids, top to bottom).
     pub async fn wait_for_order(&self, expected: &[&str]) -> Result<()> {
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        loop {
+        let what = format!("the rows in order {expected:?}");
+        self.eventually(&what, Duration::from_secs(5), || async {
             let order = self.account_order().await?;
-            if order == expected {
-                return Ok(());
-            }
-            if std::time::Instant::now() > deadline {
-                anyhow::bail!("the rows are in order {order:?}, not {expected:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+            Ok(Look::when(order == expected, || format!("{order:?}")))
+        })
+        .await
     }
 
     /// The ids of the account rows, top to bottom.

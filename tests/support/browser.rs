@@ -4,18 +4,19 @@
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
-use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
+use anyhow::{Context, Result};
 use serde_json::json;
 
+use super::deadline::Look;
 use super::desktop::Desktop;
-use super::process::{Guarded, free_port, wait_until};
+use super::process::{Guarded, free_port, listening};
+use super::webdriver::{Driver, Limits, Node};
 
 const WAIT: Duration = Duration::from_secs(15);
 
 pub struct Browser {
-    client: Client,
-    _driver: Guarded,
+    driver: Driver,
+    _chromedriver: Option<Guarded>,
 }
 
 impl Browser {
@@ -26,7 +27,7 @@ impl Browser {
             "--headless=new".to_string(),
             format!("--window-size={width},{height}"),
         ];
-        Browser::launch(command, args, language).await
+        Browser::launch(command, args, language, None).await
     }
 
     /// A visible Chromium window on `desktop`'s display at `x`,`y`, as a user would have one
@@ -43,23 +44,30 @@ impl Browser {
             // Keep the session's keyring for Pocket alone.
             "--password-store=basic".to_string(),
         ];
-        Browser::launch(command, args, "en").await
+        Browser::launch(command, args, "en", Some(desktop.display().to_string())).await
+    }
+
+    /// The page object over a WebDriver session already open in a browser.
+    pub fn over(driver: Driver) -> Browser {
+        Browser {
+            driver,
+            _chromedriver: None,
+        }
     }
 
     async fn launch(
         mut command: std::process::Command,
         window_args: Vec<String>,
         language: &str,
+        display: Option<String>,
     ) -> Result<Browser> {
         let port = free_port()?;
         command
             .arg(format!("--port={port}"))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null());
-        let driver = Guarded::spawn("chromedriver", &mut command)?;
-        wait_until("chromedriver to listen", WAIT, || {
-            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-        })?;
+        let chromedriver = Guarded::spawn("chromedriver", &mut command)?;
+        listening("chromedriver", port, WAIT).await?;
         let mut args = vec![
             // Root in a container: Chromium's sandbox cannot start there.
             "--no-sandbox".to_string(),
@@ -78,75 +86,66 @@ impl Browser {
                 "prefs": { "intl.accept_languages": language },
             }),
         );
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = ClientBuilder::rustls()?
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .context("cannot open a WebDriver session in Chromium")?;
+        let driver = Driver::connect(
+            &format!("http://127.0.0.1:{port}"),
+            capabilities,
+            Limits::default(),
+            display,
+        )
+        .await
+        .context("cannot open a WebDriver session in Chromium")?;
         Ok(Browser {
-            client,
-            _driver: driver,
+            driver,
+            _chromedriver: Some(chromedriver),
         })
     }
 
     pub async fn quit(self) -> Result<()> {
-        self.client.close().await?;
-        Ok(())
+        self.driver.close().await
     }
 
     pub async fn go(&self, url: &str) -> Result<()> {
-        self.client.goto(url).await?;
-        Ok(())
+        self.driver.goto(url).await
     }
 
     pub async fn path(&self) -> Result<String> {
-        Ok(self.client.current_url().await?.path().to_string())
+        Ok(self.driver.current_url().await?.path().to_string())
     }
 
-    pub async fn wait_for(&self, css: &str) -> Result<Element> {
-        self.client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .with_context(|| format!("nothing matched {css} within {WAIT:?}"))
+    pub async fn wait_for(&self, css: &str) -> Result<Node> {
+        self.driver.wait_for(css).await
     }
 
     /// Waits until something matching `css` is visible (not `hidden`).
-    pub async fn wait_visible(&self, css: &str) -> Result<Element> {
+    pub async fn wait_visible(&self, css: &str) -> Result<Node> {
         self.wait_visible_within(css, WAIT).await
     }
 
-    pub async fn wait_visible_within(&self, css: &str, timeout: Duration) -> Result<Element> {
-        let deadline = std::time::Instant::now() + timeout;
-        loop {
-            if let Ok(element) = self.client.find(Locator::Css(css)).await
-                && element.is_displayed().await.unwrap_or(false)
-            {
-                return Ok(element);
-            }
-            if std::time::Instant::now() > deadline {
-                bail!("{css} was not shown within {timeout:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+    pub async fn wait_visible_within(&self, css: &str, limit: Duration) -> Result<Node> {
+        self.driver
+            .eventually(&format!("`{css}` to be shown"), limit, || async {
+                let Some(found) = self.driver.find(css).await? else {
+                    return Ok(Look::NotYet("nothing matches".into()));
+                };
+                Ok(if found.is_displayed().await? {
+                    Look::Done(found)
+                } else {
+                    Look::NotYet("it is hidden".into())
+                })
+            })
+            .await
     }
 
     pub async fn text(&self, css: &str) -> Result<String> {
-        Ok(self.wait_for(css).await?.text().await?)
+        self.wait_for(css).await?.text().await
     }
 
     pub async fn exists(&self, css: &str) -> Result<bool> {
-        Ok(self.client.find(Locator::Css(css)).await.is_ok())
+        Ok(self.driver.find(css).await?.is_some())
     }
 
     pub async fn click(&self, css: &str) -> Result<()> {
-        self.wait_for(css)
-            .await?
-            .click()
-            .await
-            .with_context(|| format!("click {css}"))
+        self.wait_for(css).await?.click().await
     }
 
     pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
@@ -158,14 +157,12 @@ impl Browser {
 
     /// Waits until the browser is on `path`.
     pub async fn wait_for_path(&self, path: &str) -> Result<()> {
-        let deadline = std::time::Instant::now() + WAIT;
-        while self.path().await? != path {
-            if std::time::Instant::now() > deadline {
-                bail!("still on {} instead of {path}", self.path().await?);
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Ok(())
+        self.driver
+            .eventually(&format!("the browser to be on {path}"), WAIT, || async {
+                let now = self.path().await?;
+                Ok(Look::when(now == path, || format!("on {now}")))
+            })
+            .await
     }
 
     /// The login form: e-mail, password, submit.
@@ -183,7 +180,7 @@ impl Browser {
 
     /// Changes a form's hidden CSRF field, as a forged cross-site post would have it wrong.
     pub async fn spoil_csrf(&self) -> Result<()> {
-        self.client
+        self.driver
             .execute(
                 "document.querySelectorAll('input[name=csrf]').forEach(i => i.value = 'forged');",
                 vec![],
@@ -193,7 +190,7 @@ impl Browser {
     }
 
     pub async fn screenshot(&self, path: &Path) -> Result<()> {
-        std::fs::write(path, self.client.screenshot().await?)?;
+        std::fs::write(path, self.driver.screenshot().await?)?;
         Ok(())
     }
 }

@@ -1,5 +1,7 @@
 //! A private desktop session: an Xvfb display, a session bus, and an unlocked gnome-keyring,
-//! all under a throwaway HOME so nothing touches the real user's files or keyring.
+//! all under a throwaway HOME so nothing touches the real user's files or keyring. The X tools
+//! the tests drive it with (xdotool, xclip, xwininfo) run bounded, and waits on the screen are
+//! polls with deadlines.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,23 +11,53 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use tempfile::TempDir;
 
-use super::process::{Guarded, piped, wait_until};
+use super::deadline::{Look, eventually, holds_within};
+use super::process::{Finished, Guarded, piped, run};
+use super::reaper::{DisplayRegistration, register_display};
+use super::report;
 
 /// The identifier in src-tauri/tauri.conf.json; the app keeps its data under it.
 pub const APP_IDENTIFIER: &str = "app.pocketauth.pocket";
+
+/// How long a server of the session may take to come up.
+const START_LIMIT: Duration = Duration::from_secs(20);
+
+/// What a test may change about its session.
+#[derive(Debug, Clone)]
+pub struct DesktopOptions {
+    /// A folder searched before `PATH`, for stand-ins of the session's tools.
+    pub tools_first: Option<PathBuf>,
+    /// How long one X tool (xdotool, xclip, xwininfo) or secret-tool may run.
+    pub tool_limit: Duration,
+}
+
+impl Default for DesktopOptions {
+    fn default() -> DesktopOptions {
+        DesktopOptions {
+            tools_first: None,
+            tool_limit: Duration::from_secs(10),
+        }
+    }
+}
 
 pub struct Desktop {
     // Field order is drop order: the keyring before its bus, the bus before the display,
     // the home directory last.
     keyring: Guarded,
     _bus: Guarded,
+    _display_registration: DisplayRegistration,
     _display_server: Guarded,
     env: SessionEnv,
+    tool_limit: Duration,
     home: TempDir,
 }
 
 impl Desktop {
-    pub fn start() -> Result<Desktop> {
+    pub async fn start() -> Result<Desktop> {
+        Desktop::start_with(DesktopOptions::default()).await
+    }
+
+    pub async fn start_with(options: DesktopOptions) -> Result<Desktop> {
         let home = tempfile::Builder::new().prefix("pocket-e2e-").tempdir()?;
         for dir in [".local/share", ".config", ".cache", "runtime"] {
             std::fs::create_dir_all(home.path().join(dir))?;
@@ -45,45 +77,53 @@ impl Desktop {
                 "tcp",
             ])),
         )?;
-        let display = format!(":{}", display_server.first_line(Duration::from_secs(20))?);
+        let display = format!(":{}", display_server.first_line(START_LIMIT)?);
+        let display_registration = register_display(&display, report::report_dir()?);
 
         let mut bus = Guarded::spawn(
             "dbus-daemon",
             piped(Command::new("dbus-daemon").args(["--session", "--nofork", "--print-address=1"])),
         )?;
-        let bus_address = bus.first_line(Duration::from_secs(20))?;
+        let bus_address = bus.first_line(START_LIMIT)?;
 
+        let mut path = options.tools_first.clone().into_iter().collect::<Vec<_>>();
+        path.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
         let env = SessionEnv {
             home: home.path().to_path_buf(),
             display,
             bus_address,
+            path: std::env::join_paths(path)?,
         };
         // Xvfb reports its number once it listens; a client may still be refused for a
         // moment while the display just freed by a previous test is cleaned up. Every
         // client below needs it, so wait until one really connects.
-        wait_until(
-            "the X display to take clients",
-            Duration::from_secs(20),
-            || {
-                env.command("xdpyinfo")
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status()
-                    .is_ok_and(|status| status.success())
-            },
-        )?;
-        let keyring = start_keyring(&env)?;
+        let limit = options.tool_limit;
+        eventually("the X display to take clients", START_LIMIT, || async {
+            let probe = run(&mut env.command("xdpyinfo"), limit)?;
+            Ok(Look::when(probe.success(), || probe.stderr_text()))
+        })
+        .await?;
+        let keyring = start_keyring(&env, limit).await?;
         Ok(Desktop {
             keyring,
             _bus: bus,
+            _display_registration: display_registration,
             _display_server: display_server,
             env,
+            tool_limit: options.tool_limit,
             home,
         })
     }
 
     pub fn home(&self) -> &Path {
         self.home.path()
+    }
+
+    /// The X display, such as `:99`.
+    pub fn display(&self) -> &str {
+        &self.env.display
     }
 
     /// Where the app keeps its SQLite database in this session.
@@ -96,17 +136,16 @@ impl Desktop {
         self.env.command(program)
     }
 
+    /// Runs a tool of the session (`program` with `args`) within the tool limit.
+    pub fn tool(&self, program: &str, args: &[&str]) -> Result<Finished> {
+        run(self.command(program).args(args), self.tool_limit)
+    }
+
     /// The text on this display's clipboard, as another app would paste it.
     pub fn clipboard_text(&self) -> Result<String> {
         let out = self
-            .command("xclip")
-            .args(["-selection", "clipboard", "-out"])
-            .output()?;
-        anyhow::ensure!(
-            out.status.success(),
-            "xclip: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .tool("xclip", &["-selection", "clipboard", "-out"])?
+            .checked()?;
         Ok(String::from_utf8(out.stdout)?)
     }
 
@@ -116,7 +155,7 @@ impl Desktop {
 
     /// Shows the picture `png` in a window of its own titled `title`, beside where the app
     /// opens, as a browser would show a QR code; the window stays until the guard goes.
-    pub fn show_image(&self, png: &Path, title: &str) -> Result<Guarded> {
+    pub async fn show_image(&self, png: &Path, title: &str) -> Result<Guarded> {
         let start = || {
             let mut viewer = self.command("display");
             viewer
@@ -124,116 +163,127 @@ impl Desktop {
                 .arg(png);
             Guarded::spawn("ImageMagick display", &mut viewer)
         };
-        let mut viewer = start()?;
-        let mut failed = None;
-        let mapped = wait_until(
+        let viewer = std::cell::RefCell::new(start()?);
+        eventually(
             &format!("the window {title:?} to map"),
             Duration::from_secs(10),
-            || {
+            || async {
                 // A viewer that gave up (its display was not ready) is started again.
-                if !viewer.is_running() {
-                    match start() {
-                        Ok(again) => viewer = again,
-                        Err(error) => failed = Some(error),
-                    }
+                if !viewer.borrow_mut().is_running() {
+                    *viewer.borrow_mut() = start()?;
                 }
-                self.command("xwininfo")
-                    .args(["-name", title])
-                    .output()
-                    .map(|out| String::from_utf8_lossy(&out.stdout).contains("IsViewable"))
-                    .unwrap_or(false)
+                let info = self.tool("xwininfo", &["-name", title])?;
+                Ok(Look::when(
+                    info.stdout_text().contains("IsViewable"),
+                    || info.stderr_text(),
+                ))
             },
-        );
-        if let Some(error) = failed {
-            return Err(error);
-        }
-        mapped?;
-        Ok(viewer)
+        )
+        .await?;
+        Ok(viewer.into_inner())
     }
 
     /// Answers the system's file dialog titled `title` (GTK's, as a user would: the location
     /// typed in, then Enter), once it is on the screen.
-    pub fn answer_file_dialog(&self, title: &str, path: &Path) -> Result<()> {
-        self.answer_dialog(title, path, "Return")
+    pub async fn answer_file_dialog(&self, title: &str, path: &Path) -> Result<()> {
+        self.answer_dialog(title, path, "Return").await
     }
 
     /// Answers the system's folder dialog titled `title` with `folder`. Enter there opens
     /// the folder typed rather than choosing it; then the dialog's accept button (its
     /// mnemonic, Alt+O for "_Open") chooses the folder it is in.
-    pub fn answer_folder_dialog(&self, title: &str, folder: &Path) -> Result<()> {
-        self.answer_dialog(title, folder, "Return alt+o")
+    pub async fn answer_folder_dialog(&self, title: &str, folder: &Path) -> Result<()> {
+        self.answer_dialog(title, folder, "Return alt+o").await
     }
 
     fn xdotool(&self, args: &[&str]) -> Result<String> {
-        let out = self.command("xdotool").args(args).output()?;
-        if !out.status.success() {
-            bail!("xdotool {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        Ok(self.tool("xdotool", args)?.checked()?.stdout_text())
+    }
+
+    /// The visible windows whose title is exactly `title`.
+    fn windows_titled(&self, title: &str) -> Result<Vec<String>> {
+        let found = self.tool(
+            "xdotool",
+            &["search", "--onlyvisible", "--name", &format!("^{title}$")],
+        )?;
+        // xdotool search exits 1 when nothing matches.
+        Ok(found.stdout_text().lines().map(str::to_string).collect())
+    }
+
+    /// The window titled `title`, once it is on the screen.
+    async fn window_titled(&self, title: &str, limit: Duration) -> Result<String> {
+        eventually(&format!("a window titled {title:?}"), limit, || async {
+            let windows = self.windows_titled(title)?;
+            Ok(Look::found(windows.into_iter().next(), || {
+                "no such window".into()
+            }))
+        })
+        .await
     }
 
     /// Gives the window titled `title` the keyboard focus, as clicking on it would: with no
     /// window manager on the display, no window is active until told, and a page in an
     /// inactive window matches neither `:focus` nor `:focus-visible`.
-    pub fn focus_window(&self, title: &str) -> Result<()> {
-        let found = self.xdotool(&["search", "--onlyvisible", "--name", &format!("^{title}$")])?;
-        let window = found.lines().next().context("no such window")?.to_string();
-        self.xdotool(&["windowfocus", "--sync", &window])?;
-        Ok(())
+    pub async fn focus_window(&self, title: &str) -> Result<()> {
+        let window = self.window_titled(title, Duration::from_secs(10)).await?;
+        self.focus(&window).await
     }
 
-    fn answer_dialog(&self, title: &str, path: &Path, accept: &str) -> Result<()> {
-        let xdotool = |args: &[&str]| self.xdotool(args);
-        let mut window = String::new();
-        wait_until(
-            &format!("the file dialog {title:?}"),
-            Duration::from_secs(20),
-            || match xdotool(&["search", "--onlyvisible", "--name", &format!("^{title}$")]) {
-                Ok(found) => {
-                    window = found.lines().next().unwrap_or_default().to_string();
-                    !window.is_empty()
-                }
-                Err(_) => false,
+    /// Focuses `window` and waits until the display says it has the focus.
+    async fn focus(&self, window: &str) -> Result<()> {
+        self.xdotool(&["windowfocus", window])?;
+        eventually(
+            &format!("window {window} to have the focus"),
+            Duration::from_secs(10),
+            || async {
+                let focused = self.xdotool(&["getwindowfocus", "-f"])?;
+                Ok(Look::when(focused == window, || {
+                    format!("window {focused} has it")
+                }))
             },
-        )?;
+        )
+        .await
+    }
+
+    async fn answer_dialog(&self, title: &str, path: &Path, accept: &str) -> Result<()> {
+        let window = self
+            .window_titled(title, Duration::from_secs(20))
+            .await
+            .with_context(|| format!("the file dialog {title:?}"))?;
         // Keys go through XTEST to the focused dialog, as a keyboard's would.
-        xdotool(&["windowfocus", "--sync", &window])?;
+        self.focus(&window).await?;
         // Ctrl+L opens the location field of an open dialog; a save dialog's name field takes a
         // whole path as well. Select what is there, then type the path over it.
-        xdotool(&["key", "--clearmodifiers", "ctrl+l"])?;
-        xdotool(&["key", "--clearmodifiers", "ctrl+a"])?;
-        xdotool(&["type", "--delay", "15", &path.display().to_string()])?;
+        self.xdotool(&["key", "--clearmodifiers", "ctrl+l"])?;
+        self.xdotool(&["key", "--clearmodifiers", "ctrl+a"])?;
+        self.xdotool(&["type", "--delay", "15", &path.display().to_string()])?;
         // GTK completes what was typed a moment later, and an Enter before that goes to the
         // completion: press it until the dialog is gone.
-        let pattern = format!("^{title}$");
-        let open = || {
-            xdotool(&["search", "--onlyvisible", "--name", &pattern])
-                .is_ok_and(|found| found.lines().any(|w| w == window))
-        };
+        let mut keys = vec!["key", "--clearmodifiers"];
+        keys.extend(accept.split(' '));
         for _ in 0..10 {
-            let mut keys = vec!["key", "--clearmodifiers"];
-            keys.extend(accept.split(' '));
-            xdotool(&keys)?;
-            if wait_until(
-                "the file dialog to close",
+            self.xdotool(&keys)?;
+            let closed = holds_within(
+                &format!("the file dialog {title:?} to close"),
                 Duration::from_millis(500),
-                || !open(),
+                || async {
+                    let open = self.windows_titled(title)?.contains(&window);
+                    Ok(Look::when(!open, || "it is still open".into()))
+                },
             )
-            .is_ok()
-            {
+            .await?;
+            if closed.is_some() {
                 return Ok(());
             }
         }
-        // What the screen showed, for whoever reads the failure.
-        let shot = std::env::temp_dir().join("pocket-dialog-stuck.png");
-        let _ = self
-            .command("import")
-            .args(["-window", "root"])
-            .arg(&shot)
-            .status();
+        let path = report::picture_path(&report::report_dir()?, &format!("dialog {title} stuck"))?;
+        let shot = report::picture_of_display(self.display(), &path);
         bail!(
-            "the file dialog {title:?} stayed open (screen: {})",
-            shot.display()
+            "the file dialog {title:?} stayed open after 10 presses of {accept} ({})",
+            match shot {
+                Ok(path) => format!("screen: {}", path.display()),
+                Err(error) => format!("no picture: {error:#}"),
+            }
         )
     }
 }
@@ -243,6 +293,7 @@ struct SessionEnv {
     home: PathBuf,
     display: String,
     bus_address: String,
+    path: std::ffi::OsString,
 }
 
 impl SessionEnv {
@@ -251,7 +302,7 @@ impl SessionEnv {
         let mut command = Command::new(program);
         command
             .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("PATH", &self.path)
             .env("HOME", home)
             .env("XDG_DATA_HOME", home.join(".local/share"))
             .env("XDG_CONFIG_HOME", home.join(".config"))
@@ -272,7 +323,7 @@ impl SessionEnv {
 }
 
 /// gnome-keyring's Secret Service, its login keyring created and unlocked with a password.
-fn start_keyring(env: &SessionEnv) -> Result<Guarded> {
+async fn start_keyring(env: &SessionEnv, tool_limit: Duration) -> Result<Guarded> {
     let mut command = env.command("gnome-keyring-daemon");
     command
         .args(["--foreground", "--unlock", "--components=secrets"])
@@ -284,25 +335,24 @@ fn start_keyring(env: &SessionEnv) -> Result<Guarded> {
         let mut stdin = keyring.take_stdin()?;
         stdin.write_all(b"pocket-test-password")?;
     }
-    let mut name_check = env.command("dbus-send");
-    name_check.args([
-        "--session",
-        "--print-reply",
-        "--dest=org.freedesktop.DBus",
-        "/org/freedesktop/DBus",
-        "org.freedesktop.DBus.NameHasOwner",
-        "string:org.freedesktop.secrets",
-    ]);
-    wait_until(
-        "gnome-keyring on the session bus",
-        Duration::from_secs(20),
-        || {
-            name_check
-                .output()
-                .map(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
-                .unwrap_or(false)
-        },
-    )?;
+    eventually("gnome-keyring on the session bus", START_LIMIT, || async {
+        let reply = run(
+            env.command("dbus-send").args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ]),
+            tool_limit,
+        )?;
+        Ok(Look::when(
+            reply.stdout_text().contains("boolean true"),
+            || reply.stdout_text(),
+        ))
+    })
+    .await?;
     if !keyring.is_running() {
         bail!("gnome-keyring-daemon exited during start-up");
     }

@@ -1,6 +1,7 @@
 //! The harness for Pocket's system tests: a private X display, a private session bus with an
 //! unlocked gnome-keyring under a throwaway HOME, tauri-driver with WebKitWebDriver, and the
-//! real app window driven over WebDriver. Everything it starts, it stops.
+//! real app window driven over WebDriver. Everything it starts, it stops; every wait has a
+//! deadline (`deadline`), and one that passes says which step it was (`error`).
 
 pub mod app;
 pub mod app_a11y;
@@ -13,13 +14,21 @@ pub mod app_push;
 pub mod app_reorder;
 pub mod app_startup;
 pub mod browser;
+pub mod deadline;
 pub mod desktop;
+pub mod error;
+pub mod gen_device;
+pub mod http;
 pub mod privacyidea;
+pub mod privacyidea_setup;
 pub mod process;
+pub mod reaper;
 pub mod reference;
+pub mod report;
 pub mod shots;
 pub mod tamper;
 pub mod tools;
+pub mod webdriver;
 
 pub use app::{App, AppDriver};
 pub use desktop::Desktop;
@@ -27,7 +36,9 @@ pub use desktop::Desktop;
 use tokio::sync::{Mutex, MutexGuard};
 
 /// System tests share two cores; running them one at a time keeps timings (countdowns,
-/// period roll-overs) honest. An async lock, as it is held across awaits.
+/// period roll-overs) honest. nextest runs each test in a process of its own and keeps them
+/// apart with a test group (.config/nextest.toml); under plain `cargo test`, which runs a
+/// binary's tests on threads, this lock does. An async lock, as it is held across awaits.
 pub async fn serial() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::const_new(());
     LOCK.lock().await

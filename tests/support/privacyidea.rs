@@ -1,7 +1,6 @@
 //! A real privacyIDEA server on 127.0.0.1 with SQLite, configured through its REST API, for
 //! the push interop tests. `make test` installs it into a cached venv ($PRIVACYIDEA_VENV).
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -9,7 +8,9 @@ use anyhow::{Context, Result, bail, ensure};
 use serde_json::Value;
 use tempfile::TempDir;
 
-use super::process::{Guarded, free_port, wait_until};
+use super::http;
+use super::privacyidea_setup as setup;
+use super::process::{Guarded, free_port, listening};
 
 pub struct PrivacyIdea {
     pub base: String,
@@ -26,45 +27,11 @@ pub struct Check {
     pub value: bool,
 }
 
-fn venv() -> Result<PathBuf> {
-    let venv = std::env::var_os("PRIVACYIDEA_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let home = std::env::var_os("HOME")
-                .map(PathBuf::from)
-                .unwrap_or_default();
-            home.join(".cache/pocket/privacyidea-3.14")
-        });
-    ensure!(
-        venv.join("bin/pi-manage").exists(),
-        "privacyIDEA is not installed in {} (`make test` installs it)",
-        venv.display()
-    );
-    Ok(venv)
-}
-
 impl PrivacyIdea {
     pub async fn start() -> Result<PrivacyIdea> {
-        let venv = venv()?;
+        let venv = setup::venv()?;
         let dir = tempfile::Builder::new().prefix("pocket-pi-").tempdir()?;
-        let config = write_config(dir.path())?;
-        let manage = |args: &[&str]| -> Result<()> {
-            let out = Command::new(venv.join("bin/pi-manage"))
-                .args(args)
-                .env("PRIVACYIDEA_CONFIGFILE", &config)
-                .stdin(Stdio::null())
-                .output()?;
-            ensure!(
-                out.status.success(),
-                "pi-manage {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            Ok(())
-        };
-        manage(&["setup", "create_enckey"])?;
-        manage(&["setup", "create_audit_keys"])?;
-        manage(&["setup", "create_tables"])?;
-        manage(&["admin", "add", "admin", "-p", "admin-password"])?;
+        let config = setup::prepare(&venv, dir.path())?;
 
         let port = free_port()?;
         let mut command = Command::new(venv.join("bin/pi-manage"));
@@ -75,11 +42,9 @@ impl PrivacyIdea {
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(dir.path().join("server.log"))?);
         let server = Guarded::spawn("privacyIDEA", &mut command)?;
-        wait_until("privacyIDEA to listen", Duration::from_secs(60), || {
-            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-        })?;
+        listening("privacyIDEA", port, Duration::from_secs(60)).await?;
         let base = format!("http://127.0.0.1:{port}");
-        let http = reqwest::Client::new();
+        let http = http::client()?;
         let auth: Value = http
             .post(format!("{base}/auth"))
             .form(&[("username", "admin"), ("password", "admin-password")])
@@ -390,27 +355,4 @@ impl PrivacyIdea {
             .await?;
         Ok(reply["result"]["error"]["code"].as_i64())
     }
-}
-
-fn write_config(dir: &Path) -> Result<PathBuf> {
-    let at = |name: &str| dir.join(name).display().to_string();
-    let config = format!(
-        "SQLALCHEMY_DATABASE_URI = 'sqlite:///{db}'\n\
-         SECRET_KEY = 'pocket-interop-secret'\n\
-         PI_PEPPER = 'pocket-interop-pepper'\n\
-         PI_ENCFILE = '{enc}'\n\
-         PI_AUDIT_KEY_PRIVATE = '{private}'\n\
-         PI_AUDIT_KEY_PUBLIC = '{public}'\n\
-         PI_LOGFILE = '{log}'\n\
-         PI_LOGLEVEL = 30\n\
-         SUPERUSER_REALM = ['super']\n",
-        db = at("pi.sqlite"),
-        enc = at("enckey"),
-        private = at("audit-private.pem"),
-        public = at("audit-public.pem"),
-        log = at("privacyidea.log"),
-    );
-    let path = dir.join("pi.cfg");
-    std::fs::write(&path, config)?;
-    Ok(path)
 }

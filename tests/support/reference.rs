@@ -107,10 +107,9 @@ impl WebSession {
         base: &str,
         adjust: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
     ) -> Result<WebSession> {
-        let builder = reqwest::Client::builder()
+        let builder = super::http::builder()
             .cookie_store(true)
-            .redirect(Policy::none())
-            .timeout(Duration::from_secs(60));
+            .redirect(Policy::none());
         Ok(WebSession {
             http: adjust(builder).build()?,
             base: base.to_string(),

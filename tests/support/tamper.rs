@@ -40,7 +40,9 @@ impl TamperProxy {
         let (upstream, shared_mode, shared_last) =
             (upstream.to_string(), mode.clone(), last_sync.clone());
         let task = tokio::spawn(async move {
-            let http = reqwest::Client::new();
+            let Ok(http) = super::http::client() else {
+                return;
+            };
             while let Ok((stream, _)) = listener.accept().await {
                 let (http, upstream) = (http.clone(), upstream.clone());
                 let (mode, last) = (shared_mode.clone(), shared_last.clone());

@@ -2,50 +2,48 @@
 //! look at the app's data files.
 
 use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use super::desktop::Desktop;
+use super::process::{run, run_with_input};
+
+/// How long one of the peers' programs (oathtool, a Python script) may run.
+const PEER_LIMIT: Duration = Duration::from_secs(60);
 
 /// The TOTP code oathtool (not Pocket) computes for a base32 secret at `unix_time`.
 pub fn oathtool_totp(secret_base32: &str, unix_time: u64) -> Result<String> {
-    let out = std::process::Command::new("oathtool")
-        .args([
-            "--totp",
-            "--base32",
-            "--now",
-            &format!("@{unix_time}"),
-            secret_base32,
-        ])
-        .output()
-        .context("cannot run oathtool: is it installed? (`make test` installs it)")?;
-    if !out.status.success() {
-        bail!("oathtool failed: {}", String::from_utf8_lossy(&out.stderr));
-    }
-    Ok(String::from_utf8(out.stdout)?.trim().to_string())
+    oathtool(&[
+        "--totp",
+        "--base32",
+        "--now",
+        &format!("@{unix_time}"),
+        secret_base32,
+    ])
+}
+
+/// What oathtool prints for `args`.
+pub fn oathtool(args: &[&str]) -> Result<String> {
+    Ok(run(Command::new("oathtool").args(args), PEER_LIMIT)?
+        .checked()?
+        .stdout_text())
 }
 
 /// What the Secret Service holds for (service, username), looked up with secret-tool.
 pub fn keychain_lookup(desktop: &Desktop, service: &str, username: &str) -> Result<Option<String>> {
-    let out = desktop
-        .command("secret-tool")
-        .args(["lookup", "service", service, "username", username])
-        .output()
-        .context("cannot run secret-tool")?;
+    let out = desktop.tool(
+        "secret-tool",
+        &["lookup", "service", service, "username", username],
+    )?;
     // secret-tool exits 1 with no output when nothing matches.
-    Ok(out
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string()))
+    Ok(out.success().then(|| out.stdout_text()))
 }
 
 /// How many Secret Service items the app's service has.
 pub fn keychain_item_count(desktop: &Desktop, service: &str) -> Result<usize> {
-    let out = desktop
-        .command("secret-tool")
-        .args(["search", "--all", "service", service])
-        .output()
-        .context("cannot run secret-tool")?;
+    let out = desktop.tool("secret-tool", &["search", "--all", "service", service])?;
     let listing =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     Ok(listing
@@ -101,27 +99,23 @@ pub fn peers_python() -> Result<std::path::PathBuf> {
 /// Runs one of the independent implementations in `tests/peers/` (`script`, with `args`) in
 /// the peers' Python, `stdin` fed to it; returns what it printed.
 pub fn run_peer(script: &str, args: &[&str], stdin: &[u8]) -> Result<Vec<u8>> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("peers")
         .join(script);
-    let mut child = Command::new(peers_python()?)
-        .arg(&path)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("cannot run the peers' Python (`make deps-peers` installs it)")?;
-    let mut input = child.stdin.take().context("no stdin")?;
-    input.write_all(stdin)?;
-    drop(input);
-    let out = child.wait_with_output()?;
-    anyhow::ensure!(
-        out.status.success(),
-        "{script}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(out.stdout)
+    let mut command = Command::new(peers_python()?);
+    command.arg(&path).args(args);
+    Ok(run_with_input(&mut command, stdin, PEER_LIMIT)
+        .context("the peers' Python (`make deps-peers` installs it)")?
+        .checked()?
+        .stdout)
+}
+
+/// What the peers' Python prints running `code` (`python -c`) with `stdin`.
+pub fn run_python(code: &str, stdin: &[u8]) -> Result<Vec<u8>> {
+    let mut command = Command::new(peers_python()?);
+    command.args(["-c", code]);
+    Ok(run_with_input(&mut command, stdin, PEER_LIMIT)
+        .context("the peers' Python (`make deps-peers` installs it)")?
+        .checked()?
+        .stdout)
 }

@@ -32,7 +32,7 @@ async fn keep(name: &str, reply: reqwest::Response) -> Result<Value> {
 async fn main() -> Result<()> {
     std::fs::create_dir_all(fixtures())?;
     let pi = PrivacyIdea::start().await?;
-    let http = reqwest::Client::new();
+    let http = pocket_tests::http::client()?;
     let link = pi.enroll_push().await?;
     let enrollment = parse_enrollment(&link)?;
     let phone = SigningKey::generate(MIN_KEY_BITS)?;

@@ -1,5 +1,4 @@
 //! What the service's tests share: the service on a loopback socket, and a phone's vault.
-#![allow(dead_code)] // Each test binary uses its own part of this.
 
 pub mod web;
 
@@ -11,7 +10,6 @@ use url::Url;
 
 pub struct Running {
     pub svc: Arc<Service>,
-    pub base: Url,
     _dir: tempfile::TempDir,
 }
 
@@ -36,11 +34,7 @@ pub async fn start_with(configure: impl FnOnce(Service) -> Service) -> Running {
         )
         .await
     });
-    Running {
-        svc,
-        base,
-        _dir: dir,
-    }
+    Running { svc, _dir: dir }
 }
 
 pub async fn start() -> Running {

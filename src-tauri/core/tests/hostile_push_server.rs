@@ -2,18 +2,16 @@
 //! weak keys, accounts slipped into a reply, and links that switch certificate checks off.
 //! Each test performs the attack on loopback and checks that Pocket refuses it.
 
-mod support;
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::{Hostile, Reply};
 use pocket_core::push::{
     Answer, MIN_KEY_BITS, PushClient, PushRequest, SigningKey, parse_enrollment,
 };
 use pocket_core::vault::SharedVault;
 use pocket_core::vault::{MemoryStore, Vault};
 use serde_json::json;
-use support::{Hostile, Reply};
 
 fn link(server: &str, sslverify: u8) -> String {
     let url = server.replace(':', "%3A").replacen("%3A", ":", 1);
@@ -122,13 +120,13 @@ async fn unchecked_certificates_need_consent_before_any_connection() {
     }
     assert_eq!(server.connections(), 0, "Pocket connected before asking");
     assert!(store.is_empty());
-    // With the user's consent it goes ahead (this server speaks no TLS, so the handshake fails).
+    // With the user's consent it goes ahead. This server speaks no TLS, so the handshake
+    // fails; that is a server not reached (`tls` is for a certificate that is not valid).
     let uri = link(&format!("https://mfa.corp.test:{port}"), 0);
-    assert!(
-        pocket_core::flows::enroll(&vault, &client, &uri, true, 0)
-            .await
-            .is_err()
-    );
+    let error = pocket_core::flows::enroll(&vault, &client, &uri, true, 0)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "network", "{error}");
     assert_eq!(server.connections(), 1);
     assert!(store.is_empty(), "a failed rollout leaves nothing behind");
 }

@@ -89,10 +89,14 @@ impl Drop for Hostile {
 }
 
 async fn answer(mut stream: TcpStream, reply: Reply) {
-    // The request itself does not matter; read until its headers end.
+    // The request itself does not matter; read until its headers end. A client that speaks
+    // TLS to it (its first byte a handshake record, not a method's letter) gets the reply at
+    // once, as a plain HTTP server answers one.
     let mut seen = Vec::new();
     let mut buffer = [0u8; 4096];
-    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+    while !seen.windows(4).any(|w| w == b"\r\n\r\n")
+        && seen.first().is_none_or(u8::is_ascii_alphabetic)
+    {
         match stream.read(&mut buffer).await {
             Ok(0) | Err(_) => return,
             Ok(n) => seen.extend_from_slice(&buffer[..n]),
