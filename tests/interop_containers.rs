@@ -146,7 +146,13 @@ async fn tokens_held_before_join_and_expired_codes_are_refused() -> Result<()> {
     let refused = phone.fails(&["enroll", &expired])?;
     ensure!(refused.contains("expired"), "{refused}");
 
-    phone.must(&["enroll", &link])?;
+    // The user lets the server recognise what it may: the privacyIDEA account alone.
+    let registered: Value =
+        serde_json::from_str(&phone.must(&["enroll", &link, "--offer-held"])?)?;
+    ensure!(
+        registered["offered"].as_array().map(Vec::len) == Some(1),
+        "{registered}"
+    );
     // Recognised by two codes, the TOTP account joined the container rather than coming
     // twice; the GitHub account was never offered.
     let joined_at = unix_now();
@@ -256,5 +262,79 @@ async fn tampered_and_replayed_syncs_change_nothing() -> Result<()> {
     ];
     after.sort();
     assert_eq!(synced(&phone)?, after);
+    Ok(())
+}
+
+/// How many of a sync request's tokens are sent as codes (accounts offered for recognition).
+fn codes_in(sync_request: &[u8]) -> Result<usize> {
+    let form: Vec<(String, String)> = reqwest::Url::parse(&format!(
+        "http://x/?{}",
+        String::from_utf8_lossy(sync_request)
+    ))?
+    .query_pairs()
+    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+    .collect();
+    let dict = form
+        .iter()
+        .find(|(k, _)| k == "container_dict_client")
+        .context("no container_dict_client in the sync")?;
+    let dict: Value = serde_json::from_str(&dict.1)?;
+    Ok(dict["tokens"]
+        .as_array()
+        .context("no tokens in the sync")?
+        .iter()
+        .filter(|token| token.get("otp").is_some())
+        .count())
+}
+
+/// The codes of an account set up by hand are the user's: two companies on privacyIDEA's
+/// default issuer, or a QR code naming any issuer, must not get them unasked. They go to a
+/// container's server only when the user chose the account at registration, and once: a
+/// first sync that fails does not send them again.
+// The proxy runs on the runtime while the phone's commands block a thread of their own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_accounts_codes_go_only_when_chosen_and_only_once() -> Result<()> {
+    let _serial = serial().await;
+    let pi = PrivacyIdea::start().await?;
+    let proxy = TamperProxy::start(&pi.base).await?;
+    pi.container_policy_at(&proxy.base, "").await?;
+    let (_, totp_link) = pi.enroll_otp("totp").await?;
+    // Set up by hand, under privacyIDEA's default issuer, which the containers name too.
+    let held = || -> Result<GenDevice> {
+        let phone = GenDevice::new()?;
+        phone.must(&["add", &totp_link])?;
+        Ok(phone)
+    };
+
+    // Registered without a choice: the first sync and the next carry no code.
+    let phone = held()?;
+    let unasked = pi.init_container().await?;
+    phone.must(&["enroll", &pi.registration_link(&unasked, None).await?])?;
+    let first = proxy.last_sync_request().context("no sync passed")?;
+    ensure!(codes_in(&first)? == 0, "codes went unasked");
+    phone.run(&["sync"])?;
+    let next = proxy.last_sync_request().context("no sync passed")?;
+    ensure!(codes_in(&next)? == 0, "codes went unasked at the next sync");
+
+    // Chosen, on a server whose first reply does not open: the codes went once, and the
+    // syncs after that one carry none.
+    let phone = held()?;
+    let chosen = pi.init_container().await?;
+    proxy.set(Tamper::ReplyTag);
+    let registered: Value = serde_json::from_str(&phone.must(&[
+        "enroll",
+        &pi.registration_link(&chosen, None).await?,
+        "--offer-held",
+    ])?)?;
+    ensure!(registered["sync_error"].is_string(), "{registered}");
+    let offered = proxy.last_sync_request().context("no sync passed")?;
+    ensure!(
+        codes_in(&offered)? == 1,
+        "the chosen account was not offered"
+    );
+    proxy.set(Tamper::Nothing);
+    phone.run(&["sync"])?;
+    let again = proxy.last_sync_request().context("no sync passed")?;
+    ensure!(codes_in(&again)? == 0, "the codes went a second time");
     Ok(())
 }

@@ -9,13 +9,25 @@ use anyhow::{Context, Result, bail};
 use pocket_core::clock::now_unix;
 use pocket_core::container::{Held, is_container_link};
 use pocket_core::flows::{
-    answer_showing_code, enroll, move_to_new_phone, poll_once, register_container, sync_containers,
-    unregister_container,
+    RegistrationChoices, answer_showing_code, enroll, move_to_new_phone, poll_once,
+    register_container, registration_needs, sync_containers, unregister_container,
 };
 use pocket_core::push::{Answer, DeclineReason, PushClient};
 use pocket_core::vault::SharedVault;
-use pocket_core::vault::{FileStore, Vault};
+use pocket_core::vault::{FileStore, OfferableAccount, Vault};
 use serde_json::json;
+
+/// What `enroll` is given besides the link.
+#[derive(Debug, Default, Clone)]
+pub struct EnrollOptions {
+    /// The passphrase a container registration asks for.
+    pub passphrase: Option<String>,
+    /// Go ahead with a server reached insecurely.
+    pub allow_insecure: bool,
+    /// Let a container's server recognise the accounts set up here before that it could:
+    /// their codes go with its first sync, once. Without it, no code leaves.
+    pub offer_held: bool,
+}
 
 pub struct Device {
     vault: SharedVault,
@@ -49,16 +61,18 @@ impl Device {
 
     /// Enrolls from the QR code's text (a push token, or a container registration); returns
     /// a JSON line describing what was added.
-    pub async fn enroll(
-        &self,
-        uri: &str,
-        passphrase: Option<&str>,
-        allow_insecure: bool,
-    ) -> Result<String> {
+    pub async fn enroll(&self, uri: &str, options: &EnrollOptions) -> Result<String> {
         if is_container_link(uri) {
-            return self.register(uri, passphrase, allow_insecure).await;
+            return self.register(uri, options).await;
         }
-        let enrolled = enroll(&self.vault, &self.client, uri, allow_insecure, now_unix()).await?;
+        let enrolled = enroll(
+            &self.vault,
+            &self.client,
+            uri,
+            options.allow_insecure,
+            now_unix(),
+        )
+        .await?;
         let token = &enrolled.token;
         let code_account = enrolled.fallback_account.as_ref().map(|a| a.id.clone());
         Ok(json!({
@@ -166,21 +180,25 @@ impl Device {
 
 /// Containers: register, sync, move, unregister.
 impl Device {
-    async fn register(
-        &self,
-        uri: &str,
-        passphrase: Option<&str>,
-        allow_insecure: bool,
-    ) -> Result<String> {
-        let registered = register_container(
-            &self.vault,
-            &self.client,
-            uri,
-            passphrase,
-            allow_insecure,
-            now_unix(),
-        )
-        .await?;
+    async fn register(&self, uri: &str, options: &EnrollOptions) -> Result<String> {
+        // The user's choice, made here for every account the server could recognise.
+        let offer: Vec<OfferableAccount> = if options.offer_held {
+            let (link, _) = registration_needs(uri, now_unix())?;
+            self.vault
+                .lock()
+                .map_err(|_| anyhow::anyhow!("state lock poisoned"))?
+                .offerable_accounts(&link.issuer)?
+        } else {
+            Vec::new()
+        };
+        let offer_ids: Vec<String> = offer.iter().map(|a| a.id.clone()).collect();
+        let choices = RegistrationChoices {
+            passphrase: options.passphrase.as_deref(),
+            allow_insecure: options.allow_insecure,
+            offer: &offer_ids,
+        };
+        let registered =
+            register_container(&self.vault, &self.client, uri, choices, now_unix()).await?;
         let container = &registered.container;
         let (tokens, sync_error) = match &registered.first_sync {
             Ok(report) => (report.added + report.joined, None),
@@ -189,9 +207,14 @@ impl Device {
         if let Err(error) = &registered.first_sync {
             eprintln!("registered, but the first sync failed: {error}");
         }
+        let offered: Vec<String> = offer
+            .iter()
+            .map(|a| format!("{} ({})", a.issuer, a.name))
+            .collect();
         Ok(json!({
             "container": container.serial,
             "issuer": container.issuer,
+            "offered": offered,
             "tokens": tokens,
             "sync_error": sync_error,
         })

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use pocket_core::otp::{format_uri, parse_uri};
-use pocket_gen::device::{AnswerChoice, Device};
+use pocket_gen::device::{AnswerChoice, Device, EnrollOptions};
 
 use super::DeviceAction;
 
@@ -17,12 +17,15 @@ pub(super) async fn run_device(
             uri,
             passphrase,
             allow_insecure,
-        } => out(&format!(
-            "{}\n",
-            device
-                .enroll(&uri, passphrase.as_deref(), allow_insecure)
-                .await?
-        ))?,
+            offer_held,
+        } => {
+            let options = EnrollOptions {
+                passphrase,
+                allow_insecure,
+                offer_held,
+            };
+            out(&format!("{}\n", device.enroll(&uri, &options).await?))?
+        }
         DeviceAction::Poll { wait } => {
             for line in device.poll(std::time::Duration::from_secs(wait)).await? {
                 out(&format!("{line}\n"))?;

@@ -144,6 +144,11 @@ enum DeviceAction {
         /// are refused before any connection.
         #[arg(long)]
         allow_insecure: bool,
+        /// For a container: let its server recognise the time-based accounts set up here by
+        /// hand whose issuer is the container's, by two old codes of each sent with its
+        /// first sync, once (the output lists them). Without it no code leaves the phone.
+        #[arg(long)]
+        offer_held: bool,
     },
     /// Poll every token; print each new login request as a JSON line.
     Poll {

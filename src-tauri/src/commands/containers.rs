@@ -2,6 +2,7 @@
 //! phone, unregister, forget. pocket-core does the work; these map the results.
 
 use pocket_core::clock;
+use pocket_core::flows::RegistrationChoices;
 use tauri::State;
 
 use crate::commands::transfer::qr_data_uri;
@@ -9,20 +10,19 @@ use crate::dto::{ContainerAddedDto, ContainerDto, ContainerSyncedDto, ContainerT
 use crate::error::IpcError;
 use crate::state::AppState;
 
-/// Registers the container a scanned code names and syncs it once.
+/// Registers the container a scanned code names, with what the user gave and chose, and
+/// syncs it once.
 pub async fn register(
     state: &AppState,
     link: &str,
-    passphrase: Option<&str>,
-    allow_insecure: bool,
+    choices: RegistrationChoices<'_>,
 ) -> Result<ContainerAddedDto, IpcError> {
     let vault = state.shared_vault()?;
     let registered = pocket_core::flows::register_container(
         &vault,
         state.push_client()?,
         link,
-        passphrase,
-        allow_insecure,
+        choices,
         clock::now_unix(),
     )
     .await?;

@@ -3,6 +3,7 @@
 //! this side until the user adds them, and only their descriptions cross to the webview.
 
 use pocket_core::clock;
+use pocket_core::flows::RegistrationChoices;
 use pocket_core::scan::{ScanItem, check_picture_size, classify, decode_image_file, decode_rgba};
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
@@ -10,7 +11,9 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use crate::commands::containers::register;
 use crate::commands::push::enroll_push_uri;
-use crate::dto::{AccountDto, AddedDto, BatchDto, RiskDto, ScanItemDto, ScanReportDto};
+use crate::dto::{
+    AccountDto, AddedDto, BatchDto, OfferableDto, RiskDto, ScanItemDto, ScanReportDto,
+};
 use crate::error::IpcError;
 use crate::platform;
 use crate::state::{AppState, Pending};
@@ -89,6 +92,7 @@ pub async fn add_scanned(
     pending_id: String,
     allow_insecure: Option<bool>,
     passphrase: Option<String>,
+    offer: Option<Vec<String>>,
 ) -> Result<AddedDto, IpcError> {
     let added = match state.pending(&pending_id)? {
         Pending::Account(draft) => {
@@ -104,8 +108,11 @@ pub async fn add_scanned(
             register(
                 &state,
                 &link,
-                passphrase.as_deref(),
-                allow_insecure.unwrap_or(false),
+                RegistrationChoices {
+                    passphrase: passphrase.as_deref(),
+                    allow_insecure: allow_insecure.unwrap_or(false),
+                    offer: offer.as_deref().unwrap_or_default(),
+                },
             )
             .await?,
         ),
@@ -117,18 +124,32 @@ pub async fn add_scanned(
 /// pocket-core's report, with what may be added kept here under handles.
 async fn report(state: &AppState, texts: Vec<String>) -> Result<ScanReportDto, IpcError> {
     // Without a vault (it could not be opened) nothing is known yet; adding says why.
-    let report = match state.shared_vault() {
+    let (report, mut offerable) = match state.shared_vault() {
         Ok(_) => {
             state
-                .with_vault(move |vault| Ok(classify(&texts, |draft| vault.contains(draft))))
+                .with_vault(move |vault| {
+                    let report = classify(&texts, |draft| vault.contains(draft));
+                    // Per container, what it may be offered; the rest are empty.
+                    let offerable = report
+                        .items
+                        .iter()
+                        .map(|item| match item {
+                            ScanItem::Container { issuer, .. } => vault.offerable_accounts(issuer),
+                            _ => Ok(Vec::new()),
+                        })
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok((report, offerable))
+                })
                 .await?
         }
-        Err(_) => classify(&texts, |_| Ok(false)),
+        Err(_) => (classify(&texts, |_| Ok(false)), Vec::new()),
     };
+    offerable.resize_with(report.items.len(), Vec::new);
     let items = report
         .items
         .into_iter()
-        .map(|item| match item {
+        .zip(offerable)
+        .map(|(item, offerable)| match item {
             ScanItem::Account(draft) => {
                 let (issuer, name) = (draft.issuer.clone(), draft.name.clone());
                 ScanItemDto::Account {
@@ -154,6 +175,7 @@ async fn report(state: &AppState, texts: Vec<String>) -> Result<ScanReportDto, I
                 risk,
                 passphrase_prompt,
                 sends_passphrase,
+                ..
             } => ScanItemDto::Container {
                 pending_id: state.keep_pending(Pending::ContainerRegistration(text)),
                 name: label,
@@ -161,6 +183,7 @@ async fn report(state: &AppState, texts: Vec<String>) -> Result<ScanReportDto, I
                 sends_passphrase,
                 risk: risk.map(RiskDto::from),
                 passphrase_prompt,
+                offerable: offerable.into_iter().map(OfferableDto::from).collect(),
             },
             ScanItem::Other(preview) => ScanItemDto::Other { preview },
         })

@@ -53,9 +53,31 @@ pub enum ScanItemDto {
         #[serde(skip_serializing_if = "Option::is_none")]
         #[cfg_attr(test, ts(optional))]
         passphrase_prompt: Option<String>,
+        /// Accounts set up here before that the server may recognise, if the user ticks
+        /// them: their codes go to it once. None is ticked unless the user ticks it.
+        offerable: Vec<OfferableDto>,
     },
     /// Anything else: its start, to quote back to the user.
     Other { preview: String },
+}
+
+/// An account a container registration may offer its server, as the user knows it.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Offerable"))]
+pub struct OfferableDto {
+    pub id: String,
+    pub issuer: String,
+    pub name: String,
+}
+
+impl From<pocket_core::vault::OfferableAccount> for OfferableDto {
+    fn from(account: pocket_core::vault::OfferableAccount) -> OfferableDto {
+        OfferableDto {
+            id: account.id,
+            issuer: account.issuer,
+            name: account.name,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]

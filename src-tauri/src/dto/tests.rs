@@ -52,6 +52,7 @@ fn typescript() -> String {
         ManualAccountInput::decl(&cfg),
         IpcError::decl(&cfg),
         ScanItemDto::decl(&cfg),
+        OfferableDto::decl(&cfg),
         ScanReportDto::decl(&cfg),
         BatchDto::decl(&cfg),
         AddedDto::decl(&cfg),

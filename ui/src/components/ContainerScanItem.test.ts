@@ -42,6 +42,7 @@ describe('a scanned container registration', () => {
         host: 'pi.corp.example',
         sendsPassphrase: true,
         passphrasePrompt: 'Your company PIN',
+        offerable: [],
       },
     ];
     render(ScanResults, { flow });
@@ -56,7 +57,7 @@ describe('a scanned container registration', () => {
     expect(add.disabled).toBe(false);
     await fireEvent.click(add);
     await vi.waitFor(() => expect(sent).toHaveLength(1));
-    expect(sent[0]).toEqual({ pendingId: 'p1', allowInsecure: false, passphrase: '1234' });
+    expect(sent[0]).toEqual({ pendingId: 'p1', allowInsecure: false, passphrase: '1234', offer: [] });
   });
 
   it('warns before registering with a server reached insecurely', () => {
@@ -69,10 +70,53 @@ describe('a scanned container registration', () => {
         host: 'pi.corp.example',
         sendsPassphrase: false,
         risk: 'certificate_unchecked',
+        offerable: [],
       },
     ];
     render(ScanResults, { flow });
     expect(screen.getByTestId('scan-container').textContent).toContain('without checking');
     expect(screen.getByTestId('scan-add').textContent?.trim()).toBe('Register anyway');
+  });
+
+  it('lists the accounts its server may know, none ticked, and offers only those the user ticks', async () => {
+    const sent: Record<string, unknown>[] = [];
+    mockIPC((command, args) => {
+      if (command === 'add_scanned') {
+        sent.push(args as Record<string, unknown>);
+        throw { code: 'network', message: 'stop here' };
+      }
+      return null;
+    });
+    const flow = new ScanFlow(new AccountsState());
+    flow.items = [
+      {
+        kind: 'container',
+        pendingId: 'p3',
+        name: 'privacyIDEA (SMPH3)',
+        host: 'pi.corp.example',
+        sendsPassphrase: false,
+        offerable: [
+          { id: 'a1', issuer: 'privacyIDEA', name: 'alice' },
+          { id: 'a2', issuer: 'privacyIDEA', name: 'alice-admin' },
+        ],
+      },
+    ];
+    render(ScanResults, { flow });
+    const offer = screen.getByTestId('scan-offer');
+    expect(offer.textContent).toContain('pi.corp.example');
+    expect(offer.textContent).toContain('privacyIDEA (alice-admin)');
+    const boxes = screen.getAllByTestId('scan-offer-account') as HTMLInputElement[];
+    expect(boxes.map((box) => box.checked)).toEqual([false, false]);
+
+    // Registered as it is: nothing offered.
+    await fireEvent.click(screen.getByTestId('scan-add'));
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]?.offer).toEqual([]);
+
+    // One ticked: that one alone.
+    await fireEvent.click(boxes[1]!);
+    await fireEvent.click(screen.getByTestId('scan-add'));
+    await vi.waitFor(() => expect(sent).toHaveLength(2));
+    expect(sent[1]?.offer).toEqual(['a2']);
   });
 });

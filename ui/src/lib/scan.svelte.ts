@@ -32,7 +32,7 @@ export class ScanFlow {
         const needsNothing =
           only.kind === 'account' ||
           (only.kind === 'push' && !only.risk) ||
-          (only.kind === 'container' && !only.risk && !only.passphrasePrompt);
+          (only.kind === 'container' && !only.risk && !only.passphrasePrompt && only.offerable.length === 0);
         if (needsNothing) {
           await this.add(only.pendingId);
           if (this.error) return null;
@@ -59,10 +59,10 @@ export class ScanFlow {
     }
   }
 
-  async add(pendingId: string, allowInsecure = false, passphrase: string | null = null): Promise<void> {
+  async add(pendingId: string, allowInsecure = false, passphrase: string | null = null, offer: string[] = []): Promise<void> {
     this.error = null;
     try {
-      await this.accounts.added(await api.addScanned(pendingId, allowInsecure, passphrase));
+      await this.accounts.added(await api.addScanned(pendingId, allowInsecure, passphrase, offer));
       this.added = [...this.added, pendingId];
     } catch (error) {
       this.error = asIpcError(error);

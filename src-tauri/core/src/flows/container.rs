@@ -51,6 +51,18 @@ pub struct Registered {
     pub first_sync: Result<SyncReport>,
 }
 
+/// What the user gave and chose for a registration.
+#[derive(Debug, Default, Clone)]
+pub struct RegistrationChoices<'a> {
+    /// The passphrase the link asks for, if it asks.
+    pub passphrase: Option<&'a str>,
+    /// The user accepted a server reached insecurely.
+    pub allow_insecure: bool,
+    /// Accounts the user ticked for the server to recognise (see
+    /// [`crate::vault::Vault::offerable_accounts`]); their codes go at the first sync only.
+    pub offer: &'a [String],
+}
+
 /// Registers the container a `pia://container/` code names, then syncs it. A server reached
 /// insecurely needs `allow_insecure`, asked for before any connection; a link that asks for
 /// a passphrase needs one. On a refusal nothing stays stored.
@@ -58,10 +70,14 @@ pub async fn register(
     vault: &SharedVault,
     client: &PushClient,
     link_text: &str,
-    passphrase: Option<&str>,
-    allow_insecure: bool,
+    choices: RegistrationChoices<'_>,
     now: u64,
 ) -> Result<Registered> {
+    let RegistrationChoices {
+        passphrase,
+        allow_insecure,
+        offer,
+    } = choices;
     let (link, risk) = registration_needs(link_text, now)?;
     if let Some(risk) = risk
         && !allow_insecure
@@ -79,7 +95,7 @@ pub async fn register(
         return Err(Error::DuplicateAccount);
     }
     let key = ContainerKey::generate();
-    let id = lock(vault).begin_container(&link, &key, now)?;
+    let id = lock(vault).begin_container(&link, &key, offer, now)?;
     let (brand, model) = this_device();
     let policies =
         match container::finalize(client, &link, &key, (&brand, &model), passphrase).await {
@@ -114,12 +130,8 @@ pub async fn sync(
         let container = vault.container(container_id)?;
         let key = vault.container_key(container_id)?;
         let members = vault.members(container_id)?;
-        // Accounts set up by hand are offered once, until a sync went through.
-        let candidates = if container.last_sync_at.is_none() {
-            vault.sync_candidates(&container, now)?
-        } else {
-            Vec::new()
-        };
+        // The accounts the user chose at registration, once: recorded as sent before they go.
+        let candidates = vault.take_offer(container_id, now)?;
         (container, key, members, candidates)
     };
     let tokens = client_tokens(&members, &candidates);
@@ -395,7 +407,11 @@ mod tests {
             ),
         ];
         for (text, passphrase, code) in cases {
-            let error = register(&vault, &client, &text, passphrase, false, now)
+            let choices = RegistrationChoices {
+                passphrase,
+                ..Default::default()
+            };
+            let error = register(&vault, &client, &text, choices, now)
                 .await
                 .unwrap_err();
             assert_eq!(error.code(), code, "{text}");
@@ -513,7 +529,7 @@ mod tests {
         let id = {
             let mut vault = lock(&vault);
             let id = vault
-                .begin_container(&link, &ContainerKey::generate(), 0)
+                .begin_container(&link, &ContainerKey::generate(), &[], 0)
                 .unwrap();
             vault.finish_container(&id, &Default::default()).unwrap();
             id

@@ -11,9 +11,10 @@ mod push;
 pub use backup::{BackupState, back_up, change_backup_password, configure as configure_backups};
 pub use clock::{enrolled_servers, measure_servers};
 pub use container::{
-    CONTAINER_SYNC_INTERVAL, Registered, SyncReport, forget as forget_container, move_to_new_phone,
-    register as register_container, registration_needs, run_container_sync, sync as sync_container,
-    sync_all as sync_containers, this_device, unregister as unregister_container,
+    CONTAINER_SYNC_INTERVAL, Registered, RegistrationChoices, SyncReport,
+    forget as forget_container, move_to_new_phone, register as register_container,
+    registration_needs, run_container_sync, sync as sync_container, sync_all as sync_containers,
+    this_device, unregister as unregister_container,
 };
 pub use poller::{POLL_INTERVAL, PollTrigger, run_poller};
 pub use push::{

@@ -29,6 +29,9 @@ pub enum ScanItem {
     Container {
         text: String,
         label: String,
+        /// The issuer the link names: accounts of that issuer may be offered to the server
+        /// (`Vault::offerable_accounts`).
+        issuer: String,
         /// The server it registers with, so the user sees who asks for the passphrase.
         host: String,
         risk: Option<TransportRisk>,
@@ -99,6 +102,7 @@ pub fn classify(
                 report.items.push(match ContainerLink::parse(&text) {
                     Ok(link) => ScanItem::Container {
                         label: format!("{} ({})", link.issuer, link.serial),
+                        issuer: link.issuer.clone(),
                         host: link.server.host_str().unwrap_or_default().to_string(),
                         risk: link.risk(),
                         sends_passphrase: link.passphrase_prompt.is_some() && link.send_passphrase,

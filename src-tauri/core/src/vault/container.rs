@@ -8,11 +8,10 @@ use std::sync::Arc;
 
 use super::Vault;
 use crate::container::{
-    Candidate, ContainerKey, ContainerLink, ContainerServer, Held, Member, SyncPlan, tokentype,
+    ContainerKey, ContainerLink, ContainerServer, Held, Member, SyncPlan, tokentype,
     wire::ContainerPolicies,
 };
 use crate::error::{Error, Result};
-use crate::otp::{OtpKind, code_at};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContainerState {
@@ -98,15 +97,18 @@ fn key_id(container_id: &str) -> String {
 }
 
 impl Vault {
-    /// First half of a registration: the container row, pending, and the phone's key.
+    /// First half of a registration: the container row, pending, with the accounts the
+    /// user chose to offer its server (see [`Vault::offerable_accounts`]), and the phone's key.
     pub fn begin_container(
         &mut self,
         link: &ContainerLink,
         key: &ContainerKey,
+        offer: &[String],
         now: u64,
     ) -> Result<String> {
+        let offer = self.checked_offer(&link.issuer, offer)?;
         let id = uuid::Uuid::new_v4().to_string();
-        self.db.insert_pending_container(&id, link, now)?;
+        self.db.insert_pending_container(&id, link, &offer, now)?;
         if let Err(error) = self.secrets.put_bytes(&key_id(&id), &key.to_pkcs8()?) {
             let _ = self.db.delete_container(&id);
             return Err(error);
@@ -177,43 +179,6 @@ impl Vault {
             Some(id) => self.db.container(&id),
             None => Ok(None),
         }
-    }
-
-    /// Accounts the phone held before, offered for identification at a container's first
-    /// sync: TOTP accounts of the container's issuer that no container manages, each by two
-    /// consecutive codes from a minute and more ago. privacyIDEA still recognises those
-    /// (it searches ten periods around now), while the services that take ±1 period refuse
-    /// them, so a server given them cannot log in with them. HOTP accounts are not offered:
-    /// their next codes would still work wherever they are sent.
-    pub fn sync_candidates(
-        &mut self,
-        container: &StoredContainer,
-        now: u64,
-    ) -> Result<Vec<Candidate>> {
-        let unmanaged = self.db.unmanaged_account_ids()?;
-        let mut candidates = Vec::new();
-        for account in self.accounts()? {
-            let OtpKind::Totp { period } = account.params.kind else {
-                continue;
-            };
-            if !unmanaged.contains(&account.id)
-                || !account.issuer.eq_ignore_ascii_case(&container.issuer)
-            {
-                continue;
-            }
-            let secret = self.secret(&account.id)?;
-            let period = u64::from(period);
-            let codes = [
-                code_at(&account.params, &secret, now.saturating_sub(3 * period)),
-                code_at(&account.params, &secret, now.saturating_sub(2 * period)),
-            ];
-            candidates.push(Candidate {
-                account_id: account.id.clone(),
-                tokentype: "totp",
-                codes,
-            });
-        }
-        Ok(candidates)
     }
 
     /// Applies a sync's code-account changes (push tokens need their rollouts and follow):

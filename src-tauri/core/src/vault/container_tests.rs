@@ -19,7 +19,7 @@ fn registered(policies: ContainerPolicies) -> (Vault, Arc<MemoryStore>, String, 
         Vault::open(&dir.path().join("pocket.sqlite"), Box::new(store.clone())).unwrap();
     let link = ContainerLink::parse(LINK).unwrap();
     let id = vault
-        .begin_container(&link, &ContainerKey::generate(), 0)
+        .begin_container(&link, &ContainerKey::generate(), &[], 0)
         .unwrap();
     vault.finish_container(&id, &policies).unwrap();
     (vault, store, id, dir)
@@ -137,7 +137,7 @@ fn an_interrupted_registration_leaves_nothing() {
     let mut vault = Vault::open(&path, Box::new(store.clone())).unwrap();
     let link = ContainerLink::parse(LINK).unwrap();
     vault
-        .begin_container(&link, &ContainerKey::generate(), 0)
+        .begin_container(&link, &ContainerKey::generate(), &[], 0)
         .unwrap();
     drop(vault);
     let mut vault = Vault::open(&path, Box::new(store.clone())).unwrap();

@@ -7,6 +7,7 @@
 
 mod account;
 mod container;
+mod container_offer;
 mod db;
 mod editing;
 mod file_store;
@@ -23,6 +24,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use account::{Account, AccountState};
 pub use container::{Applied, ContainerState, StoredContainer, SyncChanges};
+pub use container_offer::OfferableAccount;
 pub use editing::ImportSummary;
 pub use file_store::FileStore;
 pub use icons::ListedIcon;

@@ -122,8 +122,10 @@ export const api = {
   scanText: (text: string) => call<ScanReport>('scan_text', { text }),
   scanClipboard: () => call<ScanReport>('scan_clipboard'),
   /** Adds what a scan found; a container registration may need the user's passphrase. */
-  addScanned: (pendingId: string, allowInsecure = false, passphrase: string | null = null) =>
-    call<Added>('add_scanned', { pendingId, allowInsecure, passphrase }),
+  /** `offer`: the accounts a container registration's server may recognise, as the user
+   * ticked them; their codes go to it once. */
+  addScanned: (pendingId: string, allowInsecure = false, passphrase: string | null = null, offer: string[] = []) =>
+    call<Added>('add_scanned', { pendingId, allowInsecure, passphrase, offer }),
   deletePushToken: (id: string) => call<void>('delete_push_token', { id }),
   openPushRequests: () => call<PushRequest[]>('open_push_requests'),
   /** `passcode` is the unlock step an Accept may need (desktop); on phones the Rust side asks

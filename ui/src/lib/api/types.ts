@@ -73,7 +73,14 @@ sendsPassphrase: boolean, risk?: TransportRisk,
 /**
  * The server's question, when it asks for a passphrase.
  */
-passphrasePrompt?: string, } | { "kind": "other", preview: string, };
+passphrasePrompt?: string, 
+/**
+ * Accounts set up here before that the server may recognise, if the user ticks
+ * them: their codes go to it once. None is ticked unless the user ticks it.
+ */
+offerable: Array<Offerable>, } | { "kind": "other", preview: string, };
+
+export type Offerable = { id: string, issuer: string, name: string, };
 
 export type ScanReport = { items: Array<ScanItem>, 
 /**

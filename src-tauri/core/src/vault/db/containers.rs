@@ -12,20 +12,42 @@ const SELECT_CONTAINER: &str = "SELECT id, serial, issuer, server, verify_tls, s
     last_sync_at, last_error FROM containers";
 
 impl Db {
-    pub fn insert_pending_container(&self, id: &str, link: &ContainerLink, now: u64) -> Result<()> {
+    /// A registration's row, pending, with the accounts the user chose to offer (JSON ids).
+    pub fn insert_pending_container(
+        &self,
+        id: &str,
+        link: &ContainerLink,
+        offer: &str,
+        now: u64,
+    ) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO containers (id, serial, issuer, server, verify_tls, state, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6)",
+            "INSERT INTO containers (id, serial, issuer, server, verify_tls, state, offer, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7)",
             params![
                 id,
                 link.serial,
                 link.issuer,
                 link.server.as_str(),
                 link.verify_tls,
+                offer,
                 now as i64
             ],
         )?;
         Ok(())
+    }
+
+    /// The container's offer (JSON ids), marked as gone at `now` in the same statement: the
+    /// first call has it, every later one `None`.
+    pub fn take_offer(&self, id: &str, now: u64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "UPDATE containers SET offered_at = ?2
+                 WHERE id = ?1 AND offered_at IS NULL RETURNING offer",
+                params![id, now as i64],
+                |row| row.get(0),
+            )
+            .optional()?)
     }
 
     /// A pending container becomes registered; false when there was none.

@@ -114,6 +114,11 @@ const MIGRATIONS: &[&str] = &[
         data        BLOB NOT NULL,
         colour      TEXT
     );",
+    // What a container's first sync may send so that its server recognises accounts the
+    // phone held before: the accounts the user chose when registering (their ids, JSON), and
+    // when that went, so it goes once whatever the server answered.
+    "ALTER TABLE containers ADD COLUMN offer TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE containers ADD COLUMN offered_at INTEGER;",
 ];
 
 pub struct Db {
