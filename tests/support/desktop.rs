@@ -12,6 +12,7 @@ use anyhow::{Context, Result, bail};
 use tempfile::TempDir;
 
 use super::deadline::{Look, eventually, holds_within};
+use super::error::HarnessError;
 use super::process::{Finished, Guarded, piped, run};
 use super::reaper::{DisplayRegistration, register_display};
 use super::report;
@@ -131,6 +132,36 @@ impl Desktop {
         self.home().join(".local/share").join(APP_IDENTIFIER)
     }
 
+    /// Looks with `check` until it is done, within `limit`; when the time runs out, the
+    /// failure points at a picture of this display as it was.
+    pub async fn eventually<T, F, Fut>(&self, what: &str, limit: Duration, check: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<Look<T>>>,
+    {
+        let error = match eventually(what, limit, check).await {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
+        match error.downcast_ref::<HarnessError>() {
+            Some(HarnessError::NeverHeld {
+                what, limit, last, ..
+            }) if error.chain().count() == 1 => {
+                let picture = report::report_dir()
+                    .and_then(|dir| report::picture_path(&dir, what))
+                    .and_then(|path| report::picture_of_display(self.display(), &path));
+                Err(HarnessError::NeverHeld {
+                    screenshot: picture.ok(),
+                    what: what.clone(),
+                    limit: *limit,
+                    last: last.clone(),
+                }
+                .into())
+            }
+            _ => Err(error),
+        }
+    }
+
     /// A command that runs inside this session.
     pub fn command(&self, program: &str) -> Command {
         self.env.command(program)
@@ -164,7 +195,7 @@ impl Desktop {
             Guarded::spawn("ImageMagick display", &mut viewer)
         };
         let viewer = std::cell::RefCell::new(start()?);
-        eventually(
+        self.eventually(
             &format!("the window {title:?} to map"),
             Duration::from_secs(10),
             || async {
@@ -212,7 +243,7 @@ impl Desktop {
 
     /// The window titled `title`, once it is on the screen.
     async fn window_titled(&self, title: &str, limit: Duration) -> Result<String> {
-        eventually(&format!("a window titled {title:?}"), limit, || async {
+        self.eventually(&format!("a window titled {title:?}"), limit, || async {
             let windows = self.windows_titled(title)?;
             Ok(Look::found(windows.into_iter().next(), || {
                 "no such window".into()
@@ -232,7 +263,7 @@ impl Desktop {
     /// Focuses `window` and waits until the display says it has the focus.
     async fn focus(&self, window: &str) -> Result<()> {
         self.xdotool(&["windowfocus", window])?;
-        eventually(
+        self.eventually(
             &format!("window {window} to have the focus"),
             Duration::from_secs(10),
             || async {
