@@ -1,6 +1,7 @@
 //! Attacks on the reference service's pages, each performed through its router: a session id
 //! planted before login, parallel password guessing, a stolen session moving the second
-//! factor to another phone, and a flood of cookieless requests.
+//! factor to another phone, a flood of cookieless requests, and addresses made up in
+//! `X-Forwarded-For`.
 
 use std::sync::Arc;
 
@@ -116,9 +117,6 @@ async fn a_session_id_planted_before_login_signs_nobody_in() {
 async fn parallel_guesses_are_checked_and_counted_in_one_step() {
     // The brake's clock stands still: its first delay is one second, which a burst that
     // straddles a second's turn would see pass, letting a fourth guess through.
-    fn frozen() -> i64 {
-        1_800_000_000
-    }
     let service = start_with(|mut service| {
         service.throttle = service.throttle.with_clock(frozen);
         service
@@ -240,4 +238,72 @@ async fn cookieless_requests_write_no_session_rows() {
     assert_eq!(service.svc.sessions.count().unwrap(), 0);
     browser.log_in(EMAIL, PASSWORD).await;
     assert_eq!(service.svc.sessions.count().unwrap(), 1);
+}
+
+/// The brake's clock stands still, so a test's failures never age out under it.
+fn frozen() -> i64 {
+    1_800_000_000
+}
+
+/// Three wrong passwords from `browser`, then a fourth: the status of the fourth.
+async fn fourth_wrong_password(browser: &mut Browser) -> StatusCode {
+    for n in 0..3 {
+        let reply = browser.log_in(EMAIL, &format!("wrong guess {n}")).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    browser.log_in(EMAIL, "wrong guess 4").await.status
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_browser_has_its_own_brakes() {
+    let proxy = "127.0.0.1".parse().unwrap();
+    let service = start_with(|mut service| {
+        service.throttle = service.throttle.with_clock(frozen);
+        service.with_trusted_proxies(vec![proxy])
+    })
+    .await;
+    service.svc.users.add(EMAIL, PASSWORD).unwrap();
+    let router = app(service.svc.clone());
+
+    // Every browser reaches the service through the TLS proxy on this machine.
+    let mut guesser = Browser::from(&router, "127.0.0.1:40000").forwarded_for("198.51.100.7");
+    assert_eq!(
+        fourth_wrong_password(&mut guesser).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The guesser writes Alice's address first; the proxy adds the real one after it.
+    let mut spoofer =
+        Browser::from(&router, "127.0.0.1:40001").forwarded_for("192.0.2.20, 198.51.100.7");
+    assert_eq!(
+        spoofer.log_in(EMAIL, "one more guess").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Alice, behind the same proxy, is not locked out by the stranger.
+    let mut alice = Browser::from(&router, "127.0.0.1:40002").forwarded_for("192.0.2.20");
+    assert_eq!(
+        alice.log_in(EMAIL, PASSWORD).await.location.as_deref(),
+        Some("/")
+    );
+}
+
+#[tokio::test]
+async fn x_forwarded_for_from_anyone_but_a_trusted_proxy_counts_for_nothing() {
+    let service = start_with(|mut service| {
+        service.throttle = service.throttle.with_clock(frozen);
+        service
+    })
+    .await;
+    service.svc.users.add(EMAIL, PASSWORD).unwrap();
+    let router = app(service.svc.clone());
+    let mut guesser = Browser::from(&router, "10.9.9.9:40000").forwarded_for("192.0.2.1");
+    assert_eq!(
+        fourth_wrong_password(&mut guesser).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // A new address in the header each time does not make a new client.
+    let mut again = Browser::from(&router, "10.9.9.9:40001").forwarded_for("192.0.2.2");
+    assert_eq!(
+        again.log_in(EMAIL, "one more guess").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }

@@ -179,6 +179,7 @@ pub(super) struct ServeOptions {
     pub number_matching: bool,
     pub instant_delivery: bool,
     pub public_url: Option<url::Url>,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub enrollment_ttl: i64,
 }
 
@@ -201,7 +202,8 @@ pub(super) async fn serve(
     };
     let mut service = Service::open(db, &base, "Pocket reference")?
         .with_number_matching(options.number_matching)
-        .with_enrollment_ttl(options.enrollment_ttl);
+        .with_enrollment_ttl(options.enrollment_ttl)
+        .with_trusted_proxies(options.trusted_proxies);
     if !options.instant_delivery {
         service = service.without_long_poll();
     }

@@ -98,6 +98,11 @@ enum Command {
         /// address (behind a TLS proxy, say); pairing codes point phones there.
         #[arg(long, value_name = "URL")]
         public_url: Option<url::Url>,
+        /// A proxy in front of the service (repeatable): on its requests the browser's address
+        /// is the last one it adds to `X-Forwarded-For`, so the limits on guessing hold for
+        /// each browser instead of for everyone at once.
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<std::net::IpAddr>,
         /// Seconds a pairing QR code stays valid (QA: see the expiry without waiting).
         #[arg(long, value_name = "SECONDS", default_value_t = 120, value_parser = clap::value_parser!(i64).range(1..=3600))]
         enrollment_ttl: i64,
@@ -301,6 +306,7 @@ pub fn run() -> Result<()> {
             no_number_matching,
             no_instant_delivery,
             public_url,
+            trusted_proxies,
             enrollment_ttl,
         } => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -310,6 +316,7 @@ pub fn run() -> Result<()> {
                 number_matching: !no_number_matching,
                 instant_delivery: !no_instant_delivery,
                 public_url,
+                trusted_proxies,
                 enrollment_ttl,
             };
             runtime.block_on(serve(listen, &db, options))?;

@@ -45,6 +45,9 @@ pub struct Service {
     pub secure_cookies: bool,
     /// Logins ask the user to pick the number the page shows (number matching).
     pub number_matching: bool,
+    /// Proxies in front of the service (a TLS proxy, say) whose `X-Forwarded-For` names the
+    /// browser; without them every browser behind one proxy would share one set of brakes.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Argon2 checks at once: one per core. Each takes ~19 MiB for its run, so a burst of
     /// logins queues here instead of growing the process by that much per login.
     password_checks: tokio::sync::Semaphore,
@@ -63,6 +66,7 @@ impl Service {
             throttle: Throttle::open(db_path)?,
             secure_cookies: base.scheme() == "https",
             number_matching: false,
+            trusted_proxies: Vec::new(),
             password_checks: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
@@ -113,6 +117,12 @@ impl Service {
 
     pub fn with_number_matching(mut self, on: bool) -> Service {
         self.number_matching = on;
+        self
+    }
+
+    /// Takes the browser's address from `X-Forwarded-For` on requests from these proxies.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> Service {
+        self.trusted_proxies = proxies;
         self
     }
 

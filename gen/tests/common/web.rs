@@ -83,6 +83,7 @@ pub struct Browser {
     cookies: BTreeMap<String, String>,
     address: SocketAddr,
     language: Option<&'static str>,
+    forwarded_for: Option<String>,
 }
 
 impl Browser {
@@ -97,11 +98,18 @@ impl Browser {
             cookies: BTreeMap::new(),
             address: address.parse().unwrap(),
             language: None,
+            forwarded_for: None,
         }
     }
 
     pub fn speaking(mut self, language: &'static str) -> Browser {
         self.language = Some(language);
+        self
+    }
+
+    /// Its requests carry this `X-Forwarded-For`, as a proxy (or the browser itself) writes it.
+    pub fn forwarded_for(mut self, addresses: &str) -> Browser {
+        self.forwarded_for = Some(addresses.to_string());
         self
     }
 
@@ -166,6 +174,9 @@ impl Browser {
         }
         if let Some(language) = self.language {
             builder = builder.header(header::ACCEPT_LANGUAGE, language);
+        }
+        if let Some(addresses) = &self.forwarded_for {
+            builder = builder.header("x-forwarded-for", addresses);
         }
         builder
     }
