@@ -35,7 +35,8 @@ export PRIVACYIDEA_VENV
 PEERS_VENV := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pocket/peers-1
 export PEERS_VENV
 RUST_TEST_LOG := $(CARGO_TARGET_DIR)/rust-tests.log
-CARGO_BUILD := cargo build --workspace --all-targets
+# The start-up benchmark's peer builds optimised, with `make bench`, and only there.
+CARGO_BUILD := cargo build --workspace --exclude startup-peer --all-targets
 # clippy lints the workspace's own crates while they build: clippy-driver compiles them as
 # rustc does, as the wrapper of the workspace's crates (the way `cargo clippy` itself runs
 # it, over `cargo check`, with the same CLIPPY_ARGS). So `make test` compiles the
@@ -100,7 +101,7 @@ ui-tests: deps-ui
 # build again for `make run`, without clippy (about a minute and a half).
 rust-tests: deps-build deps-nextest ui
 	$(CLIPPY_BUILD) $(CARGO_BUILD)
-	set -o pipefail; $(CLIPPY_BUILD) cargo nextest run --workspace --color never 2>&1 | tee $(RUST_TEST_LOG)
+	set -o pipefail; $(CLIPPY_BUILD) cargo nextest run --workspace --exclude startup-peer --color never 2>&1 | tee $(RUST_TEST_LOG)
 
 # The load test's own logic, small: 200 phones, 20 logins/s for 10 s. `make load` is the real one.
 load-smoke: rust-tests
@@ -124,7 +125,7 @@ bench: deps-bench deps-test ui
 	cargo bench -p pocket-core --bench transfer
 	cargo run --release -p pocket-tests --bin codes-vs-pyotp
 	cargo run -p pocket-tests --bin push-latency -- --logins 50
-	cargo build --release -p pocket -p startup-peer
+	cargo build --release -p pocket -p startup-peer --features pocket/webdriver
 	POCKET_APP=$(CARGO_TARGET_DIR)/release/pocket cargo run --release -p pocket-tests --bin startup
 
 # The reference service under load: 2,000 phones on held polls, 25 logins/s for 60 s, with

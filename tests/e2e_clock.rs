@@ -1,13 +1,15 @@
 //! A clock two minutes behind, in the real window: Pocket run under faketime against a real
-//! privacyIDEA on loopback measures the offset from the server's replies, shows the banner
-//! with the right figure, and with "Use the measured time for codes" its codes are accepted
-//! by /validate/check while the device's own clock's are not.
+//! privacyIDEA on loopback measures the offset from the server's replies and shows the
+//! banner with the right figure. "Use the measured time for codes" does not move codes that
+//! far on one server's word; once a time server (on loopback, telling the true time) agrees,
+//! its codes are accepted by /validate/check while the device's own clock's are not.
 
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use pocket_tests::deadline::Look;
 use pocket_tests::privacyidea::PrivacyIdea;
+use pocket_tests::time_server::TimeServer;
 use pocket_tests::{AppDriver, Desktop, serial, shots};
 
 #[tokio::test]
@@ -63,6 +65,45 @@ async fn a_clock_two_minutes_behind_shows_the_banner_and_measured_time_fixes_the
     app.wait_for("[data-testid=clock-measured-time]:checked")
         .await?;
     app.close_settings().await?;
+    // One server alone does not move codes by two minutes: the banner says what it takes.
+    app.wait_for("[data-testid=clock-banner-state][data-state=NeedsSecondSource]")
+        .await?;
+    let still = app.single_account_with_code().await?;
+    ensure!(
+        !pi.validate(&totp_serial, still.code.as_deref().unwrap_or_default())
+            .await?,
+        "one server's word moved the codes by two minutes"
+    );
+
+    // A time server that agrees: Settings → Clock → NTP, pointed at it, then Check now.
+    let time_server = TimeServer::start().await?;
+    app.open_settings().await?;
+    app.click("[data-testid=clock-ntp]").await?;
+    app.type_into(
+        "clock-ntp-server",
+        &format!("{}\u{E004}", time_server.address),
+    )
+    .await?;
+    app.eventually(
+        "the time server to be saved",
+        Duration::from_secs(10),
+        || async {
+            let settings = app.invoke("get_settings", serde_json::json!({})).await?;
+            let saved = settings
+                .as_ref()
+                .ok()
+                .and_then(|s| s["ntpServer"].as_str().map(String::from));
+            Ok(Look::when(
+                saved.as_deref() == Some(time_server.address.as_str()),
+                || format!("saved {saved:?}"),
+            ))
+        },
+    )
+    .await?;
+    app.click("[data-testid=clock-check]").await?;
+    app.close_settings().await?;
+    app.wait_for("[data-testid=clock-banner-state][data-state=Corrected]")
+        .await?;
     app.wait_for_no_toast().await?;
     app.screenshot(&shots::dir()?.join("clock-banner-dark.png"))
         .await?;

@@ -1,6 +1,7 @@
 //! The app lock in the real window: a passcode set in Settings, Pocket locked at the next
 //! start with nothing on screen and every command refused, wrong passcodes slowed, the idle
-//! lock, and a login request that arrives while locked.
+//! lock, an export behind the passcode again once unlocked, and a login request that arrives
+//! while locked.
 
 use std::time::{Duration, Instant};
 
@@ -99,6 +100,30 @@ async fn a_passcode_locks_pocket_at_start_and_when_idle_and_wrong_ones_are_slowe
     let idle = unlocked_at.elapsed();
     ensure!(idle >= Duration::from_secs(29), "locked after {idle:?}");
     ensure!(app.accounts().await?.is_empty());
+    app.unlock_with(PASSCODE).await?;
+    app.single_account_with_code().await?;
+
+    // Unlocked, exporting every secret still takes the passcode, in a dialog over the
+    // screen; cancelling it shows nothing.
+    app.open_transfer().await?;
+    app.click("[data-testid=google-export-show]").await?;
+    app.wait_for("[data-testid=unlock-step]").await?;
+    app.ensure_accessible("the unlock step before an export")
+        .await?;
+    app.screenshot(&shots::dir()?.join("unlock-step.png"))
+        .await?;
+    app.click("[data-testid=unlock-step-cancel]").await?;
+    app.wait_gone("[data-testid=unlock-step]").await?;
+    ensure!(
+        !app.exists("[data-testid=google-export-code]").await?,
+        "codes shown after a cancelled unlock step"
+    );
+    app.click("[data-testid=google-export-show]").await?;
+    app.type_into("unlock-step-passcode", PASSCODE).await?;
+    app.click("[data-testid=unlock-step-continue]").await?;
+    app.wait_for("[data-testid=google-export-code]").await?;
+    app.click("[data-testid=google-export-done]").await?;
+    app.close_transfer().await?;
     app.quit().await?;
     Ok(())
 }

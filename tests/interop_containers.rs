@@ -174,7 +174,9 @@ async fn tokens_held_before_join_and_expired_codes_are_refused() -> Result<()> {
 async fn a_container_moves_to_a_new_phone_with_new_secrets() -> Result<()> {
     let _serial = serial().await;
     let (pi, container, [totp, _, push]) =
-        server_with_container("container_client_rollover").await?;
+        // Written as administrators write it through the API: privacyIDEA then returns the
+        // policy as the string "True", which Pocket reads as privacyIDEA does.
+        server_with_container("container_client_rollover=True").await?;
     let old_phone = GenDevice::new()?;
     let new_phone = GenDevice::new()?;
     old_phone.must(&["enroll", &pi.registration_link(&container, None).await?])?;

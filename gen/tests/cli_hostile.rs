@@ -212,3 +212,28 @@ fn scanning_a_1_mb_png_of_16000_by_16000_pixels_says_too_large_within_2_s_and_25
     assert!(elapsed < Duration::from_secs(2), "took {elapsed:?}");
     assert!(peak_kib < 256 * 1024, "peaked at {peak_kib} KiB");
 }
+
+/// An Aegis vault whose one password slot asks for a tiny N and millions of lanes: each lane
+/// is cheap, but scrypt holds all their blocks at once (128·r·p bytes, here 2.25 GiB), and
+/// the slot's work is just inside the import's budget.
+const LANES_VAULT: &str = r#"{"version": 1, "header": {"slots": [
+ {"type": 1, "uuid": "s", "key": "8a1d4ec1b3f0a9e2c35f6b7a0d9e8c7b6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa99", "key_params": {"nonce": "00112233445566778899aabb", "tag": "00112233445566778899aabbccddeeff"}, "n": 2, "r": 1, "p": 18874368, "salt": "a1b2c3d4"}],
+ "params": {"nonce": "00112233445566778899aabb", "tag": "00112233445566778899aabbccddeeff"}},
+ "db": "3q2+7wAAAAA="}"#;
+
+#[test]
+fn a_vault_asking_for_millions_of_scrypt_lanes_is_refused_within_a_second_and_256_mib() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("aegis-lanes.json");
+    std::fs::write(&file, LANES_VAULT).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pocket-gen"));
+    command.arg("import").arg(&file).args(["--password", "x"]);
+    let started = Instant::now();
+    let (out, peak_kib) = measured(&mut command);
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("error: backup_too_costly"), "{stderr}");
+    assert!(elapsed < Duration::from_secs(1), "took {elapsed:?}");
+    assert!(peak_kib < 256 * 1024, "peaked at {peak_kib} KiB");
+}

@@ -1,5 +1,6 @@
 //! The Tauri shell: builds the app, opens the vault, registers the commands. No domain logic.
 
+mod automation;
 mod backups;
 mod commands;
 mod containers;
@@ -19,7 +20,10 @@ use tauri_plugin_notification::NotificationExt;
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     // SAFETY: the first thing the process does; no other thread runs yet.
-    unsafe { pocket_core::webview::choose_drawing() };
+    unsafe {
+        automation::allow_only_in(cfg!(any(debug_assertions, feature = "webdriver")));
+        pocket_core::webview::choose_drawing();
+    }
     pocket_core::startup_report::note_step("app:runs");
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let builder = tauri::Builder::default()
@@ -150,17 +154,18 @@ fn start_clock_keeper(app: AppHandle, state: &state::AppState) {
             let Ok(settings) = state.settings().await else {
                 continue;
             };
-            let now = pocket_core::clock::now_unix();
             // The measurement names the server: the UI asks again once unlocked.
             if state.lock.is_locked() {
                 continue;
             }
-            if let Some(sample) = clocks.best(now) {
-                let corrected = settings.use_measured_time && clocks.correction(now).is_some();
-                let dto = dto::ClockStatusDto::new(&sample, corrected);
-                if let Err(error) = app.emit(events::CLOCK_CHANGED, dto) {
-                    log::error!("could not report the clock: {error}");
+            match commands::clock::status(&state, &settings).await {
+                Ok(Some(dto)) => {
+                    if let Err(error) = app.emit(events::CLOCK_CHANGED, dto) {
+                        log::error!("could not report the clock: {error}");
+                    }
                 }
+                Ok(None) => {}
+                Err(error) => log::warn!("could not read the clock's status: {error:?}"),
             }
         }
     });

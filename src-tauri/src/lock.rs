@@ -114,13 +114,17 @@ impl Drop for CheckingGuard<'_> {
 }
 
 /// Tells the UI whenever the gate shuts or opens, checking each second (the idle time runs
-/// out without any call).
+/// out without any call); when it shuts, the secrets read so far leave memory.
 pub fn watch<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         let mut was_locked = None;
         loop {
-            let locked = app.state::<AppState>().lock.is_locked();
+            let state = app.state::<AppState>();
+            let locked = state.lock.is_locked();
             if was_locked != Some(locked) {
+                if locked && let Ok(vault) = state.shared_vault() {
+                    pocket_core::vault::lock(&vault).forget_secrets();
+                }
                 if was_locked.is_some() {
                     let dto = LockChangedDto { locked };
                     if let Err(error) = app.emit(events::LOCK_CHANGED, dto) {
@@ -139,6 +143,21 @@ pub fn report<R: Runtime>(app: &AppHandle<R>, locked: bool) {
     if let Err(error) = app.emit(events::LOCK_CHANGED, LockChangedDto { locked }) {
         log::error!("could not report the lock: {error}");
     }
+}
+
+/// With a lock set, checks the user before what hands out every secret or changes where
+/// they go (an export, the backup password or folder, moving a container); with none, there
+/// is nothing to check against.
+pub async fn check_user_if_locking<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    passcode: Option<String>,
+    reason: String,
+) -> Result<(), crate::error::IpcError> {
+    if state.lock.enabled() {
+        check_user(app, state, passcode, reason).await?;
+    }
+    Ok(())
 }
 
 /// Checks the user before what the lock guards (unlocking, an Accept, changing the lock): the

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use pocket_core::clock::NoCorrection;
 use pocket_core::flows::PollTrigger;
 use pocket_core::otp::AccountDraft;
 use pocket_core::push::PushClient;
@@ -92,14 +93,26 @@ impl AppState {
     }
 
     /// Now in Unix milliseconds as codes use it: the device's clock, or the measured time
-    /// when the user chose it and a measurement exists.
-    pub fn code_time_ms(&self, settings: &Settings) -> u64 {
+    /// when the user chose it and the measurements allow it.
+    pub async fn code_time_ms(&self, settings: &Settings) -> Result<u64, IpcError> {
         let now = pocket_core::clock::now_millis();
-        let offset = settings
-            .use_measured_time
-            .then(|| self.clocks.correction(now / 1000))
-            .flatten();
-        pocket_core::clock::corrected_millis(now, offset)
+        if !settings.use_measured_time {
+            return Ok(now);
+        }
+        let offset = self.clock_correction(now / 1000).await?.ok();
+        Ok(pocket_core::clock::corrected_millis(now, offset))
+    }
+
+    /// How far the measured time moves codes at `now_unix`, by what the servers holding this
+    /// phone's tokens (and NTP) say, or why it does not.
+    pub async fn clock_correction(
+        &self,
+        now_unix: u64,
+    ) -> Result<Result<i64, NoCorrection>, IpcError> {
+        let holders = self
+            .with_vault(|vault| pocket_core::flows::clock_holders(vault))
+            .await?;
+        Ok(self.clocks.correction(now_unix, &holders))
     }
 
     pub fn shared_vault(&self) -> Result<SharedVault, IpcError> {

@@ -27,6 +27,7 @@ pub mod reference;
 pub mod report;
 pub mod shots;
 pub mod tamper;
+pub mod time_server;
 pub mod tools;
 pub mod webdriver;
 

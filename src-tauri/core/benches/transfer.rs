@@ -69,11 +69,22 @@ fn backups(c: &mut Criterion) {
     let mut group = c.benchmark_group("backup of 1000 accounts");
     group.sample_size(10);
     let mut now = 1_800_000_000;
+    // The names of the backups written so far, as the app keeps them: the ones it may prune.
+    let mut ours: Vec<String> = Vec::new();
     group.bench_function("write, read back, check, keep 10", |b| {
         b.iter(|| {
             now += 1;
-            pocket_core::backup::write_backup(folder.path(), &thousand, "bench password", 10, now)
-                .unwrap()
+            let written = pocket_core::backup::write_backup(
+                folder.path(),
+                &thousand,
+                "bench password",
+                10,
+                now,
+                &ours,
+            )
+            .unwrap();
+            ours.push(written.name());
+            written
         })
     });
     group.bench_function("its key derivation alone (scrypt 2^15, 8, 1)", |b| {

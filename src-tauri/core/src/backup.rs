@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use zeroize::Zeroizing;
+
 use crate::error::{Error, Result};
 use crate::otp::AccountDraft;
 use crate::transfer::{read_aegis, write_aegis, write_private};
@@ -24,6 +26,16 @@ pub struct Written {
     pub removed: Vec<PathBuf>,
 }
 
+impl Written {
+    /// The new backup's file name, as the list of this install's backups records it.
+    pub fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
 /// A backup file's name for `now` (Unix seconds, UTC): sorting the names sorts the backups.
 pub fn file_name(now: u64) -> String {
     let stamp = crate::push::wire::iso8601(now);
@@ -32,11 +44,14 @@ pub fn file_name(now: u64) -> String {
     format!("{PREFIX}{stamp}{SUFFIX}")
 }
 
-/// The backups in `folder` that Pocket wrote, oldest first.
+/// The files in `folder` named as Pocket names its backups, oldest first by name. Anyone can
+/// put a file of that name there (a synced folder): what may be removed is decided by the
+/// list of what this install wrote, not by names.
 pub fn list(folder: &Path) -> Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(folder).map_err(|e| folder_error(folder, &e))?;
     let mut found: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
         .map(|entry| entry.path())
         .filter(|path| {
             path.file_name()
@@ -49,14 +64,17 @@ pub fn list(folder: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// Writes a backup of `accounts` into `folder`, checks that it decrypts to the same accounts,
-/// and removes all but the newest `keep`. A failure at any step leaves the earlier backups
-/// as they were; the accounts themselves are never touched.
+/// and removes all but the newest `keep` of the backups this install wrote (`ours`, by file
+/// name), never the one just written. Files it did not write are never removed, however they
+/// are named or dated. A failure at any step leaves the earlier backups as they were; the
+/// accounts themselves are never touched.
 pub fn write_backup(
     folder: &Path,
     accounts: &[AccountDraft],
     password: &str,
     keep: usize,
     now: u64,
+    ours: &[String],
 ) -> Result<Written> {
     if !folder.is_dir() {
         return Err(Error::BackupFolderMissing(folder.display().to_string()));
@@ -69,19 +87,26 @@ pub fn write_backup(
         path = folder.join(file_name(now).replace(SUFFIX, &format!("-{n}{SUFFIX}")));
         n += 1;
     }
-    write_private(&path, contents.as_bytes()).map_err(|e| match e {
-        Error::ExportFailed(detail) => Error::BackupWriteFailed(detail),
-        other => other,
-    })?;
+    write_backup_file(&path, contents.as_bytes())?;
     let written = std::fs::read_to_string(&path).map_err(|e| folder_error(folder, &e))?;
     let back = read_aegis(&written, Some(password)).map_err(|_| Error::BackupCheckFailed)?;
     if back.accounts != accounts {
         let _ = std::fs::remove_file(&path);
         return Err(Error::BackupCheckFailed);
     }
-    let all = list(folder)?;
+    let older: Vec<PathBuf> = list(folder)?
+        .into_iter()
+        .filter(|old| *old != path)
+        .filter(|old| {
+            old.file_name()
+                .is_some_and(|n| ours.iter().any(|ours| n.to_string_lossy() == *ours))
+        })
+        .collect();
     let mut removed = Vec::new();
-    for old in all.iter().take(all.len().saturating_sub(keep.max(1))) {
+    for old in older
+        .iter()
+        .take((older.len() + 1).saturating_sub(keep.max(1)))
+    {
         std::fs::remove_file(old).map_err(|e| folder_error(folder, &e))?;
         removed.push(old.clone());
     }
@@ -92,33 +117,68 @@ pub fn write_backup(
     })
 }
 
-/// Encrypts the backups in `folder` that open with `old` again with `new`, each replaced
-/// atomically, so that a password the user changed (because it leaked, say) opens none of
-/// them any more. Files that do not open with `old` are left as they are and counted.
-pub fn reencrypt(folder: &Path, old: &str, new: &str) -> Result<Reencrypted> {
-    let mut done = Reencrypted::default();
+/// The backups in `folder` that open with `old`, each with its contents encrypted again with
+/// `new`: nothing is written yet. A password the user changed (because it leaked, say) must
+/// open none of them afterwards; files that do not open with `old` are left as they are.
+pub fn prepare_reencryption(folder: &Path, old: &str, new: &str) -> Result<Reencryption> {
+    let mut prepared = Reencryption::default();
     for path in list(folder)? {
         let text = std::fs::read_to_string(&path).map_err(|e| folder_error(folder, &e))?;
         let Ok(backup) = read_aegis(&text, Some(old)) else {
-            done.left_alone += 1;
+            prepared.left_alone += 1;
             continue;
         };
         let contents = write_aegis(&backup.accounts, new)?;
-        write_private(&path, contents.as_bytes()).map_err(|e| match e {
-            Error::ExportFailed(detail) => Error::BackupWriteFailed(detail),
-            other => other,
-        })?;
-        done.changed += 1;
+        prepared.files.push((path, text, contents));
     }
-    Ok(done)
+    Ok(prepared)
 }
 
-/// What [`reencrypt`] did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Reencrypted {
-    pub changed: usize,
+/// A re-encryption worked out: each file with its old and its new contents.
+#[derive(Default)]
+pub struct Reencryption {
+    files: Vec<(PathBuf, String, Zeroizing<String>)>,
     /// Backups that did not open with the old password (written with an earlier one).
     pub left_alone: usize,
+}
+
+impl Reencryption {
+    /// Writes every file's new contents, each atomically; returns how many. When one cannot
+    /// be written, those already written are put back, so the backups are all under the old
+    /// password, as the error says.
+    pub fn write(&self) -> Result<usize> {
+        self.write_with(write_backup_file)
+    }
+
+    fn write_with(&self, mut write: impl FnMut(&Path, &[u8]) -> Result<()>) -> Result<usize> {
+        for (done, (path, _, contents)) in self.files.iter().enumerate() {
+            if let Err(error) = write(path, contents.as_bytes()) {
+                self.put_back(&self.files[..done]);
+                return Err(error);
+            }
+        }
+        Ok(self.files.len())
+    }
+
+    /// Puts every file back as it was, when the new password could not be kept after all.
+    pub fn undo(&self) {
+        self.put_back(&self.files);
+    }
+
+    fn put_back(&self, files: &[(PathBuf, String, Zeroizing<String>)]) {
+        for (path, old, _) in files {
+            if let Err(error) = write_backup_file(path, old.as_bytes()) {
+                log::warn!("could not put back {}: {error}", path.display());
+            }
+        }
+    }
+}
+
+fn write_backup_file(path: &Path, contents: &[u8]) -> Result<()> {
+    write_private(path, contents).map_err(|e| match e {
+        Error::ExportFailed(detail) => Error::BackupWriteFailed(detail),
+        other => other,
+    })
 }
 
 fn folder_error(folder: &Path, error: &std::io::Error) -> Error {
@@ -148,6 +208,44 @@ mod tests {
             .collect()
     }
 
+    /// The list of this install's backups after `written`, as the app keeps it.
+    fn noted(ours: &mut Vec<String>, written: &Written) {
+        ours.push(written.name());
+        ours.retain(|name| !written.removed.iter().any(|r| r.ends_with(name)));
+    }
+
+    #[test]
+    fn files_planted_under_a_backups_name_are_never_pruned_and_prune_nothing() {
+        // A synced folder holding someone else's files named and dated like backups: one
+        // dated far ahead, which would sort after every new backup, and a folder.
+        let folder = tempfile::tempdir().unwrap();
+        let planted = folder.path().join("pocket-backup-2099-01-01_00-00-00.json");
+        std::fs::write(&planted, "not ours").unwrap();
+        let planted_folder = folder.path().join("pocket-backup-2098-01-01_00-00-00.json");
+        std::fs::create_dir(&planted_folder).unwrap();
+        let mut ours = Vec::new();
+        let mut last = None;
+        for t in 0..3u64 {
+            let written = write_backup(
+                folder.path(),
+                &accounts(1),
+                "a backup password",
+                1,
+                t * 60,
+                &ours,
+            )
+            .unwrap();
+            assert!(written.path.exists(), "the new backup was pruned");
+            noted(&mut ours, &written);
+            last = Some(written.path);
+        }
+        assert!(planted.exists() && planted_folder.is_dir());
+        assert_eq!(
+            list(folder.path()).unwrap(),
+            [last.unwrap(), planted.clone()]
+        );
+    }
+
     #[test]
     fn names_sort_as_the_backups_were_made() {
         assert_eq!(
@@ -162,15 +260,18 @@ mod tests {
         let folder = tempfile::tempdir().unwrap();
         std::fs::write(folder.path().join("notes.txt"), "mine").unwrap();
         let drafts = accounts(3);
+        let mut ours = Vec::new();
         for t in 0..5u64 {
-            write_backup(
+            let written = write_backup(
                 folder.path(),
                 &drafts,
                 "a backup password",
                 3,
                 1_000_000 + t * 60,
+                &ours,
             )
             .unwrap();
+            noted(&mut ours, &written);
         }
         let kept = list(folder.path()).unwrap();
         let names: Vec<String> = kept
@@ -195,8 +296,15 @@ mod tests {
             drafts
         );
         // Two in one second are both kept, in order.
-        let again =
-            write_backup(folder.path(), &drafts, "a backup password", 10, 1_000_240).unwrap();
+        let again = write_backup(
+            folder.path(),
+            &drafts,
+            "a backup password",
+            10,
+            1_000_240,
+            &ours,
+        )
+        .unwrap();
         assert!(
             again
                 .path
@@ -210,17 +318,13 @@ mod tests {
     fn a_new_password_reencrypts_every_backup_the_old_one_opened() {
         let folder = tempfile::tempdir().unwrap();
         let drafts = accounts(2);
-        write_backup(folder.path(), &drafts, "the old password", 5, 0).unwrap();
-        write_backup(folder.path(), &drafts[..1], "the old password", 5, 60).unwrap();
-        write_backup(folder.path(), &drafts, "an even older one", 5, 120).unwrap();
-        let done = reencrypt(folder.path(), "the old password", "the new password").unwrap();
-        assert_eq!(
-            done,
-            Reencrypted {
-                changed: 2,
-                left_alone: 1
-            }
-        );
+        write_backup(folder.path(), &drafts, "the old password", 5, 0, &[]).unwrap();
+        write_backup(folder.path(), &drafts[..1], "the old password", 5, 60, &[]).unwrap();
+        write_backup(folder.path(), &drafts, "an even older one", 5, 120, &[]).unwrap();
+        let prepared =
+            prepare_reencryption(folder.path(), "the old password", "the new password").unwrap();
+        assert_eq!(prepared.left_alone, 1);
+        assert_eq!(prepared.write().unwrap(), 2);
         let files = list(folder.path()).unwrap();
         let open = |path: &PathBuf, password| {
             read_aegis(&std::fs::read_to_string(path).unwrap(), Some(password)).map(|b| b.accounts)
@@ -235,11 +339,52 @@ mod tests {
     }
 
     #[test]
+    fn a_reencryption_that_cannot_finish_puts_back_what_it_wrote() {
+        let folder = tempfile::tempdir().unwrap();
+        for t in 0..3 {
+            write_backup(
+                folder.path(),
+                &accounts(1),
+                "the old password",
+                5,
+                t * 60,
+                &[],
+            )
+            .unwrap();
+        }
+        let prepared =
+            prepare_reencryption(folder.path(), "the old password", "the new password").unwrap();
+        // The third write fails (a full disk, say): the first two are put back.
+        let mut writes = 0;
+        let error = prepared
+            .write_with(|path, contents| {
+                writes += 1;
+                if writes == 3 {
+                    return Err(Error::BackupWriteFailed("disk full".into()));
+                }
+                write_backup_file(path, contents)
+            })
+            .unwrap_err();
+        assert_eq!(error.code(), "backup_write_failed");
+        for path in list(folder.path()).unwrap() {
+            let text = std::fs::read_to_string(&path).unwrap();
+            read_aegis(&text, Some("the old password")).unwrap();
+        }
+        // And all of it undone on request, once written.
+        assert_eq!(prepared.write().unwrap(), 3);
+        prepared.undo();
+        for path in list(folder.path()).unwrap() {
+            let text = std::fs::read_to_string(&path).unwrap();
+            read_aegis(&text, Some("the old password")).unwrap();
+        }
+    }
+
+    #[test]
     fn a_missing_or_read_only_folder_fails_clearly_and_keeps_what_was_there() {
         let folder = tempfile::tempdir().unwrap();
         let gone = folder.path().join("gone");
         assert_eq!(
-            write_backup(&gone, &accounts(1), "a backup password", 3, 0)
+            write_backup(&gone, &accounts(1), "a backup password", 3, 0, &[])
                 .unwrap_err()
                 .code(),
             "backup_folder_missing"
@@ -248,13 +393,14 @@ mod tests {
         {
             use std::os::unix::fs::PermissionsExt;
             let first =
-                write_backup(folder.path(), &accounts(1), "a backup password", 3, 0).unwrap();
+                write_backup(folder.path(), &accounts(1), "a backup password", 3, 0, &[]).unwrap();
             std::fs::set_permissions(folder.path(), std::fs::Permissions::from_mode(0o500))
                 .unwrap();
             // root ignores permissions: only check where they hold.
             if std::fs::write(folder.path().join("probe"), "x").is_err() {
-                let error = write_backup(folder.path(), &accounts(2), "a backup password", 3, 60)
-                    .unwrap_err();
+                let error =
+                    write_backup(folder.path(), &accounts(2), "a backup password", 3, 60, &[])
+                        .unwrap_err();
                 assert_eq!(error.code(), "backup_write_failed");
                 assert_eq!(
                     list(folder.path()).unwrap(),

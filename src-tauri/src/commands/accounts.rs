@@ -58,7 +58,7 @@ pub async fn account_codes(
     ids: Option<Vec<String>>,
 ) -> Result<CodesDto, IpcError> {
     let settings = state.settings().await?;
-    let now_ms = state.code_time_ms(&settings);
+    let now_ms = state.code_time_ms(&settings).await?;
     state
         .with_vault(move |vault| {
             let ids = match ids {
@@ -113,7 +113,7 @@ pub async fn copy_code<R: Runtime>(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<(), IpcError> {
-    let now = state.code_time_ms(&state.settings().await?) / 1000;
+    let now = state.code_time_ms(&state.settings().await?).await? / 1000;
     let code = state.with_vault(move |vault| vault.code(&id, now)).await?;
     app.clipboard()
         .write_text(code.current)

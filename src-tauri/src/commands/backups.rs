@@ -18,13 +18,17 @@ pub async fn backup_status(state: State<'_, AppState>) -> Result<BackupStatusDto
         .await
 }
 
-/// Asks for the folder backups go to; `null` when the user closed the dialog.
+/// Asks for the folder backups go to; `null` when the user closed the dialog. With a lock
+/// set, the unlock step comes first: the folder is where every secret goes.
 #[tauri::command]
 pub async fn choose_backup_folder<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     title: String,
+    passcode: Option<String>,
+    reason: String,
 ) -> Result<Option<BackupStatusDto>, IpcError> {
+    crate::lock::check_user_if_locking(&app, &state, passcode, reason).await?;
     let current = state
         .with_vault(|vault| Ok(BackupState::read(vault)?.folder))
         .await?;
@@ -63,18 +67,26 @@ pub async fn set_backups(
 }
 
 /// Sets the backup password (kept in the keychain, so backups run unattended): the backups
-/// there are encrypted again with it, and a fresh one is made.
+/// there are encrypted again with it, and a fresh one is made. Changing one takes the
+/// `current` one, and, with a lock set, the unlock step.
 #[tauri::command]
-pub async fn set_backup_password(
+pub async fn set_backup_password<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
+    current: Option<String>,
     password: String,
+    passcode: Option<String>,
+    reason: String,
 ) -> Result<BackupStatusDto, IpcError> {
-    let password = Zeroizing::new(password);
+    let (current, password) = (current.map(Zeroizing::new), Zeroizing::new(password));
+    crate::lock::check_user_if_locking(&app, &state, passcode, reason).await?;
     let vault = state.shared_vault()?;
     let shared = vault.clone();
-    tauri::async_runtime::spawn_blocking(move || change_backup_password(&shared, &password))
-        .await
-        .map_err(|e| IpcError::internal(&e))??;
+    tauri::async_runtime::spawn_blocking(move || {
+        change_backup_password(&shared, current.as_deref().map(String::as_str), &password)
+    })
+    .await
+    .map_err(|e| IpcError::internal(&e))??;
     state.backup_trigger.notify_one();
     BackupStatusDto::read(&vault)
 }

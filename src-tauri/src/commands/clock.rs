@@ -1,7 +1,7 @@
 //! The clock check: how far this device's clock is off by the servers' replies, and a check
 //! now against every push and container server, and the NTP server when the user chose one.
 
-use pocket_core::clock::{self, ClockSample, sntp};
+use pocket_core::clock::{self, sntp};
 use tauri::State;
 
 use crate::dto::ClockStatusDto;
@@ -12,7 +12,7 @@ use crate::state::AppState;
 #[tauri::command]
 pub async fn clock_status(state: State<'_, AppState>) -> Result<Option<ClockStatusDto>, IpcError> {
     let settings = state.settings().await?;
-    Ok(status(&state, &settings))
+    status(&state, &settings).await
 }
 
 /// Measures now. The servers answer what they can; an NTP server the user chose that does not
@@ -37,15 +37,23 @@ pub async fn check_clock(state: State<'_, AppState>) -> Result<Option<ClockStatu
     };
     save(&state).await?;
     ntp?;
-    Ok(status(&state, &settings))
+    status(&state, &settings).await
 }
 
 /// The best measurement, and whether it moves the codes now.
-fn status(state: &AppState, settings: &pocket_core::settings::Settings) -> Option<ClockStatusDto> {
+pub async fn status(
+    state: &AppState,
+    settings: &pocket_core::settings::Settings,
+) -> Result<Option<ClockStatusDto>, IpcError> {
     let now = clock::now_unix();
-    let best: ClockSample = state.clocks.best(now)?;
-    let corrected = settings.use_measured_time && state.clocks.correction(now).is_some();
-    Some(ClockStatusDto::new(&best, corrected))
+    let Some(best) = state.clocks.best(now) else {
+        return Ok(None);
+    };
+    let correction = match settings.use_measured_time {
+        true => Some(state.clock_correction(now).await?),
+        false => None,
+    };
+    Ok(Some(ClockStatusDto::new(&best, correction)))
 }
 
 /// Keeps the measurements for the next start.

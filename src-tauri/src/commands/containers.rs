@@ -3,7 +3,7 @@
 
 use pocket_core::clock;
 use pocket_core::flows::RegistrationChoices;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::commands::transfer::qr_data_uri;
 use crate::dto::{ContainerAddedDto, ContainerDto, ContainerSyncedDto, ContainerTransferDto};
@@ -68,12 +68,17 @@ pub async fn sync_now(state: &AppState) -> Result<Vec<ContainerSyncedDto>, IpcEr
         .collect())
 }
 
-/// A registration code for the user's new phone, where the server's policy allows moving.
+/// A registration code for the user's new phone, where the server's policy allows moving;
+/// with a lock set, after the unlock step (the code hands the container over).
 #[tauri::command]
-pub async fn move_container(
+pub async fn move_container<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     id: String,
+    passcode: Option<String>,
+    reason: String,
 ) -> Result<ContainerTransferDto, IpcError> {
+    crate::lock::check_user_if_locking(&app, &state, passcode, reason).await?;
     let vault = state.shared_vault()?;
     let link = pocket_core::flows::move_to_new_phone(&vault, state.push_client()?, &id).await?;
     let qr = qr_data_uri(&link)?;
@@ -88,7 +93,8 @@ pub async fn unregister_container(state: State<'_, AppState>, id: String) -> Res
     Ok(())
 }
 
-/// Removes a container that moved away or was unregistered, with its tokens.
+/// Removes a container from this phone only, in any state (the server is not told); its
+/// tokens go with it only where what the phone knows of it came over a checked connection.
 #[tauri::command]
 pub async fn forget_container(state: State<'_, AppState>, id: String) -> Result<(), IpcError> {
     let vault = state.shared_vault()?;

@@ -20,7 +20,7 @@ pub async fn home_screen(
 ) -> Result<HomeDto, IpcError> {
     pocket_core::startup_report::note_step("app:home-screen-began");
     let settings = state.settings().await?;
-    let now_ms = state.code_time_ms(&settings);
+    let now_ms = state.code_time_ms(&settings).await?;
     state
         .with_vault(move |vault| {
             let listed = accounts::listed(vault)?;

@@ -320,3 +320,74 @@ fn while_locked_every_command_but_the_lock_screens_refuses() {
     invoke(&window, "lock_now", json!({})).unwrap();
     invoke(&window, "list_accounts", json!({})).unwrap();
 }
+
+#[test]
+fn with_a_lock_set_exports_and_backup_changes_take_the_unlock_step() {
+    let (_app, window, _dir) = app();
+    let report = invoke(
+        &window,
+        "scan_text",
+        json!({"text": "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME"}),
+    )
+    .unwrap();
+    let pending = report["items"][0]["pendingId"].as_str().unwrap();
+    invoke(&window, "add_scanned", json!({"pendingId": pending})).unwrap();
+    // With no lock there is nothing to check against.
+    let codes = invoke(&window, "export_google_codes", json!({"reason": "r"})).unwrap();
+    assert_eq!(codes["codes"].as_array().unwrap().len(), 1);
+
+    invoke(
+        &window,
+        "set_passcode",
+        json!({"passcode": "24681357", "reason": "r"}),
+    )
+    .unwrap();
+    // Someone at the unlocked window, without the passcode: every one of these is refused
+    // before it does anything.
+    let without = [
+        ("export_google_codes", json!({"reason": "r"})),
+        (
+            "export_backup",
+            json!({"format": "links", "title": "t", "reason": "r"}),
+        ),
+        ("choose_backup_folder", json!({"title": "t", "reason": "r"})),
+        (
+            "set_backup_password",
+            json!({"password": "the thief's password", "reason": "r"}),
+        ),
+        ("move_container", json!({"id": "any", "reason": "r"})),
+    ];
+    for (name, args) in without {
+        let error = invoke(&window, name, args).unwrap_err();
+        assert_eq!(error["code"], "wrong_passcode", "{name}");
+    }
+    let wrong = json!({"passcode": "11111111", "reason": "r"});
+    assert_eq!(
+        invoke(&window, "export_google_codes", wrong).unwrap_err()["code"],
+        "wrong_passcode"
+    );
+    let right = json!({"passcode": "24681357", "reason": "r"});
+    let codes = invoke(&window, "export_google_codes", right).unwrap();
+    assert_eq!(codes["codes"].as_array().unwrap().len(), 1);
+
+    // The first backup password takes the passcode; changing it the current one as well.
+    let first =
+        json!({"password": "a first backup password", "passcode": "24681357", "reason": "r"});
+    assert_eq!(
+        invoke(&window, "set_backup_password", first).unwrap()["hasPassword"],
+        true
+    );
+    let without_current =
+        json!({"password": "the thief's password", "passcode": "24681357", "reason": "r"});
+    assert_eq!(
+        invoke(&window, "set_backup_password", without_current).unwrap_err()["code"],
+        "wrong_backup_password"
+    );
+    let with_current = json!({
+        "current": "a first backup password",
+        "password": "a second backup password",
+        "passcode": "24681357",
+        "reason": "r",
+    });
+    invoke(&window, "set_backup_password", with_current).unwrap();
+}

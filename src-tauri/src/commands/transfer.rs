@@ -116,8 +116,15 @@ pub async fn import_picked(
 /// Every account Google's format can carry, as transfer QR codes to scan one after another
 /// into another app, and those it cannot carry, named. The codes show the secrets, which is
 /// their purpose: they are made only when asked for and the screen drops them when it closes.
+/// With a lock set, the unlock step comes first (`passcode` on desktop).
 #[tauri::command]
-pub async fn export_google_codes(state: State<'_, AppState>) -> Result<GoogleExportDto, IpcError> {
+pub async fn export_google_codes<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    passcode: Option<String>,
+    reason: String,
+) -> Result<GoogleExportDto, IpcError> {
+    crate::lock::check_user_if_locking(&app, &state, passcode, reason).await?;
     let drafts = state.with_vault(|vault| vault.export()).await?;
     tauri::async_runtime::spawn_blocking(move || {
         let mut id = [0u8; 4];
@@ -143,7 +150,10 @@ pub async fn export_backup<R: Runtime>(
     format: ExportFormat,
     password: Option<String>,
     title: String,
+    passcode: Option<String>,
+    reason: String,
 ) -> Result<Option<String>, IpcError> {
+    crate::lock::check_user_if_locking(&app, &state, passcode, reason).await?;
     let password = Zeroizing::new(password.unwrap_or_default());
     let drafts = state.with_vault(|vault| vault.export()).await?;
     let (contents, extension) = tauri::async_runtime::spawn_blocking(move || {

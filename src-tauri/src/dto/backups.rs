@@ -20,6 +20,9 @@ pub struct BackupStatusDto {
     #[cfg_attr(test, ts(type = "ErrorCode | null"))]
     pub last_error: Option<&'static str>,
     pub last_error_at_ms: Option<u64>,
+    /// The backups go to the app's own storage on this device (phones): lost with it, and
+    /// removed with the app. Settings says so.
+    pub stays_on_device: bool,
 }
 
 impl From<BackupState> for BackupStatusDto {
@@ -33,6 +36,8 @@ impl From<BackupState> for BackupStatusDto {
             last_file: state.last_file.map(|f| f.display().to_string()),
             last_error: state.last_error.map(|k| k.code()),
             last_error_at_ms: state.last_error_at.map(|s| s * 1000),
+            // Phones write them where `files::pick_backup_folder` puts them: app storage.
+            stays_on_device: cfg!(mobile),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Settings, the lock's state and the clock check as the UI shows them.
 
-use pocket_core::clock::{ClockSample, is_off};
+use pocket_core::clock::{ClockSample, NoCorrection, is_off};
 use pocket_core::settings::{Language, LockMethod, Settings, Theme};
 use serde::Serialize;
 
@@ -80,17 +80,25 @@ pub struct ClockStatusDto {
     pub off: bool,
     /// Codes follow the measured time.
     pub corrected: bool,
+    /// The user chose the measured time, but one server alone says the clock is off by more
+    /// than a code period: codes move once a second source (NTP) agrees.
+    pub needs_second_source: bool,
 }
 
 impl ClockStatusDto {
-    pub fn new(sample: &ClockSample, corrected: bool) -> ClockStatusDto {
+    /// `correction` is what the measured time does to codes, when the user chose it.
+    pub fn new(
+        sample: &ClockSample,
+        correction: Option<Result<i64, NoCorrection>>,
+    ) -> ClockStatusDto {
         ClockStatusDto {
             offset_ms: sample.offset_ms,
             uncertainty_ms: sample.uncertainty_ms,
             source: sample.source.clone(),
             measured_at_ms: sample.measured_at.saturating_mul(1000),
             off: is_off(sample),
-            corrected,
+            corrected: matches!(correction, Some(Ok(_))),
+            needs_second_source: correction == Some(Err(NoCorrection::NeedsSecondSource)),
         }
     }
 }

@@ -16,6 +16,7 @@ const status: BackupStatus = {
   lastFile: '/home/alice/Backups/pocket-backup-2026-12-01_09-30-00.json',
   lastError: null,
   lastErrorAtMs: null,
+  staysOnDevice: false,
 };
 
 function backupsWith(shown: Partial<BackupStatus> | null): BackupsState {
@@ -47,6 +48,14 @@ describe('BackupSettings', () => {
     expect((screen.getByTestId('backup-enabled') as HTMLInputElement).disabled).toBe(true);
     expect(screen.getByTestId('backup-needs')).toBeTruthy();
     expect(screen.queryByTestId('backup-now')).toBeNull();
+  });
+
+  it('says plainly on a phone that its backups stay on the phone', () => {
+    render(BackupSettings, { backups: backupsWith({ staysOnDevice: true }) });
+    expect(screen.getByTestId('backup-stays-on-phone').textContent).toContain('stay on this phone');
+    cleanup();
+    render(BackupSettings, { backups: backupsWith({}) });
+    expect(screen.queryByTestId('backup-stays-on-phone')).toBeNull();
   });
 
   it('says when the last backup was made, and why the last try failed', () => {

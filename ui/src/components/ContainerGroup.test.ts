@@ -66,6 +66,29 @@ describe('a container in the list', () => {
     expect(screen.queryByTestId('container-sync')).toBeNull();
   });
 
+  it('removes even a registered container from this phone, after saying the server is not told', async () => {
+    const calls: string[] = [];
+    mockIPC((command) => {
+      calls.push(command);
+      if (command === 'home_screen') return { accounts: [], pushTokens: [], containers: [], codes: { nowMs: 0, codes: [] }, hideCodes: false };
+      if (command === 'account_codes') return { nowMs: 0, codes: [] };
+      return null;
+    });
+    render(AccountList, { accounts: listWith([container]), onadd: () => {} });
+    await fireEvent.click(screen.getByTestId('container-forget'));
+    expect(calls).not.toContain('forget_container');
+    const confirm = screen.getByTestId('container-forget-confirm');
+    expect(confirm.textContent).toContain('pi.corp.example is not told');
+    await fireEvent.click(screen.getByTestId('container-forget-yes'));
+    await vi.waitFor(() => expect(calls).toContain('forget_container'));
+
+    // Over an unchecked connection its accounts stay, and it says so.
+    cleanup();
+    render(AccountList, { accounts: listWith([{ ...container, risk: 'certificate_unchecked' }]), onadd: () => {} });
+    await fireEvent.click(screen.getByTestId('container-forget'));
+    expect(screen.getByTestId('container-forget-confirm').textContent).toContain('stay on this phone as your own');
+  });
+
   it('says what deleting a managed token does, or that the server does not allow it', async () => {
     mockIPC(() => null);
     render(AccountList, { accounts: listWith([container]) , onadd: () => {} });

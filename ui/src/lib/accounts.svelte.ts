@@ -15,7 +15,9 @@ import {
   type PushToken,
 } from './api';
 import { onContainersSynced, type UnlistenFn } from './api/events';
+import { t } from './i18n';
 import { arrangeShown, moveByOne, sameOrder } from './reorder';
+import { unlockStep } from './unlockStep.svelte';
 
 const TICK_MS = 250;
 const RETRY_FAILED_MS = 5000;
@@ -308,8 +310,12 @@ export class AccountsState {
     return results;
   }
 
-  moveContainer(id: string): Promise<ContainerTransfer> {
-    return api.moveContainer(id);
+  /** The code that hands the container to a new phone, after the unlock step; null when the
+   *  user cancelled that. */
+  async moveContainer(id: string): Promise<ContainerTransfer | null> {
+    const passcode = await unlockStep.ask();
+    if (passcode === undefined) return null;
+    return api.moveContainer(id, passcode, t('lock.reason'));
   }
 
   async unregisterContainer(id: string): Promise<void> {

@@ -2,6 +2,8 @@
 // events, and the changes the user makes in Settings.
 import { api, asIpcError, type BackupStatus, type IpcError } from './api';
 import { onBackupStatus, type UnlistenFn } from './api/events';
+import { t } from './i18n';
+import { unlockStep } from './unlockStep.svelte';
 
 export class BackupsState {
   status = $state<BackupStatus | null>(null);
@@ -44,8 +46,11 @@ export class BackupsState {
     }
   }
 
-  chooseFolder(title: string): Promise<boolean> {
-    return this.#change(() => api.chooseBackupFolder(title));
+  /** Where every secret goes: the unlock step first. False also when the user cancelled it. */
+  async chooseFolder(title: string): Promise<boolean> {
+    const passcode = await unlockStep.ask();
+    if (passcode === undefined) return false;
+    return this.#change(() => api.chooseBackupFolder(title, passcode, t('lock.reason')));
   }
 
   setEnabled(enabled: boolean): Promise<boolean> {
@@ -56,8 +61,11 @@ export class BackupsState {
     return this.#change(() => api.setBackups(this.status?.enabled ?? false, keep));
   }
 
-  setPassword(password: string): Promise<boolean> {
-    return this.#change(() => api.setBackupPassword(password));
+  /** `current` is the password set now, when there is one; the unlock step comes first. */
+  async setPassword(current: string | null, password: string): Promise<boolean> {
+    const passcode = await unlockStep.ask();
+    if (passcode === undefined) return false;
+    return this.#change(() => api.setBackupPassword(current, password, passcode, t('lock.reason')));
   }
 
   backUpNow(): Promise<boolean> {

@@ -57,6 +57,10 @@ export class SettingsState {
       applyTheme(this.settings.theme);
       // Every text is read as the page is drawn: a new language draws it again.
       if (before && change.language && change.language !== before.language) location.reload();
+      // Whether codes follow the measured time depends on these: the banner says so at once.
+      if ('useMeasuredTime' in change || 'ntpCheck' in change || 'ntpServer' in change) {
+        this.clock = await api.clockStatus().catch(() => this.clock);
+      }
     }
     return done;
   }

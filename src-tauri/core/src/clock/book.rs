@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use super::offset::{ClockSample, best, correction};
+use super::offset::{ClockSample, NoCorrection, best, correction};
 
 #[derive(Default)]
 pub struct ServerClocks {
@@ -62,9 +62,14 @@ impl ServerClocks {
         best(&self.all(), now_unix).cloned()
     }
 
-    /// How far codes move at `now_unix` when the user chose the measured time.
-    pub fn correction(&self, now_unix: u64) -> Option<i64> {
-        correction(&self.all(), now_unix)
+    /// How far codes move at `now_unix` when the user chose the measured time; `holders` are
+    /// the servers that hold a token of this phone, by origin.
+    pub fn correction(
+        &self,
+        now_unix: u64,
+        holders: &std::collections::HashSet<String>,
+    ) -> Result<i64, NoCorrection> {
+        correction(&self.all(), now_unix, holders)
     }
 
     /// Woken after each new measurement.

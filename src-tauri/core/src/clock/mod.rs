@@ -8,8 +8,8 @@ pub mod sntp;
 
 pub use book::ServerClocks;
 pub use offset::{
-    ClockSample, MAX_CORRECTION_DOUBT_MS, MAX_CORRECTION_MS, ServerTime, TOLERATED_OFFSET_MS, best,
-    correction, estimate, is_off, parse_http_date,
+    ClockSample, LONE_SOURCE_MOST_MS, MAX_CORRECTION_DOUBT_MS, MAX_CORRECTION_MS, NoCorrection,
+    ServerTime, TOLERATED_OFFSET_MS, best, correction, estimate, is_off, parse_http_date,
 };
 
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -74,26 +74,62 @@ pub const MAX_CORRECTION_MS: u64 = 60 * 60 * 1000;
 /// A measurement vaguer than this does not move codes (a period is 30 s).
 pub const MAX_CORRECTION_DOUBT_MS: u64 = 2_000;
 
+/// One source alone moves codes by at most this (a code period, which servers forgive
+/// anyway); further takes a second source that agrees: another server, or NTP.
+pub const LONE_SOURCE_MOST_MS: u64 = 30_000;
+
+/// Why codes do not follow the measured time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoCorrection {
+    /// No measurement is fresh, certain and near enough, from a source that counts.
+    NoMeasurement,
+    /// The sources disagree: then they, not this clock, are in doubt.
+    SourcesDisagree,
+    /// One source alone says the clock is off by more than a code period.
+    NeedsSecondSource,
+}
+
+/// Whether a measurement from `source` may move codes: NTP, which the user named, or a
+/// server that holds a token of this phone (`holders`, by origin). Any other server's reply
+/// (a link scanned and refused, a server since removed) says nothing about the codes.
+pub fn counts(source: &str, holders: &std::collections::HashSet<String>) -> bool {
+    source.starts_with(NTP_PREFIX) || holders.contains(source)
+}
+
+/// The source name of measurements from an NTP server.
+pub const NTP_PREFIX: &str = "ntp:";
+
 /// How far codes move when the user chose the measured time: the best of the last day's
-/// measurements that are certain to within 2 s and within an hour of this clock; none when
-/// there is no such measurement, or when two of them disagree by more than a code period
-/// would tolerate (then the servers, not this clock, are in doubt).
-pub fn correction(samples: &[ClockSample], now_unix: u64) -> Option<i64> {
+/// measurements from sources that count, certain to within 2 s and within an hour of this
+/// clock, when they all agree to within 10 s; beyond a code period only when at least two
+/// sources say so.
+pub fn correction(
+    samples: &[ClockSample],
+    now_unix: u64,
+    holders: &std::collections::HashSet<String>,
+) -> Result<i64, NoCorrection> {
     let usable: Vec<&ClockSample> = samples
         .iter()
+        .filter(|s| counts(&s.source, holders))
         .filter(|s| now_unix.saturating_sub(s.measured_at) <= FRESH_FOR_SECONDS)
         .filter(|s| s.uncertainty_ms <= MAX_CORRECTION_DOUBT_MS)
         .filter(|s| s.offset_ms.unsigned_abs() <= MAX_CORRECTION_MS)
         .collect();
-    let lowest = usable.iter().map(|s| s.offset_ms).min()?;
-    let highest = usable.iter().map(|s| s.offset_ms).max()?;
-    if highest - lowest > 10_000 {
-        return None;
-    }
-    usable
+    let best = usable
         .iter()
         .min_by_key(|s| (s.uncertainty_ms, std::cmp::Reverse(s.measured_at)))
-        .map(|s| s.offset_ms)
+        .ok_or(NoCorrection::NoMeasurement)?;
+    let lowest = usable.iter().map(|s| s.offset_ms).min().unwrap_or_default();
+    let highest = usable.iter().map(|s| s.offset_ms).max().unwrap_or_default();
+    if highest - lowest > 10_000 {
+        return Err(NoCorrection::SourcesDisagree);
+    }
+    let sources: std::collections::HashSet<&str> =
+        usable.iter().map(|s| s.source.as_str()).collect();
+    if best.offset_ms.unsigned_abs() > LONE_SOURCE_MOST_MS && sources.len() < 2 {
+        return Err(NoCorrection::NeedsSecondSource);
+    }
+    Ok(best.offset_ms)
 }
 
 /// Whether `sample` shows the clock off by more than servers tolerate, beyond doubt.
@@ -207,28 +243,77 @@ mod tests {
     #[test]
     fn codes_move_only_by_certain_fresh_bounded_and_agreeing_measurements() {
         let now = 10 * 24 * 3600;
-        let at = |offset_ms, uncertainty_ms, age| ClockSample {
-            source: format!("s{offset_ms}{uncertainty_ms}{age}"),
+        let holders: std::collections::HashSet<String> =
+            ["https://a", "https://b"].map(String::from).into();
+        let from = |source: &str, offset_ms, uncertainty_ms, age| ClockSample {
+            source: source.into(),
             offset_ms,
             uncertainty_ms,
             measured_at: now - age,
         };
-        assert_eq!(correction(&[at(120_000, 300, 60)], now), Some(120_000));
-        assert_eq!(correction(&[at(-120_000, 300, 60)], now), Some(-120_000));
+        let at = |offset_ms, uncertainty_ms, age| from("https://a", offset_ms, uncertainty_ms, age);
+        let correction = |samples: &[ClockSample]| correction(samples, now, &holders);
+        // One server moves codes by a code period at most.
+        assert_eq!(correction(&[at(20_000, 300, 60)]), Ok(20_000));
+        assert_eq!(correction(&[at(-30_000, 300, 60)]), Ok(-30_000));
+        for lone in [120_000, -120_000] {
+            assert_eq!(
+                correction(&[at(lone, 300, 60)]),
+                Err(NoCorrection::NeedsSecondSource)
+            );
+        }
+        // Further when a second server or NTP agrees: the more certain one.
+        let ntp = from("ntp:pool.ntp.org", 121_000, 100, 60);
+        assert_eq!(correction(&[at(120_000, 300, 60), ntp]), Ok(121_000));
+        let second = from("https://b", 119_000, 900, 60);
+        assert_eq!(correction(&[at(120_000, 300, 60), second]), Ok(120_000));
         // Too vague, too old, too far: the banner only.
-        assert_eq!(correction(&[at(120_000, 25_000, 60)], now), None);
-        assert_eq!(correction(&[at(120_000, 300, 2 * 24 * 3600)], now), None);
-        assert_eq!(correction(&[at(2 * 3600 * 1000, 300, 60)], now), None);
-        // Two servers that disagree: neither moves the codes.
+        for sample in [
+            at(20_000, 25_000, 60),
+            at(20_000, 300, 2 * 24 * 3600),
+            at(2 * 3600 * 1000, 300, 60),
+        ] {
+            assert_eq!(correction(&[sample]), Err(NoCorrection::NoMeasurement));
+        }
+        // Two that disagree: neither moves the codes.
         assert_eq!(
-            correction(&[at(120_000, 300, 60), at(0, 200, 60)], now),
-            None
+            correction(&[at(120_000, 300, 60), from("ntp:x", 0, 200, 60)]),
+            Err(NoCorrection::SourcesDisagree)
         );
-        // Two that agree: the more certain.
+    }
+
+    #[test]
+    fn a_server_holding_no_token_of_this_phone_moves_no_code_and_cancels_none() {
+        let now = 10 * 24 * 3600;
+        let holders: std::collections::HashSet<String> = ["https://pi.corp".into()].into();
+        let from = |source: &str, offset_ms| ClockSample {
+            source: source.into(),
+            offset_ms,
+            uncertainty_ms: 100,
+            measured_at: now - 60,
+        };
+        // A link scanned from anywhere (refused, or never added) names a server that then
+        // answers with an hour's difference: it neither moves codes nor seconds a lone one.
+        let stranger = from("https://evil.example", 3_000_000);
         assert_eq!(
-            correction(&[at(120_000, 300, 60), at(121_000, 100, 60)], now),
-            Some(121_000)
+            correction(&[stranger], now, &holders),
+            Err(NoCorrection::NoMeasurement)
         );
+        let stranger_agrees = from("https://evil.example", 120_500);
+        assert_eq!(
+            correction(
+                &[from("https://pi.corp", 120_000), stranger_agrees],
+                now,
+                &holders
+            ),
+            Err(NoCorrection::NeedsSecondSource)
+        );
+        // Nor does it cancel a correction the phone's own servers agree on.
+        let ntp = from("ntp:pool.ntp.org", 120_200);
+        let mut samples = vec![from("https://pi.corp", 120_000), ntp];
+        assert_eq!(correction(&samples, now, &holders), Ok(120_000));
+        samples.push(from("https://evil.example", 0));
+        assert_eq!(correction(&samples, now, &holders), Ok(120_000));
     }
 
     #[test]

@@ -142,7 +142,7 @@ fn read_reply(server: &str, reply: &[u8], sent_ms: u64, received_ms: u64) -> Res
     // Never certain below a millisecond: the timestamps are read to the millisecond.
     let delay = ((t4 - t1) - (t3 - t2)).max(2);
     Ok(ClockSample {
-        source: format!("ntp:{server}"),
+        source: format!("{}{server}", super::offset::NTP_PREFIX),
         offset_ms: i64::try_from(offset).map_err(|_| refused("sent a time out of range"))?,
         uncertainty_ms: u64::try_from(delay / 2).unwrap_or(u64::MAX),
         measured_at: received_ms / 1000,

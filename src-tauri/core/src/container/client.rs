@@ -148,7 +148,7 @@ pub async fn synchronize(
         .map_err(|e| Error::ServerReply(format!("the decrypted token list: {e}")))?;
     Ok(SyncReply {
         dict,
-        policies: reply.policies.unwrap_or_default(),
+        policies: ContainerPolicies::from_reply(&reply.policies),
     })
 }
 
@@ -213,8 +213,9 @@ struct SealedReply {
     encryption_algorithm: String,
     encryption_params: SealParams,
     container_dict_server: String,
+    /// Read on its own ([`ContainerPolicies::from_reply`]): no policy value can fail the reply.
     #[serde(default)]
-    policies: Option<ContainerPolicies>,
+    policies: serde_json::Value,
 }
 
 #[derive(serde::Deserialize)]
@@ -228,7 +229,7 @@ struct SealParams {
 fn policies_in(value: &serde_json::Value) -> ContainerPolicies {
     value
         .get("policies")
-        .and_then(|p| serde_json::from_value(p.clone()).ok())
+        .map(ContainerPolicies::from_reply)
         .unwrap_or_default()
 }
 

@@ -12,6 +12,10 @@ use crate::otp::{AccountDraft, OtpKind};
 pub const MAX_TOKENS_PER_SYNC: usize = 1000;
 /// Most push tokens one sync sets up: each costs an RSA key and a rollout.
 pub const MAX_PUSH_PER_SYNC: usize = 20;
+/// Most tokens one container holds on the phone, and most push tokens among them: a server
+/// cannot fill the phone sync after sync. What comes beyond is skipped, with why.
+pub const MAX_CONTAINER_TOKENS: usize = 200;
+pub const MAX_CONTAINER_PUSH: usize = 20;
 
 /// A token of the container on the phone: a code account or a push token.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -129,6 +133,11 @@ pub fn plan(
     let mut plan = SyncPlan::default();
     let mut listed = HashSet::new();
     let member = |serial: &str| members.iter().find(|m| m.serial == serial);
+    let mut held = members.len();
+    let mut push_held = members
+        .iter()
+        .filter(|m| matches!(m.held, Held::Push(_)))
+        .count();
 
     for link in tokens.add {
         let Some(serial) = link_serial(&link) else {
@@ -141,7 +150,17 @@ pub fn plan(
         if !listed.insert(serial.clone()) {
             continue;
         }
-        let added = if crate::push::parse_enrollment(&link).is_ok() {
+        let is_push = crate::push::parse_enrollment(&link).is_ok();
+        let new = member(&serial).is_none();
+        let added = if new && held >= MAX_CONTAINER_TOKENS {
+            Err(Error::ServerReply(format!(
+                "more than {MAX_CONTAINER_TOKENS} tokens in one container"
+            )))
+        } else if is_push && new && push_held >= MAX_CONTAINER_PUSH {
+            Err(Error::ServerReply(format!(
+                "more than {MAX_CONTAINER_PUSH} push tokens in one container"
+            )))
+        } else if is_push {
             if plan.add_push.len() >= MAX_PUSH_PER_SYNC {
                 Err(Error::ServerReply(format!(
                     "more than {MAX_PUSH_PER_SYNC} push tokens at once: the rest come with the next sync"
@@ -156,10 +175,16 @@ pub fn plan(
         };
         match added {
             Ok(()) => match member(&serial) {
-                // The user's own account is never replaced away: it is let go instead.
-                Some(old) if old.joined => plan.released.push(old.held.clone()),
+                // The user's own account is never replaced away, and over a connection anyone
+                // could have answered nothing is: the old one is let go instead.
+                Some(old) if old.joined || deletion == Deletion::Released => {
+                    plan.released.push(old.held.clone())
+                }
                 Some(old) => plan.replaced.push(old.held.clone()),
-                None => {}
+                None => {
+                    held += 1;
+                    push_held += usize::from(is_push);
+                }
             },
             Err(error) => plan.skipped.push((serial, error)),
         }
@@ -409,5 +434,61 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(error.code(), "server_reply");
+    }
+
+    #[test]
+    fn over_an_unchecked_connection_new_secrets_for_a_serial_replace_nothing() {
+        // A serial sent again in `add` over a connection anyone could have answered: the
+        // account and the push token held stay, let go as the user's own, and none is retired.
+        let members = [
+            member("TOTP0002", Held::Account("held".into())),
+            member("PIPU0003", Held::Push("held-push".into())),
+        ];
+        let plan = plan(
+            &members,
+            &[],
+            dict(&[TOTP, PUSH], vec![]),
+            &ContainerPolicies::default(),
+            Deletion::Released,
+        )
+        .unwrap();
+        assert!(plan.replaced.is_empty() && plan.removed.is_empty());
+        assert_eq!(
+            plan.released,
+            [Held::Account("held".into()), Held::Push("held-push".into())]
+        );
+    }
+
+    #[test]
+    fn a_container_cannot_fill_the_phone_sync_after_sync() {
+        let full: Vec<Member> = (0..MAX_CONTAINER_TOKENS)
+            .map(|i| member(&format!("HELD{i}"), Held::Account(format!("a{i}"))))
+            .collect();
+        let plan_of = |members: &[Member], links: &[&str]| {
+            plan(
+                members,
+                &[],
+                dict(links, vec![]),
+                &ContainerPolicies::default(),
+                Deletion::Trusted,
+            )
+            .unwrap()
+        };
+        let more = plan_of(&full, &[TOTP, PUSH]);
+        assert!(more.add_accounts.is_empty() && more.add_push.is_empty());
+        assert_eq!(more.skipped.len(), 2);
+        assert_eq!(more.skipped[0].1.code(), "server_reply");
+        // A token already held may still be renewed.
+        let mut renewing = full.clone();
+        renewing[0].serial = "TOTP0002".into();
+        assert_eq!(plan_of(&renewing, &[TOTP]).add_accounts.len(), 1);
+
+        // Push tokens, each a 4096-bit key, have a smaller limit of their own.
+        let pushes: Vec<Member> = (0..MAX_CONTAINER_PUSH)
+            .map(|i| member(&format!("PUSH{i}"), Held::Push(format!("p{i}"))))
+            .collect();
+        let more = plan_of(&pushes, &[PUSH, TOTP]);
+        assert!(more.add_push.is_empty());
+        assert_eq!(more.add_accounts.len(), 1);
     }
 }

@@ -88,19 +88,60 @@ pub struct ContainerChallenge {
 }
 
 /// The settings the server's policies give the phone, sent with every registration and sync.
+/// Each is read as privacyIDEA itself reads it ([`privacyidea_true`]): an administrator who
+/// wrote `container_client_rollover=True` through the API gets the string "True" back.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub struct ContainerPolicies {
     /// The phone may move the container to a new phone.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "privacyidea_true")]
     pub container_client_rollover: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "privacyidea_true")]
     pub initially_add_tokens_to_container: bool,
     /// The phone must not delete the container's tokens.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "privacyidea_true")]
     pub disable_client_token_deletion: bool,
     /// The phone must not unregister the container.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "privacyidea_true")]
     pub disable_client_container_unregister: bool,
+}
+
+impl ContainerPolicies {
+    /// What a reply over an unchecked connection may change of the policies `held`: a
+    /// restriction lifted, a permission granted, never the other way (anyone on the way could
+    /// have written the reply, and a restriction there would lock the user out of their own
+    /// phone's tokens).
+    pub fn loosened_from(&self, held: &ContainerPolicies) -> ContainerPolicies {
+        ContainerPolicies {
+            container_client_rollover: held.container_client_rollover
+                || self.container_client_rollover,
+            initially_add_tokens_to_container: held.initially_add_tokens_to_container
+                || self.initially_add_tokens_to_container,
+            disable_client_token_deletion: held.disable_client_token_deletion
+                && self.disable_client_token_deletion,
+            disable_client_container_unregister: held.disable_client_container_unregister
+                && self.disable_client_container_unregister,
+        }
+    }
+
+    /// The policies in `value` (a reply's `policies`), each read on its own: one value of a
+    /// shape nobody expected leaves the others as they are, and a `policies` that is not an
+    /// object at all is no policy.
+    pub fn from_reply(value: &serde_json::Value) -> ContainerPolicies {
+        serde_json::from_value(value.clone()).unwrap_or_default()
+    }
+}
+
+/// A policy value as privacyIDEA's own `is_true` reads it: `true`, `1`, "1", "True", "true"
+/// and "TRUE" are true; anything else is false, never an error.
+fn privacyidea_true<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<bool, D::Error> {
+    Ok(match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Bool(value) => value,
+        serde_json::Value::Number(number) => number.as_f64() == Some(1.0),
+        serde_json::Value::String(text) => matches!(text.as_str(), "1" | "True" | "true" | "TRUE"),
+        _ => false,
+    })
 }
 
 /// One token in the phone's list: known by serial, or by two consecutive codes.
@@ -164,6 +205,60 @@ pub struct ServerToken {
 pub fn link_serial(link: &str) -> Option<String> {
     let url = Url::parse(link.trim()).ok()?;
     crate::link_query::LinkQuery::of(&url).serial().ok()
+}
+
+#[cfg(test)]
+mod policy_tests {
+    use super::*;
+
+    #[test]
+    fn policies_read_as_privacyidea_reads_them() {
+        // As privacyIDEA 3.14 returns a policy an administrator set to "True" through the API.
+        let read = ContainerPolicies::from_reply(&serde_json::json!({
+            "container_client_rollover": "True",
+            "initially_add_tokens_to_container": "yes",
+            "disable_client_token_deletion": 1,
+            "disable_client_container_unregister": "TRUE",
+            "something_new": {"a": [1]},
+        }));
+        assert_eq!(
+            read,
+            ContainerPolicies {
+                container_client_rollover: true,
+                initially_add_tokens_to_container: false,
+                disable_client_token_deletion: true,
+                disable_client_container_unregister: true,
+            }
+        );
+        // One value of an odd shape does not throw away the others.
+        let odd = ContainerPolicies::from_reply(&serde_json::json!({
+            "container_client_rollover": true,
+            "disable_client_token_deletion": {"value": true},
+        }));
+        assert!(odd.container_client_rollover && !odd.disable_client_token_deletion);
+        assert_eq!(
+            ContainerPolicies::from_reply(&serde_json::json!("True")),
+            ContainerPolicies::default()
+        );
+    }
+
+    #[test]
+    fn an_unchecked_reply_lifts_restrictions_and_adds_none() {
+        let strict = ContainerPolicies {
+            disable_client_token_deletion: true,
+            disable_client_container_unregister: true,
+            ..Default::default()
+        };
+        let open = ContainerPolicies {
+            container_client_rollover: true,
+            ..Default::default()
+        };
+        // A forged reply that would lock the user out changes nothing.
+        assert_eq!(strict.loosened_from(&open), open);
+        // One that lifts what the server had set is taken.
+        assert_eq!(open.loosened_from(&strict), open);
+        assert_eq!(strict.loosened_from(&strict), strict);
+    }
 }
 
 #[cfg(test)]

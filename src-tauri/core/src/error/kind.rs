@@ -29,6 +29,7 @@ kinds! {
     MissingParameter => "missing_parameter",
     InvalidParameter => "invalid_parameter",
     MissingLabel => "missing_label",
+    TooLong => "too_long",
     KeychainLocked => "keychain_locked",
     KeychainUnavailable => "keychain_unavailable",
     SecretMissing => "secret_missing",

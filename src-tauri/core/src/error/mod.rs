@@ -20,6 +20,8 @@ pub enum Error {
     InvalidParameter { param: &'static str, reason: String },
     #[error("the account has neither a name nor an issuer")]
     MissingLabel,
+    #[error("the {param} is longer than {limit}")]
+    TooLong { param: &'static str, limit: usize },
     #[error("the keychain is locked")]
     KeychainLocked,
     #[error("no keychain is available: {0}")]
@@ -171,6 +173,7 @@ impl Error {
             Error::MissingParameter(_) => ErrorKind::MissingParameter,
             Error::InvalidParameter { .. } => ErrorKind::InvalidParameter,
             Error::MissingLabel => ErrorKind::MissingLabel,
+            Error::TooLong { .. } => ErrorKind::TooLong,
             Error::KeychainLocked => ErrorKind::KeychainLocked,
             Error::KeychainUnavailable(_) => ErrorKind::KeychainUnavailable,
             Error::SecretMissing(_) => ErrorKind::SecretMissing,
@@ -244,6 +247,7 @@ impl Error {
         match self {
             Error::MissingParameter(param)
             | Error::InvalidParameter { param, .. }
+            | Error::TooLong { param, .. }
             | Error::NotInGoogleFormat(param) => Some(param),
             Error::PasscodeTooShort | Error::WrongPasscode => Some("passcode"),
             _ => None,

@@ -1,18 +1,32 @@
 //! The clock check on demand: every server the device is enrolled with (push tokens and
 //! containers), each asked once for its time.
 
+use std::collections::HashSet;
+
 use url::Url;
 
 use crate::clock::ClockSample;
 use crate::error::Result;
 use crate::push::PushClient;
-use crate::vault::{SharedVault, lock};
+use crate::vault::{SharedVault, Vault, lock};
 
 /// The servers to ask, one per origin: the address the token or container was enrolled at,
 /// and whether its certificate is checked (the weaker of two enrollments at one origin is
 /// not taken: checked wins).
 pub fn enrolled_servers(vault: &SharedVault) -> Result<Vec<(Url, bool)>> {
-    let vault = lock(vault);
+    servers_of(&lock(vault))
+}
+
+/// The servers that hold a token of this phone, by origin: the only ones whose clock may
+/// move its codes.
+pub fn clock_holders(vault: &Vault) -> Result<HashSet<String>> {
+    Ok(servers_of(vault)?
+        .iter()
+        .map(|(url, _)| crate::push::origin(url))
+        .collect())
+}
+
+fn servers_of(vault: &Vault) -> Result<Vec<(Url, bool)>> {
     let mut servers: Vec<(Url, bool)> = Vec::new();
     let tokens = vault
         .push_tokens()?

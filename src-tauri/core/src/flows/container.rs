@@ -107,6 +107,11 @@ pub async fn register(
                 return Err(error);
             }
         };
+    // Over an unchecked connection the registration's reply cannot restrict the phone either.
+    let policies = match risk {
+        None => policies,
+        Some(_) => policies.loosened_from(&Default::default()),
+    };
     let container = lock(vault).finish_container(&id, &policies)?;
     let first_sync = sync(vault, client, &id, now).await;
     Ok(Registered {
@@ -142,19 +147,23 @@ pub async fn sync(
             return Err(error);
         }
     };
-    // A reply over a connection anyone could have answered deletes nothing.
-    let deletion = match transport_risk(&container.server, container.verify_tls) {
-        None => Deletion::Trusted,
-        Some(_) => Deletion::Released,
+    // A reply over a connection anyone could have answered deletes nothing, and may lift the
+    // server's restrictions but not add any.
+    let (deletion, policies) = match transport_risk(&container.server, container.verify_tls) {
+        None => (Deletion::Trusted, reply.policies),
+        Some(_) => (
+            Deletion::Released,
+            reply.policies.loosened_from(&container.policies),
+        ),
     };
-    let sync_plan = match plan(&members, &candidates, reply.dict, &reply.policies, deletion) {
+    let sync_plan = match plan(&members, &candidates, reply.dict, &policies, deletion) {
         Ok(sync_plan) => sync_plan,
         Err(error) => {
             record_failure(vault, container_id, &error);
             return Err(error);
         }
     };
-    let applied = lock(vault).apply_sync(container_id, &sync_plan, &reply.policies, now)?;
+    let applied = lock(vault).apply_sync(container_id, &sync_plan, &policies, now)?;
     let mut report = SyncReport {
         added: applied.added,
         removed: applied.removed,
@@ -304,19 +313,16 @@ pub async fn unregister(
     }
 }
 
-/// Removes a container that moved away or was unregistered at its server, with the tokens
-/// the server gave it (their secrets no longer work); the user's own accounts that joined it
-/// stay. A registered container is left alone: Unregister is the way out of one.
+/// Removes a container from this phone only ("Remove from this phone"), in any state.
 pub fn forget(vault: &SharedVault, container_id: &str) -> Result<()> {
     let mut vault = lock(vault);
-    match vault.container(container_id)?.state {
-        ContainerState::Moved | ContainerState::Unregistered => {
-            vault.remove_container(container_id, true)
-        }
-        _ => Err(Error::ManagedByServer(
-            "remove a container it still manages: unregister it first",
-        )),
-    }
+    let container = vault.container(container_id)?;
+    // Whatever its state: a server that refuses or is gone must not strand its tokens here.
+    // The server is not told. Its tokens go with it only where what the phone knows of it
+    // came over a checked connection; else (a "moved" anyone on the way could have written)
+    // they stay, as the user's own. The user's own accounts that joined always stay.
+    let checked = transport_risk(&container.server, container.verify_tls).is_none();
+    vault.remove_container(container_id, checked)
 }
 
 /// Container work that reads and then rewrites a container's tokens, one at a time: the
@@ -362,6 +368,17 @@ mod tests {
 
     use super::*;
     use crate::vault::{MemoryStore, Vault};
+
+    /// A vault in `dir` with its secrets in memory.
+    fn memory_vault(dir: &tempfile::TempDir) -> SharedVault {
+        Arc::new(Mutex::new(
+            Vault::open(
+                &dir.path().join("pocket.sqlite"),
+                Box::new(MemoryStore::default()),
+            )
+            .unwrap(),
+        ))
+    }
 
     fn link(server: &str, ssl_verify: &str, passphrase: &str) -> String {
         format!(
@@ -478,13 +495,7 @@ mod tests {
         use std::sync::atomic::{AtomicUsize, Ordering};
         use std::time::Duration;
         let dir = tempfile::tempdir().unwrap();
-        let vault: SharedVault = Arc::new(Mutex::new(
-            Vault::open(
-                &dir.path().join("pocket.sqlite"),
-                Box::new(MemoryStore::default()),
-            )
-            .unwrap(),
-        ));
+        let vault = memory_vault(&dir);
         let wake = Arc::new(tokio::sync::Notify::new());
         let rounds = Arc::new(AtomicUsize::new(0));
         let counted = rounds.clone();
@@ -516,29 +527,39 @@ mod tests {
     }
 
     #[test]
-    fn a_container_still_registered_is_not_removed_behind_its_servers_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let vault: SharedVault = Arc::new(Mutex::new(
-            Vault::open(
-                &dir.path().join("pocket.sqlite"),
-                Box::new(MemoryStore::default()),
-            )
-            .unwrap(),
-        ));
-        let link = ContainerLink::parse(&link("http%3A//127.0.0.1%3A5055/", "False", "")).unwrap();
-        let id = {
-            let mut vault = lock(&vault);
-            let id = vault
-                .begin_container(&link, &ContainerKey::generate(), &[], 0)
-                .unwrap();
-            vault.finish_container(&id, &Default::default()).unwrap();
-            id
-        };
-        assert_eq!(forget(&vault, &id).unwrap_err().code(), "managed_by_server");
-        lock(&vault)
-            .set_container_state(&id, ContainerState::Moved, "container_moved")
-            .unwrap();
-        forget(&vault, &id).unwrap();
-        assert!(lock(&vault).containers().unwrap().is_empty());
+    fn any_container_can_be_removed_from_this_phone_and_an_unchecked_one_leaves_its_tokens() {
+        use crate::container::SyncPlan;
+        use crate::otp::{AccountDraft, OtpParams, SecretKey};
+        // Still registered, its server refusing or gone: the phone can let it go all the
+        // same. Its tokens go with it only where what the phone knows came over a checked
+        // connection; over an unchecked one (a "moved" anyone could have written) they stay.
+        for (ssl_verify, tokens_stay) in [("True", 0), ("False", 1)] {
+            let dir = tempfile::tempdir().unwrap();
+            let vault = memory_vault(&dir);
+            let text = link("https%3A//pi.corp.test/", ssl_verify, "");
+            let link = ContainerLink::parse(&text).unwrap();
+            let id = {
+                let mut vault = lock(&vault);
+                let id = vault
+                    .begin_container(&link, &ContainerKey::generate(), &[], 0)
+                    .unwrap();
+                vault.finish_container(&id, &Default::default()).unwrap();
+                let secret = SecretKey::from_bytes(b"a company secret....".to_vec()).unwrap();
+                let draft =
+                    AccountDraft::new("Corp", "alice", secret, OtpParams::default_totp()).unwrap();
+                let plan = SyncPlan {
+                    add_accounts: vec![("TOTP1".into(), draft)],
+                    ..Default::default()
+                };
+                vault
+                    .apply_sync(&id, &plan, &Default::default(), 1)
+                    .unwrap();
+                id
+            };
+            forget(&vault, &id).unwrap();
+            let vault = lock(&vault);
+            assert!(vault.containers().unwrap().is_empty(), "{ssl_verify}");
+            assert_eq!(vault.accounts().unwrap().len(), tokens_stay, "{ssl_verify}");
+        }
     }
 }

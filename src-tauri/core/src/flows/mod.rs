@@ -9,7 +9,7 @@ mod poller;
 mod push;
 
 pub use backup::{BackupState, back_up, change_backup_password, configure as configure_backups};
-pub use clock::{enrolled_servers, measure_servers};
+pub use clock::{clock_holders, enrolled_servers, measure_servers};
 pub use container::{
     CONTAINER_SYNC_INTERVAL, Registered, RegistrationChoices, SyncReport,
     forget as forget_container, move_to_new_phone, register as register_container,

@@ -5,6 +5,28 @@ use super::params::{Algorithm, DEFAULT_PERIOD, OtpKind, OtpParams};
 use super::secret::SecretKey;
 use crate::error::{Error, Result};
 
+/// Most characters in an issuer or a name: plenty for any real one, and a file or a server
+/// cannot fill the screen, the database or the backups with a label.
+pub const MAX_LABEL_CHARS: usize = 256;
+
+/// The issuer and name an account is stored under, trimmed: at least one of the two, and
+/// neither longer than [`MAX_LABEL_CHARS`].
+pub fn checked_label(issuer: &str, name: &str) -> Result<(String, String)> {
+    let (issuer, name) = (issuer.trim(), name.trim());
+    if issuer.is_empty() && name.is_empty() {
+        return Err(Error::MissingLabel);
+    }
+    for (param, text) in [("issuer", issuer), ("name", name)] {
+        if text.chars().count() > MAX_LABEL_CHARS {
+            return Err(Error::TooLong {
+                param,
+                limit: MAX_LABEL_CHARS,
+            });
+        }
+    }
+    Ok((issuer.to_string(), name.to_string()))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountDraft {
     pub issuer: String,
@@ -18,10 +40,7 @@ pub struct AccountDraft {
 impl AccountDraft {
     /// Builds a draft from parsed parts; every way in (URI, form, import) ends here.
     pub fn new(issuer: &str, name: &str, secret: SecretKey, params: OtpParams) -> Result<Self> {
-        let (issuer, name) = (issuer.trim().to_string(), name.trim().to_string());
-        if issuer.is_empty() && name.is_empty() {
-            return Err(Error::MissingLabel);
-        }
+        let (issuer, name) = checked_label(issuer, name)?;
         Ok(AccountDraft {
             issuer,
             name,
@@ -100,5 +119,18 @@ mod tests {
         );
         let unnamed = AccountDraft::typed(" ", "", "JBSWY3DP", None, None, None).unwrap_err();
         assert_eq!(unnamed.code(), "missing_label");
+    }
+
+    #[test]
+    fn labels_have_a_length_limit_in_characters() {
+        let at_limit = "é".repeat(MAX_LABEL_CHARS);
+        let over = "é".repeat(MAX_LABEL_CHARS + 1);
+        assert!(checked_label(&at_limit, &at_limit).is_ok());
+        for (issuer, name, param) in [(over.as_str(), "a", "issuer"), ("a", over.as_str(), "name")]
+        {
+            let error =
+                AccountDraft::typed(issuer, name, "JBSWY3DP", None, None, None).unwrap_err();
+            assert_eq!((error.code(), error.field()), ("too_long", Some(param)));
+        }
     }
 }

@@ -7,21 +7,39 @@ use crate::error::{Error, Result};
 
 const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
+/// Most bytes in a secret: real ones are 10 to 64; more is a mistake or an attack.
+pub const MAX_SECRET_BYTES: usize = 1024;
+
+fn too_long() -> Error {
+    Error::TooLong {
+        param: "secret",
+        limit: MAX_SECRET_BYTES,
+    }
+}
+
 /// A shared OTP secret. Wiped from memory on drop; never printed.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretKey(Zeroizing<Vec<u8>>);
 
 impl SecretKey {
     pub fn from_bytes(bytes: Vec<u8>) -> Result<SecretKey> {
+        let bytes = Zeroizing::new(bytes);
         if bytes.is_empty() {
             return Err(Error::invalid("secret", "it is empty"));
         }
-        Ok(SecretKey(Zeroizing::new(bytes)))
+        if bytes.len() > MAX_SECRET_BYTES {
+            return Err(too_long());
+        }
+        Ok(SecretKey(bytes))
     }
 
     /// Parses base32 as services really write it: any case, with spaces or dashes between
     /// groups, with or without `=` padding. Only characters outside the alphabet are refused.
     pub fn from_base32(text: &str) -> Result<SecretKey> {
+        // Generous for spaces and padding; the decoded length is checked below.
+        if text.len() > MAX_SECRET_BYTES * 4 {
+            return Err(too_long());
+        }
         let mut bits: u64 = 0;
         let mut bit_count = 0u32;
         let mut bytes = Zeroizing::new(Vec::with_capacity(text.len() * 5 / 8));
@@ -60,6 +78,9 @@ impl SecretKey {
         }
         if bytes.is_empty() {
             return Err(Error::invalid("secret", "it is empty"));
+        }
+        if bytes.len() > MAX_SECRET_BYTES {
+            return Err(too_long());
         }
         Ok(SecretKey(bytes))
     }
@@ -102,6 +123,24 @@ impl fmt::Debug for SecretKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_have_a_length_limit() {
+        let at_limit = "A".repeat((MAX_SECRET_BYTES * 8).div_ceil(5));
+        assert_eq!(
+            SecretKey::from_base32(&at_limit).unwrap().as_bytes().len(),
+            MAX_SECRET_BYTES
+        );
+        for text in [
+            "AAAAAAAA".repeat(MAX_SECRET_BYTES / 5 + 1),
+            "A ".repeat(MAX_SECRET_BYTES * 3),
+        ] {
+            let error = SecretKey::from_base32(&text).unwrap_err();
+            assert_eq!((error.code(), error.field()), ("too_long", Some("secret")));
+        }
+        let error = SecretKey::from_bytes(vec![1; MAX_SECRET_BYTES + 1]).unwrap_err();
+        assert_eq!((error.code(), error.field()), ("too_long", Some("secret")));
+    }
 
     #[test]
     fn decodes_the_rfc_4648_vectors() {

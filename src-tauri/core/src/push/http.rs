@@ -51,12 +51,15 @@ pub(crate) async fn read_envelope<T: DeserializeOwned>(
     let bytes = read_capped(response, MAX_REPLY_BYTES).await?;
     let envelope: Envelope<T> = serde_json::from_slice(&bytes)
         .map_err(|_| Error::ServerReply(format!("HTTP {status}, and not the protocol's JSON")))?;
-    // privacyIDEA's own time is to the millisecond; the Date header only to the second.
+    // privacyIDEA's own time is to the millisecond; the Date header only to the second. A
+    // reply that refuses says nothing the phone can trust about the server's clock either.
     let server_time = envelope
         .time
         .map(ServerTime::Precise)
         .or(date.map(ServerTime::WholeSeconds));
-    if let Some(sample) = server_time.and_then(|t| estimate(&source, sent_ms, received_ms, t)) {
+    if envelope.result.status
+        && let Some(sample) = server_time.and_then(|t| estimate(&source, sent_ms, received_ms, t))
+    {
         clocks.record(sample);
     }
     Ok(envelope)

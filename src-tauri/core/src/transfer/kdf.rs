@@ -9,6 +9,10 @@ use crate::error::{Error, Result};
 /// allocates its memory itself, so this stays well below what a phone can give.
 pub const MAX_SCRYPT_MEMORY_BYTES: u64 = 256 << 20;
 
+/// The most lanes (scrypt's p) a derivation may ask for: Aegis uses one. The lanes' own
+/// buffer is 128·r·p bytes, held at once, so a huge p is a huge allocation even with a tiny N.
+pub const MAX_SCRYPT_LANES: u32 = 16;
+
 /// The most memory one Argon2 derivation may take: what Ente Auth asked for before it moved
 /// to 256 MiB. Pocket allocates it up front and refuses the file if it cannot have it, so a
 /// phone short of memory gets an error instead of a crash.
@@ -30,12 +34,22 @@ pub struct KdfCost {
 }
 
 impl KdfCost {
-    /// scrypt with N = 2^log_n: each of the p lanes fills and reads 128·r·N bytes.
+    /// scrypt with N = 2^log_n: each of the p lanes fills and reads 128·r·N bytes, one lane
+    /// at a time, and the p lanes' blocks, 128·r·p bytes, are held together throughout. More
+    /// than `MAX_SCRYPT_LANES` lanes are refused whatever they would cost.
     pub fn scrypt(log_n: u8, r: u32, p: u32) -> KdfCost {
         let lane = (128u128 * u128::from(r)) << log_n.min(63);
         let lane = u64::try_from(lane).unwrap_or(u64::MAX);
+        let blocks = 128u64
+            .saturating_mul(u64::from(r))
+            .saturating_mul(u64::from(p));
+        let memory_bytes = if p > MAX_SCRYPT_LANES {
+            u64::MAX
+        } else {
+            lane.saturating_add(blocks)
+        };
         KdfCost {
-            memory_bytes: lane,
+            memory_bytes,
             work: lane.saturating_mul(2).saturating_mul(u64::from(p)),
             memory_limit: MAX_SCRYPT_MEMORY_BYTES,
         }
@@ -103,7 +117,7 @@ mod tests {
     #[test]
     fn real_files_fit_and_hostile_ones_do_not() {
         let aegis = KdfCost::scrypt(15, 8, 1);
-        assert_eq!(aegis.memory_bytes, 32 << 20);
+        assert_eq!(aegis.memory_bytes, (32 << 20) + 1024);
         let mut budget = KdfBudget::default();
         budget.spend(&[aegis; 4]).unwrap();
         // andOTP's PBKDF2 (up to 160,000 iterations), Authenticator Pro's Argon2id (64 MiB,
@@ -143,6 +157,22 @@ mod tests {
             budget.spend(&[aegis]).unwrap();
         }
         assert_eq!(too_costly(budget.spend(&[aegis])), "backup_too_costly");
+        // A tiny N with millions of lanes: 2.25 GiB of lane blocks held at once, however
+        // little each lane costs, and just inside the work budget.
+        let lanes = KdfCost::scrypt(1, 1, 18_874_368);
+        assert!(lanes.work <= MAX_IMPORT_WORK);
+        assert_eq!(
+            too_costly(KdfBudget::default().spend(&[lanes])),
+            "backup_too_costly"
+        );
+        // Lanes past the cap are refused even when their blocks would fit.
+        assert_eq!(
+            too_costly(KdfBudget::default().spend(&[KdfCost::scrypt(10, 1, MAX_SCRYPT_LANES + 1)])),
+            "backup_too_costly"
+        );
+        KdfBudget::default()
+            .spend(&[KdfCost::scrypt(10, 1, MAX_SCRYPT_LANES)])
+            .unwrap();
         // Absurd parameters saturate instead of overflowing.
         for absurd in [
             KdfCost::scrypt(63, u32::MAX, u32::MAX),

@@ -271,15 +271,21 @@ impl Vault {
 
     /// Refuses to delete a token whose container's server forbids the phone to delete tokens.
     pub(super) fn refuse_if_managed(&self, held: &Held) -> Result<()> {
-        match self.managing_container(held)? {
-            Some(container)
-                if container.state == ContainerState::Registered
-                    && container.policies.disable_client_token_deletion =>
-            {
-                Err(Error::ManagedByServer("delete this token"))
-            }
-            _ => Ok(()),
+        let Some(container) = self.managing_container(held)? else {
+            return Ok(());
+        };
+        // An account of the user's own that joined stays the user's to delete.
+        let joined = self
+            .members(&container.id)?
+            .iter()
+            .any(|m| &m.held == held && m.joined);
+        if container.state == ContainerState::Registered
+            && container.policies.disable_client_token_deletion
+            && !joined
+        {
+            return Err(Error::ManagedByServer("delete this token"));
         }
+        Ok(())
     }
 
     /// Removes a push token a newer rollout of the same serial replaced.

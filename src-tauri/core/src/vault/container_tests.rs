@@ -102,6 +102,33 @@ fn the_servers_policy_decides_whether_the_user_may_delete_a_managed_token() {
 }
 
 #[test]
+fn the_users_own_account_that_joined_stays_theirs_to_delete_whatever_the_policy() {
+    let forbidding = ContainerPolicies {
+        disable_client_token_deletion: true,
+        ..Default::default()
+    };
+    let (mut vault, _store, id, _dir) = registered(forbidding.clone());
+    let mine = vault.add(draft("mine"), 0).unwrap();
+    let joining = SyncPlan {
+        joined: vec![(mine.id.clone(), "TOTP9".into(), "totp".into())],
+        ..adding(&["TOTP1"])
+    };
+    vault.apply_sync(&id, &joining, &forbidding, 10).unwrap();
+    let theirs = vault
+        .accounts()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id != mine.id)
+        .unwrap();
+    assert_eq!(
+        vault.remove(&theirs.id).unwrap_err().code(),
+        "managed_by_server"
+    );
+    vault.remove(&mine.id).unwrap();
+    assert_eq!(vault.accounts().unwrap().len(), 1);
+}
+
+#[test]
 fn letting_go_of_a_container_keeps_or_removes_its_tokens() {
     let policies = ContainerPolicies::default();
     let (mut vault, store, id, _dir) = registered(policies.clone());

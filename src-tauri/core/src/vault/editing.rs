@@ -88,11 +88,8 @@ impl Vault {
 
     /// New issuer and name; the secret and the codes stay as they are.
     pub fn rename(&mut self, id: &str, issuer: &str, name: &str) -> Result<Account> {
-        let (issuer, name) = (issuer.trim(), name.trim());
-        if issuer.is_empty() && name.is_empty() {
-            return Err(Error::MissingLabel);
-        }
-        if !self.db.rename(id, issuer, name)? {
+        let (issuer, name) = crate::otp::checked_label(issuer, name)?;
+        if !self.db.rename(id, &issuer, &name)? {
             return Err(Error::AccountNotFound(id.to_string()));
         }
         self.changed();

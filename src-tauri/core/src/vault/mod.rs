@@ -232,6 +232,13 @@ impl Vault {
         Ok(current_code(&account.params, &secret, now_unix))
     }
 
+    /// Wipes the secrets read so far from memory: the app is locked, and what the screen does
+    /// not show need not be at hand. They are read from the keychain again when needed. The
+    /// push tokens' keys stay: the poller signs with them every few seconds, locked or not.
+    pub fn forget_secrets(&mut self) {
+        self.cache.clear();
+    }
+
     pub(super) fn secret(&mut self, id: &str) -> Result<SecretKey> {
         if let Some(secret) = self.cache.get(id) {
             return Ok(secret.clone());

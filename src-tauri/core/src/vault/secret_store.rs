@@ -21,16 +21,37 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, id: &str) -> Result<()>;
 }
 
-/// Secrets in memory, for tests of the layers above. Can be told to fail like a locked keychain.
+/// Secrets in memory, for tests of the layers above. Can be told to fail like a locked keychain,
+/// or like one that reads but refuses to store.
 #[derive(Default)]
 pub struct MemoryStore {
     secrets: Mutex<HashMap<String, Zeroizing<Vec<u8>>>>,
     locked: Mutex<bool>,
+    refusing_writes: Mutex<bool>,
 }
 
 impl MemoryStore {
     pub fn set_locked(&self, locked: bool) {
         *self.locked.lock().unwrap_or_else(|e| e.into_inner()) = locked;
+    }
+
+    pub fn set_refusing_writes(&self, refusing: bool) {
+        *self
+            .refusing_writes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = refusing;
+    }
+
+    fn check_writable(&self) -> Result<()> {
+        self.check_unlocked()?;
+        if *self
+            .refusing_writes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+        {
+            return Err(Error::KeychainUnavailable("it refused to store".into()));
+        }
+        Ok(())
     }
 
     pub fn len(&self) -> usize {
@@ -60,7 +81,7 @@ impl SecretStore for MemoryStore {
     }
 
     fn put_bytes(&self, id: &str, bytes: &[u8]) -> Result<()> {
-        self.check_unlocked()?;
+        self.check_writable()?;
         let mut secrets = self.secrets.lock().unwrap_or_else(|e| e.into_inner());
         secrets.insert(id.to_string(), Zeroizing::new(bytes.to_vec()));
         Ok(())

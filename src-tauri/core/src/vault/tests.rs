@@ -447,3 +447,19 @@ fn the_data_folder_and_the_database_files_are_for_their_owner_only() {
     assert_eq!(mode(&data), 0o700);
     assert_eq!(mode(&db), 0o600);
 }
+
+#[test]
+fn forgotten_secrets_are_read_from_the_keychain_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::default());
+    let mut vault = open(&dir, &store);
+    let alice = vault.add(draft("alice"), 100).unwrap();
+    // Read once, the secret is in memory: a keychain that locks meanwhile does not matter.
+    store.set_locked(true);
+    assert!(vault.code(&alice.id, 100).is_ok());
+    vault.forget_secrets();
+    let error = vault.code(&alice.id, 100).unwrap_err();
+    assert_eq!(error.code(), "keychain_locked");
+    store.set_locked(false);
+    assert!(vault.code(&alice.id, 100).is_ok());
+}

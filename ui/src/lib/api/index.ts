@@ -149,19 +149,26 @@ export const api = {
   importPicked: (handle: string, password: string | null) =>
     call<ImportReport>('import_picked', { handle, password }),
   /** The system's save dialog; returns where the file was written, or null when closed. */
-  exportBackup: (format: ExportFormat, password: string | null, title: string) =>
-    call<string | null>('export_backup', { format, password, title }),
-  /** Google Authenticator transfer codes for every account that format can carry. */
-  exportGoogleCodes: () => call<GoogleExport>('export_google_codes'),
+  exportBackup: (format: ExportFormat, password: string | null, title: string, passcode: string | null, reason: string) =>
+    call<string | null>('export_backup', { format, password, title, passcode, reason }),
+  /** Google Authenticator transfer codes for every account that format can carry. Like the
+   *  other exports, the folder and the backup password, it takes the unlock step when a lock
+   *  is set: `passcode` on desktop, the phone's own check on phones. */
+  exportGoogleCodes: (passcode: string | null, reason: string) =>
+    call<GoogleExport>('export_google_codes', { passcode, reason }),
   backupStatus: () => call<BackupStatus>('backup_status'),
   /** The system's folder dialog; null when the user closed it. */
-  chooseBackupFolder: (title: string) => call<BackupStatus | null>('choose_backup_folder', { title }),
+  chooseBackupFolder: (title: string, passcode: string | null, reason: string) =>
+    call<BackupStatus | null>('choose_backup_folder', { title, passcode, reason }),
   setBackups: (enabled: boolean, keep: number) => call<BackupStatus>('set_backups', { enabled, keep }),
-  setBackupPassword: (password: string) => call<BackupStatus>('set_backup_password', { password }),
+  /** `current` is the backup password set now, when there is one. */
+  setBackupPassword: (current: string | null, password: string, passcode: string | null, reason: string) =>
+    call<BackupStatus>('set_backup_password', { current, password, passcode, reason }),
   backUpNow: () => call<BackupStatus>('back_up_now'),
   syncContainers: () => call<ContainerSynced[]>('sync_containers'),
   /** A registration code for the user's new phone. */
-  moveContainer: (id: string) => call<ContainerTransfer>('move_container', { id }),
+  moveContainer: (id: string, passcode: string | null, reason: string) =>
+    call<ContainerTransfer>('move_container', { id, passcode, reason }),
   unregisterContainer: (id: string) => call<void>('unregister_container', { id }),
   forgetContainer: (id: string) => call<void>('forget_container', { id }),
   lockStatus: () => call<LockStatus>('lock_status'),

@@ -1,7 +1,7 @@
 // Generated from src-tauri/src/dto/, src-tauri/src/error.rs and pocket-core's ErrorKind
 // by `make types`; `make test` fails when this file is stale. Do not edit it by hand.
 
-export type ErrorCode = 'not_otpauth_uri' | 'unsupported_otp_type' | 'missing_parameter' | 'invalid_parameter' | 'missing_label' | 'keychain_locked' | 'keychain_unavailable' | 'secret_missing' | 'duplicate_account' | 'account_not_found' | 'database_too_new' | 'not_push_enrollment' | 'network' | 'http_client_unavailable' | 'reply_too_large' | 'redirected' | 'weak_key' | 'presence_required' | 'not_an_option' | 'push_token_not_found' | 'scan_expired' | 'not_counter_based' | 'tls' | 'server_refused' | 'server_reply' | 'crypto' | 'image_unreadable' | 'image_format_unsupported' | 'image_too_large' | 'counter_based' | 'backup_password_required' | 'wrong_backup_password' | 'backup_damaged' | 'backup_format_unknown' | 'backup_too_large' | 'backup_too_costly' | 'export_failed' | 'file_unreadable' | 'file_expired' | 'database' | 'storage' | 'backup_folder_missing' | 'backup_write_failed' | 'backup_check_failed' | 'backup_password_missing' | 'not_in_google_format' | 'in_trash' | 'export_tied_to_account' | 'not_container_link' | 'container_link_expired' | 'passphrase_required' | 'container_registration_refused' | 'container_not_registered' | 'container_moved' | 'container_not_found' | 'managed_by_server' | 'locked' | 'no_passcode' | 'wrong_passcode' | 'passcode_too_short' | 'unlock_throttled' | 'unlock_required' | 'unlock_failed' | 'time_server' | 'insecure_server' | 'certificate_unchecked' | 'screen_capture' | 'internal' | 'clipboard';
+export type ErrorCode = 'not_otpauth_uri' | 'unsupported_otp_type' | 'missing_parameter' | 'invalid_parameter' | 'missing_label' | 'too_long' | 'keychain_locked' | 'keychain_unavailable' | 'secret_missing' | 'duplicate_account' | 'account_not_found' | 'database_too_new' | 'not_push_enrollment' | 'network' | 'http_client_unavailable' | 'reply_too_large' | 'redirected' | 'weak_key' | 'presence_required' | 'not_an_option' | 'push_token_not_found' | 'scan_expired' | 'not_counter_based' | 'tls' | 'server_refused' | 'server_reply' | 'crypto' | 'image_unreadable' | 'image_format_unsupported' | 'image_too_large' | 'counter_based' | 'backup_password_required' | 'wrong_backup_password' | 'backup_damaged' | 'backup_format_unknown' | 'backup_too_large' | 'backup_too_costly' | 'export_failed' | 'file_unreadable' | 'file_expired' | 'database' | 'storage' | 'backup_folder_missing' | 'backup_write_failed' | 'backup_check_failed' | 'backup_password_missing' | 'not_in_google_format' | 'in_trash' | 'export_tied_to_account' | 'not_container_link' | 'container_link_expired' | 'passphrase_required' | 'container_registration_refused' | 'container_not_registered' | 'container_moved' | 'container_not_found' | 'managed_by_server' | 'locked' | 'no_passcode' | 'wrong_passcode' | 'passcode_too_short' | 'unlock_throttled' | 'unlock_required' | 'unlock_failed' | 'time_server' | 'insecure_server' | 'certificate_unchecked' | 'screen_capture' | 'internal' | 'clipboard';
 
 /** What unlocks Pocket: nothing, the Pocket passcode, or the phone's own check. */
 export type LockMethod = 'off' | 'passcode' | 'device';
@@ -148,7 +148,12 @@ export type BackupStatus = { enabled: boolean, folder: string | null, keep: numb
 /**
  * Why the last try failed, until one succeeds.
  */
-lastError: ErrorCode | null, lastErrorAtMs: number | null, };
+lastError: ErrorCode | null, lastErrorAtMs: number | null, 
+/**
+ * The backups go to the app's own storage on this device (phones): lost with it, and
+ * removed with the app. Settings says so.
+ */
+staysOnDevice: boolean, };
 
 export type Preview = { 
 /**
@@ -227,7 +232,12 @@ off: boolean,
 /**
  * Codes follow the measured time.
  */
-corrected: boolean, };
+corrected: boolean, 
+/**
+ * The user chose the measured time, but one server alone says the clock is off by more
+ * than a code period: codes move once a second source (NTP) agrees.
+ */
+needsSecondSource: boolean, };
 
 export type Licence = { name: string, version: string, licence: string, };
 
