@@ -104,8 +104,10 @@ rust-tests: deps-build deps-nextest ui
 	set -o pipefail; $(CLIPPY_BUILD) cargo nextest run --workspace --exclude startup-peer --color never 2>&1 | tee $(RUST_TEST_LOG)
 
 # The load test's own logic, small: 200 phones, 20 logins/s for 10 s. `make load` is the real one.
+# The binary rust-tests built: `cargo run -p pocket-tests` would build the dependencies again
+# with that one package's features (two minutes of a clean run).
 load-smoke: rust-tests
-	$(CLIPPY_BUILD) timeout 5m cargo run -p pocket-tests --bin service-load -- --devices 200 --rate 20 --seconds 10
+	timeout 5m $(CARGO_TARGET_DIR)/debug/service-load --devices 200 --rate 20 --seconds 10
 
 # The app embeds the built UI even when only checked.
 android-check: deps-android-check ui
