@@ -122,8 +122,11 @@ pub fn watch<R: Runtime>(app: AppHandle<R>) {
             let state = app.state::<AppState>();
             let locked = state.lock.is_locked();
             if was_locked != Some(locked) {
-                if locked && let Ok(vault) = state.shared_vault() {
-                    pocket_core::vault::lock(&vault).forget_secrets();
+                if locked {
+                    state.forget_any_picked();
+                    if let Ok(vault) = state.shared_vault() {
+                        pocket_core::vault::lock(&vault).forget_secrets();
+                    }
                 }
                 if was_locked.is_some() {
                     let dto = LockChangedDto { locked };

@@ -9,6 +9,7 @@ use pocket_core::flows::PollTrigger;
 use pocket_core::otp::AccountDraft;
 use pocket_core::push::PushClient;
 use pocket_core::settings::Settings;
+use pocket_core::transfer::Imported;
 use pocket_core::vault::SharedVault;
 use pocket_core::vault::{APP_SERVICE, KeychainStore, Vault, lock, use_platform_keychain};
 
@@ -36,12 +37,20 @@ pub struct AppState {
     pub sync_trigger: Arc<tokio::sync::Notify>,
     /// Oldest first.
     pending: Mutex<Vec<(String, Pending)>>,
-    /// The file last picked for import, under its handle, until it is imported.
-    picked: Mutex<Option<(String, crate::files::Picked)>>,
+    /// The file last picked for import, until it is imported.
+    picked: Mutex<Option<PickedFile>>,
     /// The app lock: while shut, only the lock screen's commands run.
     pub lock: crate::lock::AppLock,
     /// The servers' clocks, as their replies told them (shared with the push client).
     pub clocks: Arc<pocket_core::clock::ServerClocks>,
+}
+
+/// A file picked for import, and what it holds once read with its password (its secrets are
+/// wiped when it goes).
+struct PickedFile {
+    handle: String,
+    file: crate::files::Picked,
+    read: Option<Imported>,
 }
 
 /// Enough for any export split over QR codes; older scans fall out.
@@ -166,26 +175,62 @@ impl AppState {
         }
     }
 
+    fn picked(&self) -> std::sync::MutexGuard<'_, Option<PickedFile>> {
+        self.picked.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Keeps a picked file for import (it replaces any earlier one); returns its handle.
     pub fn keep_picked(&self, file: crate::files::Picked) -> String {
         let handle = uuid::Uuid::new_v4().to_string();
-        *self.picked.lock().unwrap_or_else(|p| p.into_inner()) = Some((handle.clone(), file));
+        *self.picked() = Some(PickedFile {
+            handle: handle.clone(),
+            file,
+            read: None,
+        });
         handle
     }
 
     /// The bytes of the picked file with `handle`; they stay kept for another try.
     pub fn picked_bytes(&self, handle: &str) -> Result<zeroize::Zeroizing<Vec<u8>>, IpcError> {
-        match &*self.picked.lock().unwrap_or_else(|p| p.into_inner()) {
-            Some((kept, file)) if kept == handle => Ok(file.bytes.clone()),
+        match &*self.picked() {
+            Some(picked) if picked.handle == handle => Ok(picked.file.bytes.clone()),
             _ => Err(pocket_core::Error::FileExpired.into()),
         }
     }
 
+    /// Keeps what the picked file with `handle` holds, once read with its password: the
+    /// import takes it from here, so a costly key derivation runs once per file.
+    pub fn keep_read(&self, handle: &str, imported: Imported) {
+        if let Some(picked) = self.picked().as_mut().filter(|p| p.handle == handle) {
+            picked.read = Some(imported);
+        }
+    }
+
+    /// `look` at what the picked file with `handle` holds, if it was read already.
+    pub fn with_read<T>(&self, handle: &str, look: impl FnOnce(&Imported) -> T) -> Option<T> {
+        let picked = self.picked();
+        let picked = picked.as_ref().filter(|p| p.handle == handle)?;
+        picked.read.as_ref().map(look)
+    }
+
+    /// What the picked file with `handle` holds, taken out to be imported, if it was read.
+    pub fn take_read(&self, handle: &str) -> Option<Imported> {
+        self.picked()
+            .as_mut()
+            .filter(|p| p.handle == handle)
+            .and_then(|p| p.read.take())
+    }
+
     pub fn forget_picked(&self, handle: &str) {
-        let mut picked = self.picked.lock().unwrap_or_else(|p| p.into_inner());
-        if picked.as_ref().is_some_and(|(kept, _)| kept == handle) {
+        let mut picked = self.picked();
+        if picked.as_ref().is_some_and(|p| p.handle == handle) {
             *picked = None;
         }
+    }
+
+    /// Drops the picked file and whatever was read from it (the app locked).
+    pub fn forget_any_picked(&self) {
+        *self.picked() = None;
     }
 
     pub fn forget_pending(&self, id: &str) {

@@ -391,3 +391,27 @@ fn with_a_lock_set_exports_and_backup_changes_take_the_unlock_step() {
     });
     invoke(&window, "set_backup_password", with_current).unwrap();
 }
+
+#[test]
+fn a_picked_file_is_read_once_for_its_preview_and_its_import() {
+    let (app, window, _dir) = app();
+    let draft =
+        pocket_core::otp::parse_uri("otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP").unwrap();
+    let contents = pocket_core::transfer::write_aegis(&[draft], "the file's password").unwrap();
+    let handle = app.state::<AppState>().keep_picked(crate::files::Picked {
+        name: "aegis.json".into(),
+        bytes: zeroize::Zeroizing::new(contents.as_bytes().to_vec()),
+    });
+    let wrong = json!({"handle": handle, "password": "not the password"});
+    assert_eq!(
+        invoke(&window, "preview_picked", wrong.clone()).unwrap_err()["code"],
+        "wrong_backup_password"
+    );
+    let right = json!({"handle": handle, "password": "the file's password"});
+    let preview = invoke(&window, "preview_picked", right).unwrap();
+    assert_eq!(preview["accounts"], json!(["ACME (alice)"]));
+    // The import takes what the preview read: the file's key derivation (which a crafted
+    // file can make as costly as allowed) is not paid again, so the password is not needed.
+    let report = invoke(&window, "import_picked", wrong).unwrap();
+    assert_eq!(report["added"].as_array().unwrap().len(), 1);
+}

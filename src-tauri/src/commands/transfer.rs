@@ -67,32 +67,35 @@ async fn read_picked(
 }
 
 /// What the picked file holds, read with its password: the user sees it before importing.
+/// What was read is kept for the import, so the key derivation runs once per file.
 #[tauri::command]
 pub async fn preview_picked(
     state: State<'_, AppState>,
     handle: String,
     password: Option<String>,
 ) -> Result<PreviewDto, IpcError> {
+    if let Some(preview) = state.with_read(&handle, |imported| PreviewDto::from(imported)) {
+        return Ok(preview);
+    }
     let imported = read_picked(&state, &handle, password).await?;
-    Ok(PreviewDto {
-        accounts: imported
-            .accounts
-            .iter()
-            .map(pocket_core::otp::AccountDraft::label)
-            .collect(),
-        skipped: skipped_list(imported.skipped),
-    })
+    let preview = PreviewDto::from(&imported);
+    state.keep_read(&handle, imported);
+    Ok(preview)
 }
 
-/// Imports the picked file, with its password if it has one. The password is wiped from
-/// memory once used; a wrong one leaves the file at hand for another try.
+/// Imports the picked file: what its preview read, or else the file read now with its
+/// password, if it has one. The password is wiped from memory once used; a wrong one leaves
+/// the file at hand for another try.
 #[tauri::command]
 pub async fn import_picked(
     state: State<'_, AppState>,
     handle: String,
     password: Option<String>,
 ) -> Result<ImportReportDto, IpcError> {
-    let imported = read_picked(&state, &handle, password).await?;
+    let imported = match state.take_read(&handle) {
+        Some(imported) => imported,
+        None => read_picked(&state, &handle, password).await?,
+    };
     state.forget_picked(&handle);
     let vault = state.shared_vault()?;
     let accounts = imported.accounts;

@@ -13,6 +13,15 @@ pub struct SkippedDto {
     pub error: IpcError,
 }
 
+impl From<&pocket_core::otp::SkippedAccount> for SkippedDto {
+    fn from(skipped: &pocket_core::otp::SkippedAccount) -> SkippedDto {
+        SkippedDto {
+            label: skipped.label.clone(),
+            error: (&skipped.reason).into(),
+        }
+    }
+}
+
 impl From<pocket_core::otp::SkippedAccount> for SkippedDto {
     fn from(skipped: pocket_core::otp::SkippedAccount) -> SkippedDto {
         SkippedDto {
@@ -69,6 +78,19 @@ pub struct PreviewDto {
     /// Each account's issuer and name, in the file's order.
     pub accounts: Vec<String>,
     pub skipped: Vec<SkippedDto>,
+}
+
+impl From<&pocket_core::transfer::Imported> for PreviewDto {
+    fn from(imported: &pocket_core::transfer::Imported) -> PreviewDto {
+        PreviewDto {
+            accounts: imported
+                .accounts
+                .iter()
+                .map(pocket_core::otp::AccountDraft::label)
+                .collect(),
+            skipped: imported.skipped.iter().map(SkippedDto::from).collect(),
+        }
+    }
 }
 
 /// Google Authenticator transfer codes, as pictures to show one after another.
