@@ -33,6 +33,8 @@ async fn add_copy_answer_and_delete_with_the_keyboard_alone() -> Result<()> {
     app.tab_to("[data-testid=submit-uri]").await?;
     app.press(ENTER).await?;
     app.wait_for("[data-testid=push-token]").await?;
+    app.tab_to("[data-testid=paired-add]").await?;
+    app.press(ENTER).await?;
     let paired = app.paired_notice().await?;
     app.tab_to("[data-testid=paired-done]").await?;
     app.press(ENTER).await?;

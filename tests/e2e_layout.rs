@@ -88,7 +88,10 @@ async fn every_screen_fits_phones_tablets_and_desktops_at_both_text_sizes() -> R
         .await?;
     app.add_account_uri(&web.start_pairing().await?).await?;
     app.wait_for("[data-testid=push-token]").await?;
-    // The pairing brought a code account: Pocket shows its code and says to keep it.
+    // The pairing's server offers a code account; once the user adds it, Pocket shows its
+    // code and says to keep it.
+    app.wait_for("[data-testid=paired-offer]").await?;
+    app.click("[data-testid=paired-add]").await?;
     // Its code is the list's code for that account (read again if a period turned between).
     let limit = std::time::Duration::from_secs(5);
     let paired = app

@@ -74,7 +74,15 @@ impl Device {
         )
         .await?;
         let token = &enrolled.token;
-        let code_account = enrolled.fallback_account.as_ref().map(|a| a.id.clone());
+        // The QA phone says yes to the code account the server offers, as a user would.
+        let code_account = match enrolled.offered_account.clone() {
+            Some(draft) => Some(
+                pocket_core::vault::lock(&self.vault)
+                    .add(draft, now_unix())?
+                    .id,
+            ),
+            None => None,
+        };
         Ok(json!({
             "id": token.id,
             "serial": token.token.serial,

@@ -24,14 +24,17 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
         .await
         .unwrap();
     let token = enrolled.token.clone();
-    // One scan set up the code to type as well; the service takes its code once.
-    let account = enrolled
-        .fallback_account
-        .expect("the service sends a code account");
+    // The service offers the code to type as well; nothing is added before the user says
+    // yes, and then the service takes its code once.
+    let offered = enrolled
+        .offered_account
+        .expect("the service offers a code account");
     assert_eq!(
-        (account.issuer.as_str(), account.name.as_str()),
+        (offered.issuer.as_str(), offered.name.as_str()),
         ("Pocket reference", "alice@example.com")
     );
+    assert!(vault.lock().unwrap().accounts().unwrap().is_empty());
+    let account = vault.lock().unwrap().add(offered, now_unix()).unwrap();
     let code = vault
         .lock()
         .unwrap()
@@ -204,7 +207,11 @@ async fn wrong_codes_are_limited() {
         assert!(!service.svc.check_code(&serial, "000000x", client).unwrap());
     }
     // From this client even the right code waits now; the delay doubles with each failure.
-    let account = enrolled.fallback_account.unwrap();
+    let account = vault
+        .lock()
+        .unwrap()
+        .add(enrolled.offered_account.unwrap(), now_unix())
+        .unwrap();
     let code = vault
         .lock()
         .unwrap()

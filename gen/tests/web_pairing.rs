@@ -53,14 +53,18 @@ async fn switching_to_pocket_then_logging_in_with_it() {
         r#"{"state":"waiting"}"#
     );
 
-    // Pocket scans it: a push token and a code account, from one scan.
+    // Pocket scans it: a push token, and a code account offered, from one scan.
     let phone_dir = tempfile::tempdir().unwrap();
     let vault = phone_vault(&phone_dir);
     let client = PushClient::new().unwrap();
     let enrolled = enroll(&vault, &client, &link, false, now_unix())
         .await
         .unwrap();
-    assert!(enrolled.fallback_account.is_some());
+    let code_account = vault
+        .lock()
+        .unwrap()
+        .add(enrolled.offered_account.clone().unwrap(), now_unix())
+        .unwrap();
 
     // The page learns it by itself, and says so from then on.
     assert_eq!(
@@ -128,7 +132,7 @@ async fn switching_to_pocket_then_logging_in_with_it() {
     let code = vault
         .lock()
         .unwrap()
-        .code(&enrolled.fallback_account.unwrap().id, now_unix())
+        .code(&code_account.id, now_unix())
         .unwrap()
         .current;
     for attempt in 0..2 {

@@ -160,9 +160,9 @@ async fn a_server_key_under_2048_bits_is_refused_and_nothing_is_kept() {
 }
 
 #[tokio::test]
-async fn a_rollout_reply_cannot_slip_in_an_account_of_another_service() {
+async fn a_rollout_reply_cannot_slip_in_an_account_nor_add_one_unasked() {
     let key = server_key();
-    for (link_in_reply, added) in [
+    for (link_in_reply, offered) in [
         (
             "otpauth://totp/Evil:alice?secret=JBSWY3DPEHPK3PXP&issuer=Evil",
             false,
@@ -189,16 +189,14 @@ async fn a_rollout_reply_cannot_slip_in_an_account_of_another_service() {
         )
         .await
         .unwrap();
+        // Offered at most: nothing is added before the user says yes.
         let accounts = vault.lock().unwrap().accounts().unwrap();
+        assert!(accounts.is_empty(), "{link_in_reply}");
         assert_eq!(
-            enrolled.fallback_account.is_some(),
-            added,
+            enrolled.offered_account.as_ref().map(|a| a.issuer.as_str()),
+            offered.then_some("Corp"),
             "{link_in_reply}"
         );
-        assert_eq!(accounts.len(), usize::from(added), "{link_in_reply}");
-        if added {
-            assert_eq!(accounts[0].issuer, "Corp");
-        }
     }
 }
 

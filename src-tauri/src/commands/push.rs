@@ -6,10 +6,11 @@ use pocket_core::push::{Answer, DeclineReason};
 use tauri::{AppHandle, Runtime, State};
 
 use crate::dto::{
-    AnswerInput, AnsweredDto, HistoryDto, PushAddedDto, PushRequestDto, PushTokenDto,
+    AnswerInput, AnsweredDto, HistoryDto, OfferedAccountDto, PushAddedDto, PushRequestDto,
+    PushTokenDto,
 };
 use crate::error::IpcError;
-use crate::state::AppState;
+use crate::state::{AppState, Pending};
 
 /// Enrolls from the QR code's text; the poller picks the token up at once.
 pub async fn enroll_push_uri(
@@ -27,7 +28,16 @@ pub async fn enroll_push_uri(
     )
     .await?;
     state.poll_trigger.poll_now();
-    Ok(PushAddedDto::from(&enrolled))
+    // The code account the server sent along waits for the user's yes, like a scanned one.
+    let offered = enrolled.offered_account.map(|draft| OfferedAccountDto {
+        issuer: draft.issuer.clone(),
+        name: draft.name.clone(),
+        pending_id: state.keep_pending(Pending::Account(draft)),
+    });
+    Ok(PushAddedDto {
+        token: PushTokenDto::from(&enrolled.token),
+        offered,
+    })
 }
 
 /// Every push token, for the home screen.

@@ -14,7 +14,9 @@ pub use accounts::{AccountDto, CodeDto, CodesDto, HomeDto, ManualAccountInput};
 pub use backups::BackupStatusDto;
 pub use containers::{ContainerAddedDto, ContainerDto, ContainerSyncedDto, ContainerTransferDto};
 pub use push::{AnswerInput, AnsweredDto, HistoryDto, PushRequestDto, PushTokenDto, RiskDto};
-pub use scan::{AddedDto, BatchDto, OfferableDto, PushAddedDto, ScanItemDto, ScanReportDto};
+pub use scan::{
+    AddedDto, BatchDto, OfferableDto, OfferedAccountDto, PushAddedDto, ScanItemDto, ScanReportDto,
+};
 pub use settings::{AboutDto, ClockStatusDto, LicenceDto, LockStatusDto, SettingsDto};
 pub use transfer::{
     ExportFormat, GoogleExportDto, ImportReportDto, PickedFileDto, PreviewDto, SkippedDto,

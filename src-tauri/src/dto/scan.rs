@@ -115,20 +115,22 @@ pub enum AddedDto {
     Container(super::containers::ContainerAddedDto),
 }
 
-/// A push token just set up, and the code account its server sent along, if Pocket took it.
+/// A push token just set up, and the code account its server offers with it: kept under
+/// `pendingId` until the user adds it (`add_scanned`) or lets it go.
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PushAdded"))]
 #[serde(rename_all = "camelCase")]
 pub struct PushAddedDto {
     pub token: PushTokenDto,
-    pub also_added: Option<AccountDto>,
+    pub offered: Option<OfferedAccountDto>,
 }
 
-impl From<&pocket_core::flows::Enrolled> for PushAddedDto {
-    fn from(enrolled: &pocket_core::flows::Enrolled) -> PushAddedDto {
-        PushAddedDto {
-            token: PushTokenDto::from(&enrolled.token),
-            also_added: enrolled.fallback_account.as_ref().map(AccountDto::from),
-        }
-    }
+/// A code account offered for the user's yes: what it is, and its handle.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "OfferedAccount"))]
+#[serde(rename_all = "camelCase")]
+pub struct OfferedAccountDto {
+    pub pending_id: String,
+    pub issuer: String,
+    pub name: String,
 }

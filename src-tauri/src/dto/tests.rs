@@ -56,6 +56,7 @@ fn typescript() -> String {
         ScanReportDto::decl(&cfg),
         BatchDto::decl(&cfg),
         AddedDto::decl(&cfg),
+        OfferedAccountDto::decl(&cfg),
         PushAddedDto::decl(&cfg),
         RiskDto::decl(&cfg),
         PushTokenDto::decl(&cfg),

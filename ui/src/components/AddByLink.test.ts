@@ -87,7 +87,7 @@ describe('AddByLink', () => {
     ['certificate_unchecked', 'without checking'],
   ])('warns before setting up a push login with %s, then does so', async (risk, warning) => {
     const token = { id: 't', serial: 'PIPU1', label: 'PIPU1', issuer: 'Corp', host: 'mfa.example.com', risk };
-    const also = { id: 'c', issuer: 'Corp', name: 'alice', kind: 'totp', digits: 6, period: 30 };
+    const offered = { pendingId: 'o1', issuer: 'Corp', name: 'alice' };
     const adds: unknown[] = [];
     mockIPC((command, args) => {
       if (command === 'scan_text') {
@@ -95,7 +95,7 @@ describe('AddByLink', () => {
       }
       if (command === 'add_scanned') {
         adds.push(args);
-        return { kind: 'pushToken', value: { token, alsoAdded: also } };
+        return { kind: 'pushToken', value: { token, offered } };
       }
       if (command === 'account_codes') return { nowMs: 0, codes: [] };
     });
@@ -109,9 +109,8 @@ describe('AddByLink', () => {
     await fireEvent.click(screen.getByTestId('scan-add'));
     await vi.waitFor(() => expect(adds).toEqual([{ pendingId: 'p1', allowInsecure: true, passphrase: null, offer: [] }]));
     await vi.waitFor(() => expect(accounts.pushTokens.map((t) => t.serial)).toEqual(['PIPU1']));
-    // The code account the server sent along is in the list, and the home screen will say
-    // to keep it.
-    expect(accounts.accounts.map((a) => a.id)).toEqual(['c']);
-    expect(accounts.paired?.account.id).toBe('c');
+    // The code account the server sent along is offered on the home screen, not added.
+    expect(accounts.accounts).toEqual([]);
+    expect(accounts.paired?.offered.pendingId).toBe('o1');
   });
 });

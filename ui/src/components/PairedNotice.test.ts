@@ -13,8 +13,14 @@ afterEach(() => {
 const token: PushToken = { id: 't1', serial: 'PIPU1', label: 'alice', issuer: 'Corp', host: 'mfa.corp.example', risk: null };
 const codeAccount: Account = { id: 'a1', issuer: 'Corp', name: 'alice', kind: 'totp', digits: 6, period: 30 };
 
-function serveCodes() {
-  mockIPC((command) => {
+const offered = { pendingId: 'o1', issuer: 'Corp', name: 'alice' };
+
+function serveCodes(adds: unknown[] = []) {
+  mockIPC((command, args) => {
+    if (command === 'add_scanned') {
+      adds.push(args);
+      return { kind: 'account', value: codeAccount };
+    }
     if (command === 'account_codes') {
       const now = Date.now();
       const from = now - (now % 30_000);
@@ -27,13 +33,19 @@ function serveCodes() {
 }
 
 describe('PairedNotice', () => {
-  it('shows the code a pairing brought, says to keep it, and goes when dismissed', async () => {
-    serveCodes();
+  it('offers the code account a pairing brought, adds it only on a yes, then shows its code', async () => {
+    const adds: unknown[] = [];
+    serveCodes(adds);
     const accounts = new AccountsState();
     render(PairedNotice, { accounts });
-    await accounts.added({ kind: 'pushToken', value: { token, alsoAdded: codeAccount } });
+    await accounts.added({ kind: 'pushToken', value: { token, offered } });
     const notice = await screen.findByTestId('paired');
     expect(notice.querySelector('h2')?.textContent).toBe('Paired with Corp');
+    expect(screen.getByTestId('paired-offer').textContent).toContain('Corp (alice)');
+    expect(accounts.accounts).toEqual([]);
+    expect(adds).toEqual([]);
+    await fireEvent.click(screen.getByTestId('paired-add'));
+    expect(adds).toEqual([{ pendingId: 'o1', allowInsecure: false, passphrase: null, offer: [] }]);
     expect((await screen.findByTestId('code')).dataset.code).toBe('492039');
     expect(screen.getByTestId('paired-keep').textContent).toBe(
       'Keep this account: you need its code when no login request arrives.',
@@ -43,11 +55,23 @@ describe('PairedNotice', () => {
     expect(accounts.accounts).toEqual([codeAccount]);
   });
 
+  it('adds nothing when the user says not now', async () => {
+    const adds: unknown[] = [];
+    serveCodes(adds);
+    const accounts = new AccountsState();
+    render(PairedNotice, { accounts });
+    await accounts.added({ kind: 'pushToken', value: { token, offered } });
+    await fireEvent.click(await screen.findByTestId('paired-skip'));
+    expect(screen.queryByTestId('paired')).toBeNull();
+    expect(accounts.accounts).toEqual([]);
+    expect(adds).toEqual([]);
+  });
+
   it('stays away after a pairing without a code account', async () => {
     serveCodes();
     const accounts = new AccountsState();
     render(PairedNotice, { accounts });
-    await accounts.added({ kind: 'pushToken', value: { token, alsoAdded: null } });
+    await accounts.added({ kind: 'pushToken', value: { token, offered: null } });
     expect(screen.queryByTestId('paired')).toBeNull();
     expect(accounts.pushTokens).toEqual([token]);
   });

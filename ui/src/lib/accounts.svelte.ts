@@ -12,6 +12,7 @@ import {
   type Home,
   type ImportReport,
   type IpcError,
+  type OfferedAccount,
   type PushToken,
 } from './api';
 import { onContainersSynced, type UnlistenFn } from './api/events';
@@ -221,13 +222,9 @@ export class AccountsState {
       await this.load();
     } else if (added.kind === 'pushToken') {
       this.pushTokens = [...this.pushTokens, added.value.token];
-      // The server may have sent a code account along: nothing is added unseen.
-      const also = added.value.alsoAdded;
-      if (also) {
-        this.accounts = [...this.accounts, also];
-        this.paired = { issuer: added.value.token.issuer || added.value.token.host, account: also };
-        await this.refreshCodes();
-      }
+      // The server may offer a code account along: the user is asked before it is added.
+      const offered = added.value.offered;
+      if (offered) this.paired = { issuer: added.value.token.issuer || added.value.token.host, offered, account: null };
     } else {
       this.accounts = [...this.accounts, added.value];
       await this.refreshCodes();
@@ -235,9 +232,21 @@ export class AccountsState {
     return added;
   }
 
-  /** A pairing that brought a code account, shown on the home screen until dismissed: the
-   *  user needs that code whenever no login request arrives. */
-  paired = $state<{ issuer: string; account: Account } | null>(null);
+  /** A pairing whose server offered a code account, shown on the home screen until
+   *  dismissed: offered first, then, once the user added it, with its code (needed whenever
+   *  no login request arrives). */
+  paired = $state<{ issuer: string; offered: OfferedAccount; account: Account | null } | null>(null);
+
+  /** Adds the code account the pairing's server offered. */
+  async addOffered(): Promise<void> {
+    const paired = this.paired;
+    if (!paired) return;
+    const added = await api.addScanned(paired.offered.pendingId);
+    if (added.kind !== 'account') return;
+    this.accounts = [...this.accounts, added.value];
+    this.paired = { ...paired, account: added.value };
+    await this.refreshCodes();
+  }
 
   /** What the search box holds; the list shows the accounts it matches. */
   query = $state('');
@@ -343,7 +352,7 @@ function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 }
 
-export function accountLabel(account: Account): string {
+export function accountLabel(account: Pick<Account, 'issuer' | 'name'>): string {
   if (account.issuer && account.name) return `${account.issuer} (${account.name})`;
   return account.issuer || account.name;
 }

@@ -11,11 +11,12 @@ use crate::push::{
 };
 use crate::vault::{Outcome, SharedVault, StoredPushToken, lock};
 
-/// What an enrollment added: the push token, and the code account when the server sent one.
+/// What an enrollment added: the push token; and the code account the server sent along,
+/// when it sent one Pocket may take, not added: it is the user's to accept.
 #[derive(Debug, Clone)]
 pub struct Enrolled {
     pub token: StoredPushToken,
-    pub fallback_account: Option<crate::vault::Account>,
+    pub offered_account: Option<crate::otp::AccountDraft>,
 }
 
 /// The code account a rollout reply brought, if Pocket may add it: a TOTP or HOTP link of the
@@ -39,8 +40,8 @@ fn fallback_account(enrollment: &PushEnrollment, link: &str) -> Result<crate::ot
 /// Enrolls a push token from its QR code text. A server reached over plain HTTP on another
 /// machine, or without checking its certificate, needs the user's explicit consent
 /// (`allow_insecure`), asked for before any connection. On any failure nothing stays stored.
-/// A code account of the same issuer the server sends along (`wire::FALLBACK_TOTP`) is
-/// added too.
+/// A code account of the same issuer the server sends along (`wire::FALLBACK_TOTP`) comes
+/// back as an offer: nothing but the push token is added without the user's yes.
 pub async fn enroll(
     vault: &SharedVault,
     client: &PushClient,
@@ -89,19 +90,19 @@ pub(crate) async fn roll_out(
                 )?,
                 None => vault.finish_push_enrollment(&id, &rollout.server_key)?,
             };
-            let fallback_account = rollout.fallback_totp.and_then(|uri| {
-                // The push login works without it: a refused, bad or duplicate code account
-                // is logged.
+            let offered_account = rollout.fallback_totp.and_then(|uri| {
+                // The push login works without it: a refused or bad code account is logged,
+                // and one already in Pocket is not offered again.
                 fallback_account(enrollment, &uri)
-                    .and_then(|draft| vault.add(draft, now))
                     .inspect_err(|error| {
-                        log::warn!("the fallback code account was not added: {error}")
+                        log::warn!("the server's code account is refused: {error}")
                     })
                     .ok()
+                    .filter(|draft| !vault.contains(draft).unwrap_or(false))
             });
             Ok(Enrolled {
                 token,
-                fallback_account,
+                offered_account,
             })
         }
         Err(error) => {

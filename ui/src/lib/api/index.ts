@@ -70,6 +70,7 @@ export type {
   ScanReport,
   Added,
   PushToken,
+  OfferedAccount,
   PushAdded,
   TransportRisk,
   PushRequest,

@@ -92,7 +92,9 @@ export type Batch = { part: number, of: number, };
 
 export type Added = { "kind": "account", "value": Account } | { "kind": "pushToken", "value": PushAdded } | { "kind": "container", "value": ContainerAdded };
 
-export type PushAdded = { token: PushToken, alsoAdded: Account | null, };
+export type OfferedAccount = { pendingId: string, issuer: string, name: string, };
+
+export type PushAdded = { token: PushToken, offered: OfferedAccount | null, };
 
 export type TransportRisk = "insecure_server" | "certificate_unchecked";
 
