@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
 use super::kdf::{KdfBudget, KdfCost};
+use super::wipe::{Entries, entry_as, wipe};
 use super::{Format, Imported};
 use crate::error::{Error, Result};
 use crate::otp::{
@@ -85,6 +86,12 @@ struct Info {
     counter: Option<u64>,
 }
 
+impl Drop for Info {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.secret);
+    }
+}
+
 fn unreadable(reason: impl Into<String>) -> Error {
     Error::BackupDamaged(reason.into())
 }
@@ -148,12 +155,13 @@ fn read_vault(text: &str, password: Option<&str>, budget: &mut KdfBudget) -> Res
         }
         _ => return Err(unreadable("the vault's header does not match its contents")),
     };
+    let entries = Entries(content.entries);
     let mut imported = Imported::default();
-    for entry in content.entries {
-        match read_entry(&entry) {
+    for entry in entries.iter() {
+        match read_entry(entry) {
             Ok(draft) => imported.accounts.push(draft),
             Err(reason) => imported.skipped.push(SkippedAccount {
-                label: label_of(&entry),
+                label: label_of(entry),
                 reason,
             }),
         }
@@ -171,8 +179,8 @@ fn label_of(entry: &Value) -> String {
 }
 
 fn read_entry(entry: &Value) -> Result<AccountDraft> {
-    let entry: Entry = serde_json::from_value(entry.clone())
-        .map_err(|_| Error::invalid("info", "this entry is incomplete"))?;
+    let entry: Entry =
+        entry_as(entry).map_err(|_| Error::invalid("info", "this entry is incomplete"))?;
     let info = &entry.info;
     let algorithm = match info.algo.as_deref() {
         Some(algo) => Algorithm::parse(algo)?,
@@ -372,14 +380,13 @@ fn entry_of(draft: &AccountDraft) -> Value {
 /// An Aegis vault of `accounts`, encrypted with `password` (one password slot).
 pub fn write_aegis(accounts: &[AccountDraft], password: &str) -> Result<Zeroizing<String>> {
     super::check_password(password)?;
-    let content = Zeroizing::new(
-        json!({
-            "version": 3,
-            "entries": accounts.iter().map(entry_of).collect::<Vec<_>>(),
-            "groups": [],
-        })
-        .to_string(),
-    );
+    let mut tree = json!({
+        "version": 3,
+        "entries": accounts.iter().map(entry_of).collect::<Vec<_>>(),
+        "groups": [],
+    });
+    let content = Zeroizing::new(tree.to_string());
+    wipe(&mut tree);
     let mut master = Zeroizing::new(vec![0u8; 32]);
     OsRng.fill_bytes(&mut master);
     let (sealed_db, db_params) = seal(&master, content.as_bytes())?;

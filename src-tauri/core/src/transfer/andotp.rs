@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::crypto::{Pbkdf2, aes_gcm_open, damaged, pbkdf2};
 use super::kdf::KdfBudget;
 use super::stated::{Stated, StatedKind, StatedSecret, label};
+use super::wipe::{Entries, entry_as};
 use super::{Format, Imported};
 use crate::error::{Error, Result};
 
@@ -34,6 +35,12 @@ struct Entry {
     digits: Option<u64>,
     period: Option<u64>,
     counter: Option<u64>,
+}
+
+impl Drop for Entry {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.secret);
+    }
 }
 
 fn plain_entries(text: &str) -> Option<Vec<Value>> {
@@ -74,7 +81,7 @@ impl Format for AndOtp {
         password: Option<&str>,
         budget: &mut KdfBudget,
     ) -> Result<Imported> {
-        let entries = match encrypted_header(file) {
+        let entries = Entries(match encrypted_header(file) {
             Some(iterations) => {
                 let password = password.ok_or(Error::BackupPasswordRequired)?;
                 if file.len() < HEADER + 16 {
@@ -99,11 +106,11 @@ impl Format for AndOtp {
             None => super::text(file)
                 .and_then(plain_entries)
                 .ok_or_else(|| damaged("not an andOTP backup"))?,
-        };
+        });
         let mut imported = Imported::default();
-        for entry in &entries {
+        for entry in entries.iter() {
             let text = |key: &str| entry.get(key).and_then(Value::as_str).unwrap_or("");
-            let read = serde_json::from_value::<Entry>(entry.clone())
+            let read = entry_as::<Entry>(entry)
                 .map_err(|_| Error::invalid("secret", "this entry is incomplete"))
                 .and_then(|e| read_entry(&e));
             imported.take(|| label(text("issuer"), text("label")), read);

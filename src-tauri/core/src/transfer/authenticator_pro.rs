@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::crypto::{Pbkdf2, aes_cbc_open, aes_gcm_open, argon2id, damaged, pbkdf2};
 use super::kdf::KdfBudget;
 use super::stated::{Stated, StatedKind, StatedSecret, label};
+use super::wipe::{Entries, entry_as};
 use super::{Format, Imported};
 use crate::error::{Error, Result};
 
@@ -39,6 +40,12 @@ struct Authenticator {
     digits: Option<u64>,
     period: Option<u64>,
     counter: Option<u64>,
+}
+
+impl Drop for Authenticator {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.secret);
+    }
 }
 
 fn header(file: &[u8]) -> Option<&[u8; 16]> {
@@ -77,10 +84,11 @@ impl Format for AuthenticatorPro {
                 }
             }
         };
+        let entries = Entries(backup.authenticators);
         let mut imported = Imported::default();
-        for entry in &backup.authenticators {
+        for entry in entries.iter() {
             let text = |key: &str| entry.get(key).and_then(Value::as_str).unwrap_or("");
-            let read = serde_json::from_value::<Authenticator>(entry.clone())
+            let read = entry_as::<Authenticator>(entry)
                 .map_err(|_| Error::invalid("secret", "this entry is incomplete"))
                 .and_then(|a| read_authenticator(&a));
             imported.take(|| label(text("Issuer"), text("Username")), read);

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::kdf::KdfBudget;
 use super::stated::{Stated, StatedKind, StatedSecret, label};
+use super::wipe::{Entries, entry_as};
 use super::{Format, Imported};
 use crate::error::{Error, Result};
 
@@ -32,6 +33,12 @@ struct Token {
     digits: Option<u64>,
     period: Option<u64>,
     counter: Option<u64>,
+}
+
+impl Drop for Token {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.secret);
+    }
 }
 
 impl Token {
@@ -64,9 +71,10 @@ impl Format for FreeOtpPlus {
     fn read(&self, file: &[u8], _: Option<&str>, _: &mut KdfBudget) -> Result<Imported> {
         let export =
             parse(file).ok_or_else(|| Error::BackupDamaged("not a FreeOTP+ export".into()))?;
+        let tokens = Entries(export.tokens);
         let mut imported = Imported::default();
-        for token in &export.tokens {
-            let read = serde_json::from_value::<Token>(token.clone())
+        for token in tokens.iter() {
+            let read = entry_as::<Token>(token)
                 .map_err(|_| Error::invalid("secret", "this token is incomplete"));
             let (name, entry) = match read {
                 Ok(token) => (label(token.issuer(), &token.label), read_token(&token)),

@@ -16,6 +16,7 @@ mod proton;
 mod stated;
 mod twofas;
 mod uri_list;
+mod wipe;
 
 use std::io::Write;
 use std::path::Path;

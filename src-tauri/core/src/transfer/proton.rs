@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::crypto::{aes_gcm_open, argon2id, damaged};
 use super::kdf::KdfBudget;
 use super::stated::label;
+use super::wipe::{Entries, entry_as};
 use super::{Format, Imported};
 use crate::error::{Error, Result};
 use crate::otp::{AccountDraft, OtpParams, SecretKey, parse_uri};
@@ -44,6 +45,13 @@ struct Content {
     entry_type: String,
     #[serde(default)]
     name: String,
+}
+
+/// The link holds the secret.
+impl Drop for Content {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.uri);
+    }
 }
 
 fn is_protected(file: &[u8]) -> bool {
@@ -85,14 +93,15 @@ impl Format for Proton {
                 export.version
             )));
         }
+        let entries = Entries(export.entries);
         let mut imported = Imported::default();
-        for entry in &export.entries {
+        for entry in entries.iter() {
             let name = entry
                 .pointer("/content/name")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
-            match serde_json::from_value::<Entry>(entry.clone()) {
+            match entry_as::<Entry>(entry) {
                 Ok(entry) => {
                     let read = read_entry(&entry.content);
                     let shown = match &read {

@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::crypto::{Key, Pbkdf2, aes_gcm_open, damaged, pbkdf2};
 use super::kdf::KdfBudget;
 use super::stated::{Stated, StatedKind, StatedSecret, label};
+use super::wipe::{Entries, entry_as};
 use super::{Format, Imported};
 use crate::error::{Error, Result};
 use crate::otp::AccountIcon;
@@ -50,6 +51,12 @@ struct Service {
     secret: String,
     #[serde(default)]
     otp: Otp,
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.secret);
+    }
 }
 
 impl Service {
@@ -107,17 +114,17 @@ impl Format for TwoFas {
                 backup.schema_version
             )));
         }
-        let services = match encrypted_part(&backup.services_encrypted) {
+        let services = Entries(match encrypted_part(&backup.services_encrypted) {
             None => backup.services,
             Some(sealed) => {
                 let password = password.ok_or(Error::BackupPasswordRequired)?;
                 open_services(sealed, encrypted_part(&backup.reference), password, budget)?
             }
-        };
+        });
         let mut imported = Imported::default();
-        for service in &services {
+        for service in services.iter() {
             let text = |key: &str| service.get(key).and_then(Value::as_str).unwrap_or("");
-            match serde_json::from_value::<Service>(service.clone()) {
+            match entry_as::<Service>(service) {
                 Ok(parsed) => {
                     let name = label(parsed.issuer(), parsed.account());
                     let draft = read_service(&parsed).map(|d| d.with_icon(label_icon(service)));

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::kdf::KdfBudget;
 use super::stated::label;
+use super::wipe::{Entries, entry_as};
 use super::{Format, Imported, names_keys};
 use crate::error::{Error, Result};
 use crate::otp::{AccountDraft, OtpParams, SecretKey, parse_uri};
@@ -68,6 +69,12 @@ struct Login {
     totp: Option<String>,
 }
 
+impl Drop for Login {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.totp);
+    }
+}
+
 pub struct BitwardenJson;
 
 fn json(file: &[u8]) -> Option<Value> {
@@ -109,19 +116,20 @@ impl Format for BitwardenJson {
             serde_json::from_value(value)
                 .map_err(|_| Error::BackupDamaged("the export's items are not readable".into()))?
         };
+        let items = Entries(vault.items);
         let mut imported = Imported::default();
-        for item in &vault.items {
-            let Ok(item) = serde_json::from_value::<Item>(item.clone()) else {
+        for item in items.iter() {
+            let Ok(item) = entry_as::<Item>(item) else {
                 continue; // not a login: a card, a note, an identity
             };
-            let Some(login) = item.login else { continue };
-            let Some(totp) = login.totp.filter(|t| !t.trim().is_empty()) else {
+            let Some(login) = &item.login else { continue };
+            let Some(totp) = login.totp.as_deref().filter(|t| !t.trim().is_empty()) else {
                 continue;
             };
-            let username = login.username.unwrap_or_default();
+            let username = login.username.as_deref().unwrap_or_default();
             imported.take(
-                || label(&item.name, &username),
-                read_totp(&totp, &item.name, &username),
+                || label(&item.name, username),
+                read_totp(totp, &item.name, username),
             );
         }
         Ok(imported)
