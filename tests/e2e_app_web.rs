@@ -34,7 +34,9 @@ async fn pair_by_scanning_the_screen_then_accept_a_login_in_the_app() -> Result<
         .await
         .context("the scanned pairing was not set up")?;
     browser.wait_visible("[data-when=paired]").await?;
-    // The pairing brought the code account too.
+    // The pairing offers the code account too; the user adds it.
+    app.click("[data-testid=paired-add]").await?;
+    app.paired_notice().await?;
     let accounts = app.accounts().await?;
     ensure!(
         accounts
