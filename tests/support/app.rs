@@ -64,6 +64,10 @@ impl AppDriver {
         ]);
         let driver = Guarded::spawn("tauri-driver", &mut command)?;
         listening("tauri-driver", port, WAIT).await?;
+        // tauri-driver starts WebKitWebDriver as it starts, and forwards a session request
+        // to it at once: one sent before WebKitWebDriver listens fails (a slow stand-in for
+        // it did so in the harness's own test).
+        listening("WebKitWebDriver behind tauri-driver", native_port, WAIT).await?;
         Ok(AppDriver {
             url: format!("http://127.0.0.1:{port}"),
             display: desktop.display().to_string(),
