@@ -254,16 +254,21 @@ async fn fourth_wrong_password(browser: &mut Browser) -> StatusCode {
     browser.log_in(EMAIL, "wrong guess 4").await.status
 }
 
-#[tokio::test]
-async fn behind_a_trusted_proxy_each_browser_has_its_own_brakes() {
-    let proxy = "127.0.0.1".parse().unwrap();
+/// Alice's account on a service whose brakes stand still, trusting `proxies`.
+async fn alice_trusting(proxies: Vec<std::net::IpAddr>) -> (Running, axum::Router) {
     let service = start_with(|mut service| {
         service.throttle = service.throttle.with_clock(frozen);
-        service.with_trusted_proxies(vec![proxy])
+        service.with_trusted_proxies(proxies)
     })
     .await;
     service.svc.users.add(EMAIL, PASSWORD).unwrap();
     let router = app(service.svc.clone());
+    (service, router)
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_browser_has_its_own_brakes() {
+    let (_service, router) = alice_trusting(vec!["127.0.0.1".parse().unwrap()]).await;
 
     // Every browser reaches the service through the TLS proxy on this machine.
     let mut guesser = Browser::from(&router, "127.0.0.1:40000").forwarded_for("198.51.100.7");
@@ -288,13 +293,7 @@ async fn behind_a_trusted_proxy_each_browser_has_its_own_brakes() {
 
 #[tokio::test]
 async fn x_forwarded_for_from_anyone_but_a_trusted_proxy_counts_for_nothing() {
-    let service = start_with(|mut service| {
-        service.throttle = service.throttle.with_clock(frozen);
-        service
-    })
-    .await;
-    service.svc.users.add(EMAIL, PASSWORD).unwrap();
-    let router = app(service.svc.clone());
+    let (_service, router) = alice_trusting(Vec::new()).await;
     let mut guesser = Browser::from(&router, "10.9.9.9:40000").forwarded_for("192.0.2.1");
     assert_eq!(
         fourth_wrong_password(&mut guesser).await,
