@@ -126,3 +126,58 @@ async fn open_image_offers_every_code_in_it() -> Result<()> {
     app.quit().await?;
     Ok(())
 }
+
+/// A PNG file whose header claims `width`×`height` pixels and holds almost none of them, as a
+/// crafted picture would.
+fn claimed_size_png(width: u32, height: u32, path: &std::path::Path) -> Result<()> {
+    const WRITER: &str = r#"
+import struct, sys, zlib
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+width, height, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+with open(path, "wb") as out:
+    out.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+              + chunk(b"IDAT", zlib.compress(bytes(64))) + chunk(b"IEND", b""))
+"#;
+    run(
+        Command::new("python3")
+            .args(["-c", WRITER, &width.to_string(), &height.to_string()])
+            .arg(path),
+        Duration::from_secs(30),
+    )?
+    .checked()?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn paste_reads_a_copied_picture_and_refuses_a_huge_one_from_its_header() -> Result<()> {
+    let _serial = serial().await;
+    let desktop = Desktop::start().await?;
+    let (code, huge) = (
+        desktop.home().join("code.png"),
+        desktop.home().join("huge.png"),
+    );
+    generated_account("QA Paste", "paste@example.com", &code)?;
+    // 40,000 × 40,000 pixels would take 6 GiB decoded; the file is a few dozen bytes.
+    claimed_size_png(40_000, 40_000, &huge)?;
+
+    let driver = AppDriver::start(&desktop).await?;
+    let app = driver.launch().await?;
+
+    let copied = desktop.copy_picture(&code).await?;
+    app.scan_clipboard().await?;
+    let row = app.single_account_with_code().await?;
+    assert_eq!(row.name, "paste@example.com");
+    drop(copied);
+
+    // Refused by Pocket's own size check: the picture's bytes reach Pocket undecoded.
+    let _copied = desktop.copy_picture(&huge).await?;
+    app.scan_clipboard().await?;
+    assert_eq!(
+        app.scan_error().await?,
+        "This picture is too large to scan."
+    );
+    app.quit().await?;
+    Ok(())
+}

@@ -287,6 +287,20 @@ impl App {
         Ok(())
     }
 
+    /// Clicks "Paste", which reads what the clipboard holds.
+    pub async fn scan_clipboard(&self) -> Result<()> {
+        self.open_scan().await?;
+        self.click("[data-testid=scan-clipboard]").await
+    }
+
+    /// The error a scan showed, once it shows one.
+    pub async fn scan_error(&self) -> Result<String> {
+        self.wait_for("[data-testid=scan-error]")
+            .await?
+            .text()
+            .await
+    }
+
     /// The kinds of the items a scan listed, once it lists some.
     pub async fn scan_result_kinds(&self) -> Result<Vec<String>> {
         self.wait_for("[data-testid=scan-results]").await?;

@@ -180,6 +180,39 @@ impl Desktop {
         Ok(String::from_utf8(out.stdout)?)
     }
 
+    /// Puts the PNG file `png` on this display's clipboard, as an app that copied a picture
+    /// would; the picture stays on offer until the guard goes.
+    pub async fn copy_picture(&self, png: &Path) -> Result<Guarded> {
+        let mut owner = self.command("xclip");
+        owner
+            .args([
+                "-selection",
+                "clipboard",
+                "-target",
+                "image/png",
+                "-quiet",
+                "-in",
+            ])
+            .arg(png);
+        let owner = Guarded::spawn("xclip", &mut owner)?;
+        self.eventually(
+            "the picture to be on the clipboard",
+            Duration::from_secs(10),
+            || async {
+                let offered = self.tool(
+                    "xclip",
+                    &["-selection", "clipboard", "-target", "TARGETS", "-out"],
+                )?;
+                Ok(Look::when(
+                    offered.stdout_text().contains("image/png"),
+                    || offered.stdout_text(),
+                ))
+            },
+        )
+        .await?;
+        Ok(owner)
+    }
+
     pub fn keyring_running(&mut self) -> bool {
         self.keyring.is_running()
     }

@@ -4,7 +4,7 @@
 
 use pocket_core::clock;
 use pocket_core::flows::RegistrationChoices;
-use pocket_core::scan::{ScanItem, check_picture_size, classify, decode_image_file, decode_rgba};
+use pocket_core::scan::{ScanItem, classify, decode_image_file, decode_rgba};
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -15,7 +15,7 @@ use crate::dto::{
     AccountDto, AddedDto, BatchDto, OfferableDto, RiskDto, ScanItemDto, ScanReportDto,
 };
 use crate::error::IpcError;
-use crate::platform;
+use crate::platform::{self, ClipboardPicture};
 use crate::state::{AppState, Pending};
 
 #[tauri::command]
@@ -72,17 +72,16 @@ pub async fn scan_clipboard<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<ScanReportDto, IpcError> {
-    if let Ok(image) = app.clipboard().read_image() {
-        // Checked before the pixels are copied: a copied picture can be as large as a file.
-        check_picture_size(image.width(), image.height())?;
-        let (rgba, width, height) = (image.rgba().to_vec(), image.width(), image.height());
-        let texts = tauri::async_runtime::spawn_blocking(move || decode_rgba(&rgba, width, height))
-            .await
-            .map_err(|e| IpcError::internal(&e))??;
-        return report(&state, texts).await;
-    }
-    let text = app.clipboard().read_text().map_err(IpcError::clipboard)?;
-    report(&state, vec![text]).await
+    let texts = match platform::clipboard_picture(&app).await? {
+        None => vec![app.clipboard().read_text().map_err(IpcError::clipboard)?],
+        Some(picture) => tauri::async_runtime::spawn_blocking(move || match picture {
+            ClipboardPicture::File(bytes) => decode_image_file(&bytes),
+            ClipboardPicture::Pixels(p) => decode_rgba(&p.rgba, p.width, p.height),
+        })
+        .await
+        .map_err(|e| IpcError::internal(&e))??,
+    };
+    report(&state, texts).await
 }
 
 /// Adds what a scan found: an account, or a push token (which needs the server).

@@ -5,6 +5,9 @@ mod desktop;
 #[cfg(desktop)]
 pub use desktop::*;
 
+mod clipboard;
+pub use clipboard::{ClipboardPicture, clipboard_picture};
+
 #[cfg(mobile)]
 mod mobile;
 #[cfg(mobile)]

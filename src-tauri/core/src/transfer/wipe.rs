@@ -3,16 +3,23 @@
 //! entry is read into its typed form straight from the tree, with no copy of it left over.
 
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{Number, Value};
 use zeroize::Zeroize;
 
-/// Overwrites every string in `value`; the keys stay (they are field names).
+/// Overwrites every string and number in `value`; the keys stay (they are field names).
+/// Numbers matter too: FreeOTP+ writes a secret as an array of byte values.
 pub(crate) fn wipe(value: &mut Value) {
     match value {
         Value::String(text) => text.zeroize(),
         Value::Array(items) => items.iter_mut().for_each(wipe),
         Value::Object(fields) => fields.values_mut().for_each(wipe),
-        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        Value::Number(number) => {
+            // A number is held inline: the store overwrites it where it lies, and `black_box`
+            // keeps the compiler from dropping a store that nothing seems to read.
+            *number = Number::from(0u8);
+            std::hint::black_box(&*number);
+        }
+        Value::Null | Value::Bool(_) => {}
     }
 }
 
@@ -45,17 +52,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_string_in_the_tree_is_overwritten_and_the_shape_kept() {
+    fn every_string_and_number_in_the_tree_is_overwritten_and_the_shape_kept() {
         let mut tree = serde_json::json!({
             "entries": [{"secret": "JBSWY3DPEHPK3PXP", "digits": 6, "tags": ["work"]}],
+            "bytes": [-7, 100, 3.5],
             "name": "backup",
         });
         wipe(&mut tree);
-        // Zeroized strings are emptied (their bytes overwritten, then cleared).
+        // Zeroized strings are emptied (their bytes overwritten, then cleared); numbers become 0.
         assert_eq!(
             tree,
             serde_json::json!({
-                "entries": [{"secret": "", "digits": 6, "tags": [""]}],
+                "entries": [{"secret": "", "digits": 0, "tags": [""]}],
+                "bytes": [0, 0, 0],
                 "name": "",
             })
         );
