@@ -1,5 +1,5 @@
 //! A crash at any instant leaves the vault consistent: a child adding and removing accounts
-//! in the real Secret Service is SIGKILLed at random moments, 300 times; after each kill the
+//! in the real Secret Service is SIGKILLed at random moments, 200 times; after each kill the
 //! vault starts as the app does, and then every account has its secret (the one the child
 //! added), the keychain holds no item without an account, and every account the child
 //! finished adding and never began removing is still there.
@@ -15,7 +15,7 @@ use pocket_tests::process::{Guarded, piped, run};
 use pocket_tests::tools::keychain_item_count;
 use pocket_tests::{Desktop, serial};
 
-const KILLS: usize = 300;
+const KILLS: usize = 200;
 const SERVICE: &str = "Pocket crash test";
 const CHECK_TIMES: [u64; 2] = [1_000_000_000, 2_000_000_000];
 /// How long one start of the vault, with its repairs, may take.
