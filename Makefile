@@ -81,10 +81,12 @@ test-steps: deps-test format-check ui-tests rust-tests load-smoke android-check
 	@echo "All tests passed (UI tests: see above)."
 	@grep -E '^ *Summary ' $(RUST_TEST_LOG) | tail -1 | sed -E 's/^ *Summary \[ *([^]]*)\]/Rust (\1):/'
 
-# Formatting and the UI's types; `make test` runs clippy in rust-tests' build.
+# Formatting, the UI's types and its linter; `make test` runs clippy in rust-tests' build.
+# `npm --prefix ui run format` formats the UI as the check wants it.
 format-check: deps-build deps-ui ui
 	cargo fmt --all -- --check
 	npm --prefix ui run check
+	npm --prefix ui run lint
 
 # Every static check on its own, clippy through `cargo clippy`.
 lint: format-check

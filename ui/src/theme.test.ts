@@ -22,11 +22,13 @@ describe.each(Object.entries(themes))('the %s theme', (_, colours) => {
   };
 
   it.each(['text', 'muted', 'danger', 'accent'])('--%s reads on the card and the page', (name) => {
-    for (const behind of ['surface', 'bg']) expect(ratio(colour(name), colour(behind))).toBeGreaterThanOrEqual(4.5);
+    for (const behind of ['surface', 'bg'])
+      expect(ratio(colour(name), colour(behind))).toBeGreaterThanOrEqual(4.5);
   });
 
   it('keeps the ring visible in its last five seconds, red against its track', () => {
-    for (const stroke of ['accent', 'danger']) expect(ratio(colour(stroke), colour('ring-track'))).toBeGreaterThanOrEqual(3);
+    for (const stroke of ['accent', 'danger'])
+      expect(ratio(colour(stroke), colour('ring-track'))).toBeGreaterThanOrEqual(3);
   });
 
   it('labels buttons legibly on the accent and on red, and the check on green', () => {

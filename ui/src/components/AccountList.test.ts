@@ -6,7 +6,14 @@ import type { Account } from '../lib/api';
 import { AccountsState, screenfulOfRows } from '../lib/accounts.svelte';
 import { toast } from '../lib/toast.svelte';
 
-const account = (id: string, issuer: string): Account => ({ id, issuer, name: 'alice', kind: 'totp', digits: 6, period: 30 });
+const account = (id: string, issuer: string): Account => ({
+  id,
+  issuer,
+  name: 'alice',
+  kind: 'totp',
+  digits: 6,
+  period: 30,
+});
 const SAVED = [account('a', 'GitHub'), account('b', 'GitLab'), account('c', 'Steam')];
 const ROW_TOP = 100;
 const ROW_PITCH = 100;
@@ -26,7 +33,9 @@ const layout = {
     configurable: true,
     get(this: HTMLElement) {
       if (this.dataset.accountId === undefined || !this.parentElement) return 0;
-      const rows = [...this.parentElement.children].filter((el) => (el as HTMLElement).dataset.accountId !== undefined);
+      const rows = [...this.parentElement.children].filter(
+        (el) => (el as HTMLElement).dataset.accountId !== undefined,
+      );
       return ROW_TOP + rows.indexOf(this) * ROW_PITCH;
     },
   },
@@ -43,7 +52,11 @@ beforeEach(() => {
   failSaves = false;
   mockIPC((command, args) => {
     if (command === 'list_accounts') return SAVED;
-    if (command === 'home_screen') return { ...{ accounts: [], pushTokens: [], containers: [], codes: { nowMs: 0, codes: [] }, hideCodes: false }, accounts: SAVED };
+    if (command === 'home_screen')
+      return {
+        ...{ accounts: [], pushTokens: [], containers: [], codes: { nowMs: 0, codes: [] }, hideCodes: false },
+        accounts: SAVED,
+      };
     if (command === 'account_codes') return { nowMs: Date.now(), codes: [] };
     if (command === 'reorder_accounts') {
       if (failSaves) throw { code: 'storage', message: 'disk full' };
@@ -67,7 +80,10 @@ async function shownList(): Promise<AccountsState> {
 
 const shownOrder = () => screen.getAllByTestId('issuer').map((el) => el.textContent);
 const handleOf = (issuer: string) =>
-  screen.getAllByTestId('account').find((row) => row.textContent?.includes(issuer))?.querySelector<HTMLElement>('[data-drag-handle]');
+  screen
+    .getAllByTestId('account')
+    .find((row) => row.textContent?.includes(issuer))
+    ?.querySelector<HTMLElement>('[data-drag-handle]');
 
 /** A pointer event as a finger (or mouse) makes one; jsdom has no PointerEvent. */
 function pointer(target: EventTarget, type: string, clientY: number, pointerType = 'touch'): void {
@@ -137,7 +153,12 @@ describe('drag to reorder', () => {
     expect(toast.message).toBe('Moved to place 2 of 3');
     await fireEvent.keyDown(github, { key: 'ArrowDown' });
     await fireEvent.keyDown(github, { key: 'ArrowDown' }); // already last: nothing to save
-    await vi.waitFor(() => expect(saves).toEqual([['b', 'a', 'c'], ['b', 'c', 'a']]));
+    await vi.waitFor(() =>
+      expect(saves).toEqual([
+        ['b', 'a', 'c'],
+        ['b', 'c', 'a'],
+      ]),
+    );
   });
 
   it('shows the saved order again, and says why, when saving fails', async () => {
@@ -176,5 +197,5 @@ describe('a long list', () => {
     accounts.firstCodesDrawn = true;
     await vi.waitFor(() => expect(made()).toBe(400), { timeout: 20_000 });
     expect(screen.getAllByTestId('issuer').map((el) => el.textContent)).toEqual(many.map((a) => a.issuer));
-   }, 30_000);
+  }, 30_000);
 });

@@ -43,7 +43,14 @@ describe('AccountRow', () => {
 
   it('shows why there is no code', () => {
     const locked = { ...code, code: null, error: { code: 'keychain_locked' as const, message: '' } };
-    render(AccountRow, { account, code: locked, nowMs: 35_000, ondelete: () => {}, reorderable: false, accounts });
+    render(AccountRow, {
+      account,
+      code: locked,
+      nowMs: 35_000,
+      ondelete: () => {},
+      reorderable: false,
+      accounts,
+    });
     expect(screen.getByRole('alert').textContent).toContain('keychain is locked');
   });
 
@@ -68,8 +75,22 @@ describe('AccountRow', () => {
       return command === 'next_code' ? '755224' : null;
     });
     const hotp: Account = { ...account, kind: 'hotp', period: null };
-    const none = { ...code, code: null, nextCode: null, validFromMs: null, validUntilMs: null, error: { code: 'counter_based' as const, message: '' } };
-    render(AccountRow, { account: hotp, code: none, nowMs: 35_000, ondelete: () => {}, reorderable: false, accounts });
+    const none = {
+      ...code,
+      code: null,
+      nextCode: null,
+      validFromMs: null,
+      validUntilMs: null,
+      error: { code: 'counter_based' as const, message: '' },
+    };
+    render(AccountRow, {
+      account: hotp,
+      code: none,
+      nowMs: 35_000,
+      ondelete: () => {},
+      reorderable: false,
+      accounts,
+    });
     expect(screen.queryByTestId('code')).toBeNull();
     expect(calls).toEqual([]);
     await fireEvent.click(screen.getByTestId('next-hotp'));
@@ -85,7 +106,14 @@ describe('AccountRow', () => {
       const { issuer, name } = args as { issuer: string; name: string };
       return { ...account, issuer, name };
     });
-    render(AccountRow, { account, code, nowMs: 35_000, ondelete: () => {}, reorderable: false, accounts: state });
+    render(AccountRow, {
+      account,
+      code,
+      nowMs: 35_000,
+      ondelete: () => {},
+      reorderable: false,
+      accounts: state,
+    });
     await fireEvent.click(screen.getByTestId('edit'));
     await fireEvent.input(screen.getByTestId('edit-issuer'), { target: { value: 'GitHub Enterprise' } });
     await fireEvent.click(screen.getByTestId('edit-save'));

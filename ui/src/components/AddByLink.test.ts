@@ -58,7 +58,10 @@ describe('AddByLink', () => {
     await paste('otpauth://totp/A:b?secret=JBSWY3DP');
     await vi.waitFor(() => expect(onadded).toHaveBeenCalledWith('A'));
     expect(calls[0]).toEqual(['scan_text', { text: 'otpauth://totp/A:b?secret=JBSWY3DP' }]);
-    expect(calls[1]).toEqual(['add_scanned', { pendingId: 'p1', allowInsecure: false, passphrase: null, offer: [] }]);
+    expect(calls[1]).toEqual([
+      'add_scanned',
+      { pendingId: 'p1', allowInsecure: false, passphrase: null, offer: [] },
+    ]);
     expect(accounts.accounts.map((a) => a.issuer)).toEqual(['A']);
   });
 
@@ -107,7 +110,9 @@ describe('AddByLink', () => {
     expect(item.textContent).toContain('answer logins in your name');
     expect(adds).toEqual([]);
     await fireEvent.click(screen.getByTestId('scan-add'));
-    await vi.waitFor(() => expect(adds).toEqual([{ pendingId: 'p1', allowInsecure: true, passphrase: null, offer: [] }]));
+    await vi.waitFor(() =>
+      expect(adds).toEqual([{ pendingId: 'p1', allowInsecure: true, passphrase: null, offer: [] }]),
+    );
     await vi.waitFor(() => expect(accounts.pushTokens.map((t) => t.serial)).toEqual(['PIPU1']));
     // The code account the server sent along is offered on the home screen, not added.
     expect(accounts.accounts).toEqual([]);

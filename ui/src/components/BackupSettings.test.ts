@@ -37,7 +37,10 @@ describe('BackupBanner', () => {
     render(BackupBanner, { backups: backupsWith({}), onopen: () => {} });
     expect(screen.queryByTestId('backup-banner')).toBeNull();
     cleanup();
-    render(BackupBanner, { backups: backupsWith({ enabled: false, lastError: 'backup_folder_missing' }), onopen: () => {} });
+    render(BackupBanner, {
+      backups: backupsWith({ enabled: false, lastError: 'backup_folder_missing' }),
+      onopen: () => {},
+    });
     expect(screen.queryByTestId('backup-banner')).toBeNull();
   });
 });

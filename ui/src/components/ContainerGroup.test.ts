@@ -33,7 +33,9 @@ function listWith(containers: Container[]) {
     { id: 'a1', issuer: 'GitHub', name: 'me', kind: 'totp', digits: 6, period: 30 },
     { id: 'a2', issuer: 'Corp', name: 'TOTP0001', kind: 'totp', digits: 6, period: 30 },
   ];
-  accounts.pushTokens = [{ id: 't1', serial: 'PIPU1', label: 'PIPU1', issuer: 'Corp', host: 'pi.corp.example', risk: null }];
+  accounts.pushTokens = [
+    { id: 't1', serial: 'PIPU1', label: 'PIPU1', issuer: 'Corp', host: 'pi.corp.example', risk: null },
+  ];
   accounts.containers = containers;
   return accounts;
 }
@@ -41,7 +43,7 @@ function listWith(containers: Container[]) {
 describe('a container in the list', () => {
   it('groups the tokens it manages under "Managed by", apart from the phone\'s own', () => {
     mockIPC(() => null);
-    render(AccountList, { accounts: listWith([container]) , onadd: () => {} });
+    render(AccountList, { accounts: listWith([container]), onadd: () => {} });
     const group = screen.getByTestId('container');
     expect(group.querySelector('h2')?.textContent).toBe('Managed by Corp');
     expect(group.querySelectorAll('[data-testid=account]')).toHaveLength(1);
@@ -70,7 +72,14 @@ describe('a container in the list', () => {
     const calls: string[] = [];
     mockIPC((command) => {
       calls.push(command);
-      if (command === 'home_screen') return { accounts: [], pushTokens: [], containers: [], codes: { nowMs: 0, codes: [] }, hideCodes: false };
+      if (command === 'home_screen')
+        return {
+          accounts: [],
+          pushTokens: [],
+          containers: [],
+          codes: { nowMs: 0, codes: [] },
+          hideCodes: false,
+        };
       if (command === 'account_codes') return { nowMs: 0, codes: [] };
       return null;
     });
@@ -84,24 +93,31 @@ describe('a container in the list', () => {
 
     // Over an unchecked connection its accounts stay, and it says so.
     cleanup();
-    render(AccountList, { accounts: listWith([{ ...container, risk: 'certificate_unchecked' }]), onadd: () => {} });
+    render(AccountList, {
+      accounts: listWith([{ ...container, risk: 'certificate_unchecked' }]),
+      onadd: () => {},
+    });
     await fireEvent.click(screen.getByTestId('container-forget'));
-    expect(screen.getByTestId('container-forget-confirm').textContent).toContain('stay on this phone as your own');
+    expect(screen.getByTestId('container-forget-confirm').textContent).toContain(
+      'stay on this phone as your own',
+    );
   });
 
   it('says what deleting a managed token does, or that the server does not allow it', async () => {
     mockIPC(() => null);
-    render(AccountList, { accounts: listWith([container]) , onadd: () => {} });
+    render(AccountList, { accounts: listWith([container]), onadd: () => {} });
     const group = screen.getByTestId('container');
     await fireEvent.click(group.querySelector('[data-testid=delete]') as HTMLElement);
     expect(screen.getByTestId('confirm-delete').textContent).toContain('does not remove it at the server');
     cleanup();
-    render(AccountList, { accounts: listWith([{ ...container, canDeleteTokens: false }]) , onadd: () => {} });
-    await fireEvent.click(screen.getByTestId('container').querySelector('[data-testid=delete]') as HTMLElement);
+    render(AccountList, { accounts: listWith([{ ...container, canDeleteTokens: false }]), onadd: () => {} });
+    await fireEvent.click(
+      screen.getByTestId('container').querySelector('[data-testid=delete]') as HTMLElement,
+    );
     expect(screen.getByTestId('confirm-delete').textContent).toContain('does not allow deleting it');
     // The phone's own accounts keep the plain question.
     cleanup();
-    render(AccountList, { accounts: listWith([container]) , onadd: () => {} });
+    render(AccountList, { accounts: listWith([container]), onadd: () => {} });
     const own = screen.getByTestId('account-list');
     await fireEvent.click(own.querySelector('[data-testid=delete]') as HTMLElement);
     expect(screen.getByTestId('confirm-delete').textContent).not.toContain('server');
@@ -114,11 +130,21 @@ describe('a container in the list', () => {
       if (command === 'sync_containers') {
         return [{ containerId: 'c1', added: 2, removed: 1, keptByPolicy: 0, error: null }];
       }
-      if (command === 'home_screen') return { ...{ accounts: [], pushTokens: [], containers: [], codes: { nowMs: 0, codes: [] }, hideCodes: false }, containers: [container] };
+      if (command === 'home_screen')
+        return {
+          ...{
+            accounts: [],
+            pushTokens: [],
+            containers: [],
+            codes: { nowMs: 0, codes: [] },
+            hideCodes: false,
+          },
+          containers: [container],
+        };
       if (command === 'account_codes') return { nowMs: 0, codes: [] };
       return [];
     });
-    render(AccountList, { accounts: listWith([container]) , onadd: () => {} });
+    render(AccountList, { accounts: listWith([container]), onadd: () => {} });
     await fireEvent.click(screen.getByTestId('container-sync'));
     await vi.waitFor(() => expect(calls).toContain('home_screen'));
     // The rows fetched their codes as they came on screen; the sync came before the lists.
@@ -128,20 +154,38 @@ describe('a container in the list', () => {
   it('shows why a sync now failed', async () => {
     mockIPC((command) => {
       if (command === 'sync_containers') {
-        return [{ containerId: 'c1', added: 0, removed: 0, keptByPolicy: 0, error: { code: 'container_moved', message: '' } }];
+        return [
+          {
+            containerId: 'c1',
+            added: 0,
+            removed: 0,
+            keptByPolicy: 0,
+            error: { code: 'container_moved', message: '' },
+          },
+        ];
       }
-      if (command === 'home_screen') return { ...{ accounts: [], pushTokens: [], containers: [], codes: { nowMs: 0, codes: [] }, hideCodes: false }, containers: [container] };
+      if (command === 'home_screen')
+        return {
+          ...{
+            accounts: [],
+            pushTokens: [],
+            containers: [],
+            codes: { nowMs: 0, codes: [] },
+            hideCodes: false,
+          },
+          containers: [container],
+        };
       if (command === 'account_codes') return { nowMs: 0, codes: [] };
       return [];
     });
-    render(AccountList, { accounts: listWith([container]) , onadd: () => {} });
+    render(AccountList, { accounts: listWith([container]), onadd: () => {} });
     await fireEvent.click(screen.getByTestId('container-sync'));
     expect((await screen.findByTestId('container-error')).dataset.errorCode).toBe('container_moved');
   });
 
   it('shows why the last sync failed', () => {
     mockIPC(() => null);
-    render(AccountList, { accounts: listWith([{ ...container, lastError: 'network' }]) , onadd: () => {} });
+    render(AccountList, { accounts: listWith([{ ...container, lastError: 'network' }]), onadd: () => {} });
     expect(screen.getByTestId('container-error').dataset.errorCode).toBe('network');
   });
 });

@@ -20,16 +20,33 @@ describe('a scanned container registration', () => {
           kind: 'container',
           value: {
             container: {
-              id: 'c1', serial: 'SMPH1', issuer: 'Corp', host: 'pi.corp.example', state: 'registered',
-              lastSyncAt: 1, lastError: null, accountIds: [], pushTokenIds: [],
-              canMove: false, canUnregister: true, canDeleteTokens: true, risk: null,
+              id: 'c1',
+              serial: 'SMPH1',
+              issuer: 'Corp',
+              host: 'pi.corp.example',
+              state: 'registered',
+              lastSyncAt: 1,
+              lastError: null,
+              accountIds: [],
+              pushTokenIds: [],
+              canMove: false,
+              canUnregister: true,
+              canDeleteTokens: true,
+              risk: null,
             },
             tokens: 2,
             syncError: null,
           },
         };
       }
-      if (command === 'home_screen') return { accounts: [], pushTokens: [], containers: [], codes: { nowMs: 0, codes: [] }, hideCodes: false };
+      if (command === 'home_screen')
+        return {
+          accounts: [],
+          pushTokens: [],
+          containers: [],
+          codes: { nowMs: 0, codes: [] },
+          hideCodes: false,
+        };
       if (command === 'account_codes') return { nowMs: 0, codes: [] };
       return null;
     });

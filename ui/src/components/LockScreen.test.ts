@@ -9,7 +9,14 @@ afterEach(() => {
   clearMocks();
 });
 
-const locked = { locked: true, method: 'passcode', waitSeconds: 0, requestWaiting: false, language: 'en', theme: 'light' };
+const locked = {
+  locked: true,
+  method: 'passcode',
+  waitSeconds: 0,
+  requestWaiting: false,
+  language: 'en',
+  theme: 'light',
+};
 
 describe('LockScreen', () => {
   it('says a request waits without saying anything of it', () => {

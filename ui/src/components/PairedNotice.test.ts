@@ -10,7 +10,14 @@ afterEach(() => {
   clearMocks();
 });
 
-const token: PushToken = { id: 't1', serial: 'PIPU1', label: 'alice', issuer: 'Corp', host: 'mfa.corp.example', risk: null };
+const token: PushToken = {
+  id: 't1',
+  serial: 'PIPU1',
+  label: 'alice',
+  issuer: 'Corp',
+  host: 'mfa.corp.example',
+  risk: null,
+};
 const codeAccount: Account = { id: 'a1', issuer: 'Corp', name: 'alice', kind: 'totp', digits: 6, period: 30 };
 
 const offered = { pendingId: 'o1', issuer: 'Corp', name: 'alice' };
@@ -26,7 +33,16 @@ function serveCodes(adds: unknown[] = []) {
       const from = now - (now % 30_000);
       return {
         nowMs: now,
-        codes: [{ id: 'a1', code: '492039', nextCode: null, validFromMs: from, validUntilMs: from + 30_000, error: null }],
+        codes: [
+          {
+            id: 'a1',
+            code: '492039',
+            nextCode: null,
+            validFromMs: from,
+            validUntilMs: from + 30_000,
+            error: null,
+          },
+        ],
       };
     }
   });

@@ -117,9 +117,18 @@ describe('PushPrompt', () => {
     });
     const settings = new SettingsState();
     settings.settings = {
-      language: 'en', theme: 'light', lock: 'passcode', idleLockSeconds: 60, idleChoices: [0, 60],
-      confirmApprovals: true, hideCodes: false, ntpCheck: false, ntpServer: 'pool.ntp.org',
-      useMeasuredTime: false, lockOffered: true, lockKind: 'passcode',
+      language: 'en',
+      theme: 'light',
+      lock: 'passcode',
+      idleLockSeconds: 60,
+      idleChoices: [0, 60],
+      confirmApprovals: true,
+      hideCodes: false,
+      ntpCheck: false,
+      ntpServer: 'pool.ntp.org',
+      useMeasuredTime: false,
+      lockOffered: true,
+      lockKind: 'passcode',
     };
     const push = new PushState();
     push.receive(request());
@@ -141,9 +150,18 @@ describe('PushPrompt', () => {
     push.receive(request({ unlockRequired: true }));
     const settings = new SettingsState();
     settings.settings = {
-      language: 'en', theme: 'light', lock: 'off', idleLockSeconds: 60, idleChoices: [0, 60],
-      confirmApprovals: false, hideCodes: false, ntpCheck: false, ntpServer: 'pool.ntp.org',
-      useMeasuredTime: false, lockOffered: true, lockKind: 'passcode',
+      language: 'en',
+      theme: 'light',
+      lock: 'off',
+      idleLockSeconds: 60,
+      idleChoices: [0, 60],
+      confirmApprovals: false,
+      hideCodes: false,
+      ntpCheck: false,
+      ntpServer: 'pool.ntp.org',
+      useMeasuredTime: false,
+      lockOffered: true,
+      lockKind: 'passcode',
     };
     render(PushPrompt, { push, settings, nowMs: 0 });
     expect(screen.getByTestId('push-passcode')).toBeTruthy();

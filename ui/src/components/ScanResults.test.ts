@@ -19,7 +19,11 @@ describe('ScanResults', () => {
       flow: flowWith([
         { kind: 'account', pendingId: 'p1', issuer: 'ACME', name: 'alice' },
         { kind: 'invalid', error: { code: 'invalid_parameter', field: 'digits', message: '' } },
-        { kind: 'invalid', name: 'Legacy (old)', error: { code: 'invalid_parameter', field: 'algorithm', message: '' } },
+        {
+          kind: 'invalid',
+          name: 'Legacy (old)',
+          error: { code: 'invalid_parameter', field: 'algorithm', message: '' },
+        },
         { kind: 'duplicate', issuer: 'ACME', name: 'bob' },
         { kind: 'push', pendingId: 'p9', name: 'privacyIDEA (PIPU0001)' },
         { kind: 'other', preview: 'https://example.com' },

@@ -16,7 +16,10 @@ function settingsWith(lock: AppSettings['lock'], lockKind: AppSettings['lockKind
 describe('the unlock step', () => {
   it('asks nothing here without a passcode lock: none set, or the phone asks its own', async () => {
     render(UnlockStep);
-    for (const [lock, kind] of [['off', 'passcode'], ['device', 'device']] as const) {
+    for (const [lock, kind] of [
+      ['off', 'passcode'],
+      ['device', 'device'],
+    ] as const) {
       unlockStep.follow(settingsWith(lock, kind));
       expect(await unlockStep.ask()).toBeNull();
     }

@@ -59,8 +59,11 @@ export class AccountsState {
   #fetchQueued = false;
   /** Imported images by account id, read as their rows come on screen. */
   icons = $state<Record<string, string>>({});
+  // Bookkeeping that nothing renders: plain collections, not reactive ones.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #iconsAsked = new Set<string>();
   /** How many places show each account's code now. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #shown = new Map<string, number>();
   #timer: ReturnType<typeof setInterval> | null = null;
   #unlistenSyncs: UnlistenFn | null = null;
@@ -167,9 +170,7 @@ export class AccountsState {
     const shown = [...this.#shown.keys()].map((id) => this.codes[id]);
     // A missing code is fetched at once, unless fetching fails: then it waits for the retry.
     const due = shown.some((c) =>
-      c === undefined
-        ? this.loadError === null
-        : c.validUntilMs !== null && c.validUntilMs <= this.now,
+      c === undefined ? this.loadError === null : c.validUntilMs !== null && c.validUntilMs <= this.now,
     );
     const retry =
       (shown.some((c) => c?.error) || this.loadError !== null) &&
@@ -224,7 +225,8 @@ export class AccountsState {
       this.pushTokens = [...this.pushTokens, added.value.token];
       // The server may offer a code account along: the user is asked before it is added.
       const offered = added.value.offered;
-      if (offered) this.paired = { issuer: added.value.token.issuer || added.value.token.host, offered, account: null };
+      if (offered)
+        this.paired = { issuer: added.value.token.issuer || added.value.token.host, offered, account: null };
     } else {
       this.accounts = [...this.accounts, added.value];
       await this.refreshCodes();
@@ -298,6 +300,8 @@ export class AccountsState {
   }
 
   /** The ids of the accounts and push tokens the containers manage. */
+  // Made anew whenever the containers change, never changed in place.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #managed = $derived(new Set(this.containers.flatMap((c) => [...c.accountIds, ...c.pushTokenIds])));
 
   /** Those of `items` no container manages; `items` itself when none manages anything, so a
@@ -344,12 +348,14 @@ export class AccountsState {
     const { [id]: _removed, ...rest } = this.codes;
     this.codes = rest;
   }
-
 }
 
 /** Lower case without accents, so "zurich" finds "Zürich". */
 function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
 }
 
 export function accountLabel(account: Pick<Account, 'issuer' | 'name'>): string {

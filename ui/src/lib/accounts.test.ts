@@ -13,7 +13,14 @@ function codesAt(nowMs: number, code: string, ids: string[] = ['a']) {
   const from = nowMs - (nowMs % 30_000);
   return {
     nowMs,
-    codes: ids.map((id) => ({ id, code, nextCode: null, validFromMs: from, validUntilMs: from + 30_000, error: null })),
+    codes: ids.map((id) => ({
+      id,
+      code,
+      nextCode: null,
+      validFromMs: from,
+      validUntilMs: from + 30_000,
+      error: null,
+    })),
   };
 }
 
@@ -26,7 +33,7 @@ function home(codes: ReturnType<typeof codesAt>, hideCodes = false) {
 }
 
 describe('AccountsState', () => {
-  it('reads the list with the first rows\' codes at once, and new codes once they expire', async () => {
+  it("reads the list with the first rows' codes at once, and new codes once they expire", async () => {
     let fetches = 0;
     const asks: unknown[] = [];
     mockIPC((command, args) => {
@@ -118,7 +125,12 @@ describe('AccountsState', () => {
     state.show('b'); // while that fetch is under way
     state.show('b'); // shown twice: the row and the pairing notice
     answer();
-    await vi.waitFor(() => expect(requests).toEqual([['a', 'c'], ['a', 'c', 'b']]));
+    await vi.waitFor(() =>
+      expect(requests).toEqual([
+        ['a', 'c'],
+        ['a', 'c', 'b'],
+      ]),
+    );
     answer();
     await vi.waitFor(() => expect(Object.keys(state.codes)).toEqual(['a', 'c', 'b']));
 
@@ -179,11 +191,24 @@ describe('unmanaged', () => {
   it('leaves out what a container manages, and passes the list itself when none manages any', async () => {
     const accountB = { ...accountA, id: 'b' };
     const token = { id: 't', issuer: 'P', label: 'p', serial: 'PIPU1', host: 'pi.example' };
-    const container = { id: 'c', issuer: 'P', host: 'pi.example', serial: 'SMPH1', accountIds: ['b'], pushTokenIds: ['t'] };
+    const container = {
+      id: 'c',
+      issuer: 'P',
+      host: 'pi.example',
+      serial: 'SMPH1',
+      accountIds: ['b'],
+      pushTokenIds: ['t'],
+    };
     let containers: unknown[] = [];
     mockIPC((command) => {
       if (command === 'home_screen')
-        return { accounts: [accountA, accountB], pushTokens: [token], containers, codes: codesAt(Date.now(), '111111'), hideCodes: false };
+        return {
+          accounts: [accountA, accountB],
+          pushTokens: [token],
+          containers,
+          codes: codesAt(Date.now(), '111111'),
+          hideCodes: false,
+        };
     });
     const state = new AccountsState();
     await state.load();
@@ -199,8 +224,19 @@ describe('unmanaged', () => {
 describe('search', () => {
   it('matches every word in the issuer or the name, ignoring case and accents', () => {
     const state = new AccountsState();
-    const make = (id: string, issuer: string, name: string) => ({ id, issuer, name, kind: 'totp' as const, digits: 6, period: 30 });
-    state.accounts = [make('1', 'Bank Zürich', 'alice'), make('2', 'GitHub', 'alice'), make('3', 'GitLab', 'bob')];
+    const make = (id: string, issuer: string, name: string) => ({
+      id,
+      issuer,
+      name,
+      kind: 'totp' as const,
+      digits: 6,
+      period: 30,
+    });
+    state.accounts = [
+      make('1', 'Bank Zürich', 'alice'),
+      make('2', 'GitHub', 'alice'),
+      make('3', 'GitLab', 'bob'),
+    ];
     state.query = 'zurich';
     expect(state.visible.map((a) => a.id)).toEqual(['1']);
     state.query = 'ALICE git';

@@ -80,11 +80,16 @@ describe('letter avatars', () => {
     expect(letterAvatar('', 'über-user').letter).toBe('Ü');
     expect(letterAvatar('', '').letter).toBe('?');
     // Different services spread over the palette rather than sharing one colour.
-    const colours = new Set(['Acme', 'Contoso', 'Fabrikam', 'Initech', 'Umbrella', 'Globex', 'Hooli', 'Vandelay'].map((n) => letterAvatar(n, '').background));
+    const colours = new Set(
+      ['Acme', 'Contoso', 'Fabrikam', 'Initech', 'Umbrella', 'Globex', 'Hooli', 'Vandelay'].map(
+        (n) => letterAvatar(n, '').background,
+      ),
+    );
     expect(colours.size).toBeGreaterThanOrEqual(4);
   });
 
   it('use colours that carry white letters at 4.5:1', () => {
-    for (const colour of AVATAR_COLOURS) expect(contrastRatio(colour, '#ffffff'), colour).toBeGreaterThanOrEqual(4.5);
+    for (const colour of AVATAR_COLOURS)
+      expect(contrastRatio(colour, '#ffffff'), colour).toBeGreaterThanOrEqual(4.5);
   });
 });

@@ -1,6 +1,7 @@
 // A dialog that holds the keyboard: focus moves in when it opens, Tab and Shift+Tab go round
 // its own controls, and focus goes back where it was when it closes.
-const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [href], [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [href], [tabindex]:not([tabindex="-1"])';
 
 export function modal(node: HTMLElement, first?: () => HTMLElement | null | undefined) {
   const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;

@@ -4,7 +4,10 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 let report: (entries: { target: Element; isIntersecting: boolean }[]) => void = () => {};
 const observed = new Set<Element>();
 class FakeObserver {
-  constructor(callback: typeof report, public options: { rootMargin: string }) {
+  constructor(
+    callback: typeof report,
+    public options: { rootMargin: string },
+  ) {
     report = callback;
     expect(options.rootMargin).toBe('100% 0px');
   }
@@ -29,7 +32,10 @@ describe('onScreen', () => {
     onScreen(other, () => {});
     expect(told).toEqual([]);
     report([{ target: row, isIntersecting: true }]);
-    report([{ target: row, isIntersecting: true }, { target: other, isIntersecting: true }]);
+    report([
+      { target: row, isIntersecting: true },
+      { target: other, isIntersecting: true },
+    ]);
     expect(told).toEqual([true]);
     report([{ target: row, isIntersecting: false }]);
     expect(told).toEqual([true, false]);

@@ -59,7 +59,12 @@ export class ScanFlow {
     }
   }
 
-  async add(pendingId: string, allowInsecure = false, passphrase: string | null = null, offer: string[] = []): Promise<void> {
+  async add(
+    pendingId: string,
+    allowInsecure = false,
+    passphrase: string | null = null,
+    offer: string[] = [],
+  ): Promise<void> {
     this.error = null;
     try {
       await this.accounts.added(await api.addScanned(pendingId, allowInsecure, passphrase, offer));

@@ -33,7 +33,12 @@ describe('ScanFlow', () => {
   });
 
   it('registers a lone container at once only when there is nothing to ask', async () => {
-    const container = { kind: 'container', name: 'Corp (SMPH1)', host: 'pi.corp.example', sendsPassphrase: false };
+    const container = {
+      kind: 'container',
+      name: 'Corp (SMPH1)',
+      host: 'pi.corp.example',
+      sendsPassphrase: false,
+    };
     const added: string[] = [];
     mockScan([{ ...container, pendingId: 'c1', offerable: [] }], added);
     expect(await new ScanFlow(new AccountsState()).run('screen', api.scanScreen)).toBe('Corp (SMPH1)');
@@ -41,7 +46,10 @@ describe('ScanFlow', () => {
 
     // Accounts it may recognise: the user is asked first.
     const asked: string[] = [];
-    mockScan([{ ...container, pendingId: 'c2', offerable: [{ id: 'a1', issuer: 'Corp', name: 'alice' }] }], asked);
+    mockScan(
+      [{ ...container, pendingId: 'c2', offerable: [{ id: 'a1', issuer: 'Corp', name: 'alice' }] }],
+      asked,
+    );
     const flow = new ScanFlow(new AccountsState());
     expect(await flow.run('screen', api.scanScreen)).toBeNull();
     expect(asked).toEqual([]);

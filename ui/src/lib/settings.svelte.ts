@@ -1,6 +1,14 @@
 // The Settings screen's state: the settings as the Rust side keeps them, the clock check,
 // and About. Language and theme are applied to the page here.
-import { api, asIpcError, type About, type AppSettings, type ClockStatus, type IpcError, type SettingsChange } from './api';
+import {
+  api,
+  asIpcError,
+  type About,
+  type AppSettings,
+  type ClockStatus,
+  type IpcError,
+  type SettingsChange,
+} from './api';
 import { onClockChanged, type UnlistenFn } from './api/events';
 import { pickLocale, setLocale, t } from './i18n';
 

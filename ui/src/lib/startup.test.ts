@@ -21,7 +21,12 @@ describe('the start-up report', () => {
     const steps = report.steps as [string, number][];
     const names = steps.map(([name]) => name);
     expect(names).toEqual(
-      expect.arrayContaining(['page:home-asked', 'page:home-answered', 'page:code-in-document', 'page:frame-began']),
+      expect.arrayContaining([
+        'page:home-asked',
+        'page:home-answered',
+        'page:code-in-document',
+        'page:frame-began',
+      ]),
     );
     const at = (name: string) => steps.find(([step]) => step === name)?.[1] ?? NaN;
     expect(at('page:home-answered')).toBeGreaterThanOrEqual(at('page:home-asked'));

@@ -21,7 +21,8 @@ class UnlockStep {
    *  cancelled (then nothing is sent at all). */
   ask(): Promise<string | null | undefined> {
     const settings = this.#settings;
-    if (!settings || settings.lock === 'off' || settings.lockKind !== 'passcode') return Promise.resolve(null);
+    if (!settings || settings.lock === 'off' || settings.lockKind !== 'passcode')
+      return Promise.resolve(null);
     this.asking?.resolve(undefined);
     return new Promise((resolve) => (this.asking = { resolve }));
   }

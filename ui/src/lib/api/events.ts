@@ -25,9 +25,7 @@ export function onBackupStatus(handler: (status: BackupStatus) => void): Promise
   return listen<BackupStatus>(BACKUP_STATUS, (event) => handler(event.payload));
 }
 
-export function onContainersSynced(
-  handler: (results: ContainerSynced[]) => void,
-): Promise<UnlistenFn> {
+export function onContainersSynced(handler: (results: ContainerSynced[]) => void): Promise<UnlistenFn> {
   return listen<ContainerSynced[]>(CONTAINERS_SYNCED, (event) => handler(event.payload));
 }
 

@@ -8,11 +8,9 @@ import type {
   HistoryItem,
   IpcError,
   ManualAccountInput,
-  Outcome,
   PushAnswer,
   PushAnswered,
   PushRequest,
-  PushToken,
   ScanReport,
   ImportReport,
   ExportFormat,
@@ -20,7 +18,6 @@ import type {
   BackupStatus,
   Preview,
   GoogleExport,
-  Container,
   ContainerSynced,
   ContainerTransfer,
   AppSettings,
@@ -125,8 +122,12 @@ export const api = {
   /** Adds what a scan found; a container registration may need the user's passphrase. */
   /** `offer`: the accounts a container registration's server may recognise, as the user
    * ticked them; their codes go to it once. */
-  addScanned: (pendingId: string, allowInsecure = false, passphrase: string | null = null, offer: string[] = []) =>
-    call<Added>('add_scanned', { pendingId, allowInsecure, passphrase, offer }),
+  addScanned: (
+    pendingId: string,
+    allowInsecure = false,
+    passphrase: string | null = null,
+    offer: string[] = [],
+  ) => call<Added>('add_scanned', { pendingId, allowInsecure, passphrase, offer }),
   deletePushToken: (id: string) => call<void>('delete_push_token', { id }),
   openPushRequests: () => call<PushRequest[]>('open_push_requests'),
   /** `passcode` is the unlock step an Accept may need (desktop); on phones the Rust side asks
@@ -150,8 +151,13 @@ export const api = {
   importPicked: (handle: string, password: string | null) =>
     call<ImportReport>('import_picked', { handle, password }),
   /** The system's save dialog; returns where the file was written, or null when closed. */
-  exportBackup: (format: ExportFormat, password: string | null, title: string, passcode: string | null, reason: string) =>
-    call<string | null>('export_backup', { format, password, title, passcode, reason }),
+  exportBackup: (
+    format: ExportFormat,
+    password: string | null,
+    title: string,
+    passcode: string | null,
+    reason: string,
+  ) => call<string | null>('export_backup', { format, password, title, passcode, reason }),
   /** Google Authenticator transfer codes for every account that format can carry. Like the
    *  other exports, the folder and the backup password, it takes the unlock step when a lock
    *  is set: `passcode` on desktop, the phone's own check on phones. */
@@ -179,7 +185,8 @@ export const api = {
   setPasscode: (current: string | null, passcode: string, reason: string) =>
     call<AppSettings>('set_passcode', { current, passcode, reason }),
   setDeviceLock: (reason: string) => call<AppSettings>('set_device_lock', { reason }),
-  removeLock: (passcode: string | null, reason: string) => call<AppSettings>('remove_lock', { passcode, reason }),
+  removeLock: (passcode: string | null, reason: string) =>
+    call<AppSettings>('remove_lock', { passcode, reason }),
   getSettings: () => call<AppSettings>('get_settings'),
   /** A change that weakens a set lock needs `passcode` (desktop) or the phone's check. */
   updateSettings: (settings: SettingsChange, passcode: string | null, reason: string) =>

@@ -31,9 +31,7 @@ export function dateTime(ms: number): string {
 
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
   const template = active[key] ?? (en as Catalog)[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in vars ? String(vars[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
 /** The user's text for an error from the Rust side: by code and field, never by message. */
