@@ -344,7 +344,8 @@ async fn the_phone_flow_enrolls_polls_and_answers_once() -> Result<()> {
         Answer::Accept,
         now(),
     )
-    .await?;
+    .await
+    .map(|answered| answered.outcome)?;
     assert_eq!(outcome, Outcome::Accepted);
     assert!(pi.poll_transaction(&transaction).await?);
     // A second tap does not send a second answer; it reports what happened.
@@ -356,7 +357,8 @@ async fn the_phone_flow_enrolls_polls_and_answers_once() -> Result<()> {
         Answer::Decline { reason: None },
         now(),
     )
-    .await?;
+    .await
+    .map(|answered| answered.outcome)?;
     assert_eq!(again, Outcome::Accepted);
     assert_eq!(
         pi.check(&token.token.serial, &transaction)

@@ -9,8 +9,8 @@ use anyhow::{Context, Result, bail};
 use pocket_core::clock::now_unix;
 use pocket_core::container::{Held, is_container_link};
 use pocket_core::flows::{
-    RegistrationChoices, answer_showing_code, enroll, move_to_new_phone, poll_once,
-    register_container, registration_needs, sync_containers, unregister_container,
+    RegistrationChoices, enroll, move_to_new_phone, poll_once, register_container,
+    registration_needs, sync_containers, unregister_container,
 };
 use pocket_core::push::{Answer, DeclineReason, PushClient};
 use pocket_core::vault::SharedVault;
@@ -77,7 +77,7 @@ impl Device {
         // The QA phone says yes to the code account the server offers, as a user would.
         let code_account = match enrolled.offered_account.clone() {
             Some(draft) => Some(
-                pocket_core::vault::lock(&self.vault)
+                pocket_core::vault::exclusive(&self.vault)
                     .add(draft, now_unix())?
                     .id,
             ),
@@ -152,7 +152,7 @@ impl Device {
             },
             AnswerChoice::Choice(option) => Answer::Presence(option),
         };
-        let answered = answer_showing_code(
+        let answered = pocket_core::flows::answer(
             &self.vault,
             &self.client,
             &token_id,

@@ -4,9 +4,7 @@
 use std::time::{Duration, Instant};
 
 use pocket_core::clock::now_unix;
-use pocket_core::flows::{
-    PollRound, PollTrigger, answer, enroll, poll_once, poll_token, run_poller,
-};
+use pocket_core::flows::{PollRound, PollTrigger, enroll, poll_once, poll_token, run_poller};
 use pocket_core::push::{Answer, PushClient};
 use pocket_core::vault::StoredPushToken;
 use pocket_gen::service::{
@@ -15,7 +13,7 @@ use pocket_gen::service::{
 };
 use pocket_tests::deadline::{Look, eventually};
 
-use crate::common::{Running, phone_vault, start, start_with};
+use crate::common::{Running, answer_now, phone_vault, start, start_with};
 
 struct Phone {
     vault: pocket_core::vault::SharedVault,
@@ -47,21 +45,12 @@ impl Phone {
             .await
             .unwrap();
         let (token, request) = &round.new[0];
-        answer(
-            &self.vault,
-            &self.client,
-            &token.id,
-            &request.nonce,
-            choice,
-            now_unix(),
-        )
-        .await
-        .unwrap();
+        answer_now(&self.vault, &self.client, &token.id, &request.nonce, choice).await;
     }
 }
 
 /// Waits until the phone holds a poll open on the service.
-async fn wait_until_held(svc: &pocket_gen::service::Service, serial: &str) {
+async fn wait_until_held(svc: &pocket_gen::service::LoginService, serial: &str) {
     eventually("the poll to be held", Duration::from_secs(10), || async {
         let held = svc.push.is_holding_poll(serial);
         Ok(Look::when(held, || "it is not".into()))

@@ -4,13 +4,13 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use pocket_core::clock::now_unix;
-use pocket_core::flows::{answer, enroll, poll_once};
-use pocket_core::push::{Answer, DeclineReason, PushClient, SigningKey, parse_enrollment, wire};
+use pocket_core::flows::{enroll, poll_once};
+use pocket_core::push::{Answer, DeclineReason, PushClient, SigningKey, parse_enrollment};
 use pocket_core::vault::Outcome;
 use pocket_gen::service::{TransactionStatus, app};
 use tower::ServiceExt;
 
-use crate::common::{phone_vault, start};
+use crate::common::{answer_now, phone_vault, start};
 
 #[tokio::test]
 async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
@@ -77,16 +77,7 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
         service.svc.push.status(&login.transaction_id).unwrap(),
         TransactionStatus::Waiting
     );
-    let outcome = answer(
-        &vault,
-        &client,
-        &token.id,
-        &request.nonce,
-        Answer::Accept,
-        now_unix(),
-    )
-    .await
-    .unwrap();
+    let outcome = answer_now(&vault, &client, &token.id, &request.nonce, Answer::Accept).await;
     assert_eq!(outcome, Outcome::Accepted);
     assert_eq!(
         service.svc.push.status(&login.transaction_id).unwrap(),
@@ -113,16 +104,7 @@ async fn pocket_enrolls_polls_and_answers_against_the_reference_service() {
         reason: Some(DeclineReason::NotMe),
     };
     assert_eq!(
-        answer(
-            &vault,
-            &client,
-            &token.id,
-            &request.nonce,
-            declined,
-            now_unix()
-        )
-        .await
-        .unwrap(),
+        answer_now(&vault, &client, &token.id, &request.nonce, declined).await,
         Outcome::Declined
     );
     assert_eq!(
@@ -265,7 +247,7 @@ async fn forged_and_malformed_requests_get_a_clear_4xx() {
     );
     assert_eq!(send(form(rollout)).await.0, StatusCode::OK);
     let stranger = SigningKey::generate(2048).unwrap();
-    let timestamp = wire::iso8601(now_unix());
+    let timestamp = pocket_core::clock::iso8601(now_unix());
     let forged = stranger.sign(&[&serial, &timestamp]);
     let uri = format!(
         "/ttype/push?serial={serial}&timestamp={}&signature={}",

@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use pocket_core::clock::now_unix;
-use pocket_core::flows::{answer, enroll, poll_once};
+use pocket_core::flows::{enroll, poll_once};
 use pocket_core::push::{Answer, PushClient};
 use pocket_gen::service::{COOKIE, app};
 
 use crate::common::web::{Browser, csrf_of, status_url_of};
-use crate::common::{Running, phone_vault, start, start_with};
+use crate::common::{Running, answer_now, phone_vault, start, start_with};
 
 const EMAIL: &str = "alice@example.com";
 const PASSWORD: &str = "a long enough password";
@@ -46,16 +46,7 @@ async fn accept_on_the_phone(
 ) {
     let round = poll_once(vault, client, now_unix()).await.unwrap();
     let (_, request) = round.new.first().expect("a login request");
-    let outcome = answer(
-        vault,
-        client,
-        token,
-        &request.nonce,
-        Answer::Accept,
-        now_unix(),
-    )
-    .await
-    .unwrap();
+    let outcome = answer_now(vault, client, token, &request.nonce, Answer::Accept).await;
     assert_eq!(outcome.as_str(), "accepted");
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::http::StatusCode;
-use pocket_gen::service::{COOKIE, PRESESSION_COOKIE, Service, app};
+use pocket_gen::service::{COOKIE, LoginService, PRESESSION_COOKIE, app};
 use url::Url;
 
 use crate::common::web::{Browser, csrf_of};
@@ -13,10 +13,10 @@ use crate::common::web::{Browser, csrf_of};
 const EMAIL: &str = "alice@example.com";
 const PASSWORD: &str = "a long enough password";
 
-fn service() -> (Router, Arc<Service>, tempfile::TempDir) {
+fn service() -> (Router, Arc<LoginService>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let base = Url::parse("http://127.0.0.1:8080/").unwrap();
-    let service = Service::open(
+    let service = LoginService::open(
         &dir.path().join("service.sqlite"),
         &base,
         "Pocket reference",

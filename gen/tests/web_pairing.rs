@@ -3,12 +3,12 @@
 
 use axum::http::StatusCode;
 use pocket_core::clock::now_unix;
-use pocket_core::flows::{answer, enroll, poll_once};
+use pocket_core::flows::{enroll, poll_once};
 use pocket_core::push::{Answer, PushClient};
 use pocket_gen::service::app;
 
 use crate::common::web::{Browser, csrf_of, status_url_of};
-use crate::common::{phone_vault, start};
+use crate::common::{answer_now, phone_vault, start};
 
 const EMAIL: &str = "alice@example.com";
 const PASSWORD: &str = "a long enough password";
@@ -89,16 +89,7 @@ async fn switching_to_pocket_then_logging_in_with_it() {
     let round = poll_once(&vault, &client, now_unix()).await.unwrap();
     let (_, request) = &round.new[0];
     assert_eq!(request.question, "Log in to the Pocket reference service?");
-    answer(
-        &vault,
-        &client,
-        &token_id,
-        &request.nonce,
-        Answer::Accept,
-        now_unix(),
-    )
-    .await
-    .unwrap();
+    answer_now(&vault, &client, &token_id, &request.nonce, Answer::Accept).await;
     let accepted = browser.get(&status).await;
     assert_eq!(accepted.body, r#"{"state":"accepted"}"#);
     assert!(
@@ -115,16 +106,7 @@ async fn switching_to_pocket_then_logging_in_with_it() {
     let round = poll_once(&vault, &client, now_unix()).await.unwrap();
     let (_, request) = &round.new[0];
     let decline = Answer::Decline { reason: None };
-    answer(
-        &vault,
-        &client,
-        &token_id,
-        &request.nonce,
-        decline,
-        now_unix(),
-    )
-    .await
-    .unwrap();
+    answer_now(&vault, &client, &token_id, &request.nonce, decline).await;
     assert_eq!(browser.get(&status).await.body, r#"{"state":"rejected"}"#);
     assert_eq!(browser.get("/").await.status, StatusCode::SEE_OTHER);
 

@@ -11,7 +11,7 @@ use pocket_core::push::PushClient;
 use pocket_core::settings::Settings;
 use pocket_core::transfer::Imported;
 use pocket_core::vault::SharedVault;
-use pocket_core::vault::{APP_SERVICE, KeychainStore, Vault, lock, use_platform_keychain};
+use pocket_core::vault::{APP_SERVICE, KeychainStore, Vault, exclusive, use_platform_keychain};
 
 use crate::error::IpcError;
 
@@ -143,7 +143,7 @@ impl AppState {
     ) -> Result<T, IpcError> {
         let vault = self.shared_vault()?;
         tauri::async_runtime::spawn_blocking(move || {
-            action(&mut lock(&vault)).map_err(IpcError::from)
+            action(&mut exclusive(&vault)).map_err(IpcError::from)
         })
         .await
         .map_err(|e| IpcError::internal(&e))?

@@ -146,7 +146,8 @@ async fn measure(server: &Server, logins: usize) -> Result<Figures> {
             Answer::Accept,
             now_unix(),
         )
-        .await?;
+        .await
+        .map(|answered| answered.outcome)?;
         figures.to_accepted.push(tapped.elapsed());
         ensure!(outcome.as_str() == "accepted", "login {login}: {outcome:?}");
         server.confirm(pending).await?;

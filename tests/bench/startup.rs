@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use anyhow::{Result, bail, ensure};
 use pocket_core::otp::{AccountDraft, fixtures};
-use pocket_core::startup_report::{REPORT_FILE_VARIABLE, StartupReport};
 use pocket_core::transfer::write_uri_list;
+use pocket_startup::report::{REPORT_FILE_VARIABLE, StartupReport};
 use pocket_tests::app::{app_binary, workspace_binary};
 use pocket_tests::app_startup::{process_started_at_ms, resident_kib};
 use pocket_tests::deadline::{Look, eventually};

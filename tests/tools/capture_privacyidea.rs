@@ -57,7 +57,7 @@ async fn main() -> Result<()> {
         let (http, url, serial, phone) =
             (&http, enrollment.url.clone(), &enrollment.serial, &phone);
         async move {
-            let timestamp = wire::iso8601(at);
+            let timestamp = pocket_core::clock::iso8601(at);
             let signature = phone.sign(&wire::poll_message(serial, &timestamp));
             let reply = http
                 .get(url)

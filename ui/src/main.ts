@@ -1,9 +1,8 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { screenfulOfRows } from './lib/accounts.svelte';
 import { api, type Home, type LockStatus } from './lib/api';
 import { applyLanguage, applyTheme } from './lib/settings.svelte';
-import { markStartupStep } from './lib/startup';
+import { markStartupStep } from './lib/startup.svelte';
 import './app.css';
 
 markStartupStep('script-runs');
@@ -14,7 +13,7 @@ if (!target) throw new Error('index.html has no #app element');
 // The home screen's first read goes out with the lock's, not after it: while the lock is
 // shut the Rust side refuses it, and the app reads again once unlocked.
 markStartupStep('home-asked');
-const firstHome: Promise<Home> = api.homeScreen(screenfulOfRows());
+const firstHome: Promise<Home> = api.homeScreen();
 firstHome.then(
   () => markStartupStep('home-answered'),
   () => {},

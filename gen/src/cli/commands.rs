@@ -188,7 +188,7 @@ pub(super) async fn serve(
     db: &std::path::Path,
     options: ServeOptions,
 ) -> Result<()> {
-    use pocket_gen::service::{Service, app, generate_password};
+    use pocket_gen::service::{LoginService, app, generate_password};
     if !listen.ip().is_loopback() {
         bail!("the reference service is for QA on this machine: listen on 127.0.0.1");
     }
@@ -200,7 +200,7 @@ pub(super) async fn serve(
         Some(url) => url,
         None => url::Url::parse(&format!("http://{}/", listener.local_addr()?))?,
     };
-    let mut service = Service::open(db, &base, "Pocket reference")?
+    let mut service = LoginService::open(db, &base, "Pocket reference")?
         .with_number_matching(options.number_matching)
         .with_enrollment_ttl(options.enrollment_ttl)
         .with_trusted_proxies(options.trusted_proxies);

@@ -2,14 +2,16 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use pocket_core::otp::{AccountDraft, SecretKey, code_at, format_uri, parse_uri};
+use pocket_core::otp::{code_at, parse_uri};
 
 use pocket_gen::{corpus, qr};
 
 mod commands;
-use commands::{ServeOptions, import, inspect, out, random_bytes, run_device, serve};
+mod data;
+use commands::{ServeOptions, import, inspect, out, run_device, serve};
+use data::{add_user, new_totp, scan_files, seed_users};
 
 #[derive(Parser)]
 #[command(
@@ -243,40 +245,15 @@ pub fn run() -> Result<()> {
             digits,
             period,
             png,
-        } => {
-            let secret = SecretKey::from_bytes(random_bytes::<20>()?.to_vec())?;
-            let draft = AccountDraft::typed(
-                &issuer,
-                &account,
-                &secret.to_base32(),
-                Some(&algorithm),
-                Some(digits),
-                Some(period),
-            )?;
-            let uri = format_uri(&draft);
-            if let Some(path) = png {
-                qr::write_png(&uri, &path)?;
-            }
-            out(&format!("{uri}\n{}\n", qr::terminal(&uri)?))?;
-        }
-        Command::Scan { files } => {
-            let mut failed = false;
-            for file in files {
-                let line = std::fs::read(&file)
-                    .map_err(anyhow::Error::from)
-                    .and_then(|bytes| Ok(pocket_core::scan::decode_image_file(&bytes)?));
-                match line {
-                    Ok(texts) => out(&format!("{}\t{}\n", file.display(), texts.join("\t")))?,
-                    Err(error) => {
-                        failed = true;
-                        eprintln!("{}: {error}", file.display());
-                    }
-                }
-            }
-            if failed {
-                bail!("some files could not be read");
-            }
-        }
+        } => new_totp(
+            &issuer,
+            &account,
+            &algorithm,
+            digits,
+            period,
+            png.as_deref(),
+        )?,
+        Command::Scan { files } => scan_files(&files)?,
         Command::Corpus {
             dir,
             seed,
@@ -309,9 +286,6 @@ pub fn run() -> Result<()> {
             trusted_proxies,
             enrollment_ttl,
         } => {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()?;
             let options = ServeOptions {
                 number_matching: !no_number_matching,
                 instant_delivery: !no_instant_delivery,
@@ -319,43 +293,19 @@ pub fn run() -> Result<()> {
                 trusted_proxies,
                 enrollment_ttl,
             };
-            runtime.block_on(serve(listen, &db, options))?;
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?
+                .block_on(serve(listen, &db, options))?;
         }
         Command::User {
             db,
             action: UserAction::Add { email, generate },
-        } => {
-            let users = pocket_gen::service::Users::open(&db)?;
-            let password = if generate {
-                pocket_gen::service::generate_password()?
-            } else {
-                let password = rpassword::prompt_password("Password: ")?;
-                if rpassword::prompt_password("Again: ")? != password {
-                    bail!("the two passwords differ");
-                }
-                password
-            };
-            let user = users.add(&email, &password)?;
-            out(&format!("added {} to {}\n", user.email, db.display()))?;
-            if generate {
-                out(&format!("password: {password}\n"))?;
-            }
-        }
+        } => add_user(&db, &email, generate)?,
         Command::User {
             db,
             action: UserAction::Seed { count, prefix },
-        } => {
-            let users = pocket_gen::service::Users::open(&db)?;
-            let password = pocket_gen::service::generate_password()?;
-            let emails = users.add_numbered(&prefix, count as usize, &password)?;
-            out(&format!(
-                "added {} users ({} … {}) to {}\npassword: {password}\n",
-                emails.len(),
-                emails.first().map(String::as_str).unwrap_or_default(),
-                emails.last().map(String::as_str).unwrap_or_default(),
-                db.display(),
-            ))?;
-        }
+        } => seed_users(&db, count as usize, &prefix)?,
         Command::Code { uri, at } => {
             let draft = parse_uri(&uri).context("cannot read the URI")?;
             let time = at.unwrap_or_else(pocket_core::clock::now_unix);

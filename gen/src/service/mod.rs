@@ -35,7 +35,7 @@ pub use users::{MIN_PASSWORD_CHARS, User, Users, generate_password};
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Everything the service keeps, in one SQLite file.
-pub struct Service {
+pub struct LoginService {
     pub push: PushServer,
     pub users: Users,
     pub sessions: Sessions,
@@ -53,13 +53,13 @@ pub struct Service {
     password_checks: tokio::sync::Semaphore,
 }
 
-impl Service {
+impl LoginService {
     /// `base` is where browsers and phones reach the service (the push URL is under it).
-    pub fn open(db_path: &Path, base: &Url, issuer: &str) -> Result<Service, ServiceError> {
+    pub fn open(db_path: &Path, base: &Url, issuer: &str) -> Result<LoginService, ServiceError> {
         let push_url = base
             .join(push_server::PUSH_PATH.trim_start_matches('/'))
             .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        Ok(Service {
+        Ok(LoginService {
             push: PushServer::open(db_path, push_url, issuer)?,
             users: Users::open(db_path)?,
             sessions: Sessions::open(db_path)?,
@@ -115,31 +115,38 @@ impl Service {
         Ok(right)
     }
 
-    pub fn with_number_matching(mut self, on: bool) -> Service {
+    pub fn with_number_matching(mut self, on: bool) -> LoginService {
         self.number_matching = on;
         self
     }
 
     /// Takes the browser's address from `X-Forwarded-For` on requests from these proxies.
-    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> Service {
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> LoginService {
         self.trusted_proxies = proxies;
         self
     }
 
     /// QR codes last `seconds` instead of two minutes.
-    pub fn with_enrollment_ttl(mut self, seconds: i64) -> Service {
+    pub fn with_enrollment_ttl(mut self, seconds: i64) -> LoginService {
         self.push = self.push.with_enrollment_ttl(seconds);
         self
     }
 
     /// Polls answer at once, without the instant-delivery extension: privacyIDEA's behaviour.
-    pub fn without_long_poll(mut self) -> Service {
+    pub fn without_long_poll(mut self) -> LoginService {
         self.push = self.push.without_long_poll();
         self
     }
 }
 
-pub fn app(service: Arc<Service>) -> Router {
+/// What `lock` guards, also after a panic elsewhere left it poisoned: the database's writes
+/// are each one statement or one transaction, and the other guarded values are plain lists,
+/// so what is there is whole.
+fn unpoisoned<T>(lock: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub fn app(service: Arc<LoginService>) -> Router {
     Router::new()
         .route(
             push_server::PUSH_PATH,

@@ -67,17 +67,11 @@ impl PasswordChecker {
     }
 
     fn take_blocks(&self) -> Option<Vec<Block>> {
-        self.pool
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .pop()
+        super::unpoisoned(&self.pool).pop()
     }
 
     fn return_blocks(&self, blocks: Vec<Block>) {
-        self.pool
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push(blocks);
+        super::unpoisoned(&self.pool).push(blocks);
     }
 }
 

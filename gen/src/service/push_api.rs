@@ -10,7 +10,7 @@ use axum::extract::{Form, Query, State};
 use pocket_core::push::wire;
 use serde_json::{Value, json};
 
-use super::Service;
+use super::LoginService;
 use super::error::ServiceError;
 use super::push_server::{AnswerForm, LONG_POLL_MAX_SECONDS};
 
@@ -68,7 +68,7 @@ impl std::fmt::Debug for PostForm {
 }
 
 pub async fn post(
-    State(service): State<Arc<Service>>,
+    State(service): State<Arc<LoginService>>,
     Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Json<Value>, ServiceError> {
     let form = PostForm::read(fields);
@@ -95,7 +95,7 @@ pub async fn post(
 }
 
 pub async fn poll(
-    State(service): State<Arc<Service>>,
+    State(service): State<Arc<LoginService>>,
     Query(mut query): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ServiceError> {
     let (Some(serial), Some(timestamp), Some(signature)) = (

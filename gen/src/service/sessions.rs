@@ -112,9 +112,7 @@ impl Sessions {
     }
 
     fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
-        self.db
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        super::unpoisoned(&self.db)
     }
 
     /// How many sessions the service keeps (for tests and QA).

@@ -94,9 +94,7 @@ impl Throttle {
     }
 
     fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
-        self.db
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        super::unpoisoned(&self.db)
     }
 
     /// Lets an attempt through unless one of its keys asks for a delay that has not passed;

@@ -57,9 +57,7 @@ impl Users {
     }
 
     fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
-        self.db
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        super::unpoisoned(&self.db)
     }
 
     pub fn add(&self, email: &str, password: &str) -> Result<User, ServiceError> {

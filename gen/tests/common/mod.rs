@@ -4,22 +4,25 @@ pub mod web;
 
 use std::sync::{Arc, Mutex};
 
-use pocket_core::vault::{MemoryStore, Vault};
-use pocket_gen::service::{Service, app};
+use pocket_core::clock::now_unix;
+use pocket_core::flows::answer;
+use pocket_core::push::{Answer, PushClient};
+use pocket_core::vault::{MemoryStore, Outcome, SharedVault, Vault};
+use pocket_gen::service::{LoginService, app};
 use url::Url;
 
 pub struct Running {
-    pub svc: Arc<Service>,
+    pub svc: Arc<LoginService>,
     _dir: tempfile::TempDir,
 }
 
 /// The service on a free loopback port, as `pocket-gen serve` runs it; `configure` sets its
 /// options before it starts.
-pub async fn start_with(configure: impl FnOnce(Service) -> Service) -> Running {
+pub async fn start_with(configure: impl FnOnce(LoginService) -> LoginService) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
-    let service = Service::open(
+    let service = LoginService::open(
         &dir.path().join("service.sqlite"),
         &base,
         "Pocket reference",
@@ -48,4 +51,18 @@ pub fn phone_vault(dir: &tempfile::TempDir) -> Arc<Mutex<Vault>> {
     )
     .unwrap();
     Arc::new(Mutex::new(vault))
+}
+
+/// The phone answers the request `nonce` of its token `token_id` now, and what became of it.
+pub async fn answer_now(
+    vault: &SharedVault,
+    client: &PushClient,
+    token_id: &str,
+    nonce: &str,
+    choice: Answer,
+) -> Outcome {
+    answer(vault, client, token_id, nonce, choice, now_unix())
+        .await
+        .unwrap()
+        .outcome
 }

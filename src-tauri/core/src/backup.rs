@@ -38,7 +38,7 @@ impl Written {
 
 /// A backup file's name for `now` (Unix seconds, UTC): sorting the names sorts the backups.
 pub fn file_name(now: u64) -> String {
-    let stamp = crate::push::wire::iso8601(now);
+    let stamp = crate::clock::iso8601(now);
     // 2026-12-01T21:51:21+00:00 → 2026-12-01_21-51-21
     let stamp = stamp[..19].replace('T', "_").replace(':', "-");
     format!("{PREFIX}{stamp}{SUFFIX}")

@@ -12,10 +12,8 @@ pub mod otp;
 pub mod push;
 pub mod scan;
 pub mod settings;
-pub mod startup_report;
 pub mod transfer;
 pub mod vault;
-pub mod webview;
 
 pub use error::{Error, Result};
 

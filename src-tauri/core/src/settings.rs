@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::lock::LockMethod;
+use crate::push::UnlockDemand;
 use crate::vault::Vault;
 
 /// The idle times the user may pick, in seconds; 0 is "never".
@@ -25,16 +27,6 @@ pub enum Theme {
     System,
     Light,
     Dark,
-}
-
-/// What unlocks Pocket: nothing, the Pocket passcode (desktop), or the phone's own check
-/// (biometrics, with the phone's passcode as the fallback).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LockMethod {
-    Off,
-    Passcode,
-    Device,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,8 +51,7 @@ pub struct Settings {
 
 /// A change from the Settings screen: what is given changes. The lock method changes only
 /// through the lock's own steps, which check the user first.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct SettingsChange {
     pub language: Option<Language>,
     pub theme: Option<Theme>,
@@ -106,11 +97,24 @@ fn set_flag(vault: &mut Vault, key: &str, on: bool) -> Result<()> {
 }
 
 impl Settings {
+    /// Whether an answer waits for the unlock step first: every Accept when the user asked
+    /// for that ("Confirm every approval", with a lock set), and every Accept to a server
+    /// that demands it. A decline never waits: it lets nobody in.
+    pub fn answer_needs_check(&self, demand: Option<UnlockDemand>, accepting: bool) -> bool {
+        let confirming = self.confirm_approvals && self.lock != LockMethod::Off;
+        accepting && (confirming || demand.is_some())
+    }
+
     pub fn read(vault: &Vault) -> Result<Settings> {
         let mut lock = read_enum(vault, LOCK)?.unwrap_or(LockMethod::Off);
         // The database is a plain file: a passcode in the keychain keeps the lock on, whatever
         // the file says.
-        if lock == LockMethod::Off && vault.passcode_verifier().ok().flatten().is_some() {
+        if lock == LockMethod::Off
+            && crate::lock::passcode_verifier(vault)
+                .ok()
+                .flatten()
+                .is_some()
+        {
             lock = LockMethod::Passcode;
         }
         let idle_lock_seconds = vault
@@ -221,6 +225,21 @@ mod tests {
     }
 
     #[test]
+    fn accepts_wait_for_the_check_when_asked_or_demanded_and_declines_never() {
+        let (vault, _dir) = vault();
+        let mut settings = Settings::read(&vault).unwrap();
+        assert!(!settings.answer_needs_check(None, true));
+        assert!(settings.answer_needs_check(Some(UnlockDemand::Pin), true));
+        assert!(!settings.answer_needs_check(Some(UnlockDemand::Any), false));
+        settings.lock = LockMethod::Passcode;
+        settings.confirm_approvals = true;
+        assert!(settings.answer_needs_check(None, true));
+        assert!(!settings.answer_needs_check(None, false));
+        settings.confirm_approvals = false;
+        assert!(!settings.answer_needs_check(None, true));
+    }
+
+    #[test]
     fn a_fresh_vault_has_the_defaults() {
         let (vault, _dir) = vault();
         let settings = Settings::read(&vault).unwrap();
@@ -270,7 +289,7 @@ mod tests {
     fn a_passcode_in_the_keychain_keeps_the_lock_on_whatever_the_database_says() {
         let (mut vault, _dir) = vault();
         let verifier = crate::lock::PasscodeVerifier::new("24681357").unwrap();
-        vault.set_passcode_verifier(Some(&verifier)).unwrap();
+        crate::lock::set_passcode_verifier(&mut vault, Some(&verifier)).unwrap();
         set_lock_method(&mut vault, LockMethod::Passcode).unwrap();
         vault.set_setting(LOCK, Some("off")).unwrap();
         assert_eq!(Settings::read(&vault).unwrap().lock, LockMethod::Passcode);

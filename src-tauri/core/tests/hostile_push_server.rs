@@ -239,6 +239,7 @@ async fn a_number_matching_request_is_answered_with_an_offered_number_only() {
     ] {
         let error = pocket_core::flows::answer(&vault, &client, &token.id, "NONCE", answer, 110)
             .await
+            .map(|answered| answered.outcome)
             .unwrap_err();
         assert_eq!(error.code(), code);
     }
@@ -253,6 +254,7 @@ async fn a_number_matching_request_is_answered_with_an_offered_number_only() {
         110,
     )
     .await
+    .map(|answered| answered.outcome)
     .unwrap();
     assert_eq!(outcome.as_str(), "accepted");
     assert_eq!(server.connections(), 1);

@@ -3,8 +3,8 @@
 
 use pocket_core::clock;
 use pocket_core::otp::{AccountDraft, AccountIcon};
-use pocket_core::startup_report::StartupReport;
 use pocket_core::vault::Vault;
+use pocket_startup::report::StartupReport;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
@@ -153,7 +153,7 @@ pub async fn next_code(state: State<'_, AppState>, id: String) -> Result<String,
 
 /// The UI painted its first code at `at_ms`, and its page began to load at
 /// `page_started_ms`, reaching `steps` on the way (all Unix milliseconds): for `make bench`,
-/// which asks for the report through the environment (pocket_core::startup_report). For
+/// which asks for the report through the environment (pocket_startup::report). For
 /// everyone else it goes nowhere.
 #[tauri::command]
 pub fn first_code_shown(

@@ -28,7 +28,7 @@ pub async fn choose_backup_folder<R: Runtime>(
     passcode: Option<String>,
     reason: String,
 ) -> Result<Option<BackupStatusDto>, IpcError> {
-    crate::lock::check_user_if_locking(&app, &state, passcode, reason).await?;
+    crate::user_check::check_user_if_locking(&app, &state, passcode, reason).await?;
     let current = state
         .with_vault(|vault| Ok(BackupState::read(vault)?.folder))
         .await?;
@@ -79,7 +79,7 @@ pub async fn set_backup_password<R: Runtime>(
     reason: String,
 ) -> Result<BackupStatusDto, IpcError> {
     let (current, password) = (current.map(Zeroizing::new), Zeroizing::new(password));
-    crate::lock::check_user_if_locking(&app, &state, passcode, reason).await?;
+    crate::user_check::check_user_if_locking(&app, &state, passcode, reason).await?;
     let vault = state.shared_vault()?;
     let shared = vault.clone();
     tauri::async_runtime::spawn_blocking(move || {

@@ -78,7 +78,7 @@ pub async fn move_container<R: Runtime>(
     passcode: Option<String>,
     reason: String,
 ) -> Result<ContainerTransferDto, IpcError> {
-    crate::lock::check_user_if_locking(&app, &state, passcode, reason).await?;
+    crate::user_check::check_user_if_locking(&app, &state, passcode, reason).await?;
     let vault = state.shared_vault()?;
     let link = pocket_core::flows::move_to_new_phone(&vault, state.push_client()?, &id).await?;
     let qr = qr_data_uri(&link)?;

@@ -3,20 +3,22 @@
 //! `note_activity` run while locked.
 
 use pocket_core::clock;
-use pocket_core::settings::{LockMethod, Settings, set_lock_method};
+use pocket_core::lock::LockMethod;
+use pocket_core::settings::{Settings, set_lock_method};
 use tauri::{AppHandle, Runtime, State};
 
 use crate::dto::{LockStatusDto, SettingsDto};
 use crate::error::IpcError;
-use crate::lock::{check_user, report};
+use crate::lock::report;
 use crate::state::AppState;
+use crate::user_check::check_user;
 
 #[tauri::command]
 pub async fn lock_status(state: State<'_, AppState>) -> Result<LockStatusDto, IpcError> {
-    pocket_core::startup_report::note_step("app:lock-status-began");
+    pocket_startup::report::note_step("app:lock-status-began");
     let settings = state.settings().await?;
     let attempts = state
-        .with_vault(|vault| vault.unlock_attempts())
+        .with_vault(|vault| pocket_core::lock::unlock_attempts(vault))
         .await
         .unwrap_or_default();
     Ok(LockStatusDto {
@@ -115,7 +117,7 @@ pub async fn remove_lock<R: Runtime>(
     }
     check_user(&app, &state, passcode, reason).await?;
     state
-        .with_vault(|vault| vault.set_passcode_verifier(None))
+        .with_vault(|vault| pocket_core::lock::set_passcode_verifier(vault, None))
         .await?;
     set_method(&state, LockMethod::Off).await
 }

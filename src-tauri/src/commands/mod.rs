@@ -24,13 +24,17 @@ pub const OPEN_WHILE_LOCKED: &[&str] = &[
     "about",
 ];
 
-/// Names every command the UI may call, once: [`handler`] registers them and [`NAMES`] lists
-/// them for the test that holds build.rs, the permission sets and the UI's calls to this list.
+/// Every command the UI may call, from `commands.list`: [`handler`] registers them and
+/// [`NAMES`] lists them for the tests that hold the permission sets and the UI's calls to it.
 macro_rules! app_commands {
     ($($module:ident :: $name:ident),* $(,)?) => {
         /// The commands' names, as the UI invokes them.
         #[cfg_attr(not(test), allow(dead_code))]
         pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        /// Each command as `area::name`, for the test that reads its parameters.
+        #[cfg(test)]
+        pub const NAMES_BY_AREA: &[&str] = &[$(concat!(stringify!($module), "::", stringify!($name))),*];
 
         /// The invoke handler with every command, behind the app lock.
         pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
@@ -56,56 +60,10 @@ macro_rules! app_commands {
     };
 }
 
-app_commands! {
-    home::home_screen,
-    accounts::list_accounts,
-    accounts::account_codes,
-    accounts::account_icon,
-    accounts::first_code_shown,
-    accounts::add_account_manual,
-    accounts::delete_account,
-    accounts::copy_code,
-    accounts::rename_account,
-    accounts::reorder_accounts,
-    accounts::next_code,
-    scan::scan_capabilities,
-    scan::scan_screen,
-    scan::scan_image,
-    scan::scan_text,
-    scan::scan_clipboard,
-    scan::add_scanned,
-    push::delete_push_token,
-    push::open_push_requests,
-    push::answer_push,
-    push::refresh_push,
-    push::push_history,
-    transfer::pick_import_file,
-    transfer::preview_picked,
-    transfer::import_picked,
-    transfer::export_backup,
-    transfer::export_google_codes,
-    backups::backup_status,
-    backups::choose_backup_folder,
-    backups::set_backups,
-    backups::set_backup_password,
-    backups::back_up_now,
-    containers::sync_containers,
-    containers::move_container,
-    containers::unregister_container,
-    containers::forget_container,
-    lock::lock_status,
-    lock::unlock,
-    lock::lock_now,
-    lock::note_activity,
-    lock::set_passcode,
-    lock::set_device_lock,
-    lock::remove_lock,
-    settings::get_settings,
-    settings::update_settings,
-    settings::about,
-    clock::clock_status,
-    clock::check_clock,
-}
+// The list itself is in commands.list; build.rs writes it out as `app_commands! { … }`.
+include!(concat!(env!("OUT_DIR"), "/app_commands.rs"));
 
+#[cfg(test)]
+mod argument_tests;
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,6 @@
 //! Push logins: enroll, list and delete tokens, answer requests, refresh, history.
 
 use pocket_core::clock;
-use pocket_core::lock::answer_needs_check;
 use pocket_core::push::{Answer, DeclineReason};
 use tauri::{AppHandle, Runtime, State};
 
@@ -96,8 +95,8 @@ pub async fn answer_push<R: Runtime>(
         .with_vault(move |vault| Ok(vault.push_token(&id)?.and_then(|t| t.token.unlock)))
         .await?;
     let accepting = !matches!(answer, AnswerInput::Decline { .. });
-    if answer_needs_check(&settings, demand, accepting) {
-        crate::lock::check_user(&app, &state, passcode, reason).await?;
+    if settings.answer_needs_check(demand, accepting) {
+        crate::user_check::check_user(&app, &state, passcode, reason).await?;
     }
     let answer = match answer {
         AnswerInput::Accept => Answer::Accept,
@@ -106,7 +105,7 @@ pub async fn answer_push<R: Runtime>(
         },
         AnswerInput::Choice { option } => Answer::Presence(option),
     };
-    let answered = pocket_core::flows::answer_showing_code(
+    let answered = pocket_core::flows::answer(
         &vault,
         state.push_client()?,
         &token_id,

@@ -4,7 +4,7 @@
 use pocket_core::settings::{Settings, SettingsChange, change, weakens};
 use tauri::{AppHandle, Runtime, State};
 
-use crate::dto::{AboutDto, LicenceDto, SettingsDto};
+use crate::dto::{AboutDto, LicenceDto, SettingsChangeInput, SettingsDto};
 use crate::error::IpcError;
 use crate::state::AppState;
 
@@ -23,12 +23,13 @@ pub async fn get_settings(state: State<'_, AppState>) -> Result<SettingsDto, Ipc
 pub async fn update_settings<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    settings: SettingsChange,
+    settings: SettingsChangeInput,
     passcode: Option<String>,
     reason: String,
 ) -> Result<SettingsDto, IpcError> {
+    let settings = SettingsChange::from(settings);
     if weakens(&state.settings().await?, &settings) {
-        crate::lock::check_user(&app, &state, passcode, reason).await?;
+        crate::user_check::check_user(&app, &state, passcode, reason).await?;
     }
     let changed: Settings = state
         .with_vault(move |vault| change(vault, &settings))

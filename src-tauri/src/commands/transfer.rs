@@ -127,7 +127,7 @@ pub async fn export_google_codes<R: Runtime>(
     passcode: Option<String>,
     reason: String,
 ) -> Result<GoogleExportDto, IpcError> {
-    crate::lock::check_user_if_locking(&app, &state, passcode, reason).await?;
+    crate::user_check::check_user_if_locking(&app, &state, passcode, reason).await?;
     let drafts = state.with_vault(|vault| vault.export()).await?;
     tauri::async_runtime::spawn_blocking(move || {
         let mut id = [0u8; 4];
@@ -156,7 +156,7 @@ pub async fn export_backup<R: Runtime>(
     passcode: Option<String>,
     reason: String,
 ) -> Result<Option<String>, IpcError> {
-    crate::lock::check_user_if_locking(&app, &state, passcode, reason).await?;
+    crate::user_check::check_user_if_locking(&app, &state, passcode, reason).await?;
     let password = Zeroizing::new(password.unwrap_or_default());
     let drafts = state.with_vault(|vault| vault.export()).await?;
     let (contents, extension) = tauri::async_runtime::spawn_blocking(move || {

@@ -116,6 +116,8 @@ pub struct HomeDto {
     pub containers: Vec<super::ContainerDto>,
     /// The codes of the first rows.
     pub codes: CodesDto,
+    /// How many rows the list draws first (the rest as they scroll into view).
+    pub first_rows: usize,
     /// Codes show as dots until tapped: known before the first one is drawn.
     pub hide_codes: bool,
 }

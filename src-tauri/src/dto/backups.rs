@@ -1,7 +1,7 @@
 //! Automatic backups as Settings and the home screen's banner show them.
 
 use pocket_core::flows::BackupState;
-use pocket_core::vault::{SharedVault, lock};
+use pocket_core::vault::{SharedVault, exclusive};
 use serde::Serialize;
 
 use crate::error::IpcError;
@@ -44,6 +44,6 @@ impl From<BackupState> for BackupStatusDto {
 
 impl BackupStatusDto {
     pub fn read(vault: &SharedVault) -> Result<BackupStatusDto, IpcError> {
-        Ok(BackupState::read(&lock(vault))?.into())
+        Ok(BackupState::read(&exclusive(vault))?.into())
     }
 }

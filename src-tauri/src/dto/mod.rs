@@ -17,7 +17,9 @@ pub use push::{AnswerInput, AnsweredDto, HistoryDto, PushRequestDto, PushTokenDt
 pub use scan::{
     AddedDto, BatchDto, OfferableDto, OfferedAccountDto, PushAddedDto, ScanItemDto, ScanReportDto,
 };
-pub use settings::{AboutDto, ClockStatusDto, LicenceDto, LockStatusDto, SettingsDto};
+pub use settings::{
+    AboutDto, ClockStatusDto, LicenceDto, LockStatusDto, SettingsChangeInput, SettingsDto,
+};
 pub use transfer::{
     ExportFormat, GoogleExportDto, ImportReportDto, PickedFileDto, PreviewDto, SkippedDto,
     skipped_list,

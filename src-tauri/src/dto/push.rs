@@ -1,6 +1,7 @@
 //! Push tokens, login requests, answers and the history.
 
-use pocket_core::push::{PushRequest, TransportRisk};
+use pocket_core::error::TransportRisk;
+use pocket_core::push::PushRequest;
 use pocket_core::vault::{Outcome, RequestRecord, StoredPushToken};
 use serde::{Deserialize, Serialize};
 

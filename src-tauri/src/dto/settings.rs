@@ -1,8 +1,9 @@
 //! Settings, the lock's state and the clock check as the UI shows them.
 
 use pocket_core::clock::{ClockSample, NoCorrection, is_off};
-use pocket_core::settings::{Language, LockMethod, Settings, Theme};
-use serde::Serialize;
+use pocket_core::lock::LockMethod;
+use pocket_core::settings::{Language, Settings, SettingsChange, Theme};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(rename = "AppSettings"))]
@@ -43,6 +44,47 @@ impl From<Settings> for SettingsDto {
             use_measured_time: settings.use_measured_time,
             lock_offered: settings.lock_offered,
             lock_kind: crate::platform::LOCK_KIND,
+        }
+    }
+}
+
+/// A change from the Settings screen, as the UI sends it: what is given changes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SettingsChange"))]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsChangeInput {
+    #[cfg_attr(test, ts(optional, type = "'system' | 'en' | 'nl'"))]
+    language: Option<Language>,
+    #[cfg_attr(test, ts(optional, type = "'system' | 'light' | 'dark'"))]
+    theme: Option<Theme>,
+    #[cfg_attr(test, ts(optional))]
+    idle_lock_seconds: Option<u32>,
+    #[cfg_attr(test, ts(optional))]
+    confirm_approvals: Option<bool>,
+    #[cfg_attr(test, ts(optional))]
+    hide_codes: Option<bool>,
+    #[cfg_attr(test, ts(optional))]
+    ntp_check: Option<bool>,
+    #[cfg_attr(test, ts(optional))]
+    ntp_server: Option<String>,
+    #[cfg_attr(test, ts(optional))]
+    use_measured_time: Option<bool>,
+    #[cfg_attr(test, ts(optional))]
+    lock_offered: Option<bool>,
+}
+
+impl From<SettingsChangeInput> for SettingsChange {
+    fn from(input: SettingsChangeInput) -> SettingsChange {
+        SettingsChange {
+            language: input.language,
+            theme: input.theme,
+            idle_lock_seconds: input.idle_lock_seconds,
+            confirm_approvals: input.confirm_approvals,
+            hide_codes: input.hide_codes,
+            ntp_check: input.ntp_check,
+            ntp_server: input.ntp_server,
+            use_measured_time: input.use_measured_time,
+            lock_offered: input.lock_offered,
         }
     }
 }

@@ -81,6 +81,7 @@ fn typescript() -> String {
         ClockStatusDto::decl(&cfg),
         LicenceDto::decl(&cfg),
         AboutDto::decl(&cfg),
+        SettingsChangeInput::decl(&cfg),
         crate::lock::LockChangedDto::decl(&cfg),
     ] {
         out += &format!("\nexport {decl}\n");

@@ -1,7 +1,7 @@
 //! Desktop: screen capture for "Scan screen" (X11, Wayland through the portal, macOS, Windows),
 //! and the Pocket passcode as the app lock (desktops have no biometrics Pocket can ask).
 
-use pocket_core::settings::LockMethod;
+use pocket_core::lock::LockMethod;
 
 use super::Capture;
 

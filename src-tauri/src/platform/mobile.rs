@@ -3,7 +3,7 @@
 //! passcode as the fallback) through tauri-plugin-biometric, and on Android the window is
 //! kept out of screenshots and the recent-apps preview (FLAG_SECURE).
 
-use pocket_core::settings::LockMethod;
+use pocket_core::lock::LockMethod;
 
 use super::Capture;
 

@@ -3,7 +3,7 @@
 //! way Pocket does. What Pocket takes beyond this peer is Pocket's own work; what the peer
 //! takes is the floor that Tauri and WebKit set on this machine.
 
-use pocket_core::startup_report::StartupReport;
+use pocket_startup::report::StartupReport;
 
 #[tauri::command]
 fn shown(at_ms: f64, page_started_ms: f64) -> Result<(), String> {
@@ -19,7 +19,7 @@ fn shown(at_ms: f64, page_started_ms: f64) -> Result<(), String> {
 fn main() {
     // Drawn as Pocket draws on this machine, so that the two compare.
     // SAFETY: the first thing the process does; no other thread runs yet.
-    unsafe { pocket_core::webview::choose_drawing() };
+    unsafe { pocket_startup::webview::choose_drawing() };
     tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![shown])
         .run(tauri::generate_context!())

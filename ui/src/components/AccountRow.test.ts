@@ -2,7 +2,8 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import AccountRow from './AccountRow.svelte';
-import type { Account, AccountCode } from '../lib/api';
+import type { Account } from '../lib/api';
+import { githubAccount, githubCode } from '../lib/testing';
 import { AccountsState } from '../lib/accounts.svelte';
 
 const accounts = new AccountsState();
@@ -12,15 +13,7 @@ afterEach(() => {
   clearMocks();
 });
 
-const account: Account = { id: 'a1', issuer: 'GitHub', name: 'alice', kind: 'totp', digits: 6, period: 30 };
-const code: AccountCode = {
-  id: 'a1',
-  code: '081804',
-  nextCode: '050471',
-  validFromMs: 30_000,
-  validUntilMs: 60_000,
-  error: null,
-};
+const [account, code] = [githubAccount, githubCode];
 
 describe('AccountRow', () => {
   it('shows the grouped code and the seconds left, without the next code early on', () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import AccountList from './AccountList.svelte';
 import { AccountsState } from '../lib/accounts.svelte';
 import type { Container } from '../lib/api';
+import { homeReply, noCodes } from '../lib/testing';
 
 afterEach(() => {
   cleanup();
@@ -72,15 +73,8 @@ describe('a container in the list', () => {
     const calls: string[] = [];
     mockIPC((command) => {
       calls.push(command);
-      if (command === 'home_screen')
-        return {
-          accounts: [],
-          pushTokens: [],
-          containers: [],
-          codes: { nowMs: 0, codes: [] },
-          hideCodes: false,
-        };
-      if (command === 'account_codes') return { nowMs: 0, codes: [] };
+      if (command === 'home_screen') return homeReply();
+      if (command === 'account_codes') return noCodes;
       return null;
     });
     render(AccountList, { accounts: listWith([container]), onadd: () => {} });
@@ -130,18 +124,8 @@ describe('a container in the list', () => {
       if (command === 'sync_containers') {
         return [{ containerId: 'c1', added: 2, removed: 1, keptByPolicy: 0, error: null }];
       }
-      if (command === 'home_screen')
-        return {
-          ...{
-            accounts: [],
-            pushTokens: [],
-            containers: [],
-            codes: { nowMs: 0, codes: [] },
-            hideCodes: false,
-          },
-          containers: [container],
-        };
-      if (command === 'account_codes') return { nowMs: 0, codes: [] };
+      if (command === 'home_screen') return homeReply({ containers: [container] });
+      if (command === 'account_codes') return noCodes;
       return [];
     });
     render(AccountList, { accounts: listWith([container]), onadd: () => {} });
@@ -164,18 +148,8 @@ describe('a container in the list', () => {
           },
         ];
       }
-      if (command === 'home_screen')
-        return {
-          ...{
-            accounts: [],
-            pushTokens: [],
-            containers: [],
-            codes: { nowMs: 0, codes: [] },
-            hideCodes: false,
-          },
-          containers: [container],
-        };
-      if (command === 'account_codes') return { nowMs: 0, codes: [] };
+      if (command === 'home_screen') return homeReply({ containers: [container] });
+      if (command === 'account_codes') return noCodes;
       return [];
     });
     render(AccountList, { accounts: listWith([container]), onadd: () => {} });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import ScanResults from './ScanResults.svelte';
 import { AccountsState } from '../lib/accounts.svelte';
 import { ScanFlow } from '../lib/scan.svelte';
+import { homeReply, noCodes } from '../lib/testing';
 
 afterEach(() => {
   cleanup();
@@ -39,15 +40,8 @@ describe('a scanned container registration', () => {
           },
         };
       }
-      if (command === 'home_screen')
-        return {
-          accounts: [],
-          pushTokens: [],
-          containers: [],
-          codes: { nowMs: 0, codes: [] },
-          hideCodes: false,
-        };
-      if (command === 'account_codes') return { nowMs: 0, codes: [] };
+      if (command === 'home_screen') return homeReply();
+      if (command === 'account_codes') return noCodes;
       return null;
     });
     const flow = new ScanFlow(new AccountsState());

@@ -3,21 +3,15 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
 import PairedNotice from './PairedNotice.svelte';
 import { AccountsState } from '../lib/accounts.svelte';
-import type { Account, PushToken } from '../lib/api';
+import type { Account } from '../lib/api';
+import { corpToken } from '../lib/testing';
 
 afterEach(() => {
   cleanup();
   clearMocks();
 });
 
-const token: PushToken = {
-  id: 't1',
-  serial: 'PIPU1',
-  label: 'alice',
-  issuer: 'Corp',
-  host: 'mfa.corp.example',
-  risk: null,
-};
+const token = corpToken;
 const codeAccount: Account = { id: 'a1', issuer: 'Corp', name: 'alice', kind: 'totp', digits: 6, period: 30 };
 
 const offered = { pendingId: 'o1', issuer: 'Corp', name: 'alice' };

@@ -5,6 +5,7 @@ import PushPrompt from './PushPrompt.svelte';
 import type { PushRequest } from '../lib/api';
 import { PushState } from '../lib/push.svelte';
 import { SettingsState } from '../lib/settings.svelte';
+import { settingsReply } from '../lib/testing';
 
 afterEach(() => {
   cleanup();
@@ -116,20 +117,7 @@ describe('PushPrompt', () => {
       }
     });
     const settings = new SettingsState();
-    settings.settings = {
-      language: 'en',
-      theme: 'light',
-      lock: 'passcode',
-      idleLockSeconds: 60,
-      idleChoices: [0, 60],
-      confirmApprovals: true,
-      hideCodes: false,
-      ntpCheck: false,
-      ntpServer: 'pool.ntp.org',
-      useMeasuredTime: false,
-      lockOffered: true,
-      lockKind: 'passcode',
-    };
+    settings.settings = settingsReply();
     const push = new PushState();
     push.receive(request());
     render(PushPrompt, { push, settings, nowMs: 0 });
@@ -149,20 +137,7 @@ describe('PushPrompt', () => {
     const push = new PushState();
     push.receive(request({ unlockRequired: true }));
     const settings = new SettingsState();
-    settings.settings = {
-      language: 'en',
-      theme: 'light',
-      lock: 'off',
-      idleLockSeconds: 60,
-      idleChoices: [0, 60],
-      confirmApprovals: false,
-      hideCodes: false,
-      ntpCheck: false,
-      ntpServer: 'pool.ntp.org',
-      useMeasuredTime: false,
-      lockOffered: true,
-      lockKind: 'passcode',
-    };
+    settings.settings = settingsReply({ lock: 'off', confirmApprovals: false });
     render(PushPrompt, { push, settings, nowMs: 0 });
     expect(screen.getByTestId('push-passcode')).toBeTruthy();
   });

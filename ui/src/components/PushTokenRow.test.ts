@@ -1,18 +1,11 @@
 import { cleanup, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import PushTokenRow from './PushTokenRow.svelte';
-import type { PushToken } from '../lib/api';
+import { corpToken } from '../lib/testing';
 
 afterEach(cleanup);
 
-const token: PushToken = {
-  id: 't1',
-  serial: 'PIPU1',
-  label: 'alice',
-  issuer: 'Corp',
-  host: 'mfa.corp.example',
-  risk: null,
-};
+const token = corpToken;
 
 describe('PushTokenRow', () => {
   it('marks a token whose server certificate is not checked', () => {

@@ -1,19 +1,12 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import TotpCode from './TotpCode.svelte';
-import type { Account, AccountCode } from '../lib/api';
+import type { AccountCode } from '../lib/api';
+import { githubAccount, githubCode } from '../lib/testing';
 
 afterEach(cleanup);
 
-const account: Account = { id: 'a1', issuer: 'GitHub', name: 'alice', kind: 'totp', digits: 6, period: 30 };
-const code: AccountCode = {
-  id: 'a1',
-  code: '081804',
-  nextCode: '050471',
-  validFromMs: 30_000,
-  validUntilMs: 60_000,
-  error: null,
-};
+const [account, code] = [githubAccount, githubCode];
 
 describe('TotpCode with codes hidden until tapped', () => {
   it('shows dots, not the code, and names the button for what it does', () => {

@@ -15,22 +15,15 @@ import {
   type OfferedAccount,
   type PushToken,
 } from './api';
-import { onContainersSynced, type UnlistenFn } from './api/events';
+import { onContainersSynced } from './api/events';
+import { Listeners } from './listeners';
 import { t } from './i18n';
 import { arrangeShown, moveByOne, sameOrder } from './reorder';
+import { firstCodes } from './startup.svelte';
 import { unlockStep } from './unlockStep.svelte';
 
 const TICK_MS = 250;
 const RETRY_FAILED_MS = 5000;
-/** No account row is shorter than this (CSS pixels), so a screen holds at most its height
- *  over this many rows. */
-const ROW_LEAST_HEIGHT_PX = 96;
-
-/** How many rows fill the first screen, and one more: those are made at once and their
- *  codes come with the list. */
-export function screenfulOfRows(): number {
-  return Math.ceil(window.innerHeight / ROW_LEAST_HEIGHT_PX) + 1;
-}
 
 export class AccountsState {
   // The lists and codes are replaced whole, never changed in place: plain (raw) state, so a
@@ -42,11 +35,8 @@ export class AccountsState {
   codes = $state.raw<Record<string, AccountCode>>({});
   loadError = $state<IpcError | null>(null);
   loaded = $state(false);
-  /** The first rows' codes are drawn (or could not be read): the rest of a long list may
-   *  come now without holding them back. */
-  firstCodesDrawn = $state(false);
-  /** Settles when `firstCodesDrawn` turns true after a load. */
-  firstCodesPainted: Promise<void> = Promise.resolve();
+  /** How many rows the list makes at once (the Rust side says, with their codes). */
+  firstRows = $state(0);
   /** Codes show as dots until tapped (Settings → Lock and privacy). */
   hideCodes = $state(false);
   /** Now, on the Rust side's clock, in Unix milliseconds. */
@@ -66,7 +56,7 @@ export class AccountsState {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #shown = new Map<string, number>();
   #timer: ReturnType<typeof setInterval> | null = null;
-  #unlistenSyncs: UnlistenFn | null = null;
+  #listeners = new Listeners();
 
   /** Reads the lists and the first rows' codes, or takes them from `read` when the read was
    *  made already (start-up makes it with the lock's). */
@@ -74,8 +64,9 @@ export class AccountsState {
     try {
       // One round trip, with the first screen's codes: at start-up each one waits behind
       // the webview's own work. The other rows' codes follow as they come on screen (show).
-      const home = await (read ?? api.homeScreen(screenfulOfRows()));
+      const home = await (read ?? api.homeScreen());
       this.hideCodes = home.hideCodes;
+      this.firstRows = home.firstRows;
       this.accounts = home.accounts;
       this.pushTokens = home.pushTokens;
       this.containers = home.containers;
@@ -85,15 +76,7 @@ export class AccountsState {
       this.loadError = asIpcError(error);
     } finally {
       this.loaded = true;
-      // The frame after the next: by then the one with the codes is painted.
-      this.firstCodesPainted = new Promise((painted) =>
-        requestAnimationFrame(() =>
-          requestAnimationFrame(() => {
-            this.firstCodesDrawn = this.loaded;
-            painted();
-          }),
-        ),
-      );
+      firstCodes.settle(() => this.loaded);
     }
   }
 
@@ -181,17 +164,13 @@ export class AccountsState {
   start(): void {
     this.#timer ??= setInterval(() => this.tick(), TICK_MS);
     // A container sync in the background may add or remove accounts.
-    void onContainersSynced(() => void this.load()).then((unlisten) => {
-      if (this.#timer) this.#unlistenSyncs = unlisten;
-      else unlisten();
-    });
+    void this.#listeners.add(onContainersSynced(() => void this.load()));
   }
 
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    this.#unlistenSyncs?.();
-    this.#unlistenSyncs = null;
+    this.#listeners.stop();
   }
 
   /** Forgets every name and code: the lock shut. */
@@ -204,7 +183,7 @@ export class AccountsState {
     this.#iconsAsked.clear();
     this.query = '';
     this.loaded = false;
-    this.firstCodesDrawn = false;
+    firstCodes.reset();
   }
 
   async addManual(input: Parameters<typeof api.addAccountManual>[0]): Promise<Added> {

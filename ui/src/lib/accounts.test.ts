@@ -1,9 +1,14 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AccountsState, screenfulOfRows } from './accounts.svelte';
-import type { Home } from './api';
+import { AccountsState } from './accounts.svelte';
+import type { Account, Home } from './api';
+import { firstCodes } from './startup.svelte';
+import { homeReply } from './testing';
 
-beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+beforeEach(() => {
+  vi.useFakeTimers({ now: 1_000_000 });
+  firstCodes.reset();
+});
 afterEach(() => {
   vi.useRealTimers();
   clearMocks();
@@ -26,10 +31,10 @@ function codesAt(nowMs: number, code: string, ids: string[] = ['a']) {
 
 const asked = (args: unknown) => (args as { ids: string[] }).ids;
 
-const accountA = { id: 'a', issuer: 'X', name: 'y', kind: 'totp', digits: 6, period: 30 };
+const accountA: Account = { id: 'a', issuer: 'X', name: 'y', kind: 'totp', digits: 6, period: 30 };
 
 function home(codes: ReturnType<typeof codesAt>, hideCodes = false) {
-  return { accounts: [accountA], pushTokens: [], containers: [], codes, hideCodes };
+  return homeReply({ accounts: [accountA], codes, hideCodes });
 }
 
 describe('AccountsState', () => {
@@ -45,22 +50,22 @@ describe('AccountsState', () => {
       }
     });
     const state = new AccountsState();
-    expect(state.firstCodesDrawn).toBe(false);
+    expect(firstCodes.drawn).toBe(false);
     await state.load();
-    // One round trip, asking for a screenful of codes (jsdom's window is 768 px high).
-    expect(asks).toEqual([{ codesFor: 9 }]);
-    expect(screenfulOfRows()).toBe(9);
+    // One round trip, which brings the first rows' codes and says how many rows those are.
+    expect(asks).toEqual([{}]);
+    expect(state.firstRows).toBe(12);
     expect(state.accounts.map((account) => account.id)).toEqual(['a']);
     expect(state.codes.a?.code).toBe('111111');
     // Two frames on, the one with the codes is painted: the rest of a long list, and the
-    // home screen's other panels (App.svelte waits on firstCodesPainted), may come.
+    // home screen's other panels (App.svelte waits on firstCodes.painted), may come.
     let painted = false;
-    void state.firstCodesPainted.then(() => (painted = true));
-    expect(state.firstCodesDrawn).toBe(false);
+    void firstCodes.painted.then(() => (painted = true));
+    expect(firstCodes.drawn).toBe(false);
     await vi.advanceTimersByTimeAsync(0);
     expect(painted).toBe(false);
     await vi.advanceTimersByTimeAsync(40);
-    expect(state.firstCodesDrawn).toBe(true);
+    expect(firstCodes.drawn).toBe(true);
     expect(painted).toBe(true);
     // Its row comes on screen with the code there already: nothing more is read.
     state.show('a');
@@ -105,7 +110,7 @@ describe('AccountsState', () => {
     expect(state.loadError?.code).toBe('keychain_locked');
     expect(state.loaded).toBe(true);
     await vi.advanceTimersByTimeAsync(40);
-    expect(state.firstCodesDrawn).toBe(true);
+    expect(firstCodes.drawn).toBe(true);
   });
 
   it('fetches the codes on screen only, and again when more come on screen', async () => {

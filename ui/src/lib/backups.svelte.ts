@@ -1,8 +1,9 @@
 // Automatic backups as the screens see them: the status from the Rust side, kept fresh by its
 // events, and the changes the user makes in Settings.
 import { api, asIpcError, type BackupStatus, type IpcError } from './api';
-import { onBackupStatus, type UnlistenFn } from './api/events';
+import { onBackupStatus } from './api/events';
 import { t } from './i18n';
+import { Listeners } from './listeners';
 import { unlockStep } from './unlockStep.svelte';
 
 export class BackupsState {
@@ -10,7 +11,7 @@ export class BackupsState {
   /** The last change the user asked for that failed (shown beside the control). */
   error = $state<IpcError | null>(null);
   busy = $state(false);
-  #unlisten: UnlistenFn | null = null;
+  #listeners = new Listeners();
 
   /** Backups are on and the last try failed: the home screen says so until one succeeds. */
   get failing(): boolean {
@@ -18,7 +19,7 @@ export class BackupsState {
   }
 
   async start(): Promise<void> {
-    this.#unlisten = await onBackupStatus((status) => (this.status = status));
+    await this.#listeners.add(onBackupStatus((status) => (this.status = status)));
     try {
       this.status = await api.backupStatus();
     } catch (caught) {
@@ -27,8 +28,7 @@ export class BackupsState {
   }
 
   stop(): void {
-    this.#unlisten?.();
-    this.#unlisten = null;
+    this.#listeners.stop();
   }
 
   /** Runs one change; its result replaces the status, its error shows until the next one. */

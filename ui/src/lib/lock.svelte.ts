@@ -2,7 +2,8 @@
 // everything else while it is), the lock screen's unlock, and the user's activity, reported
 // so that the idle time starts again.
 import { api, asIpcError, type IpcError, type LockStatus } from './api';
-import { onLockChanged, onPushWaiting, type UnlistenFn } from './api/events';
+import { onLockChanged, onPushWaiting } from './api/events';
+import { Listeners } from './listeners';
 import { t } from './i18n';
 
 /** Activity is reported at most this often: the idle time is counted in tens of seconds. */
@@ -14,7 +15,7 @@ export class LockState {
   busy = $state(false);
   /** When the next passcode may be tried, after wrong ones (Unix ms, this device's clock). */
   retryAtMs = $state(0);
-  #unlisten: UnlistenFn[] = [];
+  #listeners = new Listeners();
   #lastActivity = 0;
   #onActivity = () => this.activity();
 
@@ -28,20 +29,23 @@ export class LockState {
   async start(onChange: (locked: boolean) => void, known: LockStatus | null = null): Promise<void> {
     if (known) this.status = known;
     // Together: each is a round trip to the Rust side, and the first screen waits for all.
-    const [, ...unlisten] = await Promise.all([
+    await Promise.all([
       known
         ? null
         : this.refresh().catch(() => {
             this.status = null;
           }),
-      onLockChanged((locked) => {
-        void this.refresh().finally(() => onChange(locked));
-      }),
-      onPushWaiting(() => {
-        if (this.status) this.status = { ...this.status, requestWaiting: true };
-      }),
+      this.#listeners.add(
+        onLockChanged((locked) => {
+          void this.refresh().finally(() => onChange(locked));
+        }),
+      ),
+      this.#listeners.add(
+        onPushWaiting(() => {
+          if (this.status) this.status = { ...this.status, requestWaiting: true };
+        }),
+      ),
     ]);
-    this.#unlisten.push(...unlisten);
     if (known) {
       // A change before the listeners were there would go unheard: read the state again.
       const was = this.locked;
@@ -52,8 +56,7 @@ export class LockState {
   }
 
   stop(): void {
-    for (const unlisten of this.#unlisten) unlisten();
-    this.#unlisten = [];
+    this.#listeners.stop();
     for (const type of ['pointerdown', 'keydown']) window.removeEventListener(type, this.#onActivity);
   }
 

@@ -1,9 +1,9 @@
 // Login requests: a queue fed by the poller's events (and by what was open at start-up), the
 // answer to the first one, and what became of it.
-import type { UnlistenFn } from './api/events';
 import { api, asIpcError, type IpcError, type Outcome, type PushAnswer, type PushRequest } from './api';
 import { onPushRequest } from './api/events';
 import { t } from './i18n';
+import { Listeners } from './listeners';
 
 const UNLOCK_STEP: readonly IpcError['code'][] = [
   'wrong_passcode',
@@ -26,20 +26,19 @@ export class PushState {
   busy = $state(false);
   /** Why the unlock step before an Accept did not pass; the request stays on screen. */
   error = $state<IpcError | null>(null);
-  #unlisten: UnlistenFn | null = null;
+  #listeners = new Listeners();
 
   get current(): PushRequest | undefined {
     return this.queue[0];
   }
 
   async start(): Promise<void> {
-    this.#unlisten = await onPushRequest((request) => this.receive(request));
+    await this.#listeners.add(onPushRequest((request) => this.receive(request)));
     for (const request of await api.openPushRequests()) this.receive(request);
   }
 
   stop(): void {
-    this.#unlisten?.();
-    this.#unlisten = null;
+    this.#listeners.stop();
   }
 
   /** Forgets every request: the lock shut (they come back from the Rust side after it opens). */

@@ -9,7 +9,8 @@ import {
   type IpcError,
   type SettingsChange,
 } from './api';
-import { onClockChanged, type UnlistenFn } from './api/events';
+import { onClockChanged } from './api/events';
+import { Listeners } from './listeners';
 import { pickLocale, setLocale, t } from './i18n';
 
 export class SettingsState {
@@ -18,16 +19,15 @@ export class SettingsState {
   about = $state<About | null>(null);
   error = $state<IpcError | null>(null);
   busy = $state(false);
-  #unlisten: UnlistenFn | null = null;
+  #listeners = new Listeners();
 
   async start(): Promise<void> {
     await this.load();
-    this.#unlisten = await onClockChanged((status) => (this.clock = status));
+    await this.#listeners.add(onClockChanged((status) => (this.clock = status)));
   }
 
   stop(): void {
-    this.#unlisten?.();
-    this.#unlisten = null;
+    this.#listeners.stop();
   }
 
   async load(): Promise<void> {

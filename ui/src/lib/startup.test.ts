@@ -1,6 +1,6 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { markFirstCodeShown, markStartupStep } from './startup';
+import { markFirstCodeShown, markStartupStep } from './startup.svelte';
 
 afterEach(() => clearMocks());
 

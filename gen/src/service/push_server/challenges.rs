@@ -55,7 +55,7 @@ impl PushServer {
         timestamp: &str,
         signature: &str,
     ) -> Result<(), ServiceError> {
-        let time = wire::parse_iso8601(timestamp).ok_or(ServiceError::NotVerified)?;
+        let time = pocket_core::clock::parse_iso8601(timestamp).ok_or(ServiceError::NotVerified)?;
         if (time - (self.clock)()).abs() > POLL_CLOCK_SKEW_SECONDS {
             return Err(ServiceError::NotVerified);
         }

@@ -172,9 +172,7 @@ impl PushServer {
     }
 
     fn db(&self) -> std::sync::MutexGuard<'_, Connection> {
-        self.db
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::service::unpoisoned(&self.db)
     }
 
     /// A new token waiting for its phone; returns the serial and the QR code's text.

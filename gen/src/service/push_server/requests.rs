@@ -161,9 +161,7 @@ impl PushServer {
     /// What a long poll for `serial` waits on. Made only for tokens whose poll signature
     /// checked out, so strangers cannot fill the map.
     pub(super) fn waiter(&self, serial: &str) -> Arc<Notify> {
-        self.waiters
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::service::unpoisoned(&self.waiters)
             .entry(serial.to_string())
             .or_default()
             .clone()
@@ -172,18 +170,13 @@ impl PushServer {
     /// Whether a phone is holding a poll open for `serial` right now (each held poll keeps a
     /// handle on the waiter while it waits).
     pub fn is_holding_poll(&self, serial: &str) -> bool {
-        self.waiters
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        crate::service::unpoisoned(&self.waiters)
             .get(serial)
             .is_some_and(|notify| Arc::strong_count(notify) > 1)
     }
 
     fn wake(&self, serial: &str) {
-        let waiters = self
-            .waiters
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let waiters = crate::service::unpoisoned(&self.waiters);
         if let Some(notify) = waiters.get(serial) {
             notify.notify_waiters();
         }

@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::Service;
+use super::LoginService;
 use super::error::ServiceError;
 use super::sessions::{
     COOKIE, LoginState, PRESESSION_COOKIE, Session, Sessions, cookie, presession_cookie, token,
@@ -29,7 +29,7 @@ pub use html::STYLESHEET;
 
 /// The browser's session, when it has a live one. Looking writes nothing.
 pub(crate) fn session(
-    service: &Service,
+    service: &LoginService,
     headers: &HeaderMap,
 ) -> Result<Option<Session>, ServiceError> {
     match cookie_value(headers, COOKIE) {
@@ -55,12 +55,12 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 /// `X-Forwarded-For` (earlier entries are whatever the browser sent, and anyone can write them).
 pub struct ClientAddress(pub Option<IpAddr>);
 
-impl FromRequestParts<Arc<Service>> for ClientAddress {
+impl FromRequestParts<Arc<LoginService>> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        service: &Arc<Service>,
+        service: &Arc<LoginService>,
     ) -> Result<Self, Self::Rejection> {
         let peer = parts
             .extensions
@@ -102,7 +102,7 @@ fn client_behind(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAdd
 
 pub(crate) fn with_cookie(
     mut response: Response,
-    service: &Service,
+    service: &LoginService,
     session: &Session,
 ) -> Response {
     if let Ok(value) = HeaderValue::from_str(&cookie(session, service.secure_cookies)) {
@@ -114,7 +114,7 @@ pub(crate) fn with_cookie(
 /// The login form for a visitor: its CSRF token is signed from the pre-session cookie, which
 /// the response sets when the browser has none yet.
 fn login_page_for(
-    service: &Service,
+    service: &LoginService,
     headers: &HeaderMap,
     lang: Lang,
     status: StatusCode,
@@ -166,7 +166,7 @@ pub(crate) fn too_many(lang: Lang, seconds: i64) -> String {
 }
 
 pub async fn login_page(
-    State(service): State<Arc<Service>>,
+    State(service): State<Arc<LoginService>>,
     headers: HeaderMap,
 ) -> Result<Response, ServiceError> {
     let lang = Lang::from_headers(&headers);
@@ -198,7 +198,7 @@ pub struct LoginForm {
 }
 
 pub async fn login_submit(
-    State(service): State<Arc<Service>>,
+    State(service): State<Arc<LoginService>>,
     ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
@@ -257,7 +257,7 @@ pub async fn login_submit(
 }
 
 pub async fn home(
-    State(service): State<Arc<Service>>,
+    State(service): State<Arc<LoginService>>,
     headers: HeaderMap,
 ) -> Result<Response, ServiceError> {
     let lang = Lang::from_headers(&headers);
@@ -296,7 +296,7 @@ pub struct CsrfForm {
 }
 
 pub async fn logout(
-    State(service): State<Arc<Service>>,
+    State(service): State<Arc<LoginService>>,
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, ServiceError> {

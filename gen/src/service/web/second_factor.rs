@@ -13,7 +13,7 @@ use serde_json::json;
 use super::html::{self, escape};
 use super::i18n::{Key, Lang};
 use super::{ClientAddress, session, too_many, with_cookie};
-use crate::service::Service;
+use crate::service::LoginService;
 use crate::service::error::ServiceError;
 use crate::service::push_server::TransactionStatus;
 use crate::service::sessions::{LoginState, Session, Sessions};
@@ -22,7 +22,7 @@ use crate::service::sessions::{LoginState, Session, Sessions};
 /// browser goes to wait. When the limits against push fatigue hold the request back, the user
 /// gets the code form with the reason instead.
 pub fn start(
-    service: &Service,
+    service: &LoginService,
     lang: Lang,
     user_id: i64,
     serial: &str,
@@ -74,7 +74,7 @@ fn awaiting(session: &Option<Session>) -> Option<(&Session, i64, Option<String>)
 }
 
 pub async fn wait_page(
-    State(service): State<Arc<Service>>,
+    State(service): State<Arc<LoginService>>,
     headers: HeaderMap,
 ) -> Result<Response, ServiceError> {
     let lang = Lang::from_headers(&headers);
@@ -118,7 +118,7 @@ pub struct StatusQuery {
 /// Only the browser that submitted the password knows the login's secret: the cookie alone
 /// (one planted by another page of this machine, say) signs nobody in.
 pub async fn status(
-    State(service): State<Arc<Service>>,
+    State(service): State<Arc<LoginService>>,
     Query(query): Query<StatusQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ServiceError> {
@@ -163,7 +163,7 @@ fn code_form(lang: Lang, session: &Session, error: Option<&str>) -> String {
 }
 
 pub async fn code_page(
-    State(service): State<Arc<Service>>,
+    State(service): State<Arc<LoginService>>,
     headers: HeaderMap,
 ) -> Result<Response, ServiceError> {
     let lang = Lang::from_headers(&headers);
@@ -187,7 +187,7 @@ pub struct CodeForm {
 }
 
 pub async fn code_submit(
-    State(service): State<Arc<Service>>,
+    State(service): State<Arc<LoginService>>,
     ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<CodeForm>,

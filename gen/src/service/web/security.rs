@@ -13,7 +13,7 @@ use serde_json::json;
 use super::html::{self, escape};
 use super::i18n::{Key, Lang};
 use super::{ClientAddress, session, too_many};
-use crate::service::Service;
+use crate::service::LoginService;
 use crate::service::error::ServiceError;
 use crate::service::push_server::Pairing;
 use crate::service::sessions::{LoginState, Sessions};
@@ -21,7 +21,7 @@ use crate::service::users::User;
 
 /// The signed-in user, or `None` (the caller sends the browser to the login page).
 fn signed_in(
-    service: &Service,
+    service: &LoginService,
     headers: &HeaderMap,
 ) -> Result<Option<(User, crate::service::Session)>, ServiceError> {
     let Some(session) = session(service, headers)? else {
@@ -84,7 +84,7 @@ fn security_page(
         .into_response()
 }
 
-async fn show(service: &Service, headers: &HeaderMap) -> Result<Response, ServiceError> {
+async fn show(service: &LoginService, headers: &HeaderMap) -> Result<Response, ServiceError> {
     let lang = Lang::from_headers(headers);
     let Some((user, session)) = signed_in(service, headers)? else {
         return Ok(Redirect::to("/login").into_response());
@@ -100,7 +100,7 @@ fn home_link(lang: Lang) -> String {
 }
 
 pub async fn page(
-    State(service): State<Arc<Service>>,
+    State(service): State<Arc<LoginService>>,
     headers: HeaderMap,
 ) -> Result<Response, ServiceError> {
     show(&service, &headers).await
@@ -117,7 +117,7 @@ pub struct PairForm {
 /// A new pairing: a push token enrollment whose QR code (shown once) also brings the code.
 /// Replacing a second factor asks for the password again.
 pub async fn pair(
-    State(service): State<Arc<Service>>,
+    State(service): State<Arc<LoginService>>,
     ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<PairForm>,
@@ -174,7 +174,7 @@ pub async fn pair(
 
 /// Where the pairing stands, for the page's script: "waiting", "paired", "expired" or "none".
 pub async fn status(
-    State(service): State<Arc<Service>>,
+    State(service): State<Arc<LoginService>>,
     headers: HeaderMap,
 ) -> Result<Response, ServiceError> {
     let Some((user, _)) = signed_in(&service, &headers)? else {

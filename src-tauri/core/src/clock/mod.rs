@@ -2,15 +2,17 @@
 //! Beside it, how far that clock is off: measured from servers' replies and, when the user
 //! asks, an NTP server.
 
-mod book;
+mod iso8601;
 mod offset;
+mod server_clocks;
 pub mod sntp;
 
-pub use book::ServerClocks;
+pub use iso8601::{iso8601, parse_iso8601};
 pub use offset::{
     ClockSample, LONE_SOURCE_MOST_MS, MAX_CORRECTION_DOUBT_MS, MAX_CORRECTION_MS, NoCorrection,
     ServerTime, TOLERATED_OFFSET_MS, best, correction, estimate, is_off, parse_http_date,
 };
+pub use server_clocks::ServerClocks;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -30,7 +32,7 @@ pub fn now_unix() -> u64 {
 
 /// Today's date in UTC as `YYYY-MM-DD`, for file names.
 pub fn date_today() -> String {
-    crate::push::wire::iso8601(now_unix())[..10].to_string()
+    iso8601(now_unix())[..10].to_string()
 }
 
 /// Now in Unix milliseconds as codes use it: this device's clock, moved by `offset_ms` (the

@@ -162,7 +162,7 @@ pub fn parse_http_date(text: &str) -> Option<u64> {
     let day: u32 = day.parse().ok()?;
     let year: u32 = year.parse().ok()?;
     let iso = format!("{year:04}-{month:02}-{day:02}T{clock}Z");
-    crate::push::wire::parse_iso8601(&iso).and_then(|s| u64::try_from(s).ok())
+    super::parse_iso8601(&iso).and_then(|s| u64::try_from(s).ok())
 }
 
 #[cfg(test)]

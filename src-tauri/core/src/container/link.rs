@@ -3,9 +3,11 @@
 
 use url::Url;
 
+use crate::clock::parse_iso8601;
+use crate::error::TransportRisk;
 use crate::error::{Error, Result};
 use crate::link_query::LinkQuery;
-use crate::push::{TransportRisk, transport_risk, wire::parse_iso8601};
+use crate::push::transport_risk;
 
 const SCHEME_PREFIX: &str = "pia://container/";
 

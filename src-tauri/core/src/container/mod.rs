@@ -12,6 +12,6 @@ pub use client::{ContainerServer, SyncReply, finalize, rollover, synchronize, te
 pub use keys::ContainerKey;
 pub use link::{ContainerLink, is_container_link};
 pub use sync::{
-    Candidate, Deletion, Held, MAX_PUSH_PER_SYNC, MAX_TOKENS_PER_SYNC, Member, SyncPlan,
-    client_tokens, plan, tokentype,
+    AccountSerial, Candidate, Deletion, Held, MAX_PUSH_PER_SYNC, MAX_TOKENS_PER_SYNC, Member,
+    SyncPlan, client_tokens, plan, tokentype,
 };

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::wire::{ClientToken, ContainerPolicies, ServerDict, link_serial};
+use super::wire::{ClientToken, ContainerPolicies, ServerDict, ServerToken, link_serial};
 use crate::error::Error;
 use crate::otp::{AccountDraft, OtpKind};
 
@@ -66,6 +66,14 @@ pub fn tokentype(kind: &OtpKind) -> Option<&'static str> {
     }
 }
 
+/// An account the container holds, under the serial and token type the server knows it by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSerial {
+    pub account_id: String,
+    pub serial: String,
+    pub tokentype: String,
+}
+
 /// What a sync changes. Its `Debug` counts: the links it holds carry secrets.
 #[derive(Default)]
 pub struct SyncPlan {
@@ -78,8 +86,8 @@ pub struct SyncPlan {
     pub replaced: Vec<Held>,
     /// HOTP counters to move forward to the server's.
     pub counters: Vec<(String, u64)>,
-    /// Accounts the server recognised by their codes: (account, serial, type).
-    pub joined: Vec<(String, String, String)>,
+    /// Accounts the server recognised by their codes.
+    pub joined: Vec<AccountSerial>,
     /// Tokens the server no longer lists.
     pub removed: Vec<Held>,
     /// The user's own accounts the server let go of: they leave the container and stay.
@@ -130,119 +138,173 @@ pub fn plan(
             "the server sent more than {MAX_TOKENS_PER_SYNC} tokens"
         )));
     }
-    let mut plan = SyncPlan::default();
-    let mut listed = HashSet::new();
-    let member = |serial: &str| members.iter().find(|m| m.serial == serial);
-    let mut held = members.len();
-    let mut push_held = members
-        .iter()
-        .filter(|m| matches!(m.held, Held::Push(_)))
-        .count();
-
+    let mut planner = Planner {
+        members,
+        deletion,
+        plan: SyncPlan::default(),
+        listed: HashSet::new(),
+        held: members.len(),
+        push_held: members
+            .iter()
+            .filter(|m| matches!(m.held, Held::Push(_)))
+            .count(),
+    };
     for link in tokens.add {
+        planner.add(link);
+    }
+    for entry in tokens.update {
+        planner.update(&entry, candidates);
+    }
+    planner.drop_unlisted(policies);
+    Ok(planner.plan)
+}
+
+/// A sync's plan as it is worked out, with the counts the caps need.
+struct Planner<'a> {
+    members: &'a [Member],
+    deletion: Deletion,
+    plan: SyncPlan,
+    /// The serials the reply names, in `add` or `update`.
+    listed: HashSet<String>,
+    /// Tokens the container holds, and push tokens among them, counting what is planned.
+    held: usize,
+    push_held: usize,
+}
+
+impl<'a> Planner<'a> {
+    fn member(&self, serial: &str) -> Option<&'a Member> {
+        self.members.iter().find(|m| m.serial == serial)
+    }
+
+    /// A token the server sends with its secret: new, or a rollover of one held.
+    fn add(&mut self, link: String) {
         let Some(serial) = link_serial(&link) else {
-            plan.skipped.push((
+            self.plan.skipped.push((
                 "?".into(),
                 Error::ServerReply("a token came without its serial".into()),
             ));
-            continue;
+            return;
         };
-        if !listed.insert(serial.clone()) {
-            continue;
+        if !self.listed.insert(serial.clone()) {
+            return;
         }
         let is_push = crate::push::parse_enrollment(&link).is_ok();
-        let new = member(&serial).is_none();
-        let added = if new && held >= MAX_CONTAINER_TOKENS {
-            Err(Error::ServerReply(format!(
-                "more than {MAX_CONTAINER_TOKENS} tokens in one container"
-            )))
-        } else if is_push && new && push_held >= MAX_CONTAINER_PUSH {
-            Err(Error::ServerReply(format!(
-                "more than {MAX_CONTAINER_PUSH} push tokens in one container"
-            )))
-        } else if is_push {
-            if plan.add_push.len() >= MAX_PUSH_PER_SYNC {
-                Err(Error::ServerReply(format!(
-                    "more than {MAX_PUSH_PER_SYNC} push tokens at once: the rest come with the next sync"
-                )))
-            } else {
-                plan.add_push.push((serial.clone(), link));
-                Ok(())
-            }
-        } else {
-            crate::otp::parse_uri(&link)
-                .map(|draft| plan.add_accounts.push((serial.clone(), draft)))
-        };
-        match added {
-            Ok(()) => match member(&serial) {
+        match self.take(&serial, link, is_push) {
+            Ok(()) => match self.member(&serial) {
                 // The user's own account is never replaced away, and over a connection anyone
                 // could have answered nothing is: the old one is let go instead.
-                Some(old) if old.joined || deletion == Deletion::Released => {
-                    plan.released.push(old.held.clone())
+                Some(old) if old.joined || self.deletion == Deletion::Released => {
+                    self.plan.released.push(old.held.clone())
                 }
-                Some(old) => plan.replaced.push(old.held.clone()),
+                Some(old) => self.plan.replaced.push(old.held.clone()),
                 None => {
-                    held += 1;
-                    push_held += usize::from(is_push);
+                    self.held += 1;
+                    self.push_held += usize::from(is_push);
                 }
             },
-            Err(error) => plan.skipped.push((serial, error)),
+            Err(error) => self.plan.skipped.push((serial, error)),
         }
     }
 
-    for entry in tokens.update {
-        listed.insert(entry.serial.clone());
-        let held = match member(&entry.serial) {
+    /// Plans `link` as a new account or push token, within the caps.
+    fn take(&mut self, serial: &str, link: String, is_push: bool) -> Result<(), Error> {
+        let new = self.member(serial).is_none();
+        if new && self.held >= MAX_CONTAINER_TOKENS {
+            return Err(Error::ServerReply(format!(
+                "more than {MAX_CONTAINER_TOKENS} tokens in one container"
+            )));
+        }
+        if !is_push {
+            let draft = crate::otp::parse_uri(&link)?;
+            self.plan.add_accounts.push((serial.to_string(), draft));
+            return Ok(());
+        }
+        if new && self.push_held >= MAX_CONTAINER_PUSH {
+            return Err(Error::ServerReply(format!(
+                "more than {MAX_CONTAINER_PUSH} push tokens in one container"
+            )));
+        }
+        if self.plan.add_push.len() >= MAX_PUSH_PER_SYNC {
+            return Err(Error::ServerReply(format!(
+                "more than {MAX_PUSH_PER_SYNC} push tokens at once: the rest come with the next sync"
+            )));
+        }
+        self.plan.add_push.push((serial.to_string(), link));
+        Ok(())
+    }
+
+    /// A token the server lists without its secret: one held (its HOTP counter may move),
+    /// or one of the user's own accounts it recognised by their codes, which joins.
+    fn update(&mut self, entry: &ServerToken, candidates: &[Candidate]) {
+        self.listed.insert(entry.serial.clone());
+        let held = match self.member(&entry.serial) {
             Some(Member {
                 held: Held::Account(id),
                 ..
             }) => Some(id.clone()),
             Some(_) => None,
-            None => entry.otp.as_ref().and_then(|otp| {
-                let candidate = candidates
-                    .iter()
-                    .find(|c| otp.len() == 2 && c.codes[..] == otp[..])?;
-                // One serial per account, and none the server also sends as new.
-                let taken = plan
-                    .joined
-                    .iter()
-                    .any(|(id, _, _)| *id == candidate.account_id);
-                if taken || plan.add_accounts.iter().any(|(s, _)| *s == entry.serial) {
-                    return None;
-                }
-                plan.joined.push((
-                    candidate.account_id.clone(),
-                    entry.serial.clone(),
-                    candidate.tokentype.to_string(),
-                ));
-                Some(candidate.account_id.clone())
-            }),
+            None => self.join(entry, candidates),
         };
         if let (Some(id), Some(counter), true) = (
             held,
             entry.counter,
             entry.tokentype.eq_ignore_ascii_case("hotp"),
         ) {
-            plan.counters.push((id, counter));
+            self.plan.counters.push((id, counter));
         }
     }
 
-    for gone in members.iter().filter(|m| !listed.contains(&m.serial)) {
-        if policies.disable_client_token_deletion {
-            plan.kept_by_policy += 1;
-        } else if gone.joined || deletion == Deletion::Released {
-            plan.released.push(gone.held.clone());
-        } else {
-            plan.removed.push(gone.held.clone());
+    /// The account whose two codes `entry` names, joined under its serial; one serial per
+    /// account, and none the server also sends as new.
+    fn join(&mut self, entry: &ServerToken, candidates: &[Candidate]) -> Option<String> {
+        let otp = entry.otp.as_ref()?;
+        let candidate = candidates
+            .iter()
+            .find(|c| otp.len() == 2 && c.codes[..] == otp[..])?;
+        let taken = self
+            .plan
+            .joined
+            .iter()
+            .any(|joined| joined.account_id == candidate.account_id);
+        if taken
+            || self
+                .plan
+                .add_accounts
+                .iter()
+                .any(|(s, _)| *s == entry.serial)
+        {
+            return None;
+        }
+        self.plan.joined.push(AccountSerial {
+            account_id: candidate.account_id.clone(),
+            serial: entry.serial.clone(),
+            tokentype: candidate.tokentype.to_string(),
+        });
+        Some(candidate.account_id.clone())
+    }
+
+    /// What the container holds that the reply no longer names.
+    fn drop_unlisted(&mut self, policies: &ContainerPolicies) {
+        for gone in self
+            .members
+            .iter()
+            .filter(|m| !self.listed.contains(&m.serial))
+        {
+            if policies.disable_client_token_deletion {
+                self.plan.kept_by_policy += 1;
+            } else if gone.joined || self.deletion == Deletion::Released {
+                self.plan.released.push(gone.held.clone());
+            } else {
+                self.plan.removed.push(gone.held.clone());
+            }
         }
     }
-    Ok(plan)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::container::wire::{ServerToken, ServerTokens};
+    use crate::container::wire::ServerTokens;
 
     fn member(serial: &str, held: Held) -> Member {
         Member {
@@ -361,11 +423,11 @@ mod tests {
         .unwrap();
         assert_eq!(
             plan.joined,
-            [(
-                "mine".to_string(),
-                "OATH0001".to_string(),
-                "hotp".to_string()
-            )]
+            [AccountSerial {
+                account_id: "mine".into(),
+                serial: "OATH0001".into(),
+                tokentype: "hotp".into()
+            }]
         );
         assert_eq!(plan.counters, [("mine".to_string(), 12)]);
     }

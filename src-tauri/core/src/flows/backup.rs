@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::backup::{self, DEFAULT_KEEP, Written};
 use crate::error::{Error, ErrorKind, Result};
-use crate::vault::{SharedVault, Vault, lock};
+use crate::vault::{SharedVault, Vault, exclusive};
 
 /// One backup job at a time in the process: a backup and a password change must not
 /// interleave, or a file could be left under the old password.
@@ -87,7 +87,7 @@ pub fn change_backup_password(vault: &SharedVault, current: Option<&str>, new: &
     crate::transfer::check_password(new)?;
     let _writing = one_at_a_time();
     let (old, folder) = {
-        let vault = lock(vault);
+        let vault = exclusive(vault);
         let old = match vault.backup_password() {
             Ok(old) => Some(old),
             Err(Error::BackupPasswordMissing) => None,
@@ -111,7 +111,7 @@ pub fn change_backup_password(vault: &SharedVault, current: Option<&str>, new: &
         }
         _ => None,
     };
-    if let Err(error) = lock(vault).set_backup_password(new) {
+    if let Err(error) = exclusive(vault).set_backup_password(new) {
         if let Some(prepared) = &prepared {
             prepared.undo();
         }
@@ -127,7 +127,7 @@ pub fn back_up(vault: &SharedVault, now: u64) -> Result<Option<Written>> {
     // The accounts are read under the lock (their secrets are cached); the slow part, the
     // key derivation and the writing, runs without it.
     let (state, accounts, password, ours) = {
-        let mut vault = lock(vault);
+        let mut vault = exclusive(vault);
         let state = BackupState::read(&vault)?;
         if !state.enabled {
             return Ok(None);
@@ -150,7 +150,7 @@ pub fn back_up(vault: &SharedVault, now: u64) -> Result<Option<Written>> {
         let written = backup::write_backup(&folder, &accounts, &password, state.keep, now, &ours)?;
         Ok((written, ours))
     });
-    let mut vault = lock(vault);
+    let mut vault = exclusive(vault);
     match &outcome {
         Ok((written, ours)) => {
             let mut ours = ours.clone();
@@ -208,7 +208,7 @@ mod tests {
         let vault = shared(&dir);
         assert_eq!(back_up(&vault, 100).unwrap(), None, "off by default");
         {
-            let mut v = lock(&vault);
+            let mut v = exclusive(&vault);
             v.add(
                 parse_uri("otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP").unwrap(),
                 0,
@@ -221,14 +221,16 @@ mod tests {
             back_up(&vault, 200).unwrap_err().code(),
             "backup_password_missing"
         );
-        let state = BackupState::read(&lock(&vault)).unwrap();
+        let state = BackupState::read(&exclusive(&vault)).unwrap();
         assert_eq!(state.last_error, Some(ErrorKind::BackupPasswordMissing));
         assert_eq!(state.last_error_at, Some(200));
 
-        lock(&vault).set_backup_password("correct horse").unwrap();
+        exclusive(&vault)
+            .set_backup_password("correct horse")
+            .unwrap();
         let written = back_up(&vault, 300).unwrap().unwrap();
         assert_eq!(written.accounts, 1);
-        let state = BackupState::read(&lock(&vault)).unwrap();
+        let state = BackupState::read(&exclusive(&vault)).unwrap();
         assert_eq!(
             (
                 state.last_ok_at,
@@ -251,7 +253,7 @@ mod tests {
             );
         }
         assert_eq!(
-            lock(&vault).backup_password().unwrap().as_str(),
+            exclusive(&vault).backup_password().unwrap().as_str(),
             "correct horse"
         );
         change_backup_password(&vault, Some("correct horse"), "battery staple").unwrap();
@@ -280,7 +282,7 @@ mod tests {
             Vault::open(&dir.path().join("pocket.sqlite"), Box::new(store.clone())).unwrap(),
         ));
         {
-            let mut v = lock(&vault);
+            let mut v = exclusive(&vault);
             v.add(
                 parse_uri("otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP").unwrap(),
                 0,
@@ -302,7 +304,7 @@ mod tests {
         );
         store.set_refusing_writes(false);
         assert_eq!(
-            lock(&vault).backup_password().unwrap().as_str(),
+            exclusive(&vault).backup_password().unwrap().as_str(),
             "the first password"
         );
         for path in backup::list(folder.path()).unwrap() {

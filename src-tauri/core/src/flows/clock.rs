@@ -8,13 +8,13 @@ use url::Url;
 use crate::clock::ClockSample;
 use crate::error::Result;
 use crate::push::PushClient;
-use crate::vault::{SharedVault, Vault, lock};
+use crate::vault::{SharedVault, Vault, exclusive};
 
 /// The servers to ask, one per origin: the address the token or container was enrolled at,
 /// and whether its certificate is checked (the weaker of two enrollments at one origin is
 /// not taken: checked wins).
 pub fn enrolled_servers(vault: &SharedVault) -> Result<Vec<(Url, bool)>> {
-    servers_of(&lock(vault))
+    servers_of(&exclusive(vault))
 }
 
 /// The servers that hold a token of this phone, by origin: the only ones whose clock may

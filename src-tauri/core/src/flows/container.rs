@@ -4,7 +4,7 @@
 use crate::container::{self, ContainerKey, ContainerLink, Deletion, Held, client_tokens, plan};
 use crate::error::{Error, Result};
 use crate::push::{PushClient, parse_enrollment, transport_risk};
-use crate::vault::{ContainerState, SharedVault, StoredContainer, lock};
+use crate::vault::{ContainerState, SharedVault, StoredContainer, exclusive};
 
 /// How the phone names itself to the server (privacyIDEA shows it with the container).
 pub fn this_device() -> (String, String) {
@@ -23,7 +23,7 @@ pub fn this_device() -> (String, String) {
 pub fn registration_needs(
     link_text: &str,
     now: u64,
-) -> Result<(ContainerLink, Option<crate::push::TransportRisk>)> {
+) -> Result<(ContainerLink, Option<crate::error::TransportRisk>)> {
     let link = ContainerLink::parse(link_text)?;
     if link.expired(now) {
         return Err(Error::ContainerLinkExpired);
@@ -91,17 +91,17 @@ pub async fn register(
     if link.passphrase_prompt.is_some() && passphrase.is_none() {
         return Err(Error::PassphraseRequired);
     }
-    if lock(vault).has_container(&link)? {
+    if exclusive(vault).has_container(&link)? {
         return Err(Error::DuplicateAccount);
     }
     let key = ContainerKey::generate();
-    let id = lock(vault).begin_container(&link, &key, offer, now)?;
+    let id = exclusive(vault).begin_container(&link, &key, offer, now)?;
     let (brand, model) = this_device();
     let policies =
         match container::finalize(client, &link, &key, (&brand, &model), passphrase).await {
             Ok(policies) => policies,
             Err(error) => {
-                if let Err(cleanup) = lock(vault).abandon_container(&id) {
+                if let Err(cleanup) = exclusive(vault).abandon_container(&id) {
                     log::warn!("could not clear a refused registration: {cleanup}");
                 }
                 return Err(error);
@@ -112,10 +112,10 @@ pub async fn register(
         None => policies,
         Some(_) => policies.loosened_from(&Default::default()),
     };
-    let container = lock(vault).finish_container(&id, &policies)?;
+    let container = exclusive(vault).finish_container(&id, &policies)?;
     let first_sync = sync(vault, client, &id, now).await;
     Ok(Registered {
-        container: lock(vault).container(&id).unwrap_or(container),
+        container: exclusive(vault).container(&id).unwrap_or(container),
         first_sync,
     })
 }
@@ -131,7 +131,7 @@ pub async fn sync(
     // Two syncs of one list would both apply: the second on what the first replaced.
     let _one_at_a_time = CONTAINER_WORK.lock().await;
     let (container, key, members, candidates) = {
-        let mut vault = lock(vault);
+        let mut vault = exclusive(vault);
         let container = vault.container(container_id)?;
         let key = vault.container_key(container_id)?;
         let members = vault.members(container_id)?;
@@ -163,7 +163,7 @@ pub async fn sync(
             return Err(error);
         }
     };
-    let applied = lock(vault).apply_sync(container_id, &sync_plan, &policies, now)?;
+    let applied = exclusive(vault).apply_sync(container_id, &sync_plan, &policies, now)?;
     let mut report = SyncReport {
         added: applied.added,
         removed: applied.removed,
@@ -178,7 +178,7 @@ pub async fn sync(
         }
     }
     if let Some((_, error)) = report.failures.first() {
-        lock(vault).set_container_error(container_id, error.code())?;
+        exclusive(vault).set_container_error(container_id, error.code())?;
     }
     Ok(report)
 }
@@ -191,7 +191,7 @@ pub async fn sync_all(
     client: &PushClient,
     now: u64,
 ) -> Result<Vec<(StoredContainer, Result<SyncReport>)>> {
-    let containers = lock(vault).containers()?;
+    let containers = exclusive(vault).containers()?;
     let mut results = Vec::new();
     for container in containers {
         let result = sync(vault, client, &container.id, now).await;
@@ -237,14 +237,14 @@ async fn add_push_token(
 ) -> Result<()> {
     let enrollment = parse_enrollment(link)?;
     push_token_allowed(&enrollment.url, enrollment.verify_tls, container)?;
-    let old = lock(vault)
+    let old = exclusive(vault)
         .members(&container.id)?
         .into_iter()
         .find(|m| m.serial == serial)
         .map(|m| m.held);
     super::push::roll_out(vault, client, &enrollment, now, Some(&container.id)).await?;
     if let Some(Held::Push(old)) = old {
-        lock(vault).retire_push_token(&old)?;
+        exclusive(vault).retire_push_token(&old)?;
     }
     Ok(())
 }
@@ -304,7 +304,7 @@ pub async fn unregister(
     match container::terminate(client, &container.server(), &key).await {
         // Gone already at the server: the phone lets go too.
         Ok(()) | Err(Error::ContainerNotRegistered) => {
-            lock(vault).remove_container(container_id, false)
+            exclusive(vault).remove_container(container_id, false)
         }
         Err(error) => {
             record_failure(vault, container_id, &error);
@@ -315,7 +315,7 @@ pub async fn unregister(
 
 /// Removes a container from this phone only ("Remove from this phone"), in any state.
 pub fn forget(vault: &SharedVault, container_id: &str) -> Result<()> {
-    let mut vault = lock(vault);
+    let mut vault = exclusive(vault);
     let container = vault.container(container_id)?;
     // Whatever its state: a server that refuses or is gone must not strand its tokens here.
     // The server is not told. Its tokens go with it only where what the phone knows of it
@@ -333,7 +333,7 @@ fn registered(
     vault: &SharedVault,
     container_id: &str,
 ) -> Result<(StoredContainer, std::sync::Arc<ContainerKey>)> {
-    let vault = lock(vault);
+    let vault = exclusive(vault);
     let container = vault.container(container_id)?;
     match container.state {
         ContainerState::Moved => return Err(Error::ContainerMoved),
@@ -347,7 +347,7 @@ fn registered(
 /// The failure, stored for the list: a move or an unregistration changes the container's
 /// state.
 fn record_failure(vault: &SharedVault, container_id: &str, error: &Error) {
-    let mut vault = lock(vault);
+    let mut vault = exclusive(vault);
     let stored = match error {
         Error::ContainerMoved => {
             vault.set_container_state(container_id, ContainerState::Moved, error.code())
@@ -383,7 +383,7 @@ mod tests {
     fn link(server: &str, ssl_verify: &str, passphrase: &str) -> String {
         format!(
             "pia://container/SMPH1?issuer=Corp&ttl=10&nonce=abc&time={}&url={server}&serial=SMPH1&key_algorithm=secp384r1&hash_algorithm=SHA256&ssl_verify={ssl_verify}&passphrase={passphrase}&send_passphrase=False",
-            crate::push::wire::iso8601(crate::clock::now_unix())
+            crate::clock::iso8601(crate::clock::now_unix())
                 .replace(':', "%3A")
                 .replace('+', "%2B")
         )
@@ -433,7 +433,7 @@ mod tests {
                 .unwrap_err();
             assert_eq!(error.code(), code, "{text}");
         }
-        assert!(lock(&vault).containers().unwrap().is_empty());
+        assert!(exclusive(&vault).containers().unwrap().is_empty());
         assert!(store.is_empty());
     }
 
@@ -539,7 +539,7 @@ mod tests {
             let text = link("https%3A//pi.corp.test/", ssl_verify, "");
             let link = ContainerLink::parse(&text).unwrap();
             let id = {
-                let mut vault = lock(&vault);
+                let mut vault = exclusive(&vault);
                 let id = vault
                     .begin_container(&link, &ContainerKey::generate(), &[], 0)
                     .unwrap();
@@ -557,7 +557,7 @@ mod tests {
                 id
             };
             forget(&vault, &id).unwrap();
-            let vault = lock(&vault);
+            let vault = exclusive(&vault);
             assert!(vault.containers().unwrap().is_empty(), "{ssl_verify}");
             assert_eq!(vault.accounts().unwrap().len(), tokens_stay, "{ssl_verify}");
         }

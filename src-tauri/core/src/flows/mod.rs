@@ -17,7 +17,4 @@ pub use container::{
     this_device, unregister as unregister_container,
 };
 pub use poller::{POLL_INTERVAL, PollTrigger, run_poller};
-pub use push::{
-    Answered, Enrolled, PollRound, answer, answer_showing_code, enroll, poll_once, poll_token,
-    poll_tokens,
-};
+pub use push::{Answered, Enrolled, PollRound, answer, enroll, poll_once, poll_token, poll_tokens};

@@ -9,7 +9,7 @@ use crate::push::{
     Answer, DEVICE_KEY_BITS, Dropped, PushClient, PushEnrollment, PushRequest, SigningKey,
     parse_enrollment, verify_challenge,
 };
-use crate::vault::{Outcome, SharedVault, StoredPushToken, lock};
+use crate::vault::{Outcome, SharedVault, StoredPushToken, exclusive};
 
 /// What an enrollment added: the push token; and the code account the server sent along,
 /// when it sent one Pocket may take, not added: it is the user's to accept.
@@ -58,7 +58,7 @@ pub async fn enroll(
             risk,
         });
     }
-    if lock(vault).has_push_token(&enrollment.serial, &enrollment.url)? {
+    if exclusive(vault).has_push_token(&enrollment.serial, &enrollment.url)? {
         return Err(Error::DuplicateAccount);
     }
     roll_out(vault, client, &enrollment, now, None).await
@@ -77,10 +77,10 @@ pub(crate) async fn roll_out(
     let key = tokio::task::spawn_blocking(|| SigningKey::generate(DEVICE_KEY_BITS))
         .await
         .map_err(|e| Error::Crypto(e.to_string()))??;
-    let id = lock(vault).begin_push_enrollment(enrollment, &key, now)?;
+    let id = exclusive(vault).begin_push_enrollment(enrollment, &key, now)?;
     match client.rollout(enrollment, &key).await {
         Ok(rollout) => {
-            let mut vault = lock(vault);
+            let mut vault = exclusive(vault);
             let token = match container {
                 Some(container) => vault.finish_container_push_enrollment(
                     &id,
@@ -106,7 +106,7 @@ pub(crate) async fn roll_out(
             })
         }
         Err(error) => {
-            if let Err(cleanup) = lock(vault).abandon_push_enrollment(&id) {
+            if let Err(cleanup) = exclusive(vault).abandon_push_enrollment(&id) {
                 // Reconciliation at the next start clears it.
                 log::warn!("could not clear a failed enrollment: {cleanup}");
             }
@@ -142,7 +142,7 @@ pub async fn poll_tokens(
     held: &HashSet<String>,
 ) -> Result<PollRound> {
     let tokens = {
-        let mut vault = lock(vault);
+        let mut vault = exclusive(vault);
         vault.expire_requests(now())?;
         vault.push_tokens()?
     };
@@ -163,7 +163,7 @@ pub async fn poll_token(
     wait: Option<Duration>,
     round: &mut PollRound,
 ) -> Result<()> {
-    let key = match lock(vault).device_key(&token.id) {
+    let key = match exclusive(vault).device_key(&token.id) {
         Ok(key) => key,
         Err(error) => {
             round.failures.push((token.id.clone(), error));
@@ -185,7 +185,7 @@ pub async fn poll_token(
     for challenge in polled.challenges {
         match verify_challenge(&token.token, &challenge, received_at) {
             Ok(request) => {
-                if lock(vault).record_request(token, &request)? {
+                if exclusive(vault).record_request(token, &request)? {
                     round.new.push((token.clone(), request));
                 }
             }
@@ -223,7 +223,7 @@ fn record_unsupported(
         received_at: now,
         expires_at: now,
     };
-    let mut vault = lock(vault);
+    let mut vault = exclusive(vault);
     if vault.record_request(token, &request)? {
         let version = challenge.version.as_deref().unwrap_or("none");
         vault.settle_request(
@@ -244,22 +244,6 @@ fn record_unsupported(
 /// retry after a lost reply is safe.
 const ANSWER_ATTEMPTS: u32 = 3;
 
-/// Sends the user's answer exactly once and records the outcome.
-pub async fn answer(
-    vault: &SharedVault,
-    client: &PushClient,
-    token_id: &str,
-    nonce: &str,
-    answer: Answer,
-    now: u64,
-) -> Result<Outcome> {
-    Ok(
-        answer_showing_code(vault, client, token_id, nonce, answer, now)
-            .await?
-            .outcome,
-    )
-}
-
 /// What became of an answer, with the code to type on the login page where the server asks
 /// for one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -268,8 +252,9 @@ pub struct Answered {
     pub display_code: Option<String>,
 }
 
-/// [`answer`], keeping the code the server gave for the login page (code-to-phone).
-pub async fn answer_showing_code(
+/// Sends the user's answer exactly once and records the outcome, with the code the server
+/// gave for the login page where it asks for one (code-to-phone).
+pub async fn answer(
     vault: &SharedVault,
     client: &PushClient,
     token_id: &str,
@@ -278,7 +263,7 @@ pub async fn answer_showing_code(
     now: u64,
 ) -> Result<Answered> {
     let (token, key, answer) = {
-        let mut vault = lock(vault);
+        let mut vault = exclusive(vault);
         let token = vault
             .push_token(token_id)?
             .ok_or_else(|| Error::PushTokenNotFound(token_id.to_string()))?;
@@ -323,7 +308,7 @@ pub async fn answer_showing_code(
                 } else {
                     "the server did not accept the answer"
                 };
-                lock(vault).settle_request(token_id, nonce, outcome, detail, now)?;
+                exclusive(vault).settle_request(token_id, nonce, outcome, detail, now)?;
                 return Ok(Answered {
                     outcome,
                     display_code: reply.display_code,
@@ -331,7 +316,7 @@ pub async fn answer_showing_code(
             }
             Err(error @ (Error::Network(_) | Error::Tls(_))) => last_error = Some(error),
             Err(error) => {
-                lock(vault).settle_request(
+                exclusive(vault).settle_request(
                     token_id,
                     nonce,
                     Outcome::Failed,
@@ -343,7 +328,7 @@ pub async fn answer_showing_code(
         }
     }
     let error = last_error.unwrap_or_else(|| Error::Network("no attempt was made".into()));
-    lock(vault).settle_request(token_id, nonce, Outcome::Failed, &error.to_string(), now)?;
+    exclusive(vault).settle_request(token_id, nonce, Outcome::Failed, &error.to_string(), now)?;
     Err(error)
 }
 

@@ -3,30 +3,29 @@
 //! the brake on wrong passcodes. The gate is a plain state machine; the app holds one and
 //! refuses every command that would show an account, a code or a request while it is shut.
 
-mod demand;
 mod gate;
 mod passcode;
+mod stored;
 mod throttle;
 
-pub use demand::UnlockDemand;
 pub use gate::{Gate, Moment};
 pub use passcode::{PasscodeVerifier, check_new_passcode};
+pub use stored::{passcode_verifier, set_passcode_verifier, set_unlock_attempts, unlock_attempts};
 pub use throttle::{Attempts, wait_after};
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{Error, Result};
-use crate::settings::{LockMethod, Settings};
 use crate::vault::SharedVault;
 
-/// Whether an answer waits for the unlock step first: every Accept when the user asked for
-/// that ("Confirm every approval", with a lock set), and every Accept to a server that demands
-/// it. A decline never waits: it lets nobody in.
-pub fn answer_needs_check(
-    settings: &Settings,
-    demand: Option<UnlockDemand>,
-    accepting: bool,
-) -> bool {
-    let confirming = settings.confirm_approvals && settings.lock != LockMethod::Off;
-    accepting && (confirming || demand.is_some())
+/// What unlocks Pocket: nothing, the Pocket passcode (desktop), or the phone's own check
+/// (biometrics, with the phone's passcode as the fallback).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LockMethod {
+    Off,
+    Passcode,
+    Device,
 }
 
 /// Checks `passcode` against the stored verifier, under the brake: while a wait from earlier
@@ -36,14 +35,14 @@ pub fn answer_needs_check(
 /// released.
 pub fn try_passcode(vault: &SharedVault, passcode: &str, now_unix: u64) -> Result<()> {
     let verifier = {
-        let mut vault = crate::vault::lock(vault);
-        let verifier = vault.passcode_verifier()?.ok_or(Error::NoPasscode)?;
-        let mut attempts = vault.unlock_attempts()?;
+        let mut vault = crate::vault::exclusive(vault);
+        let verifier = passcode_verifier(&vault)?.ok_or(Error::NoPasscode)?;
+        let mut attempts = unlock_attempts(&vault)?;
         // A last wrong try "in the future" (the clock was set back) would make the wait
         // endless: it counts from now instead.
         if attempts.last_failure_at > now_unix {
             attempts.last_failure_at = now_unix;
-            vault.set_unlock_attempts(&attempts)?;
+            set_unlock_attempts(&mut vault, &attempts)?;
         }
         let wait = attempts.wait_at(now_unix);
         if wait > 0 {
@@ -51,11 +50,11 @@ pub fn try_passcode(vault: &SharedVault, passcode: &str, now_unix: u64) -> Resul
         }
         // Counted as wrong before it is checked: tries made at once all count, and ending
         // the app in the middle of the check does not save one.
-        vault.set_unlock_attempts(&attempts.failed(now_unix))?;
+        set_unlock_attempts(&mut vault, &attempts.failed(now_unix))?;
         verifier
     };
     if verifier.matches(passcode)? {
-        crate::vault::lock(vault).set_unlock_attempts(&Attempts::default())?;
+        set_unlock_attempts(&mut crate::vault::exclusive(vault), &Attempts::default())?;
         return Ok(());
     }
     Err(Error::WrongPasscode)
@@ -65,9 +64,9 @@ pub fn try_passcode(vault: &SharedVault, passcode: &str, now_unix: u64) -> Resul
 pub fn set_passcode(vault: &SharedVault, passcode: &str) -> Result<()> {
     check_new_passcode(passcode)?;
     let verifier = PasscodeVerifier::new(passcode)?;
-    let mut vault = crate::vault::lock(vault);
-    vault.set_passcode_verifier(Some(&verifier))?;
-    vault.set_unlock_attempts(&Attempts::default())
+    let mut vault = crate::vault::exclusive(vault);
+    set_passcode_verifier(&mut vault, Some(&verifier))?;
+    set_unlock_attempts(&mut vault, &Attempts::default())
 }
 
 #[cfg(test)]
@@ -113,28 +112,8 @@ mod tests {
         }
         // Once the wait is over the right passcode opens, and the count starts again.
         try_passcode(&vault, "correct horse", start + first_wait).unwrap();
-        let attempts = crate::vault::lock(&vault).unlock_attempts().unwrap();
+        let attempts = unlock_attempts(&crate::vault::exclusive(&vault)).unwrap();
         assert_eq!(attempts, Attempts::default());
-    }
-
-    #[test]
-    fn accepts_wait_for_the_check_when_asked_or_demanded_and_declines_never() {
-        let dir = tempfile::tempdir().unwrap();
-        let vault = vault_in(dir.path(), Arc::default());
-        let mut settings = Settings::read(&crate::vault::lock(&vault)).unwrap();
-        assert!(!answer_needs_check(&settings, None, true));
-        assert!(answer_needs_check(&settings, Some(UnlockDemand::Pin), true));
-        assert!(!answer_needs_check(
-            &settings,
-            Some(UnlockDemand::Any),
-            false
-        ));
-        settings.lock = LockMethod::Passcode;
-        settings.confirm_approvals = true;
-        assert!(answer_needs_check(&settings, None, true));
-        assert!(!answer_needs_check(&settings, None, false));
-        settings.confirm_approvals = false;
-        assert!(!answer_needs_check(&settings, None, true));
     }
 
     #[test]
@@ -156,7 +135,7 @@ mod tests {
             .count();
         // Three free tries and the one that sets the first wait; the rest wait.
         assert_eq!(checked, throttle::FREE_TRIES as usize + 1, "{answers:?}");
-        let attempts = crate::vault::lock(&vault).unlock_attempts().unwrap();
+        let attempts = unlock_attempts(&crate::vault::exclusive(&vault)).unwrap();
         assert_eq!(attempts.failures, throttle::FREE_TRIES + 1);
     }
 
@@ -196,8 +175,7 @@ mod tests {
             Err(Error::PasscodeTooShort)
         ));
         assert!(
-            crate::vault::lock(&vault)
-                .passcode_verifier()
+            passcode_verifier(&crate::vault::exclusive(&vault))
                 .unwrap()
                 .is_none()
         );

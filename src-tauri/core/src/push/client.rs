@@ -94,9 +94,6 @@ const MAX_LONG_POLL_SECONDS: u64 = 50;
 /// How long past its wait a held poll may take before it counts as lost.
 const LONG_POLL_GRACE: Duration = Duration::from_secs(10);
 
-/// Largest reply read from a server: a poll with many open challenges fits easily. Counted as
-/// the bytes arrive, so an endless reply costs no more than this.
-pub const MAX_REPLY_BYTES: usize = 1 << 20;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Per request, from sending to the reply's last byte.
 const TOTAL_TIMEOUT: Duration = Duration::from_secs(20);
@@ -241,7 +238,7 @@ impl PushClient {
         now_unix: u64,
         wait: Option<Duration>,
     ) -> Result<Polled> {
-        let timestamp = wire::iso8601(now_unix);
+        let timestamp = crate::clock::iso8601(now_unix);
         let signature = key.sign(&wire::poll_message(&token.serial, &timestamp));
         let mut query = vec![
             (wire::SERIAL, token.serial.clone()),

@@ -23,7 +23,10 @@ pub const MIN_KEY_BITS: usize = 2048;
 fn strong_enough(key: RsaPublicKey) -> Result<RsaPublicKey> {
     let bits = key.n().bits();
     if bits < MIN_KEY_BITS {
-        return Err(Error::WeakKey { bits });
+        return Err(Error::WeakKey {
+            bits,
+            needed: MIN_KEY_BITS,
+        });
     }
     Ok(key)
 }
@@ -34,7 +37,10 @@ pub struct SigningKey(RsaPrivateKey);
 impl SigningKey {
     pub fn generate(bits: usize) -> Result<SigningKey> {
         if bits < MIN_KEY_BITS {
-            return Err(Error::WeakKey { bits });
+            return Err(Error::WeakKey {
+                bits,
+                needed: MIN_KEY_BITS,
+            });
         }
         let key = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, bits)
             .map_err(|e| Error::Crypto(format!("cannot generate a key: {e}")))?;

@@ -2,7 +2,8 @@
 
 use url::Url;
 
-use super::transport::{TransportRisk, transport_risk};
+use super::transport::transport_risk;
+use crate::error::TransportRisk;
 use crate::error::{Error, Result};
 use crate::link_query::LinkQuery;
 
@@ -21,7 +22,7 @@ pub struct PushEnrollment {
     pub verify_tls: bool,
     pub poll_only: bool,
     /// The server asks for the unlock step before each answer (its `app_force_unlock`).
-    pub unlock: Option<crate::lock::UnlockDemand>,
+    pub unlock: Option<super::UnlockDemand>,
 }
 
 impl PushEnrollment {
@@ -95,7 +96,7 @@ pub fn parse_enrollment(text: &str) -> Result<PushEnrollment> {
         enrollment_credential,
         verify_tls: flag("sslverify", true)?,
         poll_only: flag("poll_only", false)?,
-        unlock: crate::lock::UnlockDemand::in_link(&query),
+        unlock: super::UnlockDemand::in_link(&query),
     })
 }
 

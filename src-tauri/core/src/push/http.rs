@@ -3,10 +3,13 @@
 
 use serde::de::DeserializeOwned;
 
-use super::client::MAX_REPLY_BYTES;
 use super::wire::Envelope;
 use crate::clock::{ServerClocks, ServerTime, estimate, now_millis, parse_http_date};
 use crate::error::{Error, Result};
+
+/// Largest reply read from a server: a poll with many open challenges fits easily. Counted as
+/// the bytes arrive, so an endless reply costs no more than this.
+pub const MAX_REPLY_BYTES: usize = 1 << 20;
 
 /// Sends `request` and reads privacyIDEA's envelope, also from 4xx replies (they carry the
 /// reason). Failures become the error kinds the UI explains.

@@ -6,20 +6,21 @@ mod client;
 mod crypto;
 mod enrollment;
 mod http;
-mod notice;
+mod notification;
 mod token;
 mod transport;
+mod unlock_demand;
 mod wakeup;
 pub mod wire;
 
 pub use challenge::{Dropped, LOCAL_EXPIRY_SECONDS, PushRequest, verify_challenge};
-pub use client::{
-    Answer, AnswerReply, DeclineReason, MAX_REPLY_BYTES, Polled, PushClient, Rollout,
-};
+pub use client::{Answer, AnswerReply, DeclineReason, Polled, PushClient, Rollout};
 pub use crypto::{DEVICE_KEY_BITS, MIN_KEY_BITS, SigningKey, VerifyingKey};
 pub use enrollment::{PushEnrollment, parse_enrollment};
+pub use http::MAX_REPLY_BYTES;
 pub(crate) use http::{origin, read_envelope};
-pub use notice::{notification_text, plain_text, waiting_notification_text};
+pub use notification::{notification_text, plain_text};
 pub use token::PushToken;
-pub use transport::{TransportRisk, transport_risk};
+pub use transport::transport_risk;
+pub use unlock_demand::UnlockDemand;
 pub use wakeup::{PollOnly, WakeUp, challenge_from_message};

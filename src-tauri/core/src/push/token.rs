@@ -3,7 +3,8 @@
 use url::Url;
 
 use super::crypto::VerifyingKey;
-use super::transport::{TransportRisk, transport_risk};
+use super::transport::transport_risk;
+use crate::error::TransportRisk;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushToken {
@@ -14,7 +15,7 @@ pub struct PushToken {
     pub verify_tls: bool,
     pub server_key: VerifyingKey,
     /// The server asks for the unlock step before each answer.
-    pub unlock: Option<crate::lock::UnlockDemand>,
+    pub unlock: Option<super::UnlockDemand>,
 }
 
 impl PushToken {

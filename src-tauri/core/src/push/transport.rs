@@ -3,41 +3,7 @@
 
 use url::Url;
 
-/// What is wrong with how a server is reached. Either lets anyone on the network between the
-/// phone and the server read and change what passes, and so answer logins in the user's name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TransportRisk {
-    /// `http://` to another machine: nothing is encrypted.
-    PlainHttp,
-    /// `https://` with `sslverify=0`: encrypted, but to whoever answers.
-    CertificateUnchecked,
-}
-
-impl TransportRisk {
-    /// The kind of error the UI explains and asks the user to accept.
-    pub fn kind(self) -> crate::error::ErrorKind {
-        match self {
-            TransportRisk::PlainHttp => crate::error::ErrorKind::InsecureServer,
-            TransportRisk::CertificateUnchecked => crate::error::ErrorKind::CertificateUnchecked,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        self.kind().code()
-    }
-
-    /// Finishes "{host} is reached …" for logs and the command line.
-    pub fn explain(self) -> &'static str {
-        match self {
-            TransportRisk::PlainHttp => {
-                "over plain HTTP: anyone on the network can read and change what passes, and answer logins in your name"
-            }
-            TransportRisk::CertificateUnchecked => {
-                "without checking its certificate (sslverify=0): anyone on the network can pose as it, read and change what passes, and answer logins in your name"
-            }
-        }
-    }
-}
+use crate::error::TransportRisk;
 
 /// The risk of reaching `url`, with or without certificate checks. This device itself
 /// (loopback) is no risk: nobody is on the way.

@@ -4,9 +4,10 @@
 
 use super::route::{Scanned, route};
 use crate::container::ContainerLink;
+use crate::error::TransportRisk;
 use crate::error::{Error, Result};
 use crate::otp::{AccountDraft, Batch, parse_migration};
-use crate::push::{TransportRisk, parse_enrollment};
+use crate::push::parse_enrollment;
 
 /// One thing a scan found.
 #[derive(Debug)]

@@ -114,14 +114,9 @@ impl Format for Aegis {
             .is_some_and(|vault| vault.header.slots.is_some())
     }
 
-    fn read(
-        &self,
-        file: &[u8],
-        password: Option<&str>,
-        budget: &mut KdfBudget,
-    ) -> Result<Imported> {
+    fn read(&self, file: &[u8], password: Option<&str>, kdf: &mut KdfBudget) -> Result<Imported> {
         let text = super::text(file).ok_or_else(|| unreadable("the vault is not text"))?;
-        read_vault(text, password, budget)
+        read_vault(text, password, kdf)
     }
 }
 
@@ -130,7 +125,7 @@ pub fn read_aegis(text: &str, password: Option<&str>) -> Result<Imported> {
     read_vault(text, password, &mut KdfBudget::default())
 }
 
-fn read_vault(text: &str, password: Option<&str>, budget: &mut KdfBudget) -> Result<Imported> {
+fn read_vault(text: &str, password: Option<&str>, kdf: &mut KdfBudget) -> Result<Imported> {
     let file: VaultFile =
         serde_json::from_str(text).map_err(|_| unreadable("this is not an Aegis vault"))?;
     if file.version != 1 {
@@ -144,7 +139,7 @@ fn read_vault(text: &str, password: Option<&str>, budget: &mut KdfBudget) -> Res
             .map_err(|_| unreadable("the vault's contents are not readable"))?,
         (Some(slots), Some(params), Value::String(sealed)) => {
             let password = password.ok_or(Error::BackupPasswordRequired)?;
-            let master = open_slots(&slots, password, budget)?;
+            let master = open_slots(&slots, password, kdf)?;
             let sealed = base64::engine::general_purpose::STANDARD
                 .decode(sealed.trim())
                 .map_err(|_| unreadable("the vault's contents are not base64"))?;
@@ -252,11 +247,7 @@ fn icon_fields(icon: Option<&AccountIcon>) -> Value {
 
 /// The master key from the first password slot the password opens. Every password slot is
 /// read and priced first, so that a file asking for too much is refused before any work.
-fn open_slots(
-    slots: &[Value],
-    password: &str,
-    budget: &mut KdfBudget,
-) -> Result<Zeroizing<Vec<u8>>> {
+fn open_slots(slots: &[Value], password: &str, kdf: &mut KdfBudget) -> Result<Zeroizing<Vec<u8>>> {
     let mut password_slots = Vec::new();
     for slot in slots {
         if slot.get("type").and_then(Value::as_u64) != Some(PASSWORD_SLOT) {
@@ -283,7 +274,7 @@ fn open_slots(
         .iter()
         .map(|(slot, log_n)| KdfCost::scrypt(*log_n, slot.r, slot.p))
         .collect();
-    budget.spend(&costs)?;
+    kdf.spend(&costs)?;
     for (slot, log_n) in &password_slots {
         let salt = HEX
             .decode(slot.salt.as_bytes())

@@ -6,8 +6,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::crypto::{Pbkdf2, aes_gcm_open, damaged, pbkdf2};
+use super::exported::{ExportedAccount, ExportedKind, ExportedSecret, label};
 use super::kdf::KdfBudget;
-use super::stated::{Stated, StatedKind, StatedSecret, label};
 use super::wipe::{Entries, entry_as};
 use super::{Format, Imported};
 use crate::error::{Error, Result};
@@ -75,12 +75,7 @@ impl Format for AndOtp {
         encrypted_header(file).is_some()
     }
 
-    fn read(
-        &self,
-        file: &[u8],
-        password: Option<&str>,
-        budget: &mut KdfBudget,
-    ) -> Result<Imported> {
+    fn read(&self, file: &[u8], password: Option<&str>, kdf: &mut KdfBudget) -> Result<Imported> {
         let entries = Entries(match encrypted_header(file) {
             Some(iterations) => {
                 let password = password.ok_or(Error::BackupPasswordRequired)?;
@@ -91,7 +86,7 @@ impl Format for AndOtp {
                     return Err(Error::BackupTooCostly);
                 }
                 let salt = &file[4..4 + SALT];
-                let key = pbkdf2(Pbkdf2::Sha1, password.as_bytes(), salt, iterations, budget)?;
+                let key = pbkdf2(Pbkdf2::Sha1, password.as_bytes(), salt, iterations, kdf)?;
                 let plain = aes_gcm_open(
                     key.as_slice(),
                     &file[4 + SALT..HEADER],
@@ -125,11 +120,11 @@ fn read_entry(entry: &Entry) -> Result<crate::otp::AccountDraft> {
         ("", Some((issuer, name))) => (issuer, name),
         (issuer, _) => (issuer, entry.label.as_str()),
     };
-    Stated {
+    ExportedAccount {
         issuer,
         name,
-        kind: StatedKind::named(&entry.kind),
-        secret: StatedSecret::Base32(&entry.secret),
+        kind: ExportedKind::named(&entry.kind),
+        secret: ExportedSecret::Base32(&entry.secret),
         algorithm: entry.algorithm.as_deref(),
         digits: entry.digits,
         period: entry.period,

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::crypto::{Pbkdf2, aes_cbc_open, aes_gcm_open, argon2id, damaged, pbkdf2};
+use super::exported::{ExportedAccount, ExportedKind, ExportedSecret, label};
 use super::kdf::KdfBudget;
-use super::stated::{Stated, StatedKind, StatedSecret, label};
 use super::wipe::{Entries, entry_as};
 use super::{Format, Imported};
 use crate::error::{Error, Result};
@@ -65,22 +65,17 @@ impl Format for AuthenticatorPro {
         header(file).is_some()
     }
 
-    fn read(
-        &self,
-        file: &[u8],
-        password: Option<&str>,
-        budget: &mut KdfBudget,
-    ) -> Result<Imported> {
+    fn read(&self, file: &[u8], password: Option<&str>, kdf: &mut KdfBudget) -> Result<Imported> {
         let backup = match header(file) {
             None => parse(file).ok_or_else(|| damaged("the backup is not complete JSON"))?,
             Some(header) => {
                 let password = password.ok_or(Error::BackupPasswordRequired)?;
                 if header == STRONG {
-                    let plain = open_strong(&file[16..], password, budget)?;
+                    let plain = open_strong(&file[16..], password, kdf)?;
                     parse(&plain)
                         .ok_or_else(|| damaged("the backup's contents are not readable"))?
                 } else {
-                    open_legacy(&file[16..], password, budget)?
+                    open_legacy(&file[16..], password, kdf)?
                 }
             }
         };
@@ -100,14 +95,14 @@ impl Format for AuthenticatorPro {
 fn open_strong(
     rest: &[u8],
     password: &str,
-    budget: &mut KdfBudget,
+    kdf: &mut KdfBudget,
 ) -> Result<zeroize::Zeroizing<Vec<u8>>> {
     const SALT: usize = 16;
     const NONCE: usize = 12;
     if rest.len() < SALT + NONCE + 16 {
         return Err(damaged("the backup is cut short"));
     }
-    let key = argon2id(password.as_bytes(), &rest[..SALT], 65_536, 3, 4, budget)?;
+    let key = argon2id(password.as_bytes(), &rest[..SALT], 65_536, 3, 4, kdf)?;
     aes_gcm_open(
         key.as_slice(),
         &rest[SALT..SALT + NONCE],
@@ -121,7 +116,7 @@ const LEGACY_LAYOUTS: [(usize, u32); 2] = [(20, 64_000), (8, 100_000)];
 
 /// CBC has no MAC: the layout and password that give a readable backup are the right ones;
 /// when none does, the password is wrong.
-fn open_legacy(rest: &[u8], password: &str, budget: &mut KdfBudget) -> Result<Backup> {
+fn open_legacy(rest: &[u8], password: &str, kdf: &mut KdfBudget) -> Result<Backup> {
     const IV: usize = 16;
     let mut fitted = false;
     for (salt, iterations) in LEGACY_LAYOUTS {
@@ -134,7 +129,7 @@ fn open_legacy(rest: &[u8], password: &str, budget: &mut KdfBudget) -> Result<Ba
             password.as_bytes(),
             &rest[..salt],
             iterations,
-            budget,
+            kdf,
         )?;
         if let Ok(plain) = aes_cbc_open(key.as_slice(), &rest[salt..salt + IV], &rest[salt + IV..])
             && let Some(backup) = parse(&plain)
@@ -155,12 +150,12 @@ fn parse(json: &[u8]) -> Option<Backup> {
 
 fn read_authenticator(entry: &Authenticator) -> Result<crate::otp::AccountDraft> {
     let kind = match entry.kind {
-        1 => StatedKind::Hotp,
-        2 => StatedKind::Totp,
-        3 => StatedKind::Other("mobile-otp".into()),
-        4 => StatedKind::Steam,
-        5 => StatedKind::Other("yandex".into()),
-        other => StatedKind::Other(format!("type {other}")),
+        1 => ExportedKind::Hotp,
+        2 => ExportedKind::Totp,
+        3 => ExportedKind::Other("mobile-otp".into()),
+        4 => ExportedKind::Steam,
+        5 => ExportedKind::Other("yandex".into()),
+        other => ExportedKind::Other(format!("type {other}")),
     };
     let algorithm = match entry.algorithm.unwrap_or(0) {
         0 => "SHA1",
@@ -168,15 +163,15 @@ fn read_authenticator(entry: &Authenticator) -> Result<crate::otp::AccountDraft>
         2 => "SHA512",
         _ => return Err(Error::invalid("algorithm", "use SHA1, SHA256 or SHA512")),
     };
-    Stated {
+    ExportedAccount {
         issuer: &entry.issuer,
         name: entry.username.as_deref().unwrap_or(""),
         counter: match kind {
-            StatedKind::Hotp => Some(entry.counter.unwrap_or(0)),
+            ExportedKind::Hotp => Some(entry.counter.unwrap_or(0)),
             _ => None,
         },
         kind,
-        secret: StatedSecret::Base32(&entry.secret),
+        secret: ExportedSecret::Base32(&entry.secret),
         algorithm: Some(algorithm),
         digits: entry.digits,
         period: entry.period,

@@ -27,12 +27,12 @@ pub(crate) fn pbkdf2(
     password: &[u8],
     salt: &[u8],
     iterations: u32,
-    budget: &mut KdfBudget,
+    kdf: &mut KdfBudget,
 ) -> Result<Key> {
     if iterations == 0 {
         return Err(damaged("the key derivation has no iterations"));
     }
-    budget.spend(&[KdfCost::pbkdf2(iterations)])?;
+    kdf.spend(&[KdfCost::pbkdf2(iterations)])?;
     let mut key = Zeroizing::new([0u8; 32]);
     match hash {
         Pbkdf2::Sha1 => {
@@ -52,9 +52,9 @@ pub(crate) fn argon2id(
     memory_kib: u32,
     passes: u32,
     lanes: u32,
-    budget: &mut KdfBudget,
+    kdf: &mut KdfBudget,
 ) -> Result<Key> {
-    budget.spend(&[KdfCost::argon2(memory_kib, passes)])?;
+    kdf.spend(&[KdfCost::argon2(memory_kib, passes)])?;
     let params = argon2::Params::new(memory_kib, passes, lanes, Some(32))
         .map_err(|e| damaged(format!("the Argon2 parameters are not valid: {e}")))?;
     // The memory is taken here, fallibly: a phone that cannot spare it refuses the file

@@ -46,12 +46,7 @@ impl Format for EnteEncrypted {
         true
     }
 
-    fn read(
-        &self,
-        file: &[u8],
-        password: Option<&str>,
-        budget: &mut KdfBudget,
-    ) -> Result<Imported> {
+    fn read(&self, file: &[u8], password: Option<&str>, kdf: &mut KdfBudget) -> Result<Imported> {
         let export: Encrypted = super::text(file)
             .and_then(|text| serde_json::from_str(text).ok())
             .ok_or_else(|| damaged("this Ente export is not complete JSON"))?;
@@ -77,7 +72,7 @@ impl Format for EnteEncrypted {
             memory_kib,
             params.ops_limit,
             1,
-            budget,
+            kdf,
         )?;
         let plain = secretstream_open(
             key.as_slice(),

@@ -4,8 +4,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::exported::{ExportedAccount, ExportedKind, ExportedSecret, label};
 use super::kdf::KdfBudget;
-use super::stated::{Stated, StatedKind, StatedSecret, label};
 use super::wipe::{Entries, entry_as};
 use super::{Format, Imported};
 use crate::error::{Error, Result};
@@ -99,15 +99,17 @@ fn read_token(token: &Token) -> Result<crate::otp::AccountDraft> {
         .map(|&b| i8::try_from(b).map(|b| b as u8))
         .collect::<std::result::Result<Vec<u8>, _>>()
         .map_err(|_| Error::invalid("secret", "the secret holds values that are not bytes"))?;
-    Stated {
+    ExportedAccount {
         issuer: token.issuer(),
         name: &token.label,
         // Steam has no type of its own in FreeOTP: a TOTP token issued by "Steam".
-        kind: match StatedKind::named(&token.kind) {
-            StatedKind::Totp if token.issuer().eq_ignore_ascii_case("steam") => StatedKind::Steam,
+        kind: match ExportedKind::named(&token.kind) {
+            ExportedKind::Totp if token.issuer().eq_ignore_ascii_case("steam") => {
+                ExportedKind::Steam
+            }
             kind => kind,
         },
-        secret: StatedSecret::Bytes(secret),
+        secret: ExportedSecret::Bytes(secret),
         algorithm: token.algo.as_deref(),
         digits: token.digits,
         period: token.period,

@@ -118,17 +118,16 @@ mod tests {
     fn real_files_fit_and_hostile_ones_do_not() {
         let aegis = KdfCost::scrypt(15, 8, 1);
         assert_eq!(aegis.memory_bytes, (32 << 20) + 1024);
-        let mut budget = KdfBudget::default();
-        budget.spend(&[aegis; 4]).unwrap();
+        let mut kdf = KdfBudget::default();
+        kdf.spend(&[aegis; 4]).unwrap();
         // andOTP's PBKDF2 (up to 160,000 iterations), Authenticator Pro's Argon2id (64 MiB,
         // 3 passes), Bitwarden's PBKDF2 at its highest (2,000,000).
-        budget
-            .spend(&[
-                KdfCost::pbkdf2(160_000),
-                KdfCost::argon2(65_536, 3),
-                KdfCost::pbkdf2(2_000_000),
-            ])
-            .unwrap();
+        kdf.spend(&[
+            KdfCost::pbkdf2(160_000),
+            KdfCost::argon2(65_536, 3),
+            KdfCost::pbkdf2(2_000_000),
+        ])
+        .unwrap();
         // Ente Auth's settings, old and new, each on its own.
         for ente in [KdfCost::argon2(1 << 20, 4), KdfCost::argon2(1 << 18, 16)] {
             KdfBudget::default().spend(&[ente]).unwrap();
@@ -152,11 +151,11 @@ mod tests {
             "backup_too_costly"
         );
         // Spending what is left: past some 144 slots one import is refused.
-        let mut budget = KdfBudget::default();
+        let mut kdf = KdfBudget::default();
         for _ in 0..144 {
-            budget.spend(&[aegis]).unwrap();
+            kdf.spend(&[aegis]).unwrap();
         }
-        assert_eq!(too_costly(budget.spend(&[aegis])), "backup_too_costly");
+        assert_eq!(too_costly(kdf.spend(&[aegis])), "backup_too_costly");
         // A tiny N with millions of lanes: 2.25 GiB of lane blocks held at once, however
         // little each lane costs, and just inside the work budget.
         let lanes = KdfCost::scrypt(1, 1, 18_874_368);

@@ -10,10 +10,10 @@ mod authenticator_pro;
 mod bitwarden;
 mod crypto;
 mod ente;
+mod exported;
 mod freeotp_plus;
 pub mod kdf;
 mod proton;
-mod stated;
 mod twofas;
 mod uri_list;
 mod wipe;
@@ -65,9 +65,8 @@ pub trait Format: Sync {
         false
     }
     /// The accounts in `file`; `password` opens an encrypted one, each key derivation paid
-    /// from `budget`.
-    fn read(&self, file: &[u8], password: Option<&str>, budget: &mut KdfBudget)
-    -> Result<Imported>;
+    /// from `kdf`.
+    fn read(&self, file: &[u8], password: Option<&str>, kdf: &mut KdfBudget) -> Result<Imported>;
 }
 
 /// Every format, asked in this order: the first that recognises a file reads it. JSON

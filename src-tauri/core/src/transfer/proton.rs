@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::crypto::{aes_gcm_open, argon2id, damaged};
+use super::exported::label;
 use super::kdf::KdfBudget;
-use super::stated::label;
 use super::wipe::{Entries, entry_as};
 use super::{Format, Imported};
 use crate::error::{Error, Result};
@@ -72,16 +72,11 @@ impl Format for Proton {
         is_protected(file)
     }
 
-    fn read(
-        &self,
-        file: &[u8],
-        password: Option<&str>,
-        budget: &mut KdfBudget,
-    ) -> Result<Imported> {
+    fn read(&self, file: &[u8], password: Option<&str>, kdf: &mut KdfBudget) -> Result<Imported> {
         let text = super::text(file).ok_or_else(|| damaged("the export is not text"))?;
         let export: Export = if is_protected(file) {
             let password = password.ok_or(Error::BackupPasswordRequired)?;
-            let plain = open(text, password, budget)?;
+            let plain = open(text, password, kdf)?;
             serde_json::from_slice(&plain)
                 .map_err(|_| damaged("the decrypted export is not readable"))?
         } else {
@@ -120,7 +115,7 @@ impl Format for Proton {
     }
 }
 
-fn open(text: &str, password: &str, budget: &mut KdfBudget) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+fn open(text: &str, password: &str, kdf: &mut KdfBudget) -> Result<zeroize::Zeroizing<Vec<u8>>> {
     let protected: Protected =
         serde_json::from_str(text).map_err(|_| damaged("the export is not complete JSON"))?;
     if protected.version != 1 {
@@ -139,7 +134,7 @@ fn open(text: &str, password: &str, budget: &mut KdfBudget) -> Result<zeroize::Z
     if salt.len() != 16 || sealed.len() < 12 + 16 {
         return Err(damaged("the export's salt or contents are cut short"));
     }
-    let key = argon2id(password.as_bytes(), &salt, 19_456, 2, 1, budget)?;
+    let key = argon2id(password.as_bytes(), &salt, 19_456, 2, 1, kdf)?;
     aes_gcm_open(key.as_slice(), &sealed[..12], &sealed[12..], ASSOCIATED)
 }
 

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::crypto::{Key, Pbkdf2, aes_gcm_open, damaged, pbkdf2};
+use super::exported::{ExportedAccount, ExportedKind, ExportedSecret, label};
 use super::kdf::KdfBudget;
-use super::stated::{Stated, StatedKind, StatedSecret, label};
 use super::wipe::{Entries, entry_as};
 use super::{Format, Imported};
 use crate::error::{Error, Result};
@@ -99,12 +99,7 @@ impl Format for TwoFas {
             .is_some_and(|backup| encrypted_part(&backup.services_encrypted).is_some())
     }
 
-    fn read(
-        &self,
-        file: &[u8],
-        password: Option<&str>,
-        budget: &mut KdfBudget,
-    ) -> Result<Imported> {
+    fn read(&self, file: &[u8], password: Option<&str>, kdf: &mut KdfBudget) -> Result<Imported> {
         let backup: Backup = super::text(file)
             .and_then(|text| serde_json::from_str(text).ok())
             .ok_or_else(|| damaged("this 2FAS backup is not complete JSON"))?;
@@ -118,7 +113,7 @@ impl Format for TwoFas {
             None => backup.services,
             Some(sealed) => {
                 let password = password.ok_or(Error::BackupPasswordRequired)?;
-                open_services(sealed, encrypted_part(&backup.reference), password, budget)?
+                open_services(sealed, encrypted_part(&backup.reference), password, kdf)?
             }
         });
         let mut imported = Imported::default();
@@ -168,7 +163,7 @@ fn open_services(
     sealed: &str,
     reference: Option<&str>,
     password: &str,
-    budget: &mut KdfBudget,
+    kdf: &mut KdfBudget,
 ) -> Result<Vec<Value>> {
     let services = split(sealed)?;
     let key: Key = pbkdf2(
@@ -176,7 +171,7 @@ fn open_services(
         password.as_bytes(),
         &services.salt,
         ITERATIONS,
-        budget,
+        kdf,
     )?;
     // The reference opens with the right password whatever became of the accounts: when it
     // does and they do not, the file is damaged.
@@ -201,17 +196,17 @@ fn open_services(
 
 fn read_service(service: &Service) -> Result<crate::otp::AccountDraft> {
     let otp = &service.otp;
-    let kind = StatedKind::named(otp.token_type.as_deref().unwrap_or("TOTP"));
-    Stated {
+    let kind = ExportedKind::named(otp.token_type.as_deref().unwrap_or("TOTP"));
+    ExportedAccount {
         issuer: service.issuer(),
         name: service.account(),
         counter: match kind {
-            StatedKind::Hotp => Some(otp.counter.unwrap_or(0)),
+            ExportedKind::Hotp => Some(otp.counter.unwrap_or(0)),
             _ => None,
         },
         kind,
         // 2FAS accepts spaces and missing padding in what users typed.
-        secret: StatedSecret::Base32(&service.secret),
+        secret: ExportedSecret::Base32(&service.secret),
         algorithm: otp.algorithm.as_deref(),
         digits: otp.digits,
         period: otp.period,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::Vault;
 use crate::container::{
-    ContainerKey, ContainerLink, ContainerServer, Held, Member, SyncPlan, tokentype,
+    AccountSerial, ContainerKey, ContainerLink, ContainerServer, Held, Member, SyncPlan, tokentype,
     wire::ContainerPolicies,
 };
 use crate::error::{Error, Result};
@@ -73,9 +73,9 @@ impl StoredContainer {
 /// What a sync changed, as the vault writes it.
 #[derive(Debug, Default)]
 pub struct SyncChanges {
-    /// New accounts: (account id, serial, token type).
-    pub activated: Vec<(String, String, String)>,
-    pub joined: Vec<(String, String, String)>,
+    /// New accounts.
+    pub activated: Vec<AccountSerial>,
+    pub joined: Vec<AccountSerial>,
     pub counters: Vec<(String, u64)>,
     pub removed: Vec<Held>,
     /// The user's own accounts the server let go of: they leave the container and stay.
@@ -217,7 +217,11 @@ impl Vault {
                 return Err(error);
             }
             written.push((account.id.clone(), draft.secret.clone()));
-            activated.push((account.id, serial.clone(), kind.to_string()));
+            activated.push(AccountSerial {
+                account_id: account.id,
+                serial: serial.clone(),
+                tokentype: kind.to_string(),
+            });
         }
         // Old tokens whose serials came with new secrets go, except push tokens: those are
         // replaced only once their new rollout worked.

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::container::{ContainerLink, Held, SyncPlan};
+use crate::container::{AccountSerial, ContainerLink, Held, SyncPlan};
 use crate::otp::{AccountDraft, OtpParams, SecretKey};
 use crate::vault::{MemoryStore, Vault};
 
@@ -110,7 +110,11 @@ fn the_users_own_account_that_joined_stays_theirs_to_delete_whatever_the_policy(
     let (mut vault, _store, id, _dir) = registered(forbidding.clone());
     let mine = vault.add(draft("mine"), 0).unwrap();
     let joining = SyncPlan {
-        joined: vec![(mine.id.clone(), "TOTP9".into(), "totp".into())],
+        joined: vec![AccountSerial {
+            account_id: mine.id.clone(),
+            serial: "TOTP9".into(),
+            tokentype: "totp".into(),
+        }],
         ..adding(&["TOTP1"])
     };
     vault.apply_sync(&id, &joining, &forbidding, 10).unwrap();
@@ -182,7 +186,11 @@ fn the_users_own_accounts_leave_a_container_but_are_never_deleted_by_it() {
     let (mut vault, _store, id, _dir) = registered(policies.clone());
     let mine = vault.add(draft("mine"), 0).unwrap();
     let joining = SyncPlan {
-        joined: vec![(mine.id.clone(), "TOTP9".into(), "totp".into())],
+        joined: vec![AccountSerial {
+            account_id: mine.id.clone(),
+            serial: "TOTP9".into(),
+            tokentype: "totp".into(),
+        }],
         ..Default::default()
     };
     vault.apply_sync(&id, &joining, &policies, 10).unwrap();
@@ -208,7 +216,11 @@ fn the_users_own_accounts_leave_a_container_but_are_never_deleted_by_it() {
         .apply_sync(
             &id,
             &SyncPlan {
-                joined: vec![(mine.id.clone(), "TOTP9".into(), "totp".into())],
+                joined: vec![AccountSerial {
+                    account_id: mine.id.clone(),
+                    serial: "TOTP9".into(),
+                    tokentype: "totp".into(),
+                }],
                 ..Default::default()
             },
             &policies,

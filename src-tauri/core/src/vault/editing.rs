@@ -49,7 +49,7 @@ impl Vault {
     ) -> ImportSummary {
         let mut summary = ImportSummary::default();
         for draft in drafts {
-            super::lock(shared).import_one(draft, now_unix, &mut summary);
+            super::exclusive(shared).import_one(draft, now_unix, &mut summary);
         }
         summary
     }

@@ -12,11 +12,11 @@ mod db;
 mod editing;
 mod file_store;
 mod icons;
+mod items;
 mod keychain;
 mod push;
 mod read_ahead;
 mod secret_store;
-mod unlock;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -30,7 +30,7 @@ pub use file_store::FileStore;
 pub use icons::ListedIcon;
 pub use keychain::{APP_SERVICE, KeychainStore, use_platform_keychain};
 pub use push::{Outcome, RequestRecord, StoredPushToken};
-pub use read_ahead::{READ_AHEAD_ACCOUNTS, read_ahead};
+pub use read_ahead::{FIRST_ROWS, read_ahead};
 pub use secret_store::{MemoryStore, SecretStore};
 
 use crate::error::{Error, Result};
@@ -46,7 +46,7 @@ pub type SharedVault = Arc<Mutex<Vault>>;
 
 /// The vault behind `shared`, also after a panic elsewhere left the lock poisoned: every
 /// write is a transaction or crash-safe on its own, so what is stored is consistent.
-pub fn lock(shared: &Mutex<Vault>) -> MutexGuard<'_, Vault> {
+pub fn exclusive(shared: &Mutex<Vault>) -> MutexGuard<'_, Vault> {
     shared
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())

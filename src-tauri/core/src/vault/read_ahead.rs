@@ -5,25 +5,33 @@
 
 use std::sync::Arc;
 
-use super::{AccountState, SecretStore, SharedVault, Vault, lock};
+use super::{AccountState, SecretStore, SharedVault, Vault, exclusive};
 use crate::error::Result;
 use crate::otp::OtpKind;
 
-/// How many secrets start-up reads ahead: the rows of a tall phone screen.
-pub const READ_AHEAD_ACCOUNTS: usize = 12;
+/// How many rows the home screen shows first: a tall phone screen's. Start-up reads their
+/// secrets ahead, the home screen's first read brings their codes, and the list draws that
+/// many rows before the rest.
+pub const FIRST_ROWS: usize = 12;
 
 impl Vault {
-    /// The first `count` time-based accounts in the user's order whose secrets are not read
-    /// yet (counter-based ones make a code only when asked), and the store that holds them.
-    fn unread_first(&self, count: usize) -> Result<(Vec<String>, Arc<dyn SecretStore>)> {
-        let ids = self
+    /// The accounts whose codes the first rows show: the first `count` time-based accounts
+    /// in the user's order (counter-based ones make a code only when asked).
+    pub fn first_rows(&self, count: usize) -> Result<Vec<String>> {
+        Ok(self
             .accounts()?
             .into_iter()
             .filter(|account| !matches!(account.params.kind, OtpKind::Hotp { .. }))
             .take(count)
             .map(|account| account.id)
-            .filter(|id| !self.cache.contains_key(id))
-            .collect();
+            .collect())
+    }
+
+    /// Of the first rows' accounts, those whose secrets are not read yet, and the store that
+    /// holds them.
+    fn unread_first(&self, count: usize) -> Result<(Vec<String>, Arc<dyn SecretStore>)> {
+        let mut ids = self.first_rows(count)?;
+        ids.retain(|id| !self.cache.contains_key(id));
         Ok((ids, self.secrets.clone()))
     }
 }
@@ -33,13 +41,13 @@ impl Vault {
 /// answers. Stops at the first secret that cannot be read (a locked keychain asks once, when
 /// the UI reads it and can say why). Returns how many it read.
 pub fn read_ahead(shared: &SharedVault, count: usize) -> Result<usize> {
-    let (ids, store) = lock(shared).unread_first(count)?;
+    let (ids, store) = exclusive(shared).unread_first(count)?;
     let mut read = 0;
     for id in ids {
         let Ok(secret) = store.get(&id) else {
             break;
         };
-        let mut vault = lock(shared);
+        let mut vault = exclusive(shared);
         // Removed meanwhile, or read already by the UI: what the vault has stays.
         let active = matches!(vault.db.get(&id)?, Some((_, AccountState::Active)));
         if active && !vault.cache.contains_key(&id) {
@@ -105,11 +113,11 @@ mod tests {
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let shared: SharedVault =
             Arc::new(Mutex::new(reopened(&dir, Box::new(store.clone()), &names)));
-        let ids = ids_of(&lock(&shared));
+        let ids = ids_of(&exclusive(&shared));
 
         assert_eq!(read_ahead(&shared, 3).unwrap(), 3);
         store.set_locked(true);
-        let mut vault = lock(&shared);
+        let mut vault = exclusive(&shared);
         // Rows 0, 2 and 3 are the first three time-based ones; row 1 counts by use.
         for id in [&ids[0], &ids[2], &ids[3]] {
             assert!(vault.code(id, 59).is_ok(), "read ahead: no keychain needed");
@@ -175,7 +183,7 @@ mod tests {
             if self.victim.get().is_some_and(|victim| victim == id)
                 && let Some(vault) = self.vault.get().and_then(Weak::upgrade)
             {
-                lock(&vault).remove(id)?;
+                exclusive(&vault).remove(id)?;
             }
             Ok(secret)
         }
@@ -209,7 +217,7 @@ mod tests {
             1,
             "only the one still there"
         );
-        let vault = lock(&shared);
+        let vault = exclusive(&shared);
         assert!(!vault.cache.contains_key(&ids[0]));
         assert!(vault.cache.contains_key(&ids[2]));
         assert_eq!(ids_of(&vault), [ids[1].clone(), ids[2].clone()]);

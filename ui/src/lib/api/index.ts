@@ -21,26 +21,16 @@ import type {
   ContainerSynced,
   ContainerTransfer,
   AppSettings,
+  SettingsChange,
   LockStatus,
   ClockStatus,
   About,
 } from './types';
 
 /** What the Settings screen changes; what is left out stays. */
-export interface SettingsChange {
-  language?: AppSettings['language'];
-  theme?: AppSettings['theme'];
-  idleLockSeconds?: number;
-  confirmApprovals?: boolean;
-  hideCodes?: boolean;
-  ntpCheck?: boolean;
-  ntpServer?: string;
-  useMeasuredTime?: boolean;
-  lockOffered?: boolean;
-}
-
 export type {
   AppSettings,
+  SettingsChange,
   LockStatus,
   LockMethod,
   ClockStatus,
@@ -99,8 +89,8 @@ export function asIpcError(error: unknown): IpcError {
 }
 
 export const api = {
-  /** Everything the home screen shows, with the codes of its first `codesFor` rows. */
-  homeScreen: (codesFor: number) => call<Home>('home_screen', { codesFor }),
+  /** Everything the home screen shows, with the codes of its first rows. */
+  homeScreen: () => call<Home>('home_screen'),
   listAccounts: () => call<Account[]>('list_accounts'),
   /** The codes of the accounts `ids`, and the time they were computed at. */
   accountCodes: (ids: string[]) => call<Codes>('account_codes', { ids }),

@@ -49,6 +49,10 @@ export type Home = { accounts: Array<Account>, pushTokens: Array<PushToken>, con
  */
 codes: Codes, 
 /**
+ * How many rows the list draws first (the rest as they scroll into view).
+ */
+firstRows: number, 
+/**
  * Codes show as dots until tapped: known before the first one is drawn.
  */
 hideCodes: boolean, };
@@ -244,5 +248,7 @@ needsSecondSource: boolean, };
 export type Licence = { name: string, version: string, licence: string, };
 
 export type About = { version: string, licences: Array<Licence>, };
+
+export type SettingsChange = { language?: 'system' | 'en' | 'nl', theme?: 'system' | 'light' | 'dark', idleLockSeconds?: number, confirmApprovals?: boolean, hideCodes?: boolean, ntpCheck?: boolean, ntpServer?: string, useMeasuredTime?: boolean, lockOffered?: boolean, };
 
 export type LockChangedDto = { locked: boolean, };

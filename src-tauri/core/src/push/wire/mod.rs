@@ -5,13 +5,11 @@
 
 mod envelope;
 mod messages;
-mod time;
 
 pub use envelope::{Envelope, EnvelopeResult, ServerError};
 pub use messages::{
     AnswerText, canonical_json, capabilities_message, challenge_message, poll_message,
 };
-pub use time::{iso8601, parse_iso8601};
 
 use serde::{Deserialize, Serialize};
 

@@ -5,8 +5,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::exported::label;
 use super::kdf::KdfBudget;
-use super::stated::label;
 use super::wipe::{Entries, entry_as};
 use super::{Format, Imported, names_keys};
 use crate::error::{Error, Result};
@@ -100,16 +100,11 @@ impl Format for BitwardenJson {
         is_protected(file)
     }
 
-    fn read(
-        &self,
-        file: &[u8],
-        password: Option<&str>,
-        budget: &mut KdfBudget,
-    ) -> Result<Imported> {
+    fn read(&self, file: &[u8], password: Option<&str>, kdf: &mut KdfBudget) -> Result<Imported> {
         let value =
             json(file).ok_or_else(|| Error::BackupDamaged("not a Bitwarden export".into()))?;
         let vault: Vault = if value["encrypted"] == Value::Bool(true) {
-            let plain = protected::open(&value, password, budget)?;
+            let plain = protected::open(&value, password, kdf)?;
             serde_json::from_slice(&plain)
                 .map_err(|_| Error::BackupDamaged("the decrypted export is not readable".into()))?
         } else {

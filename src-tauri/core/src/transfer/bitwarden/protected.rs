@@ -88,7 +88,7 @@ fn open_field(keys: &Keys, field: &EncString) -> Result<Zeroizing<Vec<u8>>> {
 pub(super) fn open(
     export: &Value,
     password: Option<&str>,
-    budget: &mut KdfBudget,
+    kdf: &mut KdfBudget,
 ) -> Result<Zeroizing<Vec<u8>>> {
     if export.get("passwordProtected") != Some(&Value::Bool(true)) {
         // Encrypted with the account's own key: only Bitwarden, signed in, can open it.
@@ -109,7 +109,7 @@ pub(super) fn open(
             password.as_bytes(),
             salt,
             protected.kdf_iterations,
-            budget,
+            kdf,
         )?,
         1 => {
             let memory_mib = protected
@@ -124,7 +124,7 @@ pub(super) fn open(
                 memory_mib.saturating_mul(1024),
                 protected.kdf_iterations,
                 lanes,
-                budget,
+                kdf,
             )?
         }
         other => {

@@ -208,17 +208,21 @@ impl Db {
     pub fn apply_sync(&self, container_id: &str, changes: &SyncChanges, now: u64) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         let joined = changes.joined.iter().map(|j| (j, true));
-        for ((account_id, serial, tokentype), is_joined) in
-            changes.activated.iter().map(|a| (a, false)).chain(joined)
-        {
+        for (entry, is_joined) in changes.activated.iter().map(|a| (a, false)).chain(joined) {
             tx.execute(
                 "UPDATE accounts SET state = 'active' WHERE id = ?1 AND state IN ('pending', 'active')",
-                params![account_id],
+                params![entry.account_id],
             )?;
             tx.execute(
                 "INSERT OR REPLACE INTO container_tokens (container_id, serial, tokentype, account_id, push_token_id, joined)
                  VALUES (?1, ?2, ?3, ?4, NULL, ?5)",
-                params![container_id, serial, tokentype, account_id, is_joined],
+                params![
+                    container_id,
+                    entry.serial,
+                    entry.tokentype,
+                    entry.account_id,
+                    is_joined
+                ],
             )?;
         }
         for held in &changes.released {

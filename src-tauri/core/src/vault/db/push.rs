@@ -254,7 +254,7 @@ fn read_token(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<StoredPushToke
             url,
             verify_tls: row.get(5)?,
             server_key,
-            unlock: crate::lock::UnlockDemand::from_stored(&row.get::<_, String>(7)?),
+            unlock: crate::push::UnlockDemand::from_stored(&row.get::<_, String>(7)?),
         })
     })();
     Ok(token.map(|token| StoredPushToken { id, token }))

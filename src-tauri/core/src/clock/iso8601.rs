@@ -1,4 +1,4 @@
-//! The timestamps polls carry: ISO 8601 in UTC.
+//! ISO 8601 timestamps in UTC, as push polls, container links and backup names carry them.
 
 /// An ISO 8601 UTC timestamp, as polls carry it.
 pub fn iso8601(unix_seconds: u64) -> String {

@@ -22,31 +22,6 @@ pub fn notification_text(issuer: &str, request: &PushRequest) -> (String, String
     )
 }
 
-/// The notification for a request that arrived while Pocket is locked: that one waits, and
-/// nothing of it (the server's name, the question) before the unlock. In the user's language:
-/// the system shows it without the UI.
-pub fn waiting_notification_text(language: crate::settings::Language) -> (String, String) {
-    let dutch = match language {
-        crate::settings::Language::Nl => true,
-        crate::settings::Language::En => false,
-        crate::settings::Language::System => std::env::var("LANG")
-            .or_else(|_| std::env::var("LC_ALL"))
-            .is_ok_and(|lang| lang.to_ascii_lowercase().starts_with("nl")),
-    };
-    let (title, body) = if dutch {
-        (
-            "Inlogverzoek",
-            "Er wacht een inlogverzoek: ontgrendel om te antwoorden",
-        )
-    } else {
-        (
-            "Login request",
-            "A login request is waiting: unlock to answer",
-        )
-    };
-    (title.to_string(), body.to_string())
-}
-
 /// `text` without tags and without characters that start markup or entities, control
 /// characters as spaces, at most `max` characters.
 pub fn plain_text(text: &str, max: usize) -> String {

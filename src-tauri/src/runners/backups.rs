@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use pocket_core::clock;
 use pocket_core::flows::back_up;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Runtime};
+
+use super::emit_unless_locked;
 
 use crate::dto::BackupStatusDto;
 use crate::events;
@@ -30,15 +32,10 @@ pub fn start<R: Runtime>(app: AppHandle<R>, state: &AppState) {
             if let Ok(Err(error)) = &done {
                 log::warn!("automatic backup: {error}");
             }
-            // It names the folder and the file: the UI asks again once unlocked.
-            if app.state::<AppState>().lock.is_locked() {
-                continue;
-            }
+            // It names the folder and the file: the UI hears of it only while unlocked.
             match BackupStatusDto::read(&vault) {
                 Ok(status) => {
-                    if let Err(error) = app.emit(events::BACKUP_STATUS, &status) {
-                        log::error!("could not report a backup: {error}");
-                    }
+                    emit_unless_locked(&app, events::BACKUP_STATUS, &status);
                 }
                 Err(error) => log::error!("backup status: {}", error.message),
             }

@@ -3,7 +3,9 @@
 //! the UI as an event, so the list shows what came and went.
 
 use pocket_core::flows::{CONTAINER_SYNC_INTERVAL, run_container_sync};
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Runtime};
+
+use super::emit_unless_locked;
 
 use crate::dto::ContainerSyncedDto;
 use crate::events;
@@ -26,18 +28,13 @@ pub fn start<R: Runtime>(app: AppHandle<R>, state: &AppState) {
             }
             // Push tokens may have come.
             poll.poll_now();
-            // The results name containers and their servers: the UI reads the lists again
-            // once unlocked anyway.
-            if app.state::<AppState>().lock.is_locked() {
-                return;
-            }
+            // The results name containers and their servers: the UI hears of them only while
+            // unlocked, and reads the lists again once unlocked anyway.
             let dtos: Vec<ContainerSyncedDto> = results
                 .iter()
                 .map(|(container, result)| ContainerSyncedDto::new(container, result))
                 .collect();
-            if let Err(error) = app.emit(events::CONTAINERS_SYNCED, &dtos) {
-                log::error!("could not report a sync: {error}");
-            }
+            emit_unless_locked(&app, events::CONTAINERS_SYNCED, &dtos);
         },
     ));
 }

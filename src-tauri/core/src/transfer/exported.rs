@@ -9,7 +9,7 @@ use super::Imported;
 
 /// The kinds of account the formats name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum StatedKind {
+pub(crate) enum ExportedKind {
     Totp,
     Hotp,
     Steam,
@@ -17,52 +17,52 @@ pub(crate) enum StatedKind {
     Other(String),
 }
 
-impl StatedKind {
+impl ExportedKind {
     /// From a name in any case: "TOTP", "hotp", "Steam".
-    pub fn named(name: &str) -> StatedKind {
+    pub fn named(name: &str) -> ExportedKind {
         match name.trim().to_ascii_lowercase().as_str() {
-            "totp" => StatedKind::Totp,
-            "hotp" => StatedKind::Hotp,
-            "steam" => StatedKind::Steam,
-            other => StatedKind::Other(other.to_string()),
+            "totp" => ExportedKind::Totp,
+            "hotp" => ExportedKind::Hotp,
+            "steam" => ExportedKind::Steam,
+            other => ExportedKind::Other(other.to_string()),
         }
     }
 }
 
 /// The secret as the file holds it.
-pub(crate) enum StatedSecret<'a> {
+pub(crate) enum ExportedSecret<'a> {
     Base32(&'a str),
     Bytes(Vec<u8>),
 }
 
-pub(crate) struct Stated<'a> {
+pub(crate) struct ExportedAccount<'a> {
     pub issuer: &'a str,
     pub name: &'a str,
-    pub kind: StatedKind,
-    pub secret: StatedSecret<'a>,
+    pub kind: ExportedKind,
+    pub secret: ExportedSecret<'a>,
     pub algorithm: Option<&'a str>,
     pub digits: Option<u64>,
     pub period: Option<u64>,
     pub counter: Option<u64>,
 }
 
-impl Stated<'_> {
+impl ExportedAccount<'_> {
     pub fn draft(self) -> Result<AccountDraft> {
         // Steam's settings are fixed, and a kind Pocket has no codes for is the reason
         // whatever else the entry holds: the other fields are read only for TOTP and HOTP.
         let kind = match self.kind {
-            StatedKind::Totp => OtpKind::Totp {
+            ExportedKind::Totp => OtpKind::Totp {
                 period: match self.period {
                     None => crate::otp::DEFAULT_PERIOD,
                     Some(period) => u32::try_from(period)
                         .map_err(|_| Error::invalid("period", "use 1 to 86400 seconds"))?,
                 },
             },
-            StatedKind::Hotp => OtpKind::Hotp {
+            ExportedKind::Hotp => OtpKind::Hotp {
                 counter: self.counter.ok_or(Error::MissingParameter("counter"))?,
             },
-            StatedKind::Steam => OtpKind::Steam,
-            StatedKind::Other(name) => return Err(Error::UnsupportedOtpType(name)),
+            ExportedKind::Steam => OtpKind::Steam,
+            ExportedKind::Other(name) => return Err(Error::UnsupportedOtpType(name)),
         };
         let params = match kind {
             OtpKind::Steam => OtpParams::steam(),
@@ -79,8 +79,8 @@ impl Stated<'_> {
             },
         };
         let secret = match self.secret {
-            StatedSecret::Base32(text) => SecretKey::from_base32(text)?,
-            StatedSecret::Bytes(bytes) => SecretKey::from_bytes(bytes)?,
+            ExportedSecret::Base32(text) => SecretKey::from_base32(text)?,
+            ExportedSecret::Bytes(bytes) => SecretKey::from_bytes(bytes)?,
         };
         AccountDraft::new(self.issuer, self.name, secret, params)
     }
@@ -112,12 +112,12 @@ impl Imported {
 mod tests {
     use super::*;
 
-    fn stated(kind: StatedKind) -> Stated<'static> {
-        Stated {
+    fn stated(kind: ExportedKind) -> ExportedAccount<'static> {
+        ExportedAccount {
             issuer: "ACME",
             name: "alice",
             kind,
-            secret: StatedSecret::Base32("JBSWY3DPEHPK3PXP"),
+            secret: ExportedSecret::Base32("JBSWY3DPEHPK3PXP"),
             algorithm: None,
             digits: None,
             period: None,
@@ -127,27 +127,27 @@ mod tests {
 
     #[test]
     fn gaps_take_the_defaults_and_bad_values_name_their_parameter() {
-        let draft = stated(StatedKind::Totp).draft().unwrap();
+        let draft = stated(ExportedKind::Totp).draft().unwrap();
         assert_eq!(draft.params, OtpParams::default_totp());
-        let hotp = stated(StatedKind::Hotp).draft().unwrap_err();
+        let hotp = stated(ExportedKind::Hotp).draft().unwrap_err();
         assert_eq!(
             (hotp.code(), hotp.field()),
             ("missing_parameter", Some("counter"))
         );
-        let huge = Stated {
+        let huge = ExportedAccount {
             period: Some(u64::MAX),
-            ..stated(StatedKind::Totp)
+            ..stated(ExportedKind::Totp)
         };
         assert_eq!(huge.draft().unwrap_err().field(), Some("period"));
-        let digits = Stated {
+        let digits = ExportedAccount {
             digits: Some(300),
-            ..stated(StatedKind::Totp)
+            ..stated(ExportedKind::Totp)
         };
         assert_eq!(digits.draft().unwrap_err().field(), Some("digits"));
-        let yandex = stated(StatedKind::named("YANDEX")).draft().unwrap_err();
+        let yandex = stated(ExportedKind::named("YANDEX")).draft().unwrap_err();
         assert_eq!(yandex.code(), "unsupported_otp_type");
         assert_eq!(
-            stated(StatedKind::named("Steam")).draft().unwrap().params,
+            stated(ExportedKind::named("Steam")).draft().unwrap().params,
             OtpParams::steam()
         );
     }

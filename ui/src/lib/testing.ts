@@ -1,0 +1,68 @@
+// Replies the tests' mocked Rust side gives, typed so that a field the Rust side adds fails
+// the type check here instead of going missing in one test's copy.
+import type { Account, AccountCode, AppSettings, Codes, Home, PushToken } from './api';
+
+/** No codes, at time zero. */
+export const noCodes: Codes = { nowMs: 0, codes: [] };
+
+/** The home screen's first read with nothing in it, and `overrides`. */
+export function homeReply(overrides: Partial<Home> = {}): Home {
+  return {
+    accounts: [],
+    pushTokens: [],
+    containers: [],
+    codes: noCodes,
+    hideCodes: false,
+    firstRows: 12,
+    ...overrides,
+  };
+}
+
+/** A desktop's settings with a passcode lock, and `overrides`. */
+export function settingsReply(overrides: Partial<AppSettings> = {}): AppSettings {
+  return {
+    language: 'en',
+    theme: 'light',
+    lock: 'passcode',
+    idleLockSeconds: 60,
+    idleChoices: [0, 60],
+    confirmApprovals: true,
+    hideCodes: false,
+    ntpCheck: false,
+    ntpServer: 'pool.ntp.org',
+    useMeasuredTime: false,
+    lockOffered: true,
+    lockKind: 'passcode',
+    ...overrides,
+  };
+}
+
+/** A GitHub TOTP account. */
+export const githubAccount: Account = {
+  id: 'a1',
+  issuer: 'GitHub',
+  name: 'alice',
+  kind: 'totp',
+  digits: 6,
+  period: 30,
+};
+
+/** Its code from 30 s to 60 s, with the next one. */
+export const githubCode: AccountCode = {
+  id: 'a1',
+  code: '081804',
+  nextCode: '050471',
+  validFromMs: 30_000,
+  validUntilMs: 60_000,
+  error: null,
+};
+
+/** A company's push token, reached over a checked connection. */
+export const corpToken: PushToken = {
+  id: 't1',
+  serial: 'PIPU1',
+  label: 'alice',
+  issuer: 'Corp',
+  host: 'mfa.corp.example',
+  risk: null,
+};
