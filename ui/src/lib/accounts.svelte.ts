@@ -1,10 +1,9 @@
-// The account list and its codes, kept fresh: codes are fetched again as soon as one expires.
+// The accounts and push tokens as the home screen lists them: reading the lists, search,
+// reorder, import, pairing, the containers' actions. Their codes are `codes` (codes.svelte.ts).
 import {
   api,
   asIpcError,
   type Account,
-  type AccountCode,
-  type Codes,
   type Added,
   type Container,
   type ContainerSynced,
@@ -16,14 +15,12 @@ import {
   type PushToken,
 } from './api';
 import { onContainersSynced } from './api/events';
+import { CodesState } from './codes.svelte';
 import { Listeners } from './listeners';
 import { t } from './i18n';
 import { arrangeShown, moveByOne, sameOrder } from './reorder';
 import { firstCodes } from './startup.svelte';
 import { unlockStep } from './unlockStep.svelte';
-
-const TICK_MS = 250;
-const RETRY_FAILED_MS = 5000;
 
 export class AccountsState {
   // The lists and codes are replaced whole, never changed in place: plain (raw) state, so a
@@ -32,30 +29,12 @@ export class AccountsState {
   pushTokens = $state.raw<PushToken[]>([]);
   /** privacyIDEA containers: each manages some of the accounts and push tokens. */
   containers = $state.raw<Container[]>([]);
-  codes = $state.raw<Record<string, AccountCode>>({});
   loadError = $state<IpcError | null>(null);
   loaded = $state(false);
   /** How many rows the list makes at once (the Rust side says, with their codes). */
   firstRows = $state(0);
-  /** Codes show as dots until tapped (Settings → Lock and privacy). */
-  hideCodes = $state(false);
-  /** Now, on the Rust side's clock, in Unix milliseconds. */
-  now = $state(Date.now());
-
-  #clockOffset = 0;
-  #lastFetch = 0;
-  #fetching: Promise<void> | null = null;
-  #again = false;
-  #fetchQueued = false;
-  /** Imported images by account id, read as their rows come on screen. */
-  icons = $state<Record<string, string>>({});
-  // Bookkeeping that nothing renders: plain collections, not reactive ones.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  #iconsAsked = new Set<string>();
-  /** How many places show each account's code now. */
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  #shown = new Map<string, number>();
-  #timer: ReturnType<typeof setInterval> | null = null;
+  /** The codes (and images) of the rows on screen. */
+  readonly codes = new CodesState();
   #listeners = new Listeners();
 
   /** Reads the lists and the first rows' codes, or takes them from `read` when the read was
@@ -65,12 +44,12 @@ export class AccountsState {
       // One round trip, with the first screen's codes: at start-up each one waits behind
       // the webview's own work. The other rows' codes follow as they come on screen (show).
       const home = await (read ?? api.homeScreen());
-      this.hideCodes = home.hideCodes;
+      this.codes.hideCodes = home.hideCodes;
       this.firstRows = home.firstRows;
       this.accounts = home.accounts;
       this.pushTokens = home.pushTokens;
       this.containers = home.containers;
-      this.#took(home.codes, true);
+      this.codes.took(home.codes, true);
       this.loadError = null;
     } catch (error) {
       this.loadError = asIpcError(error);
@@ -80,96 +59,19 @@ export class AccountsState {
     }
   }
 
-  /** Codes as the Rust side computed them: they replace the ones held, or join them. */
-  #took(result: Codes, join: boolean): void {
-    this.#clockOffset = result.nowMs - Date.now();
-    this.#lastFetch = result.nowMs;
-    this.now = result.nowMs;
-    const codes = Object.fromEntries(result.codes.map((code) => [code.id, code]));
-    this.codes = join ? { ...this.codes, ...codes } : codes;
-  }
-
-  /** Fetches the codes of the accounts on screen; while a fetch is under way, a call waits
-   *  for it and one more follows if rows came on screen meanwhile. */
-  refreshCodes(): Promise<void> {
-    this.#again = this.#fetching !== null;
-    this.#fetching ??= (async () => {
-      try {
-        do {
-          this.#again = false;
-          const result = await api.accountCodes([...this.#shown.keys()]);
-          this.#took(result, false);
-          this.loadError = null;
-        } while (this.#again);
-      } catch (error) {
-        this.loadError = asIpcError(error);
-        this.#lastFetch = this.now;
-      } finally {
-        this.#fetching = null;
-      }
-    })();
-    return this.#fetching;
-  }
-
-  /** The account's code is on screen (a row in view, the pairing notice) until the returned
-   *  function is called. Only codes on screen are fetched: a keychain read each, the first
-   *  time, which a list of a thousand accounts cannot afford all at once. */
-  show(id: string): () => void {
-    this.#shown.set(id, (this.#shown.get(id) ?? 0) + 1);
-    if (!this.codes[id] && !this.#fetchQueued) {
-      // After the rest of this batch: rows come on screen together, and go in one fetch.
-      this.#fetchQueued = true;
-      queueMicrotask(() => {
-        this.#fetchQueued = false;
-        void this.refreshCodes();
-      });
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.#shown.get(id) ?? 1) - 1;
-      if (left > 0) this.#shown.set(id, left);
-      else this.#shown.delete(id);
-    };
-  }
-
-  /** Reads the account's imported image, once (again after a failure). */
-  async loadIcon(id: string): Promise<void> {
-    if (this.#iconsAsked.has(id)) return;
-    this.#iconsAsked.add(id);
-    await api
-      .accountIcon(id)
-      .then((url) => {
-        if (url) this.icons[id] = url;
-      })
-      .catch(() => this.#iconsAsked.delete(id));
-  }
-
-  /** Advances the clock; fetches codes when one on screen expired or is missing, or a
-   *  failed one is due a retry. */
-  tick(): void {
-    this.now = Date.now() + this.#clockOffset;
-    const shown = [...this.#shown.keys()].map((id) => this.codes[id]);
-    // A missing code is fetched at once, unless fetching fails: then it waits for the retry.
-    const due = shown.some((c) =>
-      c === undefined ? this.loadError === null : c.validUntilMs !== null && c.validUntilMs <= this.now,
-    );
-    const retry =
-      (shown.some((c) => c?.error) || this.loadError !== null) &&
-      this.now - this.#lastFetch >= RETRY_FAILED_MS;
-    if (due || retry) void this.refreshCodes();
+  /** Why the list or its codes could not be read, if one could not. */
+  get error(): IpcError | null {
+    return this.loadError ?? this.codes.error;
   }
 
   start(): void {
-    this.#timer ??= setInterval(() => this.tick(), TICK_MS);
+    this.codes.start();
     // A container sync in the background may add or remove accounts.
     void this.#listeners.add(onContainersSynced(() => void this.load()));
   }
 
   stop(): void {
-    if (this.#timer) clearInterval(this.#timer);
-    this.#timer = null;
+    this.codes.stop();
     this.#listeners.stop();
   }
 
@@ -178,9 +80,7 @@ export class AccountsState {
     this.accounts = [];
     this.pushTokens = [];
     this.containers = [];
-    this.codes = {};
-    this.icons = {};
-    this.#iconsAsked.clear();
+    this.codes.clear();
     this.query = '';
     this.loaded = false;
     firstCodes.reset();
@@ -208,7 +108,7 @@ export class AccountsState {
         this.paired = { issuer: added.value.token.issuer || added.value.token.host, offered, account: null };
     } else {
       this.accounts = [...this.accounts, added.value];
-      await this.refreshCodes();
+      await this.codes.refresh();
     }
     return added;
   }
@@ -226,7 +126,7 @@ export class AccountsState {
     if (added.kind !== 'account') return;
     this.accounts = [...this.accounts, added.value];
     this.paired = { ...paired, account: added.value };
-    await this.refreshCodes();
+    await this.codes.refresh();
   }
 
   /** What the search box holds; the list shows the accounts it matches. */
@@ -324,8 +224,7 @@ export class AccountsState {
   async remove(id: string): Promise<void> {
     await api.deleteAccount(id);
     this.accounts = this.accounts.filter((account) => account.id !== id);
-    const { [id]: _removed, ...rest } = this.codes;
-    this.codes = rest;
+    this.codes.forget(id);
   }
 }
 

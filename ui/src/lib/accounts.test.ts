@@ -56,7 +56,7 @@ describe('AccountsState', () => {
     expect(asks).toEqual([{}]);
     expect(state.firstRows).toBe(12);
     expect(state.accounts.map((account) => account.id)).toEqual(['a']);
-    expect(state.codes.a?.code).toBe('111111');
+    expect(state.codes.byId.a?.code).toBe('111111');
     // Two frames on, the one with the codes is painted: the rest of a long list, and the
     // home screen's other panels (App.svelte waits on firstCodes.painted), may come.
     let painted = false;
@@ -68,13 +68,13 @@ describe('AccountsState', () => {
     expect(firstCodes.drawn).toBe(true);
     expect(painted).toBe(true);
     // Its row comes on screen with the code there already: nothing more is read.
-    state.show('a');
+    state.codes.show('a');
     state.start();
     await vi.advanceTimersByTimeAsync(19_000); // the window is 990_000..1_020_000
     expect(fetches).toBe(0);
     await vi.advanceTimersByTimeAsync(1_250); // just past its end
     expect(fetches).toBe(1);
-    expect(state.codes.a?.code).toBe('222222');
+    expect(state.codes.byId.a?.code).toBe('222222');
     state.stop();
   });
 
@@ -86,7 +86,7 @@ describe('AccountsState', () => {
     const state = new AccountsState();
     await state.load(Promise.resolve(home(codesAt(Date.now(), '333333')) as unknown as Home));
     expect(asks).toEqual([]);
-    expect(state.codes.a?.code).toBe('333333');
+    expect(state.codes.byId.a?.code).toBe('333333');
     const failing = new AccountsState();
     await failing.load(Promise.reject({ code: 'locked', message: 'locked' }));
     expect(asks).toEqual([]);
@@ -98,7 +98,7 @@ describe('AccountsState', () => {
     mockIPC((command) => (command === 'home_screen' ? home(codesAt(Date.now(), '111111'), true) : null));
     const state = new AccountsState();
     await state.load();
-    expect(state.hideCodes).toBe(true);
+    expect(state.codes.hideCodes).toBe(true);
   });
 
   it('says why the list could not be read, and lets the rest of it come', async () => {
@@ -124,11 +124,11 @@ describe('AccountsState', () => {
     });
     const state = new AccountsState();
     // Rows that come on screen together go in one fetch.
-    const releaseA = state.show('a');
-    const releaseC = state.show('c');
+    const releaseA = state.codes.show('a');
+    const releaseC = state.codes.show('c');
     await vi.waitFor(() => expect(requests).toEqual([['a', 'c']]));
-    state.show('b'); // while that fetch is under way
-    state.show('b'); // shown twice: the row and the pairing notice
+    state.codes.show('b'); // while that fetch is under way
+    state.codes.show('b'); // shown twice: the row and the pairing notice
     answer();
     await vi.waitFor(() =>
       expect(requests).toEqual([
@@ -137,16 +137,16 @@ describe('AccountsState', () => {
       ]),
     );
     answer();
-    await vi.waitFor(() => expect(Object.keys(state.codes)).toEqual(['a', 'c', 'b']));
+    await vi.waitFor(() => expect(Object.keys(state.codes.byId)).toEqual(['a', 'c', 'b']));
 
     releaseA();
     releaseA(); // a second release changes nothing
     releaseC();
-    const fetching = state.refreshCodes();
+    const fetching = state.codes.refresh();
     answer();
     await fetching;
     expect(requests.at(-1)).toEqual(['b']);
-    expect(Object.keys(state.codes)).toEqual(['b']);
+    expect(Object.keys(state.codes.byId)).toEqual(['b']);
   });
 
   it('does not hammer a failing keychain for a code on screen', async () => {
@@ -157,8 +157,8 @@ describe('AccountsState', () => {
       throw { code: 'keychain_locked', message: 'locked' };
     });
     const state = new AccountsState();
-    state.show('a');
-    await vi.waitFor(() => expect(state.loadError?.code).toBe('keychain_locked'));
+    state.codes.show('a');
+    await vi.waitFor(() => expect(state.error?.code).toBe('keychain_locked'));
     state.start();
     await vi.advanceTimersByTimeAsync(4_000);
     expect(fetches).toBe(1);
@@ -179,13 +179,13 @@ describe('AccountsState', () => {
     });
     const state = new AccountsState();
     await state.load();
-    state.show('a');
-    await vi.waitFor(() => expect(state.loadError?.code).toBe('keychain_locked'));
+    state.codes.show('a');
+    await vi.waitFor(() => expect(state.error?.code).toBe('keychain_locked'));
     state.start();
     await vi.advanceTimersByTimeAsync(5_500);
     expect(attempts).toBe(2);
     // The banner goes, and codes are no longer fetched every few seconds.
-    expect(state.loadError).toBeNull();
+    expect(state.error).toBeNull();
     await vi.advanceTimersByTimeAsync(11_000);
     expect(attempts).toBe(2);
     state.stop();

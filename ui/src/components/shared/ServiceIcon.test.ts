@@ -49,12 +49,12 @@ describe('imported pictures', () => {
       return PNG;
     });
     const accounts = new AccountsState();
-    await accounts.loadIcon('a');
-    expect(accounts.icons.a).toBeUndefined();
+    await accounts.codes.loadIcon('a');
+    expect(accounts.codes.icons.a).toBeUndefined();
     fail = false;
-    await accounts.loadIcon('a');
-    expect(accounts.icons.a).toBe(PNG);
-    await accounts.loadIcon('a');
+    await accounts.codes.loadIcon('a');
+    expect(accounts.codes.icons.a).toBe(PNG);
+    await accounts.codes.loadIcon('a');
     expect(asked).toEqual(['a', 'a']);
   });
 });
