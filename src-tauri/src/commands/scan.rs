@@ -40,20 +40,30 @@ pub async fn scan_screen(state: State<'_, AppState>) -> Result<ScanReportDto, Ip
     report(&state, texts).await
 }
 
-/// Reads the QR codes in a PNG or JPEG file, sent as the raw request body.
+/// Reads the QR codes in a PNG or JPEG file, sent as the request body.
 #[tauri::command]
 pub async fn scan_image(
     state: State<'_, AppState>,
     request: Request<'_>,
 ) -> Result<ScanReportDto, IpcError> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(pocket_core::Error::ImageUnreadable.into());
-    };
-    let bytes = bytes.clone();
+    let bytes = file_bytes(request.body())?;
     let texts = tauri::async_runtime::spawn_blocking(move || decode_image_file(&bytes))
         .await
         .map_err(|e| IpcError::internal(&e))??;
     report(&state, texts).await
+}
+
+/// A file's bytes as the webview sent them: the raw body on desktop; on Android, whose IPC
+/// carries no raw bodies, the same bytes as a JSON array of numbers.
+fn file_bytes(body: &InvokeBody) -> Result<Vec<u8>, IpcError> {
+    let bytes = match body {
+        InvokeBody::Raw(bytes) => Some(bytes.clone()),
+        InvokeBody::Json(numbers @ serde_json::Value::Array(_)) => {
+            serde::Deserialize::deserialize(numbers).ok()
+        }
+        InvokeBody::Json(_) => None,
+    };
+    bytes.ok_or_else(|| pocket_core::Error::ImageUnreadable.into())
 }
 
 /// Text from the camera, or pasted (a link, or a Google export link): read like a scanned

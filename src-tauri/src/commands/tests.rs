@@ -35,12 +35,21 @@ fn app() -> (
 }
 
 fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    invoke_with(window, cmd, InvokeBody::Json(args))
+}
+
+/// `cmd` with `body` as the webview sends it (JSON arguments, or raw bytes).
+fn invoke_with(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    body: InvokeBody,
+) -> Result<Value, Value> {
     let request = InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),
         error: CallbackFn(1),
         url: "tauri://localhost".parse().unwrap(),
-        body: InvokeBody::Json(args),
+        body,
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
     };
@@ -402,4 +411,39 @@ fn a_picked_file_is_read_once_for_its_preview_and_its_import() {
     // file can make as costly as allowed) is not paid again, so the password is not needed.
     let report = invoke(&window, "import_picked", wrong).unwrap();
     assert_eq!(report["added"].as_array().unwrap().len(), 1);
+}
+
+/// A PNG of a QR code holding `text`.
+fn qr_png(text: &str) -> Vec<u8> {
+    use image::ImageEncoder;
+    let picture = qrcode::QrCode::new(text)
+        .unwrap()
+        .render::<image::Luma<u8>>()
+        .build();
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(
+            picture.as_raw(),
+            picture.width(),
+            picture.height(),
+            image::ExtendedColorType::L8,
+        )
+        .unwrap();
+    png
+}
+
+#[test]
+fn an_image_comes_in_as_raw_bytes_or_as_androids_array_of_numbers() {
+    let (_app, window, _dir) = app();
+    let png = qr_png("otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME");
+    let send = |body: InvokeBody| invoke_with(&window, "scan_image", body);
+    for body in [InvokeBody::Raw(png.clone()), InvokeBody::Json(json!(png))] {
+        let report = send(body).unwrap();
+        assert_eq!(report["items"][0]["kind"], "account", "{report}");
+    }
+    // Numbers that are not bytes, or no array at all, are no picture.
+    for body in [json!([137, 80, 300]), json!({"bytes": png})] {
+        let error = send(InvokeBody::Json(body)).unwrap_err();
+        assert_eq!(error["code"], "image_unreadable");
+    }
 }
