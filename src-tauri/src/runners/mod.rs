@@ -1,7 +1,8 @@
 //! What runs in the background while the app runs: the push poller, automatic backups,
-//! container syncs, the clock keeper and the lock's watcher. Each tells the UI what it did
-//! through one rule: nothing while the lock is shut (what they report names accounts,
-//! servers or files, and the UI reads it all again once unlocked).
+//! container syncs, the clock keeper and the lock's watcher. What they report names accounts,
+//! servers or files, so it reaches the UI through one rule, `emit_unless_locked`: nothing
+//! while the lock is shut (the UI reads it all again once unlocked). Only the lock's own
+//! change and the bare "a request waits" go out while shut.
 
 mod backups;
 mod clock;
