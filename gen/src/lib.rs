@@ -4,3 +4,4 @@ pub mod corpus;
 pub mod device;
 pub mod qr;
 pub mod service;
+pub mod video;

@@ -9,6 +9,7 @@ mod common;
 mod corpus;
 mod push_limits;
 mod push_service;
+mod videos;
 mod web_attacks;
 mod web_limits;
 mod web_login;

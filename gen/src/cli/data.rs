@@ -1,7 +1,7 @@
 //! The commands that make test data: a new TOTP account, what pictures hold, the reference
 //! service's users.
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use pocket_core::otp::{AccountDraft, SecretKey, format_uri};
 use pocket_gen::qr;
 
@@ -52,6 +52,23 @@ pub(super) fn scan_files(files: &[std::path::PathBuf]) -> Result<()> {
         bail!("some files could not be read");
     }
     Ok(())
+}
+
+/// `pocket-gen scan --video`: whether a frame held a code.
+pub(super) fn scan_video(path: &std::path::Path) -> Result<bool> {
+    let file = std::fs::File::open(path).with_context(|| format!("open {}", path.display()))?;
+    let found = pocket_gen::video::first_code(std::io::BufReader::new(file))
+        .with_context(|| format!("read {}", path.display()))?;
+    match found {
+        Some(found) => {
+            out(&format!(
+                "{}\t{}\t{}\n",
+                found.frame, found.millis, found.text
+            ))?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
 }
 
 /// `pocket-gen user add`: one user, with a password typed twice or generated and shown.

@@ -11,7 +11,7 @@ use pocket_gen::{corpus, qr};
 mod commands;
 mod data;
 use commands::{ServeOptions, import, inspect, out, run_device, serve};
-use data::{add_user, new_totp, scan_files, seed_users};
+use data::{add_user, new_totp, scan_files, scan_video, seed_users};
 
 #[derive(Parser)]
 #[command(
@@ -53,10 +53,14 @@ enum Command {
         png: Option<PathBuf>,
     },
     /// Print the QR codes pocket-core finds in each PNG or JPEG file, one line per file:
-    /// the file name, then each code's text, separated by tabs.
+    /// the file name, then each code's text, separated by tabs. With --video, run a
+    /// YUV4MPEG2 video's frames through the app's camera path and print the first code as
+    /// frame, milliseconds into the video and text (exit status 1 when none holds one).
     Scan {
-        #[arg(required = true)]
+        #[arg(required_unless_present = "video", conflicts_with = "video")]
         files: Vec<PathBuf>,
+        #[arg(long, value_name = "FILE.y4m")]
+        video: Option<PathBuf>,
     },
     /// Write a reproducible corpus of QR images (rotated, skewed, blurred, noisy, faint,
     /// inverted, tiny and huge, on photo-like backdrops, several per image, none at all)
@@ -68,6 +72,11 @@ enum Command {
         /// Images per category.
         #[arg(long, default_value_t = 10)]
         per_category: usize,
+        /// Write camera videos instead (YUV4MPEG2, one per category: a code moving,
+        /// turning, in and out of focus, in low light, partly covered, inverted, far away,
+        /// and none), listed in videos.tsv.
+        #[arg(long, conflicts_with = "per_category")]
+        video: bool,
     },
     /// A headless phone for push logins, on the same pocket-core code as the app.
     Device {
@@ -253,11 +262,33 @@ pub fn run() -> Result<()> {
             period,
             png.as_deref(),
         )?,
-        Command::Scan { files } => scan_files(&files)?,
+        Command::Scan {
+            video: Some(video), ..
+        } => {
+            if !scan_video(&video)? {
+                std::process::exit(1);
+            }
+        }
+        Command::Scan { files, .. } => scan_files(&files)?,
+        Command::Corpus {
+            dir,
+            seed,
+            video: true,
+            ..
+        } => {
+            let videos = corpus::generate_videos(&dir, seed)?;
+            out(&format!(
+                "{} videos in {}, listed in {}\n",
+                videos.len(),
+                dir.display(),
+                dir.join(corpus::VIDEO_MANIFEST).display()
+            ))?;
+        }
         Command::Corpus {
             dir,
             seed,
             per_category,
+            ..
         } => {
             let entries = corpus::generate(&dir, seed, per_category)?;
             out(&format!(

@@ -2,7 +2,10 @@
 //! same images, each listed in `manifest.tsv` with what it holds.
 
 mod rng;
+pub mod video;
 mod warp;
+
+pub use video::{VIDEO_MANIFEST, Video, generate_videos, read_video_manifest};
 
 use std::io::Write;
 use std::path::Path;
@@ -183,7 +186,11 @@ fn make(category: &str, rng: &mut Rng) -> Result<(GrayImage, Vec<String>, ImageF
 
 /// A QR code with `module` pixels per module and the standard 4-module quiet zone.
 fn qr(text: &str, module: u32) -> Result<GrayImage> {
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)?;
+    qr_at_level(text, module, EcLevel::M)
+}
+
+fn qr_at_level(text: &str, module: u32, level: EcLevel) -> Result<GrayImage> {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), level)?;
     Ok(code
         .render::<Luma<u8>>()
         .module_dimensions(module, module)
@@ -291,6 +298,14 @@ fn decoys(rng: &mut Rng) -> GrayImage {
 
 /// An account link with a random secret of a length services use, or another kind of text.
 fn random_text(rng: &mut Rng) -> String {
+    match rng.int(0, 5) {
+        0 => format!("https://example.com/login?session={:016x}", rng.next_u64()),
+        _ => account_link(rng),
+    }
+}
+
+/// An account link with a random secret of a length services use.
+fn account_link(rng: &mut Rng) -> String {
     const ISSUERS: &[&str] = &["GitHub", "ACME Co", "Example", "Bank", "Pocket QA", "Mail"];
     const NAMES: &[&str] = &[
         "alice@example.com",
@@ -298,18 +313,13 @@ fn random_text(rng: &mut Rng) -> String {
         "carol.smith@example.org",
         "dave+2fa@example.net",
     ];
-    match rng.int(0, 5) {
-        0 => format!("https://example.com/login?session={:016x}", rng.next_u64()),
-        _ => {
-            let bytes: Vec<u8> = (0..*rng.pick(&[10u32, 16, 20, 32]))
-                .map(|_| rng.next_u64() as u8)
-                .collect();
-            let secret = SecretKey::from_bytes(bytes)
-                .map(|s| s.to_base32().to_string())
-                .unwrap_or_default();
-            let issuer = rng.pick(ISSUERS).replace(' ', "%20");
-            let name = rng.pick(NAMES).replace('@', "%40").replace('+', "%2B");
-            format!("otpauth://totp/{issuer}:{name}?secret={secret}&issuer={issuer}")
-        }
-    }
+    let bytes: Vec<u8> = (0..*rng.pick(&[10u32, 16, 20, 32]))
+        .map(|_| rng.next_u64() as u8)
+        .collect();
+    let secret = SecretKey::from_bytes(bytes)
+        .map(|s| s.to_base32().to_string())
+        .unwrap_or_default();
+    let issuer = rng.pick(ISSUERS).replace(' ', "%20");
+    let name = rng.pick(NAMES).replace('@', "%40").replace('+', "%2B");
+    format!("otpauth://totp/{issuer}:{name}?secret={secret}&issuer={issuer}")
 }

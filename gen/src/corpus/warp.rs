@@ -11,9 +11,21 @@ pub fn warp_onto(
     src: &GrayImage,
     to_source: impl Fn(f64, f64) -> (f64, f64),
 ) {
+    let whole = (0, 0, canvas.width(), canvas.height());
+    warp_within(canvas, src, to_source, whole);
+}
+
+/// [`warp_onto`] for the canvas pixels in `(x, y, width, height)` only (clipped to the
+/// canvas): a video frame redraws just where its code is.
+pub fn warp_within(
+    canvas: &mut GrayImage,
+    src: &GrayImage,
+    to_source: impl Fn(f64, f64) -> (f64, f64),
+    (left, top, width, height): (u32, u32, u32, u32),
+) {
     let (sw, sh) = (src.width() as f64, src.height() as f64);
-    for y in 0..canvas.height() {
-        for x in 0..canvas.width() {
+    for y in top..(top + height).min(canvas.height()) {
+        for x in left..(left + width).min(canvas.width()) {
             let (sx, sy) = to_source(x as f64 + 0.5, y as f64 + 0.5);
             if sx >= 0.0 && sy >= 0.0 && sx < sw && sy < sh {
                 canvas.put_pixel(x, y, image::Luma([bilinear(src, sx - 0.5, sy - 0.5)]));

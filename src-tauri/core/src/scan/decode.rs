@@ -153,7 +153,7 @@ fn tiles(width: u32, height: u32) -> Vec<(u32, u32, u32, u32)> {
     tiles
 }
 
-fn crop(luma: &[u8], width: u32, (x, y, w, h): (u32, u32, u32, u32)) -> Vec<u8> {
+pub(super) fn crop(luma: &[u8], width: u32, (x, y, w, h): (u32, u32, u32, u32)) -> Vec<u8> {
     let mut out = Vec::with_capacity((w * h) as usize);
     for row in y..y + h {
         let start = (row * width + x) as usize;
@@ -163,7 +163,7 @@ fn crop(luma: &[u8], width: u32, (x, y, w, h): (u32, u32, u32, u32)) -> Vec<u8> 
 }
 
 /// The single-code reader, which copes with more blur and perspective than the others.
-fn decode_one(luma: &[u8], width: u32, height: u32) -> Option<String> {
+pub(super) fn decode_one(luma: &[u8], width: u32, height: u32) -> Option<String> {
     let mut hints = qr_hints();
     rxing::helpers::detect_in_luma_with_hints(
         luma.to_vec(),
@@ -186,7 +186,7 @@ fn qr_hints() -> DecodeHints {
 
 /// Spreads the grey levels between the darkest and the lightest over 0..=255: a faint code
 /// (a dim screen, a grey print) then binarizes like a crisp one.
-fn stretch_contrast(luma: &[u8]) -> Vec<u8> {
+pub(super) fn stretch_contrast(luma: &[u8]) -> Vec<u8> {
     let (low, high) = luma
         .iter()
         .fold((255u8, 0u8), |(lo, hi), &v| (lo.min(v), hi.max(v)));
