@@ -111,11 +111,21 @@ rust-tests: deps-build deps-nextest ui
 load-smoke: rust-tests
 	timeout 5m $(CARGO_TARGET_DIR)/debug/service-load --devices 200 --rate 20 --seconds 10
 
-# The app embeds the built UI even when only checked.
+# The app embeds the built UI even when only checked. The check builds for a bare stand-in of
+# the Android project `tauri android init` makes, as `tauri android build` would: tauri-build
+# lists the plugins' Android libraries there and Pocket's build writes its manifest entries,
+# which tests/tools/android-dependencies then prints and checks (no Google artifact).
+ANDROID_PROJECT := $(CARGO_TARGET_DIR)/android-project
+APP_IDENTIFIER = $(shell sed -nE 's/^  "identifier": "([^"]+)".*/\1/p' src-tauri/tauri.conf.json)
 android-check: deps-android-check ui
 	@if rustup target list --installed | grep -qx '$(ANDROID_TARGET)' || rustup target add $(ANDROID_TARGET); then \
+		rm -rf $(ANDROID_PROJECT) && mkdir -p $(ANDROID_PROJECT)/app/src/main && \
+		printf '%s\n' '<manifest xmlns:android="http://schemas.android.com/apk/res/android">' \
+			'    <application />' '</manifest>' > $(ANDROID_PROJECT)/app/src/main/AndroidManifest.xml && \
+		TAURI_ANDROID_PROJECT_PATH=$(ANDROID_PROJECT) TAURI_ANDROID_PACKAGE_UNESCAPED=$(APP_IDENTIFIER) \
 		CC_aarch64_linux_android=aarch64-linux-gnu-gcc AR_aarch64_linux_android=aarch64-linux-gnu-ar \
-			cargo check -p pocket --target $(ANDROID_TARGET); \
+			cargo check -p pocket --target $(ANDROID_TARGET) && \
+		tests/tools/android-dependencies $(ANDROID_PROJECT); \
 	else \
 		echo; echo "!!! rustup could not add $(ANDROID_TARGET): the Android check was SKIPPED !!!"; echo; \
 	fi
@@ -125,6 +135,7 @@ android-check: deps-android-check ui
 # and the reference service; start-up of the optimised app with 1,000 accounts in its vault.
 bench: deps-bench deps-test ui
 	cargo bench -p pocket-gen --bench scan_vs_zbar
+	cargo bench -p pocket-gen --bench camera_frames
 	cargo bench -p pocket-core --bench codes
 	cargo bench -p pocket-core --bench transfer
 	cargo run --release -p pocket-tests --bin codes-vs-pyotp
@@ -142,7 +153,7 @@ load: deps-build
 # Renews the README's pictures (docs/screenshots/) from the end-to-end tests.
 screenshots: deps-test deps-nextest app
 	POCKET_UPDATE_SCREENSHOTS=1 cargo nextest run -p pocket-tests \
-		-E 'test(/^(e2e_web|e2e_app_web|e2e_backups|e2e_containers|e2e_lock|e2e_clock|e2e_layout)::/)'
+		-E 'test(/^(e2e_web|e2e_app_web|e2e_camera|e2e_backups|e2e_containers|e2e_lock|e2e_clock|e2e_layout)::/)'
 
 # --- building --------------------------------------------------------------------------------
 

@@ -15,6 +15,20 @@ fn listed_commands() -> Vec<String> {
         .collect()
 }
 
+/// What the Android app declares for the scanner, written into whichever Android project
+/// `tauri android` builds (its manifest, between marker comments) on every Android build: the
+/// webview's camera needs the CAMERA permission, which nothing else declares now that no
+/// scanner plugin brings it; the camera is optional, so phones without one still install
+/// Pocket; and Android 11 and later hide the camera app from `<input capture>` unless the
+/// app says it will look for one.
+const ANDROID_CAMERA: &str = r#"<uses-permission android:name="android.permission.CAMERA" />
+<uses-feature android:name="android.hardware.camera.any" android:required="false" />
+<queries>
+    <intent>
+        <action android:name="android.media.action.IMAGE_CAPTURE" />
+    </intent>
+</queries>"#;
+
 fn main() {
     // generate_context! embeds these at compile time, but tauri-build does not watch them:
     // without this a rebuilt UI or a new icon would not reach the binary.
@@ -36,4 +50,13 @@ fn main() {
             .app_manifest(tauri_build::AppManifest::new().commands(names.leak())),
     )
     .expect("tauri-build failed");
+    println!("cargo:rerun-if-env-changed=TAURI_ANDROID_PROJECT_PATH");
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("android") {
+        tauri_utils::build::update_android_manifest(
+            "POCKET CAMERA",
+            "manifest",
+            ANDROID_CAMERA.to_string(),
+        )
+        .expect("the Android manifest is writable");
+    }
 }

@@ -7,6 +7,7 @@ mod crash_vault;
 mod e2e_accounts;
 mod e2e_app_web;
 mod e2e_backups;
+mod e2e_camera;
 mod e2e_clock;
 mod e2e_containers;
 mod e2e_icons;

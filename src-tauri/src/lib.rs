@@ -32,10 +32,11 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_fs::init());
     #[cfg(mobile)]
-    let builder = builder
-        .plugin(tauri_plugin_barcode_scanner::init())
-        .plugin(tauri_plugin_biometric::init());
+    let builder = builder.plugin(tauri_plugin_biometric::init());
+    #[cfg(target_os = "ios")]
+    let builder = builder.plugin(tauri_plugin_barcode_scanner::init());
     builder
+        .on_permission_request(|_webview, kind| platform::answer_permission(kind))
         .setup(|app| {
             pocket_startup::report::note_step("app:setup-began");
             let data_dir = app.path().app_data_dir()?;
@@ -47,6 +48,7 @@ pub fn run() {
             runners::start_all(app.handle(), &state);
             if let Some(window) = app.get_webview_window("main") {
                 platform::protect_window(&window);
+                platform::enable_camera(&window);
             }
             pocket_startup::report::note_step("app:setup-ended");
             Ok(())

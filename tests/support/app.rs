@@ -53,9 +53,15 @@ pub struct AppDriver {
 
 impl AppDriver {
     pub async fn start(desktop: &Desktop) -> Result<AppDriver> {
+        AppDriver::start_with_env(desktop, &[]).await
+    }
+
+    /// The same, with the apps it starts seeing `env` too (the mock camera's switch, say).
+    pub async fn start_with_env(desktop: &Desktop, env: &[(&str, &str)]) -> Result<AppDriver> {
         let (port, native_port) = (free_port()?, free_port()?);
         let program = tauri_driver_path();
         let mut command = desktop.command(&program);
+        command.envs(env.iter().copied());
         command.args([
             "--port",
             &port.to_string(),

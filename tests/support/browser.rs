@@ -22,12 +22,28 @@ pub struct Browser {
 impl Browser {
     /// A fresh headless Chromium profile, `width`×`height`, asking for `language` pages.
     pub async fn start(width: u32, height: u32, language: &str) -> Result<Browser> {
+        Browser::start_with(width, height, language, Vec::new()).await
+    }
+
+    /// The same, with more of Chromium's switches (a fake camera, say).
+    pub async fn start_with(
+        width: u32,
+        height: u32,
+        language: &str,
+        switches: Vec<String>,
+    ) -> Result<Browser> {
         let command = std::process::Command::new("chromedriver");
-        let args = vec![
+        let mut args = vec![
             "--headless=new".to_string(),
             format!("--window-size={width},{height}"),
         ];
+        args.extend(switches);
         Browser::launch(command, args, language, None).await
+    }
+
+    /// The WebDriver session, for what the page object does not say.
+    pub fn driver(&self) -> &Driver {
+        &self.driver
     }
 
     /// A visible Chromium window on `desktop`'s display at `x`,`y`, as a user would have one

@@ -66,4 +66,6 @@ include!(concat!(env!("OUT_DIR"), "/app_commands.rs"));
 #[cfg(test)]
 mod argument_tests;
 #[cfg(test)]
+mod frame_tests;
+#[cfg(test)]
 mod tests;

@@ -2,25 +2,79 @@
 //! pasted. pocket-core reads and sorts what was found; accounts and push enrollments wait on
 //! this side until the user adds them, and only their descriptions cross to the webview.
 
+use base64::Engine;
 use pocket_core::clock;
 use pocket_core::flows::RegistrationChoices;
-use pocket_core::scan::{ScanItem, classify, decode_image_file, decode_rgba};
+use pocket_core::scan::{ScanItem, classify, decode_frame, decode_image_file, decode_rgba};
 use tauri::ipc::{InvokeBody, Request};
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Runtime, State, WebviewWindow};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use crate::commands::containers::register;
 use crate::commands::push::enroll_push_uri;
 use crate::dto::{
-    AccountDto, AddedDto, BatchDto, OfferableDto, RiskDto, ScanItemDto, ScanReportDto,
+    AccountDto, AddedDto, BatchDto, FramePlanDto, OfferableDto, RiskDto, ScanCapabilitiesDto,
+    ScanItemDto, ScanReportDto,
 };
 use crate::error::IpcError;
 use crate::platform::{self, ClipboardPicture};
 use crate::state::{AppState, Pending};
 
 #[tauri::command]
-pub fn scan_capabilities() -> bool {
-    platform::CAN_CAPTURE_SCREEN
+pub fn scan_capabilities() -> ScanCapabilitiesDto {
+    ScanCapabilitiesDto {
+        screen: platform::CAN_CAPTURE_SCREEN,
+        native_camera: platform::NATIVE_CAMERA,
+        app_settings: platform::CAN_OPEN_APP_SETTINGS,
+        binary_frames: platform::BINARY_IPC,
+        frames: FramePlanDto::new(),
+    }
+}
+
+/// Opens Pocket's page in the phone's settings, where a camera refused for good is allowed.
+#[tauri::command]
+pub fn open_app_settings<R: Runtime>(window: WebviewWindow<R>) -> Result<(), IpcError> {
+    platform::open_app_settings(&window).map_err(|error| IpcError::internal(&error))
+}
+
+/// Reads one camera frame: 8-bit luminance, already reduced to the size the scan
+/// capabilities give, its size in the `x-frame-width` and `x-frame-height` headers. `None`
+/// while no code is in view; the first code found is classified as any scan is.
+#[tauri::command]
+pub async fn scan_frame(
+    state: State<'_, AppState>,
+    request: Request<'_>,
+) -> Result<Option<ScanReportDto>, IpcError> {
+    let luma = frame_bytes(request.body())?;
+    let dimension = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<u32>().ok())
+            .ok_or(pocket_core::Error::ImageUnreadable)
+    };
+    let (width, height) = (dimension("x-frame-width")?, dimension("x-frame-height")?);
+    let found = tauri::async_runtime::spawn_blocking(move || decode_frame(&luma, width, height))
+        .await
+        .map_err(|e| IpcError::internal(&e))??;
+    match found {
+        Some(text) => Ok(Some(report(&state, vec![text]).await?)),
+        None => Ok(None),
+    }
+}
+
+/// A frame's pixels: the raw body, or on Android, whose IPC carries no raw bodies, base64
+/// text under `frame` (a third of the size of the JSON number array Tauri would send).
+fn frame_bytes(body: &InvokeBody) -> Result<Vec<u8>, IpcError> {
+    let bytes = match body {
+        InvokeBody::Raw(bytes) => Some(bytes.clone()),
+        InvokeBody::Json(value) => value
+            .get("frame")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|text| base64::engine::general_purpose::STANDARD.decode(text).ok()),
+    };
+    bytes.ok_or_else(|| pocket_core::Error::ImageUnreadable.into())
 }
 
 /// Captures every display and reads the QR codes on them.

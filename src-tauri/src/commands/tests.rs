@@ -13,7 +13,7 @@ use tauri::{Manager, WebviewWindow};
 
 use crate::state::AppState;
 
-fn app() -> (
+pub(super) fn app() -> (
     tauri::App<MockRuntime>,
     WebviewWindow<MockRuntime>,
     tempfile::TempDir,
@@ -44,13 +44,23 @@ fn invoke_with(
     cmd: &str,
     body: InvokeBody,
 ) -> Result<Value, Value> {
+    invoke_with_headers(window, cmd, body, Default::default())
+}
+
+/// The same, with the request's headers.
+pub(super) fn invoke_with_headers(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    body: InvokeBody,
+    headers: tauri::http::HeaderMap,
+) -> Result<Value, Value> {
     let request = InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),
         error: CallbackFn(1),
         url: "tauri://localhost".parse().unwrap(),
         body,
-        headers: Default::default(),
+        headers,
         invoke_key: INVOKE_KEY.to_string(),
     };
     get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())

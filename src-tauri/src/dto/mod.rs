@@ -15,7 +15,8 @@ pub use backups::BackupStatusDto;
 pub use containers::{ContainerAddedDto, ContainerDto, ContainerSyncedDto, ContainerTransferDto};
 pub use push::{AnswerInput, AnsweredDto, HistoryDto, PushRequestDto, PushTokenDto, RiskDto};
 pub use scan::{
-    AddedDto, BatchDto, OfferableDto, OfferedAccountDto, PushAddedDto, ScanItemDto, ScanReportDto,
+    AddedDto, BatchDto, FramePlanDto, OfferableDto, OfferedAccountDto, PushAddedDto,
+    ScanCapabilitiesDto, ScanItemDto, ScanReportDto,
 };
 pub use settings::{
     AboutDto, ClockStatusDto, LicenceDto, LockStatusDto, SettingsChangeInput, SettingsDto,

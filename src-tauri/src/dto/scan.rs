@@ -134,3 +134,45 @@ pub struct OfferedAccountDto {
     pub issuer: String,
     pub name: String,
 }
+
+/// What this build can scan with, and how the webview's camera sends its frames.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "ScanCapabilities"))]
+#[serde(rename_all = "camelCase")]
+pub struct ScanCapabilitiesDto {
+    /// "Scan the screen" (desktop builds).
+    pub screen: bool,
+    /// The system's own camera scanner (iOS) instead of the webview's camera.
+    pub native_camera: bool,
+    /// Pocket can open its page in the phone's settings (Android), where a blocked camera is
+    /// allowed again.
+    pub app_settings: bool,
+    /// Frames go as raw bytes; where the IPC has none (Android), as base64 text.
+    pub binary_frames: bool,
+    pub frames: FramePlanDto,
+}
+
+/// How the webview's camera samples frames for `scan_frame`.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "FramePlan"))]
+#[serde(rename_all = "camelCase")]
+pub struct FramePlanDto {
+    /// Frames are reduced until their longer side is at most this many pixels.
+    pub max_side: u32,
+    /// The least time from one frame to the next; a frame also waits for the previous
+    /// one's answer.
+    pub min_interval_ms: u32,
+    /// The framing guide's side, as a percentage of the frame's shorter side.
+    pub guide_percent: u32,
+}
+
+impl FramePlanDto {
+    pub fn new() -> FramePlanDto {
+        use pocket_core::scan;
+        FramePlanDto {
+            max_side: scan::FRAME_MAX_SIDE,
+            min_interval_ms: scan::FRAME_MIN_INTERVAL_MS,
+            guide_percent: scan::GUIDE_SHARE_PERCENT,
+        }
+    }
+}

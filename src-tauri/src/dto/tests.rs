@@ -54,6 +54,8 @@ fn typescript() -> String {
         ScanItemDto::decl(&cfg),
         OfferableDto::decl(&cfg),
         ScanReportDto::decl(&cfg),
+        ScanCapabilitiesDto::decl(&cfg),
+        FramePlanDto::decl(&cfg),
         BatchDto::decl(&cfg),
         AddedDto::decl(&cfg),
         OfferedAccountDto::decl(&cfg),

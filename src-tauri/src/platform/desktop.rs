@@ -21,6 +21,13 @@ pub fn device_check<R: tauri::Runtime>(
 /// system-wide screenshot block to set.
 pub fn protect_window<R: tauri::Runtime>(_window: &tauri::WebviewWindow<R>) {}
 
+/// Desktops have no per-app settings page to open.
+pub fn open_app_settings<R: tauri::Runtime>(
+    _window: &tauri::WebviewWindow<R>,
+) -> Result<(), String> {
+    Err("desktops have no app settings page".into())
+}
+
 /// Every display, captured now.
 pub fn capture_screens() -> Result<Vec<Capture>, String> {
     let monitors = xcap::Monitor::all().map_err(|e| e.to_string())?;

@@ -1,5 +1,5 @@
-//! Phones: the camera scans through tauri-plugin-barcode-scanner in the UI; apps cannot
-//! capture the screen. The app lock is the phone's own check (biometrics, with the phone's
+//! Phones: apps cannot capture the screen; iOS scans through tauri-plugin-barcode-scanner in
+//! the UI, Android through the webview's camera (`platform::camera`). The app lock is the phone's own check (biometrics, with the phone's
 //! passcode as the fallback) through tauri-plugin-biometric, and on Android the window is
 //! kept out of screenshots and the recent-apps preview (FLAG_SECURE).
 
@@ -60,6 +60,64 @@ pub fn protect_window<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
     if let Err(error) = result {
         log::error!("could not reach the window to protect it: {error}");
     }
+}
+
+/// Opens Pocket's page in Android's settings (where a camera refused for good is allowed
+/// again). The activity starts it on its own thread; a failure is logged there.
+#[cfg(target_os = "android")]
+pub fn open_app_settings<R: tauri::Runtime>(
+    window: &tauri::WebviewWindow<R>,
+) -> Result<(), String> {
+    use jni::objects::{JObject, JValue};
+    window
+        .with_webview(|webview| {
+            webview.jni_handle().exec(|env, activity, _webview| {
+                let open = (|| -> jni::errors::Result<()> {
+                    let package = env
+                        .call_method(activity, "getPackageName", "()Ljava/lang/String;", &[])?
+                        .l()?;
+                    let scheme = env.new_string("package")?;
+                    let uri = env
+                        .call_static_method(
+                            "android/net/Uri",
+                            "fromParts",
+                            "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;)Landroid/net/Uri;",
+                            &[
+                                JValue::Object(&scheme),
+                                JValue::Object(&package),
+                                JValue::Object(&JObject::null()),
+                            ],
+                        )?
+                        .l()?;
+                    let action = env.new_string("android.settings.APPLICATION_DETAILS_SETTINGS")?;
+                    let intent = env.new_object(
+                        "android/content/Intent",
+                        "(Ljava/lang/String;Landroid/net/Uri;)V",
+                        &[JValue::Object(&action), JValue::Object(&uri)],
+                    )?;
+                    env.call_method(
+                        activity,
+                        "startActivity",
+                        "(Landroid/content/Intent;)V",
+                        &[JValue::Object(&intent)],
+                    )?;
+                    Ok(())
+                })();
+                if let Err(error) = open {
+                    let _ = env.exception_clear();
+                    log::error!("could not open the app's settings: {error}");
+                }
+            })
+        })
+        .map_err(|error| error.to_string())
+}
+
+/// iOS's settings page opens through the scanner plugin, in the UI.
+#[cfg(not(target_os = "android"))]
+pub fn open_app_settings<R: tauri::Runtime>(
+    _window: &tauri::WebviewWindow<R>,
+) -> Result<(), String> {
+    Err("iOS opens its settings through the scanner plugin".into())
 }
 
 /// iOS has no screenshot block for apps; the lock clears the list before the app is

@@ -5,6 +5,9 @@ mod desktop;
 #[cfg(desktop)]
 pub use desktop::*;
 
+mod camera;
+pub use camera::{answer_permission, enable as enable_camera};
+
 mod clipboard;
 pub use clipboard::{ClipboardPicture, clipboard_picture};
 
@@ -19,3 +22,13 @@ pub struct Capture {
     pub width: u32,
     pub height: u32,
 }
+
+/// iOS scans with the system's own camera scanner (tauri-plugin-barcode-scanner, Apple's
+/// Vision code, no Google); Android and desktop read the webview's camera frames in Rust.
+pub const NATIVE_CAMERA: bool = cfg!(target_os = "ios");
+
+/// Android's IPC carries no raw bodies (Tauri sends them as JSON).
+pub const BINARY_IPC: bool = cfg!(not(target_os = "android"));
+
+/// Only Android's settings page is opened from Rust (iOS's through the scanner plugin).
+pub const CAN_OPEN_APP_SETTINGS: bool = cfg!(target_os = "android");

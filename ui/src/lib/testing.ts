@@ -1,6 +1,6 @@
 // Replies the tests' mocked Rust side gives, typed so that a field the Rust side adds fails
 // the type check here instead of going missing in one test's copy.
-import type { Account, AccountCode, AppSettings, Codes, Home, PushToken } from './api';
+import type { Account, AccountCode, AppSettings, Codes, Home, PushToken, ScanCapabilities } from './api';
 
 /** No codes, at time zero. */
 export const noCodes: Codes = { nowMs: 0, codes: [] };
@@ -66,3 +66,15 @@ export const corpToken: PushToken = {
   host: 'mfa.corp.example',
   risk: null,
 };
+
+/** Android's scan capabilities (the webview's camera, frames as base64 text), and `overrides`. */
+export function scanCapabilitiesReply(overrides: Partial<ScanCapabilities> = {}): ScanCapabilities {
+  return {
+    screen: false,
+    nativeCamera: false,
+    appSettings: true,
+    binaryFrames: false,
+    frames: { maxSide: 800, minIntervalMs: 100, guidePercent: 70 },
+    ...overrides,
+  };
+}

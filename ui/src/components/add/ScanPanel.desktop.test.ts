@@ -3,6 +3,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import ScanPanel from './ScanPanel.svelte';
 import { AccountsState } from '../../lib/accounts.svelte';
+import { scanCapabilitiesReply } from '../../lib/testing';
 
 // jsdom's Blob lacks arrayBuffer(), which every browser engine Tauri uses has.
 if (!Blob.prototype.arrayBuffer) {
@@ -25,7 +26,8 @@ afterEach(() => {
 function desktop() {
   const received: { command: string; payload: unknown }[] = [];
   mockIPC((command, payload) => {
-    if (command === 'scan_capabilities') return true;
+    if (command === 'scan_capabilities')
+      return scanCapabilitiesReply({ screen: true, appSettings: false, binaryFrames: true });
     received.push({ command, payload });
     if (command.startsWith('scan_')) return { items: [{ kind: 'other', preview: 'hello' }], batch: null };
   });

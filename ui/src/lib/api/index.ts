@@ -1,5 +1,6 @@
 // The only module that talks to the Rust side. Every call rejects with an IpcError.
-import { invoke } from '@tauri-apps/api/core';
+import { invoke, type InvokeOptions } from '@tauri-apps/api/core';
+import { toBase64 } from '../base64';
 import type {
   Account,
   Added,
@@ -12,6 +13,7 @@ import type {
   PushAnswered,
   PushRequest,
   ScanReport,
+  ScanCapabilities,
   ImportReport,
   ExportFormat,
   PickedFile,
@@ -55,6 +57,8 @@ export type {
   ManualAccountInput,
   ScanItem,
   ScanReport,
+  ScanCapabilities,
+  FramePlan,
   Added,
   PushToken,
   OfferedAccount,
@@ -66,9 +70,13 @@ export type {
   HistoryItem,
 } from './types';
 
-async function call<T>(command: string, args?: Record<string, unknown> | Uint8Array): Promise<T> {
+async function call<T>(
+  command: string,
+  args?: Record<string, unknown> | Uint8Array,
+  options?: InvokeOptions,
+): Promise<T> {
   try {
-    return await invoke<T>(command, args);
+    return await invoke<T>(command, args, options);
   } catch (error) {
     throw asIpcError(error);
   }
@@ -103,10 +111,21 @@ export const api = {
   addAccountManual: (input: ManualAccountInput) => call<Account>('add_account_manual', { input }),
   deleteAccount: (id: string) => call<void>('delete_account', { id }),
   copyCode: (id: string) => call<void>('copy_code', { id }),
-  canScanScreen: () => call<boolean>('scan_capabilities'),
+  /** What this build scans with, and how camera frames are sampled and sent. */
+  scanCapabilities: () => call<ScanCapabilities>('scan_capabilities'),
   scanScreen: () => call<ScanReport>('scan_screen'),
   /** The file's bytes go as the raw request body, not as JSON. */
   scanImage: (bytes: Uint8Array) => call<ScanReport>('scan_image', bytes),
+  /** One camera frame's luminance, `width` × `height` bytes row by row; null while no code is
+   *  in view. Raw bytes where the IPC carries them (`binary`), base64 text where not. The
+   *  headers go as a plain object: the only form every platform's IPC passes on. */
+  scanFrame: (luma: Uint8Array, width: number, height: number, binary: boolean) =>
+    call<ScanReport | null>('scan_frame', binary ? luma : { frame: toBase64(luma) }, {
+      headers: { 'x-frame-width': String(width), 'x-frame-height': String(height) },
+    }),
+  /** Pocket's page in the phone's settings, where a refused camera is allowed again (Android:
+   *  only when the scan capabilities say `appSettings`). */
+  openAppSettings: () => call<void>('open_app_settings'),
   scanText: (text: string) => call<ScanReport>('scan_text', { text }),
   scanClipboard: () => call<ScanReport>('scan_clipboard'),
   /** Adds what a scan found; a container registration may need the user's passphrase. */

@@ -92,6 +92,40 @@ export type ScanReport = { items: Array<ScanItem>,
  */
 batch: Batch | null, };
 
+export type ScanCapabilities = { 
+/**
+ * "Scan the screen" (desktop builds).
+ */
+screen: boolean, 
+/**
+ * The system's own camera scanner (iOS) instead of the webview's camera.
+ */
+nativeCamera: boolean, 
+/**
+ * Pocket can open its page in the phone's settings (Android), where a blocked camera is
+ * allowed again.
+ */
+appSettings: boolean, 
+/**
+ * Frames go as raw bytes; where the IPC has none (Android), as base64 text.
+ */
+binaryFrames: boolean, frames: FramePlan, };
+
+export type FramePlan = { 
+/**
+ * Frames are reduced until their longer side is at most this many pixels.
+ */
+maxSide: number, 
+/**
+ * The least time from one frame to the next; a frame also waits for the previous
+ * one's answer.
+ */
+minIntervalMs: number, 
+/**
+ * The framing guide's side, as a percentage of the frame's shorter side.
+ */
+guidePercent: number, };
+
 export type Batch = { part: number, of: number, };
 
 export type Added = { "kind": "account", "value": Account } | { "kind": "pushToken", "value": PushAdded } | { "kind": "container", "value": ContainerAdded };
