@@ -46,7 +46,7 @@ CLIPPY_BUILD := RUSTC_WORKSPACE_WRAPPER="$$(rustup which clippy-driver)" \
 	CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
 
 .PHONY: types licences fixtures bench deps-bench deps-privacyidea deps-peers help run test test-steps deps-build deps-test deps-ui deps-tauri-driver deps-nextest deps-android-check ui app \
-	lint format-check ui-tests rust-tests load-smoke android-check icons clean load screenshots
+	lint format-check ui-tests rust-tests load-smoke android-check android-check-steps icons clean load screenshots
 
 help:
 	@echo "make run    install what is missing, build, and start Pocket"
@@ -77,7 +77,7 @@ test:
 	fi; \
 	exit $$status
 
-test-steps: deps-test format-check ui-tests rust-tests load-smoke android-check
+test-steps: deps-test format-check ui-tests rust-tests load-smoke
 	@echo "All tests passed (UI tests: see above)."
 	@grep -E '^ *Summary ' $(RUST_TEST_LOG) | tail -1 | sed -E 's/^ *Summary \[ *([^]]*)\]/Rust (\1):/'
 
@@ -101,9 +101,20 @@ ui-tests: deps-ui
 # `make run` and `make test` build the same targets, so the dependencies are built once for
 # both (the features the tests' dev-dependencies add are in both); the workspace's own crates
 # build again for `make run`, without clippy (about a minute and a half).
-rust-tests: deps-build deps-nextest ui
+# The Android check (below) runs beside the tests at the lowest CPU priority: the system
+# tests spend much of their time waiting on windows and servers, and it takes only the time
+# they leave (two and a half minutes of a clean run when it ran after them).
+rust-tests: deps-build deps-nextest deps-android-check ui
 	$(CLIPPY_BUILD) $(CARGO_BUILD)
-	set -o pipefail; $(CLIPPY_BUILD) cargo nextest run --workspace --exclude startup-peer --color never 2>&1 | tee $(RUST_TEST_LOG)
+	@set -o pipefail; \
+	nice -n 19 $(MAKE) --no-print-directory android-check-steps > $(ANDROID_CHECK_LOG) 2>&1 & android=$$!; \
+	$(CLIPPY_BUILD) cargo nextest run --workspace --exclude startup-peer --color never 2>&1 | tee $(RUST_TEST_LOG); \
+	tests=$$?; \
+	echo "The Android check, run beside the tests ($(ANDROID_CHECK_LOG)):"; \
+	wait $$android; checked=$$?; \
+	grep -vE '^ +(Compiling|Checking) ' $(ANDROID_CHECK_LOG); \
+	[ $$checked = 0 ] || echo "!!! the Android check failed (above) !!!" >&2; \
+	[ $$tests = 0 ] && [ $$checked = 0 ]
 
 # The load test's own logic, small: 200 phones, 20 logins/s for 10 s. `make load` is the real one.
 # The binary rust-tests built: `cargo run -p pocket-tests` would build the dependencies again
@@ -115,16 +126,24 @@ load-smoke: rust-tests
 # the Android project `tauri android init` makes, as `tauri android build` would: tauri-build
 # lists the plugins' Android libraries there and Pocket's build writes its manifest entries,
 # which tests/tools/android-dependencies then prints and checks (no Google artifact).
+# It builds in a folder of its own, so it may run while another cargo works in target/.
 ANDROID_PROJECT := $(CARGO_TARGET_DIR)/android-project
+ANDROID_CHECK_DIR := $(CARGO_TARGET_DIR)/android-check
+ANDROID_CHECK_LOG := $(CARGO_TARGET_DIR)/android-check.log
 APP_IDENTIFIER = $(shell sed -nE 's/^  "identifier": "([^"]+)".*/\1/p' src-tauri/tauri.conf.json)
 android-check: deps-android-check ui
+	@$(MAKE) --no-print-directory android-check-steps
+
+# The check itself, on the UI as built (rust-tests runs it beside the tests, where building
+# the UI again would change the files a test serves).
+android-check-steps:
 	@if rustup target list --installed | grep -qx '$(ANDROID_TARGET)' || rustup target add $(ANDROID_TARGET); then \
 		rm -rf $(ANDROID_PROJECT) && mkdir -p $(ANDROID_PROJECT)/app/src/main && \
 		printf '%s\n' '<manifest xmlns:android="http://schemas.android.com/apk/res/android">' \
 			'    <application />' '</manifest>' > $(ANDROID_PROJECT)/app/src/main/AndroidManifest.xml && \
 		TAURI_ANDROID_PROJECT_PATH=$(ANDROID_PROJECT) TAURI_ANDROID_PACKAGE_UNESCAPED=$(APP_IDENTIFIER) \
 		CC_aarch64_linux_android=aarch64-linux-gnu-gcc AR_aarch64_linux_android=aarch64-linux-gnu-ar \
-			cargo check -p pocket --target $(ANDROID_TARGET) && \
+			CARGO_TARGET_DIR=$(ANDROID_CHECK_DIR) cargo check -p pocket --target $(ANDROID_TARGET) && \
 		tests/tools/android-dependencies $(ANDROID_PROJECT); \
 	else \
 		echo; echo "!!! rustup could not add $(ANDROID_TARGET): the Android check was SKIPPED !!!"; echo; \

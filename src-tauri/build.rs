@@ -51,6 +51,11 @@ fn main() {
     )
     .expect("tauri-build failed");
     println!("cargo:rerun-if-env-changed=TAURI_ANDROID_PROJECT_PATH");
+    // A project made again by `tauri android init` gets the entries again.
+    if let Some(project) = std::env::var_os("TAURI_ANDROID_PROJECT_PATH") {
+        let manifest = PathBuf::from(project).join("app/src/main/AndroidManifest.xml");
+        println!("cargo:rerun-if-changed={}", manifest.display());
+    }
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("android") {
         tauri_utils::build::update_android_manifest(
             "POCKET CAMERA",

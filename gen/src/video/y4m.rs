@@ -36,7 +36,9 @@ impl Header {
 
     /// Milliseconds into the video at which frame `index` (from 0) shows.
     pub fn millis_at(&self, index: u64) -> u64 {
-        index * 1000 * u64::from(self.fps_den) / u64::from(self.fps_num.max(1))
+        let millis =
+            u128::from(index) * 1000 * u128::from(self.fps_den) / u128::from(self.fps_num.max(1));
+        u64::try_from(millis).unwrap_or(u64::MAX)
     }
 
     fn luma_bytes(&self) -> usize {
@@ -57,7 +59,8 @@ impl<R: BufRead> Reader<R> {
         ensure!(fields.next() == Some("YUV4MPEG2"), "not a YUV4MPEG2 file");
         let (mut width, mut height, mut rate, mut colour) = (None, None, (30, 1), "420jpeg");
         for field in fields {
-            let (tag, value) = field.split_at(field.len().min(1));
+            // The tag is the field's first character, which need not be one byte.
+            let (tag, value) = field.split_at(field.chars().next().map_or(0, char::len_utf8));
             match tag {
                 "W" => width = Some(value.parse::<u32>().context("width")?),
                 "H" => height = Some(value.parse::<u32>().context("height")?),
@@ -85,7 +88,10 @@ impl<R: BufRead> Reader<R> {
         );
         let chroma_side = |w: u32, h: u32| (w * h) as usize;
         let chroma_bytes = match colour {
-            c if c.starts_with("420") => 2 * chroma_side(width.div_ceil(2), height.div_ceil(2)),
+            // 8-bit samples only: `420p10` and the like have two bytes a sample.
+            "420jpeg" | "420paldv" | "420mpeg2" | "420" => {
+                2 * chroma_side(width.div_ceil(2), height.div_ceil(2))
+            }
             "422" => 2 * chroma_side(width.div_ceil(2), height),
             "444" => 2 * chroma_side(width, height),
             "mono" => 0,
@@ -203,6 +209,11 @@ mod tests {
         assert_eq!(reader.next_luma().unwrap(), Some(vec![2; 15]));
         assert_eq!(reader.next_luma().unwrap(), None);
         assert_eq!(header.millis_at(15), 1000);
+        let slow = Header {
+            fps_den: u32::MAX,
+            ..header
+        };
+        assert_eq!(slow.millis_at(u64::MAX), u64::MAX);
     }
 
     #[test]
@@ -228,6 +239,15 @@ mod tests {
         assert_eq!(
             error(b"YUV4MPEG2 W2 H2 C411\n"),
             "colour space 411 is not read"
+        );
+        assert_eq!(
+            error(b"YUV4MPEG2 W2 H2 C420p10\n"),
+            "colour space 420p10 is not read"
+        );
+        // A field that starts with a character of several bytes is just an unknown field.
+        assert_eq!(
+            error("YUV4MPEG2 W2 H2 Cmono \u{e9}x\nFRAME\n\x01".as_bytes()),
+            "a frame is cut short"
         );
         let long = [b"YUV4MPEG2 ".as_slice(), &[b'X'; 2000]].concat();
         assert_eq!(error(&long), "a header line is too long or cut short");

@@ -1,11 +1,15 @@
-//! Scanning: the screen, an image file, the clipboard, text the camera read or the user
-//! pasted. pocket-core reads and sorts what was found; accounts and push enrollments wait on
+//! Scanning: the screen, an image file, the clipboard, camera frames, text the user pasted
+//! or iOS's scanner read. pocket-core reads and sorts what was found; accounts and push enrollments wait on
 //! this side until the user adds them, and only their descriptions cross to the webview.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use base64::Engine;
 use pocket_core::clock;
 use pocket_core::flows::RegistrationChoices;
-use pocket_core::scan::{ScanItem, classify, decode_frame, decode_image_file, decode_rgba};
+use pocket_core::scan::{
+    FRAME_MAX_SIDE, ScanItem, classify, decode_frame, decode_image_file, decode_rgba,
+};
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State, WebviewWindow};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -39,13 +43,14 @@ pub fn open_app_settings<R: Runtime>(window: WebviewWindow<R>) -> Result<(), Ipc
 
 /// Reads one camera frame: 8-bit luminance, already reduced to the size the scan
 /// capabilities give, its size in the `x-frame-width` and `x-frame-height` headers. `None`
-/// while no code is in view; the first code found is classified as any scan is.
+/// while no code is in view; the first code found is classified as any scan is. The UI
+/// sends a frame only after the previous one's answer, so one that comes while another is
+/// read is dropped unread (`None`).
 #[tauri::command]
 pub async fn scan_frame(
     state: State<'_, AppState>,
     request: Request<'_>,
 ) -> Result<Option<ScanReportDto>, IpcError> {
-    let luma = frame_bytes(request.body())?;
     let dimension = |name: &str| {
         request
             .headers()
@@ -55,23 +60,55 @@ pub async fn scan_frame(
             .ok_or(pocket_core::Error::ImageUnreadable)
     };
     let (width, height) = (dimension("x-frame-width")?, dimension("x-frame-height")?);
-    let found = tauri::async_runtime::spawn_blocking(move || decode_frame(&luma, width, height))
-        .await
-        .map_err(|e| IpcError::internal(&e))??;
+    if width > FRAME_MAX_SIDE || height > FRAME_MAX_SIDE {
+        return Err(pocket_core::Error::ImageTooLarge.into());
+    }
+    let Some(reading) = ReadingFrame::start() else {
+        return Ok(None);
+    };
+    let luma = frame_bytes(request.body(), width as usize * height as usize)?;
+    let found = tauri::async_runtime::spawn_blocking(move || {
+        let _reading = reading;
+        decode_frame(&luma, width, height)
+    })
+    .await
+    .map_err(|e| IpcError::internal(&e))??;
     match found {
         Some(text) => Ok(Some(report(&state, vec![text]).await?)),
         None => Ok(None),
     }
 }
 
-/// A frame's pixels: the raw body, or on Android, whose IPC carries no raw bodies, base64
-/// text under `frame` (a third of the size of the JSON number array Tauri would send).
-fn frame_bytes(body: &InvokeBody) -> Result<Vec<u8>, IpcError> {
+/// While a frame is read; the next may come once it is dropped.
+struct ReadingFrame;
+
+static READING_FRAME: AtomicBool = AtomicBool::new(false);
+
+impl ReadingFrame {
+    fn start() -> Option<ReadingFrame> {
+        READING_FRAME
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .ok()
+            .map(|_| ReadingFrame)
+    }
+}
+
+impl Drop for ReadingFrame {
+    fn drop(&mut self) {
+        READING_FRAME.store(false, Ordering::Release);
+    }
+}
+
+/// A frame's `pixels` bytes: the raw body, or on Android, whose IPC carries no raw bodies,
+/// base64 text under `frame` (a third of the size of the JSON number array Tauri would send),
+/// its length checked before it is decoded.
+fn frame_bytes(body: &InvokeBody, pixels: usize) -> Result<Vec<u8>, IpcError> {
     let bytes = match body {
-        InvokeBody::Raw(bytes) => Some(bytes.clone()),
+        InvokeBody::Raw(bytes) => (bytes.len() == pixels).then(|| bytes.clone()),
         InvokeBody::Json(value) => value
             .get("frame")
             .and_then(serde_json::Value::as_str)
+            .filter(|text| text.len() == pixels.div_ceil(3) * 4)
             .and_then(|text| base64::engine::general_purpose::STANDARD.decode(text).ok()),
     };
     bytes.ok_or_else(|| pocket_core::Error::ImageUnreadable.into())
@@ -255,4 +292,20 @@ async fn report(state: &AppState, texts: Vec<String>) -> Result<ScanReportDto, I
         items,
         batch: report.batch.map(BatchDto::from),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ReadingFrame;
+
+    #[test]
+    fn one_frame_is_read_at_a_time() {
+        let first = ReadingFrame::start().expect("nothing is read yet");
+        assert!(ReadingFrame::start().is_none(), "a second frame meanwhile");
+        drop(first);
+        assert!(
+            ReadingFrame::start().is_some(),
+            "the next frame once it is read"
+        );
+    }
 }

@@ -4,17 +4,20 @@
 
 use tauri::webview::{PermissionKind, PermissionResponse};
 
-/// Test builds only: WebKitGTK's mock cameras instead of real devices, so the camera's whole
-/// path runs on a machine without one.
+/// Debug and `webdriver` builds only: WebKitGTK's mock cameras instead of real devices, so
+/// the camera's whole path runs on a machine without one.
 const MOCK_CAMERA: &str = "POCKET_MOCK_CAMERA";
 
 /// The answer to the webview's permission requests: the camera for the scanner (the page is
-/// Pocket's own; the system may still ask the user), the platform's default for the rest.
+/// Pocket's own; macOS and Android still ask the user), nothing else. A default answer is
+/// not safe: WebKitGTK lets a request for camera and microphone through whole when the
+/// microphone's answer is left to it.
 pub fn answer_permission(kind: PermissionKind) -> PermissionResponse {
     match kind {
         // Android's default is its own CAMERA prompt, which must stay the one asking.
-        PermissionKind::Camera if cfg!(not(mobile)) => PermissionResponse::Allow,
-        _ => PermissionResponse::Default,
+        PermissionKind::Camera if cfg!(mobile) => PermissionResponse::Default,
+        PermissionKind::Camera => PermissionResponse::Allow,
+        _ => PermissionResponse::Deny,
     }
 }
 
@@ -40,4 +43,29 @@ pub fn enable<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
 #[cfg(not(target_os = "linux"))]
 pub fn enable<R: tauri::Runtime>(_window: &tauri::WebviewWindow<R>) {
     let _ = MOCK_CAMERA;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_camera_is_allowed() {
+        assert!(matches!(
+            answer_permission(PermissionKind::Camera),
+            PermissionResponse::Allow
+        ));
+        for kind in [
+            PermissionKind::Microphone,
+            PermissionKind::DisplayCapture,
+            PermissionKind::Geolocation,
+            PermissionKind::Notifications,
+            PermissionKind::ClipboardRead,
+        ] {
+            assert!(
+                matches!(answer_permission(kind), PermissionResponse::Deny),
+                "{kind:?}"
+            );
+        }
+    }
 }

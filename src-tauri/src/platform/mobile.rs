@@ -1,5 +1,5 @@
-//! Phones: apps cannot capture the screen; iOS scans through tauri-plugin-barcode-scanner in
-//! the UI, Android through the webview's camera (`platform::camera`). The app lock is the phone's own check (biometrics, with the phone's
+//! Phones: apps cannot capture the screen; iOS scans through tauri-plugin-barcode-scanner
+//! in the UI, Android through the webview's camera (`platform::camera`). The app lock is the phone's own check (biometrics, with the phone's
 //! passcode as the fallback) through tauri-plugin-biometric, and on Android the window is
 //! kept out of screenshots and the recent-apps preview (FLAG_SECURE).
 

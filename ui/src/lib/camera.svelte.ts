@@ -130,6 +130,12 @@ export class CameraState {
     }
     this.#stream = stream;
     this.#track = stream.getVideoTracks()[0] ?? null;
+    // The camera unplugged, or taken by another app: no frozen picture, say so.
+    this.#track?.addEventListener?.('ended', () => {
+      if (run !== this.#run) return;
+      this.#release();
+      this.state = 'none';
+    });
     this.#prepare(this.#track);
     this.state = 'live';
     const video = this.#video;

@@ -12,10 +12,16 @@ const report: ScanReport = {
 };
 
 function fakeTrack(capabilities: Record<string, unknown> = {}) {
+  const ended: (() => void)[] = [];
   return {
     stop: vi.fn(),
     getCapabilities: () => capabilities,
     applyConstraints: vi.fn(async (_constraints: MediaTrackConstraints) => {}),
+    addEventListener: (type: string, listener: () => void) => {
+      if (type === 'ended') ended.push(listener);
+    },
+    /** The system ends the track (the camera unplugged or taken). */
+    end: () => ended.forEach((listener) => listener()),
   };
 }
 
@@ -298,6 +304,21 @@ describe('CameraState: the frames', () => {
     expect(video.srcObject).toBeNull();
     await wait(5000);
     expect(sent).toHaveLength(2);
+  });
+
+  it('says there is no camera when the system ends the track, and sends no more frames', async () => {
+    const { camera, tracks, sent } = setup();
+    await camera.start();
+    await wait(0);
+    sent[0]?.answer(null);
+    await wait(100);
+    tracks[0]?.end();
+    expect(camera.state).toBe('none');
+    expect(tracks[0]?.stop).toHaveBeenCalled();
+    sent[1]?.answer(report);
+    await wait(5000);
+    expect(sent).toHaveLength(2);
+    expect(camera.state).toBe('none');
   });
 
   it('lets every track go on Cancel, and ignores an answer that comes after', async () => {

@@ -1,6 +1,5 @@
 //! Camera frames: the size and pace they are sent at, and how one is read. The app's scanner
-//! and `pocket-gen scan --video` both go through here, so a video that scans in QA scans the
-//! same way on a phone.
+//! and `pocket-gen scan --video` both read frames here, reduced to the same size.
 
 use crate::error::{Error, Result};
 
@@ -14,8 +13,8 @@ pub const FRAME_MAX_SIDE: u32 = 800;
 /// find a code as soon as a person can hold it still. A frame also waits for the previous
 /// one's answer, so a slow phone sends fewer and none queue.
 pub const FRAME_MIN_INTERVAL_MS: u32 = 100;
-/// A frame larger than this is not a reduced camera frame; it is refused unread.
-const FRAME_MAX_PIXELS: u64 = 4096 * 4096;
+/// A video frame to reduce is at most this on a side (a camera's, or a QA video's).
+const VIDEO_MAX_SIDE: u32 = 4096;
 
 /// The part of the frame the framing guide marks: a centred square this share of the
 /// shorter side. The UI draws the guide from the same number.
@@ -32,12 +31,13 @@ pub fn reduced_size(width: u32, height: u32) -> (u32, u32) {
 }
 
 /// Reduces 8-bit luminance to [`reduced_size`] by averaging the source pixels each target
-/// pixel covers (the canvas in the webview does the same for the app).
+/// pixel covers. The webview's canvas brings the app's frames to the same size with its own
+/// smoothing, so QA's frames match a phone's in size and detail, not pixel for pixel.
 pub fn reduce(luma: &[u8], width: u32, height: u32) -> Result<(Vec<u8>, u32, u32)> {
-    check_frame(luma, width, height)?;
+    check_frame(luma, width, height, VIDEO_MAX_SIDE)?;
     let (w, h) = reduced_size(width, height);
-    if (w, h) == (width, height) {
-        return Ok((luma.to_vec(), w, h));
+    if (w, h) == (width, height) || width == 0 || height == 0 {
+        return Ok((luma.to_vec(), width, height));
     }
     let span = |to: u32, from: u32, i: u32| {
         let start = (u64::from(i) * u64::from(from) / u64::from(to)) as usize;
@@ -68,7 +68,7 @@ pub fn reduce(luma: &[u8], width: u32, height: u32) -> Result<(Vec<u8>, u32, u32
 /// close fills it), light-on-dark codes, the square at half size (low light's grain averaged
 /// away), and a code held far away, enlarged.
 pub fn decode_frame(luma: &[u8], width: u32, height: u32) -> Result<Option<String>> {
-    check_frame(luma, width, height)?;
+    check_frame(luma, width, height, FRAME_MAX_SIDE)?;
     if width == 0 || height == 0 {
         return Ok(None);
     }
@@ -92,13 +92,12 @@ pub fn decode_frame(luma: &[u8], width: u32, height: u32) -> Result<Option<Strin
     Ok(decode_one(&far, side, side))
 }
 
-/// Refuses sizes that do not match the pixels sent, and frames no reduction would give.
-fn check_frame(luma: &[u8], width: u32, height: u32) -> Result<()> {
-    let pixels = u64::from(width) * u64::from(height);
-    if pixels > FRAME_MAX_PIXELS {
+/// Refuses frames over `max_side` on a side, and sizes that do not match the pixels sent.
+fn check_frame(luma: &[u8], width: u32, height: u32, max_side: u32) -> Result<()> {
+    if width > max_side || height > max_side {
         return Err(Error::ImageTooLarge);
     }
-    if luma.len() as u64 != pixels {
+    if luma.len() as u64 != u64::from(width) * u64::from(height) {
         return Err(Error::ImageUnreadable);
     }
     Ok(())
@@ -283,5 +282,11 @@ mod tests {
             reduce(&[0; 3], 2, 2).unwrap_err().code(),
             "image_unreadable"
         );
+        // Larger than the UI ever sends: a frame is reduced before it comes.
+        assert_eq!(kind(decode_frame(&[0; 801], 801, 1)), "image_too_large");
+        assert_eq!(reduce(&[], 4097, 1).unwrap_err().code(), "image_too_large");
+        // No pixels at all is an empty frame, not an error.
+        assert_eq!(reduce(&[], 0, 1000).unwrap(), (Vec::new(), 0, 1000));
+        assert_eq!(decode_frame(&[], 0, 800).unwrap(), None);
     }
 }

@@ -86,13 +86,15 @@ describe('CameraScanner', () => {
     expect(camera?.track.applyConstraints).toHaveBeenCalledWith({ advanced: [{ torch: true }] });
   });
 
-  it('says when there is no camera, and offers the pictures', async () => {
+  it('says when there is no camera, offers the pictures, and lets the user try again', async () => {
     const { scanner } = open({ grant: refuse('NotFoundError', 0) });
     await state(scanner, 'none');
     expect(screen.getByTestId('camera-status').textContent).toContain('No camera is available');
     expect(screen.getByTestId('camera-take-photo')).toBeTruthy();
     expect(screen.getByTestId('camera-open-image')).toBeTruthy();
-    expect(screen.queryByTestId('camera-retry')).toBeNull();
+    // Another app may have had the camera: trying again asks for it again.
+    await fireEvent.click(screen.getByTestId('camera-retry'));
+    await vi.waitFor(() => expect(camera?.getUserMedia).toHaveBeenCalledTimes(2));
   });
 
   it('hands over an opened image, letting the camera go first', async () => {
