@@ -11,6 +11,7 @@ mod token;
 mod transport;
 mod unlock_demand;
 mod wakeup;
+mod webpush;
 pub mod wire;
 
 pub use challenge::{Dropped, LOCAL_EXPIRY_SECONDS, PushRequest, verify_challenge};
@@ -24,3 +25,4 @@ pub use token::PushToken;
 pub use transport::transport_risk;
 pub use unlock_demand::UnlockDemand;
 pub use wakeup::{PollOnly, WakeUp, challenge_from_message};
+pub use webpush::{MAX_MESSAGE_BYTES, WebPushKeys};
