@@ -10,6 +10,7 @@ mod corpus;
 mod push_limits;
 mod push_service;
 mod videos;
+mod wakeups;
 mod web_attacks;
 mod web_limits;
 mod web_login;

@@ -4,7 +4,7 @@ use anyhow::{Context, Result, bail};
 use pocket_core::otp::{format_uri, parse_uri};
 use pocket_gen::device::{AnswerChoice, Device, EnrollOptions};
 
-use super::DeviceAction;
+use super::{DeviceAction, WakeupAction};
 
 pub(super) async fn run_device(
     state: &std::path::Path,
@@ -83,6 +83,14 @@ pub(super) async fn run_device(
                 out(&format!("{line}\n"))?;
             }
         }
+        DeviceAction::Wakeup { action } => {
+            let line = match action {
+                WakeupAction::Unifiedpush { endpoint } => device.wake_by_web_push(endpoint).await?,
+                WakeupAction::PollOnly => device.poll_only().await?,
+                WakeupAction::Receive { file } => device.receive(&read_push_message(&file)?)?,
+            };
+            out(&format!("{line}\n"))?;
+        }
     }
     Ok(())
 }
@@ -125,19 +133,32 @@ pub(super) fn import(file: &std::path::Path, password: Option<&str>) -> Result<b
 
 /// The file's bytes, refused unread past the size no backup reaches.
 fn read_limited(file: &std::path::Path) -> Result<Vec<u8>> {
+    read_at_most(file, pocket_core::transfer::MAX_BACKUP_BYTES)?
+        .ok_or_else(|| pocket_core::Error::BackupTooLarge.into())
+}
+
+/// A push message's body, refused unread past the size push services carry.
+fn read_push_message(file: &std::path::Path) -> Result<Vec<u8>> {
+    let limit = pocket_core::push::webpush::MAX_MESSAGE_BYTES;
+    read_at_most(file, limit)?.with_context(|| {
+        format!(
+            "{} is larger than a push message ({limit} bytes)",
+            file.display()
+        )
+    })
+}
+
+/// The file's bytes, or `None` when it holds more than `limit`.
+fn read_at_most(file: &std::path::Path, limit: usize) -> Result<Option<Vec<u8>>> {
     use std::io::Read;
     let opened =
         std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
-    let limit = pocket_core::transfer::MAX_BACKUP_BYTES as u64;
     let mut bytes = Vec::new();
     opened
-        .take(limit + 1)
+        .take(limit as u64 + 1)
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read {}", file.display()))?;
-    if bytes.len() as u64 > limit {
-        return Err(pocket_core::Error::BackupTooLarge.into());
-    }
-    Ok(bytes)
+    Ok((bytes.len() <= limit).then_some(bytes))
 }
 
 /// `pocket-gen inspect`: the account as JSON (the secret only inside the canonical link), or

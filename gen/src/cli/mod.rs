@@ -215,6 +215,29 @@ enum DeviceAction {
     /// `{"server", "offset_seconds", "uncertainty_seconds"}` (server time minus this
     /// machine's), or `{"server", "error"}`.
     Clock,
+    /// How the device is woken when a login request waits for it.
+    Wakeup {
+        #[command(subcommand)]
+        action: WakeupAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum WakeupAction {
+    /// Give the device a Web Push (UnifiedPush) channel at ENDPOINT: its P-256 key and auth
+    /// secret are made (once, kept with its other keys) and every push token's server is told.
+    /// Prints one JSON line: registration, endpoint, p256dh, auth (base64url), and the tokens
+    /// whose server could not be told.
+    Unifiedpush {
+        #[arg(long)]
+        endpoint: url::Url,
+    },
+    /// Back to being polled only; every push token's server is told.
+    PollOnly,
+    /// Read FILE as a push message body a distributor delivers (aes128gcm, at most 4096
+    /// bytes): print the login request it brings as `poll` prints it, or fail with the reason.
+    /// Nothing is polled.
+    Receive { file: PathBuf },
 }
 
 #[derive(Subcommand)]

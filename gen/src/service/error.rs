@@ -28,6 +28,8 @@ pub enum ServiceError {
     PushPaused,
     #[error("there is no such token")]
     UnknownToken,
+    #[error("there is no such open login request")]
+    UnknownRequest,
     #[error("internal error")]
     Internal(String),
 }
@@ -39,7 +41,7 @@ impl ServiceError {
             | ServiceError::BadRollout
             | ServiceError::Missing(_)
             | ServiceError::Invalid(_) => StatusCode::BAD_REQUEST,
-            ServiceError::UnknownToken => StatusCode::NOT_FOUND,
+            ServiceError::UnknownToken | ServiceError::UnknownRequest => StatusCode::NOT_FOUND,
             ServiceError::UserExists => StatusCode::CONFLICT,
             ServiceError::RateLimited(_)
             | ServiceError::TooManyOpenRequests

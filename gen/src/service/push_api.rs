@@ -23,6 +23,8 @@ pub struct PostForm {
     enrollment_credential: Option<String>,
     pubkey: Option<String>,
     fbtoken: Option<String>,
+    new_fbtoken: Option<String>,
+    timestamp: Option<String>,
     nonce: Option<String>,
     signature: Option<String>,
     decline: Option<String>,
@@ -38,6 +40,8 @@ impl PostForm {
             enrollment_credential: take(wire::ENROLLMENT_CREDENTIAL),
             pubkey: take(wire::PUBLIC_KEY),
             fbtoken: take(wire::FIREBASE_TOKEN),
+            new_fbtoken: take(wire::NEW_FIREBASE_TOKEN),
+            timestamp: take(wire::TIMESTAMP),
             nonce: take(wire::NONCE),
             signature: take(wire::SIGNATURE),
             decline: take(wire::DECLINE),
@@ -58,6 +62,8 @@ impl std::fmt::Debug for PostForm {
             )
             .field("pubkey", &present(&self.pubkey))
             .field("fbtoken", &present(&self.fbtoken))
+            .field("new_fbtoken", &present(&self.new_fbtoken))
+            .field("timestamp", &self.timestamp)
             .field("nonce", &self.nonce)
             .field("signature", &present(&self.signature))
             .field("decline", &self.decline)
@@ -74,13 +80,23 @@ pub async fn post(
     let form = PostForm::read(fields);
     let serial = form.serial.ok_or(ServiceError::Missing("serial"))?;
     if let (Some(credential), Some(pubkey)) = (&form.enrollment_credential, &form.pubkey) {
-        // Poll-only: a real Firebase token would be kept for wake-ups; we have none to send.
-        let _ = form.fbtoken;
-        let (server_key, totp) = service.push.rollout(&serial, credential, pubkey)?;
+        let (server_key, totp) =
+            service
+                .push
+                .rollout(&serial, credential, pubkey, form.fbtoken.as_deref())?;
         // The user is switched now, whether or not the security page is still open.
         service.users.finish_pairing_of(&serial)?;
         let detail = json!({wire::SERVER_PUBLIC_KEY: server_key, wire::FALLBACK_TOTP: totp});
         return Ok(Json(json!(wire::Envelope::ok(true, Some(detail)))));
+    }
+    if let Some(registration) = &form.new_fbtoken {
+        let (Some(timestamp), Some(signature)) = (&form.timestamp, &form.signature) else {
+            return Err(ServiceError::NotVerified);
+        };
+        service
+            .push
+            .update_registration(&serial, registration, timestamp, signature)?;
+        return Ok(Json(json!(wire::Envelope::ok(true, None))));
     }
     let answer = AnswerForm {
         serial,

@@ -16,7 +16,12 @@ impl PushServer {
         timestamp: &str,
         signature: &str,
     ) -> Result<Vec<wire::Challenge>, ServiceError> {
-        self.verify_poll(serial, timestamp, signature)?;
+        self.verify_timestamped(
+            serial,
+            timestamp,
+            signature,
+            &wire::poll_message(serial, timestamp),
+        )?;
         Ok(self
             .open_challenges(serial)?
             .into_iter()
@@ -32,7 +37,12 @@ impl PushServer {
         signature: &str,
         wait: Duration,
     ) -> Result<Vec<wire::Challenge>, ServiceError> {
-        self.verify_poll(serial, timestamp, signature)?;
+        self.verify_timestamped(
+            serial,
+            timestamp,
+            signature,
+            &wire::poll_message(serial, timestamp),
+        )?;
         let notify = self.waiter(serial);
         // Registered before looking, so a request raised in between still wakes us.
         let woken = notify.notified();
@@ -49,18 +59,21 @@ impl PushServer {
         Ok(open.into_iter().map(|(c, _)| c).collect())
     }
 
-    fn verify_poll(
+    /// A request the phone signed with a timestamp (a poll, a registration update): the
+    /// time within the allowed skew, the signature over `signed` the enrolled phone's.
+    pub(super) fn verify_timestamped(
         &self,
         serial: &str,
         timestamp: &str,
         signature: &str,
+        signed: &[&str],
     ) -> Result<(), ServiceError> {
         let time = pocket_core::clock::parse_iso8601(timestamp).ok_or(ServiceError::NotVerified)?;
         if (time - (self.clock)()).abs() > POLL_CLOCK_SKEW_SECONDS {
             return Err(ServiceError::NotVerified);
         }
         let phone = self.phone_key(serial)?.ok_or(ServiceError::NotVerified)?;
-        if !phone.verify(&wire::poll_message(serial, timestamp), signature) {
+        if !phone.verify(signed, signature) {
             return Err(ServiceError::NotVerified);
         }
         Ok(())
@@ -103,6 +116,21 @@ impl PushServer {
                 (challenge, delivered)
             })
             .collect())
+    }
+
+    /// The signed challenge of an open request, as a wake-up message carries it.
+    pub fn wake_up_message(&self, transaction_id: &str) -> Result<wire::Challenge, ServiceError> {
+        let row: Option<(String, String, String, String, Option<String>)> = self
+            .db()
+            .query_row(
+                "SELECT serial, nonce, title, question, presence_options FROM challenges
+                 WHERE transaction_id = ?1 AND answered_at IS NULL",
+                params![transaction_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        let (serial, nonce, title, question, presence) = row.ok_or(ServiceError::UnknownRequest)?;
+        Ok(self.signed_challenge(&serial, nonce, title, question, presence))
     }
 
     fn signed_challenge(

@@ -13,6 +13,7 @@ use url::Url;
 
 mod challenges;
 mod codes;
+mod registration;
 mod requests;
 
 pub use requests::{COOL_DOWN_SECONDS, MAX_OPEN_REQUESTS, REJECTIONS_BEFORE_COOL_DOWN};
@@ -67,6 +68,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE rejection_streaks (serial TEXT PRIMARY KEY, count INTEGER NOT NULL, last_at INTEGER NOT NULL);",
     // Push fatigue: a request left to expire counts like a rejection, once.
     "ALTER TABLE challenges ADD COLUMN ignored INTEGER NOT NULL DEFAULT 0;",
+    // Wake-ups: the phone's registration (`fbtoken`, then its signed updates).
+    "ALTER TABLE push_tokens ADD COLUMN registration TEXT;",
 ];
 
 fn migrate(db: &Connection) -> Result<(), ServiceError> {
@@ -210,8 +213,10 @@ impl PushServer {
         serial: &str,
         credential: &str,
         phone_key: &str,
+        registration: Option<&str>,
     ) -> Result<(String, String), ServiceError> {
         VerifyingKey::from_spki_base64(phone_key).map_err(|_| ServiceError::BadRollout)?;
+        let registration = registration.map(registration::checked).transpose()?;
         let deadline = (self.clock)() - self.enrollment_ttl;
         let db = self.db();
         let stored: Option<(String, String, String)> = db
@@ -231,8 +236,9 @@ impl PushServer {
             _ => return Err(ServiceError::BadRollout),
         };
         db.execute(
-            "UPDATE push_tokens SET state = 'enrolled', phone_key = ?2 WHERE serial = ?1 AND state = 'clientwait'",
-            params![serial, phone_key],
+            "UPDATE push_tokens SET state = 'enrolled', phone_key = ?2, registration = ?3
+             WHERE serial = ?1 AND state = 'clientwait'",
+            params![serial, phone_key, registration],
         )?;
         let draft = AccountDraft::new(
             &self.issuer,
@@ -269,7 +275,7 @@ impl PushServer {
         Ok(self.phone_key(serial)?.is_some())
     }
 
-    fn phone_key(&self, serial: &str) -> Result<Option<VerifyingKey>, ServiceError> {
+    pub(super) fn phone_key(&self, serial: &str) -> Result<Option<VerifyingKey>, ServiceError> {
         let stored: Option<Option<String>> = self
             .db()
             .query_row(

@@ -7,6 +7,7 @@ mod clock;
 mod container;
 mod poller;
 mod push;
+mod wakeup;
 
 pub use backup::{BackupState, back_up, change_backup_password, configure as configure_backups};
 pub use clock::{clock_holders, enrolled_servers, measure_servers};
@@ -18,3 +19,6 @@ pub use container::{
 };
 pub use poller::{POLL_INTERVAL, PollTrigger, run_poller};
 pub use push::{Answered, Enrolled, PollRound, answer, enroll, poll_once, poll_token, poll_tokens};
+pub use wakeup::{
+    WokenBy, receive_wakeup, set_wake_channel, wake_channel, web_push_channel, web_push_keys,
+};

@@ -77,8 +77,12 @@ pub(crate) async fn roll_out(
     let key = tokio::task::spawn_blocking(|| SigningKey::generate(DEVICE_KEY_BITS))
         .await
         .map_err(|e| Error::Crypto(e.to_string()))??;
-    let id = exclusive(vault).begin_push_enrollment(enrollment, &key, now)?;
-    match client.rollout(enrollment, &key).await {
+    let (id, channel) = {
+        let mut vault = exclusive(vault);
+        let channel = super::wake_channel(&vault)?;
+        (vault.begin_push_enrollment(enrollment, &key, now)?, channel)
+    };
+    match client.rollout_with(enrollment, &key, &channel).await {
         Ok(rollout) => {
             let mut vault = exclusive(vault);
             let token = match container {

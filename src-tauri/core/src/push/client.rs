@@ -5,8 +5,8 @@ use std::time::Duration;
 use super::crypto::{SigningKey, VerifyingKey};
 use super::enrollment::PushEnrollment;
 use super::http::send;
+use super::registration::WakeChannel;
 use super::token::PushToken;
-use super::wakeup::{PollOnly, WakeUp};
 use super::wire::{self, Challenge, Envelope};
 use crate::error::{Error, Result};
 
@@ -104,7 +104,7 @@ pub struct PushClient {
     /// For tokens enrolled with `sslverify=0`, and only for them.
     trusting: reqwest::Client,
     /// The servers' times, from every reply.
-    clocks: std::sync::Arc<crate::clock::ServerClocks>,
+    pub(super) clocks: std::sync::Arc<crate::clock::ServerClocks>,
 }
 
 impl PushClient {
@@ -166,19 +166,18 @@ impl PushClient {
 
     /// Sends the phone's public key for poll-only delivery; returns the server's answer.
     pub async fn rollout(&self, enrollment: &PushEnrollment, key: &SigningKey) -> Result<Rollout> {
-        self.rollout_with(enrollment, key, &PollOnly).await
+        self.rollout_with(enrollment, key, &WakeChannel::PollOnly)
+            .await
     }
 
-    /// Sends the phone's public key and, where `wake` has one, its push registration token.
+    /// Sends the phone's public key and the channel that wakes it.
     pub async fn rollout_with(
         &self,
         enrollment: &PushEnrollment,
         key: &SigningKey,
-        wake: &dyn WakeUp,
+        channel: &WakeChannel,
     ) -> Result<Rollout> {
-        let firebase_token = wake
-            .registration_token()
-            .unwrap_or_else(|| wire::NO_FIREBASE_TOKEN.to_string());
+        let firebase_token = channel.registration();
         let form = [
             (
                 wire::ENROLLMENT_CREDENTIAL,

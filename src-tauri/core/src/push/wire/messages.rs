@@ -23,6 +23,15 @@ pub fn poll_message<'a>(serial: &'a str, timestamp: &'a str) -> [&'a str; 2] {
     [serial, timestamp]
 }
 
+/// What a registration update signs: `new_fb_token|serial|timestamp`.
+pub fn registration_update_message<'a>(
+    registration: &'a str,
+    serial: &'a str,
+    timestamp: &'a str,
+) -> [&'a str; 3] {
+    [registration, serial, timestamp]
+}
+
 /// An answer as it travels: the fields beside `serial`, `nonce` and `signature`, and the
 /// signed text `nonce|serial…`. The phone builds it from the user's choice; the server
 /// from the form it received, and so both sign and verify the same text.

@@ -9,6 +9,7 @@ mod messages;
 pub use envelope::{Envelope, EnvelopeResult, ServerError};
 pub use messages::{
     AnswerText, canonical_json, capabilities_message, challenge_message, poll_message,
+    registration_update_message,
 };
 
 use serde::{Deserialize, Serialize};
@@ -24,6 +25,8 @@ pub const TIMESTAMP: &str = "timestamp";
 pub const DECLINE: &str = "decline";
 pub const DECLINE_REASON: &str = "decline_reason";
 pub const PRESENCE_ANSWER: &str = "presence_answer";
+/// The phone's new wake-up registration, in a signed update (`registration_update_message`).
+pub const NEW_FIREBASE_TOKEN: &str = "new_fb_token";
 
 /// In a rollout answer's `detail`: the server's public key.
 pub const SERVER_PUBLIC_KEY: &str = "public_key";

@@ -1,78 +1,17 @@
-//! Web Push messages as the phone receives them (RFC 8030, through a UnifiedPush distributor
-//! or a browser-style push service): encrypted to the phone's P-256 key and auth secret with
-//! RFC 8291's key derivation, in RFC 8188's `aes128gcm` content coding. The phone makes its
-//! keys here and hands out the public half and the auth secret with its push endpoint.
+//! Reading a Web Push message with the phone's keys.
 
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes128Gcm, Nonce};
-use hmac::{Hmac, Mac};
-use p256::elliptic_curve::sec1::ToEncodedPoint;
-use p256::{PublicKey, SecretKey};
-use sha2::Sha256;
+use p256::PublicKey;
 use zeroize::Zeroizing;
 
+use super::{
+    HEADER_BYTES, MAX_MESSAGE_BYTES, PUBLIC_KEY_BYTES, SALT_BYTES, TAG_BYTES, WebPushKeys,
+};
+use super::{content_keys, record_nonce};
 use crate::error::{Error, Result};
 
-/// Push services carry at most this much of a message (RFC 8030 section 7.2 lets them refuse
-/// more); a longer body is refused before any work.
-pub const MAX_MESSAGE_BYTES: usize = 4096;
-/// The salt, the record size and the key id's length come before the sender's key.
-const HEADER_BYTES: usize = 16 + 4 + 1;
-/// An uncompressed P-256 point.
-const PUBLIC_KEY_BYTES: usize = 65;
-const AUTH_BYTES: usize = 16;
-/// AES-GCM's tag, and the delimiter every record's plaintext ends with.
-const TAG_BYTES: usize = 16;
-
-/// The phone's keys for Web Push: its P-256 key pair and the auth secret.
-pub struct WebPushKeys {
-    secret: SecretKey,
-    auth: Zeroizing<[u8; AUTH_BYTES]>,
-}
-
 impl WebPushKeys {
-    /// New keys from the system's random source.
-    pub fn generate() -> Result<WebPushKeys> {
-        use rand_core::RngCore;
-        let mut auth = Zeroizing::new([0u8; AUTH_BYTES]);
-        rand_core::OsRng
-            .try_fill_bytes(auth.as_mut_slice())
-            .map_err(|e| Error::Crypto(format!("cannot generate a key: {e}")))?;
-        Ok(WebPushKeys {
-            secret: SecretKey::random(&mut rand_core::OsRng),
-            auth,
-        })
-    }
-
-    /// Keys kept earlier: the 32-byte private scalar and the auth secret.
-    pub fn from_parts(private: &[u8], auth: &[u8]) -> Result<WebPushKeys> {
-        let damaged = || Error::Crypto("the stored Web Push keys are damaged".into());
-        let secret = SecretKey::from_slice(private).map_err(|_| damaged())?;
-        let auth: [u8; AUTH_BYTES] = auth.try_into().map_err(|_| damaged())?;
-        Ok(WebPushKeys {
-            secret,
-            auth: Zeroizing::new(auth),
-        })
-    }
-
-    /// The private scalar, to keep with the phone's other keys.
-    pub fn private_bytes(&self) -> Zeroizing<Vec<u8>> {
-        Zeroizing::new(self.secret.to_bytes().to_vec())
-    }
-
-    /// The public key as a push subscription gives it (`p256dh`): an uncompressed point.
-    pub fn public_key(&self) -> [u8; PUBLIC_KEY_BYTES] {
-        let point = self.secret.public_key().to_encoded_point(false);
-        let mut out = [0u8; PUBLIC_KEY_BYTES];
-        out.copy_from_slice(point.as_bytes());
-        out
-    }
-
-    /// The auth secret as a push subscription gives it (`auth`).
-    pub fn auth(&self) -> [u8; AUTH_BYTES] {
-        *self.auth
-    }
-
     /// The plaintext of an `aes128gcm` message body encrypted to these keys. A body that is
     /// too long, malformed, from a key that is not a P-256 point, or that fails its tag is
     /// refused whole; nothing of it is returned.
@@ -84,7 +23,7 @@ impl WebPushKeys {
         if body.len() < HEADER_BYTES {
             return Err(refused("is cut short"));
         }
-        let (salt, rest) = body.split_at(16);
+        let (salt, rest) = body.split_at(SALT_BYTES);
         let record_size = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
         let key_id_length = usize::from(rest[4]);
         let rest = &rest[5..];
@@ -97,7 +36,15 @@ impl WebPushKeys {
         }
         let sender = PublicKey::from_sec1_bytes(sender_key)
             .map_err(|_| refused("carries a sender key that is not a P-256 point"))?;
-        let (key, base_nonce) = self.content_keys(salt, &sender, sender_key);
+        let shared =
+            p256::ecdh::diffie_hellman(self.secret.to_nonzero_scalar(), sender.as_affine());
+        let (key, base_nonce) = content_keys(
+            shared.raw_secret_bytes().as_slice(),
+            self.auth.as_slice(),
+            &self.public_key(),
+            sender_key,
+            salt,
+        );
         let cipher = Aes128Gcm::new_from_slice(key.as_slice())
             .map_err(|_| refused("gives a key of the wrong size"))?;
         let records: Vec<&[u8]> = ciphertext.chunks(record_size).collect();
@@ -116,54 +63,6 @@ impl WebPushKeys {
         }
         Ok(plaintext)
     }
-
-    /// RFC 8291 section 3.3-3.4 and RFC 8188 section 2.2: the content key and the nonce.
-    fn content_keys(
-        &self,
-        salt: &[u8],
-        sender: &PublicKey,
-        sender_key: &[u8],
-    ) -> (Zeroizing<[u8; 16]>, [u8; 12]) {
-        let shared =
-            p256::ecdh::diffie_hellman(self.secret.to_nonzero_scalar(), sender.as_affine());
-        let prk_key = hmac_sha256(
-            self.auth.as_slice(),
-            &[shared.raw_secret_bytes().as_slice()],
-        );
-        let own_key = self.public_key();
-        let ikm = hmac_sha256(
-            prk_key.as_slice(),
-            &[b"WebPush: info\0", &own_key, sender_key, &[1]],
-        );
-        let prk = hmac_sha256(salt, &[ikm.as_slice()]);
-        let cek = hmac_sha256(prk.as_slice(), &[b"Content-Encoding: aes128gcm\0", &[1]]);
-        let nonce = hmac_sha256(prk.as_slice(), &[b"Content-Encoding: nonce\0", &[1]]);
-        let mut key = Zeroizing::new([0u8; 16]);
-        key.copy_from_slice(&cek[..16]);
-        let mut base = [0u8; 12];
-        base.copy_from_slice(&nonce[..12]);
-        (key, base)
-    }
-}
-
-/// One step of HKDF as RFC 8291 writes it out: HMAC-SHA-256 over the parts, in order.
-fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> Zeroizing<[u8; 32]> {
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
-    for part in parts {
-        mac.update(part);
-    }
-    Zeroizing::new(mac.finalize().into_bytes().into())
-}
-
-/// The nonce of record `sequence`: the base nonce with the sequence number XORed into its
-/// low end.
-fn record_nonce(base: &[u8; 12], sequence: u64) -> [u8; 12] {
-    let mut nonce = *base;
-    for (byte, sequence_byte) in nonce[4..].iter_mut().zip(sequence.to_be_bytes()) {
-        *byte ^= sequence_byte;
-    }
-    nonce
 }
 
 /// A record's content without its padding: trailing zeros, then the delimiter, 2 on the last

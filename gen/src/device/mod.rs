@@ -1,6 +1,8 @@
 //! `pocket-gen device`: a headless phone on pocket-core's push code, for QA, scripts and load
 //! tests. Its state (SQLite and owner-only key files) lives in one folder.
 
+mod wakeup;
+
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -27,6 +29,23 @@ pub struct EnrollOptions {
     /// Let a container's server recognise the accounts set up here before that it could:
     /// their codes go with its first sync, once. Without it, no code leaves.
     pub offer_held: bool,
+}
+
+/// A login request as `poll` and `wakeup receive` print it.
+fn request_line(
+    token: &pocket_core::vault::StoredPushToken,
+    request: &pocket_core::push::PushRequest,
+) -> String {
+    json!({
+        "token": token.id,
+        "serial": request.serial,
+        "nonce": request.nonce,
+        "title": request.title,
+        "question": request.question,
+        "presence_options": request.presence_options,
+        "takes_decline_reason": request.takes_decline_reason,
+    })
+    .to_string()
 }
 
 pub struct Device {
@@ -104,18 +123,7 @@ impl Device {
                 return Ok(round
                     .new
                     .iter()
-                    .map(|(token, request)| {
-                        json!({
-                            "token": token.id,
-                            "serial": request.serial,
-                            "nonce": request.nonce,
-                            "title": request.title,
-                            "question": request.question,
-                            "presence_options": request.presence_options,
-                            "takes_decline_reason": request.takes_decline_reason,
-                        })
-                        .to_string()
-                    })
+                    .map(|(token, request)| request_line(token, request))
                     .collect());
             }
             tokio::time::sleep(Duration::from_millis(500)).await;

@@ -1,0 +1,136 @@
+//! Waking the phone: the channel it is reached on (kept with its settings, sent to every push
+//! token's server), its Web Push keys (kept in the keychain), and what it does with a wake-up
+//! message (read, verified and recorded exactly like a polled challenge).
+
+use crate::error::{Error, Result};
+use crate::push::{Dropped, PushClient, PushRequest, WakeChannel, WebPushKeys};
+use crate::push::{challenge_from_message, verify_challenge};
+use crate::vault::{SharedVault, StoredPushToken, Vault, exclusive};
+
+/// The setting that holds the channel, as its registration text.
+const CHANNEL_SETTING: &str = "wake_channel";
+/// The keychain item that holds the Web Push keys: the private scalar, then the auth secret.
+const WEB_PUSH_KEYS_ITEM: &str = "web-push-keys";
+const PRIVATE_BYTES: usize = 32;
+
+/// The channel that wakes this phone; poll-only until one is set.
+pub fn wake_channel(vault: &Vault) -> Result<WakeChannel> {
+    match vault.setting(CHANNEL_SETTING)? {
+        Some(text) => WakeChannel::parse(&text),
+        None => Ok(WakeChannel::PollOnly),
+    }
+}
+
+/// This phone's Web Push keys, made on first use. A Web Push channel hands out their public
+/// half; the same keys serve every endpoint, so a new endpoint needs no new keys.
+pub fn web_push_keys(vault: &mut Vault) -> Result<WebPushKeys> {
+    if let Some(keys) = kept_web_push_keys(vault)? {
+        return Ok(keys);
+    }
+    let keys = WebPushKeys::generate()?;
+    let mut kept = keys.private_bytes();
+    kept.extend_from_slice(&keys.auth());
+    vault.set_keychain_item(WEB_PUSH_KEYS_ITEM, Some(&kept))?;
+    Ok(keys)
+}
+
+fn kept_web_push_keys(vault: &Vault) -> Result<Option<WebPushKeys>> {
+    let Some(kept) = vault.keychain_item(WEB_PUSH_KEYS_ITEM)? else {
+        return Ok(None);
+    };
+    if kept.len() < PRIVATE_BYTES {
+        return Err(Error::Crypto("the stored Web Push keys are damaged".into()));
+    }
+    let (private, auth) = kept.split_at(PRIVATE_BYTES);
+    WebPushKeys::from_parts(private, auth).map(Some)
+}
+
+/// The Web Push channel for `endpoint` with this phone's keys.
+pub fn web_push_channel(vault: &mut Vault, endpoint: url::Url) -> Result<WakeChannel> {
+    let keys = web_push_keys(vault)?;
+    // Through the text, so that a channel is only ever one the relay will read.
+    WakeChannel::parse(
+        &WakeChannel::WebPush {
+            endpoint,
+            p256dh: keys.public_key().to_vec(),
+            auth: keys.auth().to_vec(),
+        }
+        .registration(),
+    )
+}
+
+/// Makes `channel` the one that wakes this phone and tells every push token's server. The
+/// channel is kept even where a server could not be told (it is told again with the next
+/// change, and a polled phone still gets its requests); those tokens come back with why.
+pub async fn set_wake_channel(
+    vault: &SharedVault,
+    client: &PushClient,
+    channel: &WakeChannel,
+    now: u64,
+) -> Result<Vec<(String, Error)>> {
+    let tokens = {
+        let mut vault = exclusive(vault);
+        vault.set_setting(CHANNEL_SETTING, Some(&channel.registration()))?;
+        vault.push_tokens()?
+    };
+    let mut failures = Vec::new();
+    for token in tokens {
+        let key = exclusive(vault).device_key(&token.id);
+        let told = match key {
+            Ok(key) => {
+                client
+                    .update_registration(&token.token, &key, channel, now)
+                    .await
+            }
+            Err(error) => Err(error),
+        };
+        if let Err(error) = told {
+            failures.push((token.id, error));
+        }
+    }
+    Ok(failures)
+}
+
+/// A login request a wake-up message brought.
+#[derive(Debug, Clone)]
+pub struct WokenBy {
+    pub token: StoredPushToken,
+    pub request: PushRequest,
+}
+
+/// Reads a wake-up message's body as a distributor delivers it: decrypted with this phone's
+/// keys, its challenge verified like a polled one (its token's serial and URL, its server's
+/// signature) and recorded. A message that fails any step, or that brings a request already
+/// seen (a replay, or one a poll found first), is refused with why and leaves nothing behind.
+pub fn receive_wakeup(vault: &SharedVault, body: &[u8], now: u64) -> Result<WokenBy> {
+    let mut vault = exclusive(vault);
+    let keys = kept_web_push_keys(&vault)?.ok_or_else(|| {
+        Error::Crypto("this phone has no Web Push keys to read the message".into())
+    })?;
+    let plaintext = keys.decrypt(body)?;
+    let challenge = challenge_from_message(&plaintext)?;
+    let token = vault
+        .push_tokens()?
+        .into_iter()
+        .find(|token| token.token.serial == challenge.serial)
+        .ok_or_else(|| Error::PushTokenNotFound(challenge.serial.clone()))?;
+    let request = verify_challenge(&token.token, &challenge, now).map_err(|dropped| {
+        Error::ServerReply(
+            match dropped {
+                Dropped::WrongSerial | Dropped::WrongUrl => {
+                    "the login request names another server than its token's"
+                }
+                Dropped::BadSignature => "the login request is not signed by its server",
+                Dropped::Malformed => "the login request is malformed",
+                Dropped::Unsupported => "the login request is of a kind Pocket does not know",
+            }
+            .into(),
+        )
+    })?;
+    if !vault.record_request(&token, &request)? {
+        return Err(Error::ServerReply(
+            "this login request arrived before (a repeated message)".into(),
+        ));
+    }
+    Ok(WokenBy { token, request })
+}
