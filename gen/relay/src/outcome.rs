@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use crate::error::RelayError;
+
 /// The longest a push service's `Retry-After` is waited for; a login request lasts minutes.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
 
@@ -58,14 +60,19 @@ impl Outcome {
 
     /// A request that got no answer.
     pub fn from_error(error: &reqwest::Error) -> Outcome {
+        // The chain's last cause says what happened (refused, a private address, TLS).
+        let mut cause: &dyn std::error::Error = error;
+        while let Some(inner) = cause.source() {
+            if let Some(refusal @ RelayError::PrivateEndpoint) = inner.downcast_ref::<RelayError>()
+            {
+                // The resolver found only addresses inside: trying again finds the same.
+                return Outcome::Failed(refusal.to_string());
+            }
+            cause = inner;
+        }
         let why = if error.is_timeout() {
             "the push service did not answer in time".to_string()
         } else {
-            // The chain's last cause says what happened (refused, a private address, TLS).
-            let mut cause: &dyn std::error::Error = error;
-            while let Some(inner) = cause.source() {
-                cause = inner;
-            }
             format!("the push service cannot be reached: {cause}")
         };
         if error.is_builder() {
