@@ -101,16 +101,27 @@ fn web_push_registration(keys: &WebPushKeys, endpoint: url::Url) -> String {
     .registration()
 }
 
-#[tokio::test]
-async fn a_challenge_reaches_the_phone_through_web_push_unchanged_and_only_the_phone_reads_it() {
+/// A UnifiedPush stand-in, a relay delivering Web Push, and a phone's keys.
+async fn web_push_relay(
+    allow_private_endpoints: bool,
+) -> (stand_ins::Running, Started, WebPushKeys) {
     let service = stand_ins::web_push().await;
+    let webpush = pocket_relay::webpush::WebPush::new(web_push_config(allow_private_endpoints));
     let deliverer = Deliverer {
-        webpush: Some(pocket_relay::webpush::WebPush::new(web_push_config(true)).unwrap()),
+        webpush: Some(webpush.unwrap()),
         apns: None,
         fcm: None,
     };
-    let relay = start(deliverer).await;
-    let phone = WebPushKeys::generate().unwrap();
+    (
+        service,
+        start(deliverer).await,
+        WebPushKeys::generate().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn a_challenge_reaches_the_phone_through_web_push_unchanged_and_only_the_phone_reads_it() {
+    let (service, relay, phone) = web_push_relay(true).await;
     let registration = web_push_registration(&phone, service.url("/push/up-AbC"));
 
     let (status, answer) = relay.post(&registration, &challenge()).await;
@@ -144,14 +155,7 @@ async fn a_challenge_reaches_the_phone_through_web_push_unchanged_and_only_the_p
 
 #[tokio::test]
 async fn a_gone_endpoint_a_busy_service_and_a_refusal_are_each_answered_for_what_they_are() {
-    let service = stand_ins::web_push().await;
-    let deliverer = Deliverer {
-        webpush: Some(pocket_relay::webpush::WebPush::new(web_push_config(true)).unwrap()),
-        apns: None,
-        fcm: None,
-    };
-    let relay = start(deliverer).await;
-    let phone = WebPushKeys::generate().unwrap();
+    let (service, relay, phone) = web_push_relay(true).await;
     let registration = web_push_registration(&phone, service.url("/push/x"));
 
     service.script.then(410, "subscription expired");
@@ -193,14 +197,7 @@ async fn a_gone_endpoint_a_busy_service_and_a_refusal_are_each_answered_for_what
 
 #[tokio::test]
 async fn requests_without_the_secret_or_out_of_bounds_are_refused_and_nothing_is_sent() {
-    let service = stand_ins::web_push().await;
-    let deliverer = Deliverer {
-        webpush: Some(pocket_relay::webpush::WebPush::new(web_push_config(true)).unwrap()),
-        apns: None,
-        fcm: None,
-    };
-    let relay = start(deliverer).await;
-    let phone = WebPushKeys::generate().unwrap();
+    let (service, relay, phone) = web_push_relay(true).await;
     let registration = web_push_registration(&phone, service.url("/push/x"));
     let good = json!({"registration": registration, "message": challenge()}).to_string();
 
@@ -264,14 +261,7 @@ async fn requests_without_the_secret_or_out_of_bounds_are_refused_and_nothing_is
 
 #[tokio::test]
 async fn an_endpoint_inside_the_relays_network_is_never_reached() {
-    let service = stand_ins::web_push().await;
-    let deliverer = Deliverer {
-        webpush: Some(pocket_relay::webpush::WebPush::new(web_push_config(false)).unwrap()),
-        apns: None,
-        fcm: None,
-    };
-    let relay = start(deliverer).await;
-    let phone = WebPushKeys::generate().unwrap();
+    let (service, relay, phone) = web_push_relay(false).await;
     for endpoint in [
         service.url("/push/x"),
         format!("http://localhost:{}/push/x", service.address.port())
