@@ -29,9 +29,9 @@ NODE_MIN := 20.19
 PRIVACYIDEA_VERSION := 3.14
 PRIVACYIDEA_VENV := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pocket/privacyidea-$(PRIVACYIDEA_VERSION)
 export PRIVACYIDEA_VENV
-# Independent peers for the accounts engine's cross-checks: pyotp, Python's official protobuf
-# runtime (Google Authenticator exports), pyca/cryptography (the other apps' encrypted
-# exports) and PyNaCl (libsodium, for Ente Auth's).
+# Independent peers for the cross-checks: pyotp, Python's official protobuf runtime (Google
+# Authenticator exports), pyca/cryptography (the other apps' encrypted exports), PyNaCl
+# (libsodium, for Ente Auth's), http_ece and PyJWT (Web Push messages and VAPID tokens).
 PEERS_VENV := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pocket/peers-1
 export PEERS_VENV
 RUST_TEST_LOG := $(CARGO_TARGET_DIR)/rust-tests.log
@@ -239,10 +239,11 @@ deps-privacyidea:
 
 deps-peers:
 	$(call apt_ensure,python3-venv)
-	@[ -x $(PEERS_VENV)/bin/python ] && $(PEERS_VENV)/bin/python -c 'import pyotp, google.protobuf, cryptography, nacl.bindings' 2>/dev/null || { \
-		echo "Installing pyotp, protobuf, cryptography and PyNaCl into $(PEERS_VENV)"; \
-		rm -rf $(PEERS_VENV) && python3 -m venv $(PEERS_VENV) && \
-		$(PEERS_VENV)/bin/pip install --quiet "pyotp==2.9.*" "protobuf==5.*" "cryptography==44.*" "pynacl==1.5.*"; }
+	@[ -x $(PEERS_VENV)/bin/python ] || { rm -rf $(PEERS_VENV) && python3 -m venv $(PEERS_VENV); }
+	@$(PEERS_VENV)/bin/python -c 'import pyotp, google.protobuf, cryptography, nacl.bindings, http_ece, jwt' 2>/dev/null || { \
+		echo "Installing the peers (pyotp, protobuf, cryptography, PyNaCl, http_ece, PyJWT) into $(PEERS_VENV)"; \
+		$(PEERS_VENV)/bin/pip install --quiet "pyotp==2.9.*" "protobuf==5.*" "cryptography==44.*" "pynacl==1.5.*" \
+			"http-ece==1.2.*" "PyJWT==2.*"; }
 
 deps-tauri-driver:
 	@[ -x $(TAURI_DRIVER) ] || command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version "^2"

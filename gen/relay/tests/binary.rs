@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use p256::pkcs8::{EncodePrivateKey, LineEnding};
 use pocket_core::push::{WakeChannel, WebPushKeys};
+use pocket_tests::deadline::{Look, eventually};
 use pocket_tests::process::{Finished, Guarded, free_port, listening, run};
 use serde_json::json;
 
@@ -139,10 +140,19 @@ async fn a_running_relay_delivers_and_its_log_never_holds_a_challenge() {
         .unwrap();
     assert_eq!(reply.status(), 200);
     assert_eq!(service.script.received().len(), 1);
+    // The outcome is logged once the delivery's task ends, just after the answer.
+    eventually("the delivery in the log", LIMIT, || async {
+        let logged = std::fs::read_to_string(&log)?;
+        Ok(Look::when(
+            logged.contains("webpush delivery: delivered"),
+            || logged,
+        ))
+    })
+    .await
+    .unwrap();
     running.stop();
 
     let logged = std::fs::read_to_string(&log).unwrap();
-    assert!(logged.contains("webpush delivery: delivered"), "{logged}");
     for private in [
         "NONCEVALUE",
         "QUESTION-TEXT",

@@ -16,7 +16,7 @@ use crate::stand_ins;
 const SECRET: &str = "a gateway secret of forty characters, ok";
 
 /// A challenge as privacyIDEA 3.14 hands its gateway one (fields and value kinds as sent).
-fn challenge() -> Value {
+pub fn challenge() -> Value {
     json!({
         "nonce": "GZNNQ6OHMT3NNNNNAYQOVB4I5CSMTCMX",
         "question": "Log in to the VPN from 192.0.2.7?",
@@ -38,7 +38,7 @@ fn web_push_config(allow_private_endpoints: bool) -> WebPushConfig {
     }
 }
 
-struct Started {
+pub struct Started {
     address: SocketAddr,
     relay: Arc<Relay>,
     http: reqwest::Client,
@@ -72,7 +72,7 @@ impl Started {
         (status, reply.json().await.unwrap_or(Value::Null))
     }
 
-    async fn post(&self, registration: &str, message: &Value) -> (u16, Value) {
+    pub async fn post(&self, registration: &str, message: &Value) -> (u16, Value) {
         let body = json!({"registration": registration, "message": message});
         self.post_as(Some(SECRET), body.to_string().into_bytes())
             .await
@@ -92,7 +92,7 @@ impl Started {
     }
 }
 
-fn web_push_registration(keys: &WebPushKeys, endpoint: url::Url) -> String {
+pub fn web_push_registration(keys: &WebPushKeys, endpoint: url::Url) -> String {
     WakeChannel::WebPush {
         endpoint,
         p256dh: keys.public_key().to_vec(),
@@ -102,7 +102,7 @@ fn web_push_registration(keys: &WebPushKeys, endpoint: url::Url) -> String {
 }
 
 /// A UnifiedPush stand-in, a relay delivering Web Push, and a phone's keys.
-async fn web_push_relay(
+pub async fn web_push_relay(
     allow_private_endpoints: bool,
 ) -> (stand_ins::Running, Started, WebPushKeys) {
     let service = stand_ins::web_push().await;

@@ -4,4 +4,5 @@
 
 mod binary;
 mod delivery;
+mod interop;
 mod stand_ins;
