@@ -17,3 +17,7 @@ pub const PUSH_WAITING: &str = "push-waiting";
 
 /// A new clock measurement came (payload: `ClockStatusDto`).
 pub const CLOCK_CHANGED: &str = "clock-changed";
+
+/// How login requests reach this device changed: a distributor came, went or answered (no
+/// payload: Settings reads it again).
+pub const LOGIN_REQUESTS_CHANGED: &str = "login-requests-changed";

@@ -43,6 +43,21 @@ pub struct AppState {
     pub lock: crate::lock::AppLock,
     /// The servers' clocks, as their replies told them (shared with the push client).
     pub clocks: Arc<pocket_core::clock::ServerClocks>,
+    /// How login requests reach this device: the distributor and where its registration is.
+    pub wake: crate::runners::WakeStatus,
+}
+
+/// The poller's pace. `POCKET_POLL_SECONDS` slows it, in debug and WebDriver builds only: the
+/// system tests use it to see that a wake-up, not a poll, brought a request.
+fn poll_trigger() -> PollTrigger {
+    let chosen = std::env::var("POCKET_POLL_SECONDS")
+        .ok()
+        .filter(|_| cfg!(any(debug_assertions, feature = "webdriver")))
+        .and_then(|seconds| seconds.parse().ok());
+    match chosen {
+        Some(seconds) => PollTrigger::every(std::time::Duration::from_secs(seconds)),
+        None => PollTrigger::default(),
+    }
 }
 
 /// A file picked for import, and what it holds once read with its password (its secrets are
@@ -87,13 +102,14 @@ impl AppState {
         AppState {
             vault,
             push_client,
-            poll_trigger: PollTrigger::default(),
+            poll_trigger: poll_trigger(),
             backup_trigger,
             sync_trigger: Arc::new(tokio::sync::Notify::new()),
             pending: Mutex::new(Vec::new()),
             picked: Mutex::new(None),
             lock,
             clocks,
+            wake: Default::default(),
         }
     }
 

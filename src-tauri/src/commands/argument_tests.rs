@@ -155,6 +155,7 @@ fn command_sources() -> BTreeMap<&'static str, &'static str> {
         ("scan", include_str!("scan.rs")),
         ("settings", include_str!("settings.rs")),
         ("transfer", include_str!("transfer.rs")),
+        ("wakeup", include_str!("wakeup.rs")),
     ])
 }
 

@@ -10,6 +10,7 @@ pub mod push;
 pub mod scan;
 pub mod settings;
 pub mod transfer;
+pub mod wakeup;
 
 use tauri::Manager;
 

@@ -9,6 +9,7 @@ mod push;
 mod scan;
 mod settings;
 mod transfer;
+mod wakeup;
 
 pub use accounts::{AccountDto, CodeDto, CodesDto, HomeDto, ManualAccountInput};
 pub use backups::BackupStatusDto;
@@ -29,6 +30,9 @@ pub use transfer::{
 /// Only the generated TypeScript names it on its own.
 #[cfg(test)]
 pub use push::OutcomeDto;
+pub use wakeup::LoginRequestsDto;
+#[cfg(test)]
+pub use wakeup::{DeliveryDto, RegistrationDto};
 
 #[cfg(test)]
 mod tests;

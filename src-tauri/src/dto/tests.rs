@@ -41,6 +41,10 @@ fn typescript() -> String {
         "/** The event a new clock measurement sends. */\nexport const CLOCK_CHANGED_EVENT = '{}';\n",
         crate::events::CLOCK_CHANGED
     );
+    out += &format!(
+        "/** The event a change in how login requests reach this device sends. */\nexport const LOGIN_REQUESTS_CHANGED_EVENT = '{}';\n",
+        crate::events::LOGIN_REQUESTS_CHANGED
+    );
     // Timestamps in milliseconds fit a JavaScript number for the next 285,000 years.
     let cfg = ts_rs::Config::new().with_large_int("number");
     for decl in [
@@ -75,6 +79,9 @@ fn typescript() -> String {
         PreviewDto::decl(&cfg),
         GoogleExportDto::decl(&cfg),
         ContainerDto::decl(&cfg),
+        DeliveryDto::decl(&cfg),
+        RegistrationDto::decl(&cfg),
+        LoginRequestsDto::decl(&cfg),
         ContainerAddedDto::decl(&cfg),
         ContainerSyncedDto::decl(&cfg),
         ContainerTransferDto::decl(&cfg),

@@ -11,6 +11,16 @@ pub use camera::{answer_permission, enable as enable_camera};
 mod clipboard;
 pub use clipboard::{ClipboardPicture, clipboard_picture};
 
+#[cfg(target_os = "linux")]
+mod unifiedpush;
+#[cfg(target_os = "linux")]
+pub use unifiedpush::start as start_unifiedpush;
+
+/// Phones are woken through their own plugin, macOS and Windows not at all (yet): requests
+/// come while Pocket is open.
+#[cfg(not(target_os = "linux"))]
+pub fn start_unifiedpush(_: crate::runners::WakeHandler) {}
+
 #[cfg(mobile)]
 mod mobile;
 #[cfg(mobile)]

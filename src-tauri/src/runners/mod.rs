@@ -9,11 +9,14 @@ mod clock;
 mod containers;
 mod lock;
 mod push;
+mod wakeup;
 
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::state::AppState;
+
+pub use wakeup::{Registration, WakeHandler, WakeState, WakeStatus};
 
 /// Starts every runner; each reads the state through `app`, so it is managed first.
 pub fn start_all(app: &AppHandle, state: &AppState) {
@@ -22,6 +25,7 @@ pub fn start_all(app: &AppHandle, state: &AppState) {
     containers::start(app.clone(), state);
     clock::start(app.clone(), state);
     lock::watch(app.clone());
+    wakeup::start(app.clone());
 }
 
 /// Sends `event` with `payload` to the UI, unless the lock is shut; says whether it was sent.

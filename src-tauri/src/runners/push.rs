@@ -1,7 +1,9 @@
 //! The push poller's side in the app: every new request reaches the UI as an event and the
 //! system as a notification; while the lock is shut, only that one waits.
 
+use pocket_core::push::PushRequest;
 use pocket_core::settings::{Language, Settings};
+use pocket_core::vault::{SharedVault, StoredPushToken};
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_notification::NotificationExt;
 
@@ -22,28 +24,31 @@ pub fn start(app: AppHandle, state: &AppState) {
         client,
         trigger,
         pocket_core::clock::now_unix,
-        move |round| {
-            let mut waiting = false;
-            for (token, request) in &round.new {
-                let dto = dto::PushRequestDto::new(token, request);
-                if !emit_unless_locked(&app, events::PUSH_REQUEST, &dto) {
-                    waiting = true;
-                    continue;
-                }
-                let (title, body) =
-                    pocket_core::push::notification_text(&token.token.issuer, request);
-                notify(&app, title, body);
-            }
-            if waiting {
-                tell_one_waits(&app, &vault_for_notices);
-            }
-        },
+        move |round| announce(&app, &vault_for_notices, &round.new),
     ));
+}
+
+/// New requests (a poll's, a wake-up's) reach the UI as events and the system as
+/// notifications; while the lock is shut, only that one waits.
+pub fn announce(app: &AppHandle, vault: &SharedVault, new: &[(StoredPushToken, PushRequest)]) {
+    let mut waiting = false;
+    for (token, request) in new {
+        let dto = dto::PushRequestDto::new(token, request);
+        if !emit_unless_locked(app, events::PUSH_REQUEST, &dto) {
+            waiting = true;
+            continue;
+        }
+        let (title, body) = pocket_core::push::notification_text(&token.token.issuer, request);
+        notify(app, title, body);
+    }
+    if waiting {
+        tell_one_waits(app, vault);
+    }
 }
 
 /// While the lock is shut a request's details wait for the unlock: the lock screen and the
 /// system are told only that one waits, in the user's language.
-fn tell_one_waits(app: &AppHandle, vault: &pocket_core::vault::SharedVault) {
+fn tell_one_waits(app: &AppHandle, vault: &SharedVault) {
     app.state::<AppState>().lock.note_request_waiting();
     if let Err(error) = app.emit(events::PUSH_WAITING, ()) {
         log::error!("could not show a waiting request: {error}");

@@ -7,9 +7,10 @@ import {
   type AppSettings,
   type ClockStatus,
   type IpcError,
+  type LoginRequests,
   type SettingsChange,
 } from './api';
-import { onClockChanged } from './api/events';
+import { onClockChanged, onLoginRequestsChanged } from './api/events';
 import { Listeners } from './listeners';
 import { pickLocale, setLocale, t } from './i18n';
 
@@ -17,6 +18,7 @@ export class SettingsState {
   settings = $state<AppSettings | null>(null);
   clock = $state<ClockStatus | null>(null);
   about = $state<About | null>(null);
+  loginRequests = $state<LoginRequests | null>(null);
   error = $state<IpcError | null>(null);
   busy = $state(false);
   #listeners = new Listeners();
@@ -24,6 +26,7 @@ export class SettingsState {
   async start(): Promise<void> {
     await this.load();
     await this.#listeners.add(onClockChanged((status) => (this.clock = status)));
+    await this.#listeners.add(onLoginRequestsChanged(() => void this.loadLoginRequests()));
   }
 
   stop(): void {
@@ -34,6 +37,7 @@ export class SettingsState {
     try {
       this.settings = await api.getSettings();
       this.clock = await api.clockStatus();
+      this.loginRequests = await api.loginRequests();
       this.error = null;
     } catch (error) {
       this.error = asIpcError(error);
@@ -78,6 +82,26 @@ export class SettingsState {
     this.error = null;
     try {
       this.clock = await api.checkClock();
+    } catch (error) {
+      this.error = asIpcError(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async loadLoginRequests(): Promise<void> {
+    try {
+      this.loginRequests = await api.loginRequests();
+    } catch (error) {
+      this.error = asIpcError(error);
+    }
+  }
+
+  async chooseDistributor(distributor: string): Promise<void> {
+    this.busy = true;
+    this.error = null;
+    try {
+      this.loginRequests = await api.chooseDistributor(distributor);
     } catch (error) {
       this.error = asIpcError(error);
     } finally {

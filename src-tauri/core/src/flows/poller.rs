@@ -18,11 +18,23 @@ use crate::vault::{SharedVault, StoredPushToken};
 pub const POLL_INTERVAL: Duration = Duration::from_secs(3);
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
-/// Wakes the poller for an immediate round.
-#[derive(Clone, Default)]
-pub struct PollTrigger(Arc<Notify>);
+/// Wakes the poller for an immediate round; says how often it polls otherwise.
+#[derive(Clone)]
+pub struct PollTrigger(Arc<Notify>, Duration);
+
+impl Default for PollTrigger {
+    fn default() -> PollTrigger {
+        PollTrigger::every(POLL_INTERVAL)
+    }
+}
 
 impl PollTrigger {
+    /// A poller that polls every `interval` (the system tests slow it down to see that a
+    /// wake-up, not a round, brought a request).
+    pub fn every(interval: Duration) -> PollTrigger {
+        PollTrigger(Arc::default(), interval)
+    }
+
     pub fn poll_now(&self) {
         self.0.notify_one();
     }
@@ -48,15 +60,16 @@ pub async fn run_poller<Clock>(
     let (held_sender, mut held_results) = mpsc::unbounded_channel();
     let mut long_polls = JoinSet::new();
     let mut held: HashSet<String> = HashSet::new();
-    let mut wait = POLL_INTERVAL;
+    let interval = trigger.1;
+    let mut wait = interval;
     loop {
         match poll_tokens(&vault, &client, &now, &held).await {
             Ok(round) => {
                 // Any token failing slows the loop; all answering restores the pace.
                 wait = if round.failures.is_empty() {
-                    POLL_INTERVAL
+                    interval
                 } else {
-                    (wait * 2).min(MAX_BACKOFF)
+                    (wait * 2).min(MAX_BACKOFF.max(interval))
                 };
                 for (token, most) in &round.long_poll {
                     if held.insert(token.id.clone()) {
@@ -74,7 +87,7 @@ pub async fn run_poller<Clock>(
             }
             Err(error) => {
                 log::warn!("polling failed: {error}");
-                wait = (wait * 2).min(MAX_BACKOFF);
+                wait = (wait * 2).min(MAX_BACKOFF.max(interval));
             }
         }
         let next_round = tokio::time::Instant::now() + wait;
@@ -82,7 +95,7 @@ pub async fn run_poller<Clock>(
             tokio::select! {
                 _ = tokio::time::sleep_until(next_round) => break,
                 _ = trigger.0.notified() => {
-                    wait = POLL_INTERVAL;
+                    wait = interval;
                     break;
                 }
                 Some(result) = held_results.recv() => match result {

@@ -9,6 +9,10 @@ use crate::vault::{SharedVault, StoredPushToken, Vault, exclusive};
 
 /// The setting that holds the channel, as its registration text.
 const CHANNEL_SETTING: &str = "wake_channel";
+/// The token this install registers with distributors under.
+const CONNECTOR_TOKEN_SETTING: &str = "unifiedpush_token";
+/// The distributor the user chose, by its short name.
+const DISTRIBUTOR_SETTING: &str = "unifiedpush_distributor";
 /// The keychain item that holds the Web Push keys: the private scalar, then the auth secret.
 const WEB_PUSH_KEYS_ITEM: &str = "web-push-keys";
 const PRIVATE_BYTES: usize = 32;
@@ -19,6 +23,26 @@ pub fn wake_channel(vault: &Vault) -> Result<WakeChannel> {
         Some(text) => WakeChannel::parse(&text),
         None => Ok(WakeChannel::PollOnly),
     }
+}
+
+/// The token this install registers with distributors under, made on first use: a
+/// distributor's calls carry it, and calls with another are not for Pocket.
+pub fn connector_token(vault: &mut Vault) -> Result<String> {
+    if let Some(token) = vault.setting(CONNECTOR_TOKEN_SETTING)? {
+        return Ok(token);
+    }
+    let token = uuid::Uuid::new_v4().to_string();
+    vault.set_setting(CONNECTOR_TOKEN_SETTING, Some(&token))?;
+    Ok(token)
+}
+
+/// The distributor the user chose (its short name), if any.
+pub fn chosen_distributor(vault: &Vault) -> Result<Option<String>> {
+    vault.setting(DISTRIBUTOR_SETTING)
+}
+
+pub fn choose_distributor(vault: &mut Vault, short_name: &str) -> Result<()> {
+    vault.set_setting(DISTRIBUTOR_SETTING, Some(short_name))
 }
 
 /// This phone's Web Push keys, made on first use. A Web Push channel hands out their public

@@ -11,6 +11,7 @@ mod registration;
 mod reregister;
 mod token;
 mod transport;
+pub mod unifiedpush;
 mod unlock_demand;
 mod wakeup;
 pub mod webpush;

@@ -10,12 +10,21 @@ import {
   CONTAINERS_SYNCED_EVENT as CONTAINERS_SYNCED,
   type ContainerSynced,
   PUSH_REQUEST_EVENT as PUSH_REQUEST,
+  LOGIN_REQUESTS_CHANGED_EVENT as LOGIN_REQUESTS_CHANGED,
   type BackupStatus,
   type PushRequest,
 } from './types';
 
 export type { UnlistenFn };
-export { BACKUP_STATUS, CLOCK_CHANGED, CONTAINERS_SYNCED, LOCK_CHANGED, PUSH_REQUEST, PUSH_WAITING };
+export {
+  BACKUP_STATUS,
+  CLOCK_CHANGED,
+  CONTAINERS_SYNCED,
+  LOCK_CHANGED,
+  LOGIN_REQUESTS_CHANGED,
+  PUSH_REQUEST,
+  PUSH_WAITING,
+};
 
 export function onPushRequest(handler: (request: PushRequest) => void): Promise<UnlistenFn> {
   return listen<PushRequest>(PUSH_REQUEST, (event) => handler(event.payload));
@@ -40,4 +49,9 @@ export function onPushWaiting(handler: () => void): Promise<UnlistenFn> {
 
 export function onClockChanged(handler: (status: ClockStatus) => void): Promise<UnlistenFn> {
   return listen<ClockStatus>(CLOCK_CHANGED, (event) => handler(event.payload));
+}
+
+/** How login requests reach this device changed: read it again. */
+export function onLoginRequestsChanged(handler: () => void): Promise<UnlistenFn> {
+  return listen<null>(LOGIN_REQUESTS_CHANGED, () => handler());
 }

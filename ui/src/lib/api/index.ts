@@ -27,6 +27,7 @@ import type {
   LockStatus,
   ClockStatus,
   About,
+  LoginRequests,
 } from './types';
 
 /** What the Settings screen changes; what is left out stays. */
@@ -38,6 +39,9 @@ export type {
   ClockStatus,
   About,
   Licence,
+  LoginRequests,
+  Delivery,
+  DistributorRegistration,
   Container,
   ContainerAdded,
   ContainerSynced,
@@ -203,4 +207,6 @@ export const api = {
   about: () => call<About>('about'),
   clockStatus: () => call<ClockStatus | null>('clock_status'),
   checkClock: () => call<ClockStatus | null>('check_clock'),
+  loginRequests: () => call<LoginRequests>('login_requests'),
+  chooseDistributor: (distributor: string) => call<LoginRequests>('choose_distributor', { distributor }),
 };

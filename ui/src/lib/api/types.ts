@@ -18,6 +18,8 @@ export const LOCK_CHANGED_EVENT = 'lock-changed';
 export const PUSH_WAITING_EVENT = 'push-waiting';
 /** The event a new clock measurement sends. */
 export const CLOCK_CHANGED_EVENT = 'clock-changed';
+/** The event a change in how login requests reach this device sends. */
+export const LOGIN_REQUESTS_CHANGED_EVENT = 'login-requests-changed';
 
 export type Account = { id: string, issuer: string, name: string, kind: 'totp' | 'hotp' | 'steam', digits: number, period: number | null, 
 /**
@@ -224,6 +226,32 @@ lastError: ErrorCode | null,
  * The ids of its accounts and push tokens, in the list's order.
  */
 accountIds: Array<string>, pushTokenIds: Array<string>, canMove: boolean, canUnregister: boolean, canDeleteTokens: boolean, risk: TransportRisk | null, };
+
+export type Delivery = "instant" | "while_open";
+
+export type DistributorRegistration = "none" | "registering" | "registered" | "failed";
+
+export type LoginRequests = { delivery: Delivery, 
+/**
+ * The channel the servers were given: `poll`, `webpush`, `apns` or `fcm`.
+ */
+channel: string, 
+/**
+ * The push service's host (never the endpoint's path, which names this device).
+ */
+pushService: string | null, 
+/**
+ * Whether this build can be woken through a UnifiedPush distributor.
+ */
+distributorsSupported: boolean, 
+/**
+ * The distributors running here, by their short names.
+ */
+distributors: Array<string>, distributor: string | null, registration: DistributorRegistration, 
+/**
+ * Why the distributor refused, in its own words.
+ */
+reason: string | null, };
 
 export type ContainerAdded = { container: Container, 
 /**
