@@ -122,6 +122,11 @@ impl Desktop {
         self.home.path()
     }
 
+    /// The session bus's address, for clients the test runs itself.
+    pub fn bus_address(&self) -> &str {
+        &self.env.bus_address
+    }
+
     /// The X display, such as `:99`.
     pub fn display(&self) -> &str {
         &self.env.display

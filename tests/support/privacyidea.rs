@@ -92,15 +92,17 @@ impl PrivacyIdea {
         path: &str,
         form: &[(&str, &str)],
     ) -> Result<Value> {
-        let reply: Value = self
+        let text = self
             .http
             .request(method, format!("{}{path}", self.base))
             .header("Authorization", &self.admin_token)
             .form(form)
             .send()
             .await?
-            .json()
+            .text()
             .await?;
+        let reply: Value = serde_json::from_str(&text)
+            .with_context(|| format!("{path} answered what is not JSON: {text:.300}"))?;
         ensure!(reply["result"]["status"] == true, "{path}: {reply}");
         Ok(reply)
     }
@@ -119,6 +121,60 @@ impl PrivacyIdea {
         self.admin(reqwest::Method::DELETE, &format!("/policy/{name}"), &[])
             .await?;
         Ok(())
+    }
+
+    /// Push tokens enrolled from now on are woken through pocket-relay at `gateway`: an HTTP
+    /// gateway that allows push, posting the registration and the challenge as JSON with the
+    /// relay's secret in an (encrypted) header, and the enrollment policy naming it.
+    pub async fn use_relay(&self, gateway: &str, secret: &str) -> Result<()> {
+        self.admin(
+            reqwest::Method::POST,
+            "/smsgateway",
+            &[
+                ("name", "pocket-relay"),
+                (
+                    "module",
+                    "privacyidea.lib.smsprovider.HttpSMSProvider.HttpSMSProvider",
+                ),
+                ("option.URL", gateway),
+                ("option.HTTP_METHOD", "POST"),
+                ("option.SEND_DATA_AS_JSON", "yes"),
+                ("option.ALLOW_PUSH", "yes"),
+                ("option.registration", "{phone}"),
+                ("option.message", "{message}"),
+                ("header.X-Pocket-Relay-Secret", secret),
+                // Kept encrypted in privacyIDEA's database.
+                ("secret.header.X-Pocket-Relay-Secret", "1"),
+            ],
+        )
+        .await?;
+        self.set_policy(
+            "pocket-enrollment",
+            "enrollment",
+            &format!(
+                "push_firebase_configuration=pocket-relay, push_registration_url={}/ttype/push, push_ttl=10, push_ssl_verify=0",
+                self.base
+            ),
+        )
+        .await
+    }
+
+    /// The registration privacyIDEA keeps for the token `serial` (its `firebase_token`).
+    pub async fn registration(&self, serial: &str) -> Result<String> {
+        let reply: Value = self
+            .http
+            .get(format!("{}/token/?serial={serial}", self.base))
+            .header("Authorization", &self.admin_token)
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(
+            reply["result"]["value"]["tokens"][0]["info"]["firebase_token"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        )
     }
 
     /// A new push token with no user; returns its enrollment URI (the QR code's text).

@@ -11,7 +11,7 @@ use pocket_relay::{Deliverer, Relay, app};
 use pocket_tests::deadline::{Look, eventually};
 use serde_json::{Value, json};
 
-use crate::stand_ins;
+use pocket_tests::push_services as stand_ins;
 
 const SECRET: &str = "a gateway secret of forty characters, ok";
 

@@ -5,4 +5,3 @@
 mod binary;
 mod delivery;
 mod interop;
-mod stand_ins;

@@ -33,6 +33,8 @@ pub struct Script {
     pub received: Mutex<Vec<Received>>,
     /// Requests whose checks failed, and why.
     pub refused: Mutex<Vec<String>>,
+    /// Where what is taken goes on to (a distributor's stand-in), besides the record.
+    forward: Mutex<Option<tokio::sync::mpsc::UnboundedSender<Received>>>,
 }
 
 impl Script {
@@ -41,6 +43,13 @@ impl Script {
             .lock()
             .unwrap()
             .push_back((StatusCode::from_u16(status).unwrap(), reason));
+    }
+
+    /// Everything taken from now on, as it is taken.
+    pub fn forward(&self) -> tokio::sync::mpsc::UnboundedReceiver<Received> {
+        let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+        *self.forward.lock().unwrap() = Some(sender);
+        receiver
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -55,6 +64,9 @@ impl Script {
         if let Err(why) = checked {
             self.refused.lock().unwrap().push(why.clone());
             return (StatusCode::UNAUTHORIZED, why).into_response();
+        }
+        if let Some(forward) = self.forward.lock().unwrap().as_ref() {
+            let _ = forward.send(request.clone());
         }
         self.received.lock().unwrap().push(request);
         match self.answers.lock().unwrap().pop_front() {
