@@ -158,6 +158,7 @@ bench: deps-bench deps-test ui
 	cargo bench -p pocket-core --bench codes
 	cargo bench -p pocket-core --bench transfer
 	cargo run --release -p pocket-tests --bin codes-vs-pyotp
+	cargo build -p pocket-gen -p pocket-relay --bins
 	cargo run -p pocket-tests --bin push-latency -- --logins 50
 	cargo build --release -p pocket -p startup-peer --features pocket/webdriver
 	POCKET_APP=$(CARGO_TARGET_DIR)/release/pocket cargo run --release -p pocket-tests --bin startup

@@ -194,3 +194,140 @@ async fn a_wake_up_message_brings_its_login_request_once_and_nothing_else() {
         WakeChannel::PollOnly
     );
 }
+
+/// The service as its own relay: a phone that gave a Web Push channel is woken for every
+/// login, and the security page's test request says how its wake-up went out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reference_service_wakes_a_phone_that_gave_a_web_push_channel() {
+    use axum::http::StatusCode;
+    use pocket_core::clock::now_unix;
+    use pocket_core::flows::{enroll, receive_wakeup, set_wake_channel, web_push_channel};
+    use pocket_core::push::{Answer, PushClient};
+    use pocket_core::vault::exclusive;
+    use pocket_gen::service::app;
+    use pocket_tests::deadline::{Look, eventually};
+
+    use crate::common::web::{Browser, csrf_of, status_url_of};
+    use crate::common::{answer_now, phone_vault, start_with};
+
+    const EMAIL: &str = "alice@example.com";
+    const PASSWORD: &str = "a long enough password";
+    let service = start_with(|service| service.with_wake_ups().unwrap()).await;
+    service.svc.users.add(EMAIL, PASSWORD).unwrap();
+    let router = app(service.svc.clone());
+    let push_service = pocket_tests::push_services::web_push().await;
+
+    // Paired, then given a channel at the stand-in push service.
+    let mut user = Browser::new(&router);
+    user.log_in(EMAIL, PASSWORD).await;
+    let csrf = csrf_of(&user.get("/security").await.body);
+    let pairing = user.post("/security/pair", &[("csrf", &csrf)]).await.body;
+    let link = pairing
+        .split("data-testid=\"enrollment-link\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .unwrap()
+        .replace("&amp;", "&");
+    let phone_dir = tempfile::tempdir().unwrap();
+    let vault = phone_vault(&phone_dir);
+    let client = PushClient::new().unwrap();
+    let token = enroll(&vault, &client, &link, false, now_unix())
+        .await
+        .unwrap()
+        .token;
+    let channel =
+        web_push_channel(&mut exclusive(&vault), push_service.url("/push/alice")).unwrap();
+    let unreached = set_wake_channel(&vault, &client, &channel, &now_unix)
+        .await
+        .unwrap();
+    assert!(unreached.is_empty(), "{unreached:?}");
+    let taken = |count: usize| {
+        let push_service = &push_service;
+        async move {
+            eventually(
+                "the push service to take the wake-up",
+                Duration::from_secs(10),
+                || async {
+                    let received = push_service.script.received();
+                    Ok(Look::found(
+                        (received.len() >= count).then(|| received[count - 1].body.clone()),
+                        || format!("{} taken", received.len()),
+                    ))
+                },
+            )
+            .await
+            .unwrap()
+        }
+    };
+
+    // The security page's test request: delivered, and it reads on the phone.
+    let security = user.get("/security").await.body;
+    assert!(
+        security.contains("data-testid=\"test-request\""),
+        "{security}"
+    );
+    let sent = user
+        .post("/security/test-request", &[("csrf", &csrf_of(&security))])
+        .await;
+    assert_eq!(sent.status, StatusCode::OK);
+    assert!(
+        sent.body.contains("Sent, and handed to your phone"),
+        "{}",
+        sent.body
+    );
+    let body = taken(1).await;
+    let woken = receive_wakeup(&vault, &body, now_unix()).unwrap();
+    assert_eq!(
+        woken.request.question,
+        "A test from the security page: nothing logs in, whatever you answer."
+    );
+    answer_now(
+        &vault,
+        &client,
+        &token.id,
+        &woken.request.nonce,
+        Answer::Accept,
+    )
+    .await;
+
+    // A real login wakes the phone as well, and its answer signs the browser in.
+    let mut browser = Browser::new(&router);
+    browser.log_in(EMAIL, PASSWORD).await;
+    let status = status_url_of(&browser.get("/login/wait").await.body);
+    let body = taken(2).await;
+    let woken = receive_wakeup(&vault, &body, now_unix()).unwrap();
+    answer_now(
+        &vault,
+        &client,
+        &token.id,
+        &woken.request.nonce,
+        Answer::Accept,
+    )
+    .await;
+    assert_eq!(browser.get(&status).await.body, r#"{"state":"accepted"}"#);
+    assert!(
+        push_service.script.refused().is_empty(),
+        "{:?}",
+        push_service.script.refused()
+    );
+
+    // Back to polling only: the page says the phone is not woken, and nothing goes out.
+    set_wake_channel(
+        &vault,
+        &client,
+        &pocket_core::push::WakeChannel::PollOnly,
+        &now_unix,
+    )
+    .await
+    .unwrap();
+    let security = user.get("/security").await.body;
+    let sent = user
+        .post("/security/test-request", &[("csrf", &csrf_of(&security))])
+        .await;
+    assert!(
+        sent.body.contains("Your phone is not woken"),
+        "{}",
+        sent.body
+    );
+    assert_eq!(push_service.script.received().len(), 2);
+}

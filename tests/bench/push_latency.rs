@@ -1,7 +1,9 @@
 //! Push login latency on loopback: from the login to the request reaching the phone (the
-//! moment the app's poller hands it over for the prompt), and from the tap to the server
-//! accepting the answer. Against privacyIDEA (polling every 3 s) and the reference service,
-//! polling and with its instant delivery, in one run.
+//! moment the app's poller, or a wake-up, hands it over for the prompt), and from the tap to
+//! the server accepting the answer. Against privacyIDEA polling every 3 s and woken through
+//! pocket-relay (its HTTP gateway → the relay → a stand-in UnifiedPush server → the phone's
+//! `receive_wakeup`, as the app's connector calls it), and the reference service, polling and
+//! with its instant delivery, in one run.
 //! Run with `make bench` (or `cargo run -p pocket-tests --bin push-latency -- --logins N`).
 
 use std::sync::{Arc, Mutex};
@@ -9,11 +11,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use pocket_core::clock::now_unix;
-use pocket_core::flows::{POLL_INTERVAL, PollTrigger, answer, enroll, run_poller};
+use pocket_core::flows::{
+    POLL_INTERVAL, PollTrigger, answer, enroll, receive_wakeup, run_poller, set_wake_channel,
+    web_push_channel,
+};
 use pocket_core::push::{Answer, PushClient};
-use pocket_core::vault::{MemoryStore, Vault};
+use pocket_core::vault::{MemoryStore, SharedVault, Vault, exclusive};
 use pocket_tests::privacyidea::PrivacyIdea;
+use pocket_tests::push_services;
 use pocket_tests::reference::{ReferenceService, WebSession};
+use pocket_tests::relay::{Relay, SECRET};
 
 enum Server {
     PrivacyIdea(PrivacyIdea),
@@ -93,24 +100,66 @@ struct Figures {
     to_accepted: Vec<Duration>,
 }
 
-async fn measure(server: &Server, logins: usize) -> Result<Figures> {
+/// Where wake-ups come from: the push service stand-in a relay delivers to.
+type Arrival = (Instant, pocket_core::push::PushRequest);
+
+/// The phone's side of wake-ups, as the app's connector does it: its Web Push channel at the
+/// stand-in, and every message the stand-in takes read at once; each also wakes the poller.
+async fn take_wake_ups(
+    vault: &SharedVault,
+    client: &PushClient,
+    service: &push_services::Running,
+    trigger: PollTrigger,
+    arrivals: tokio::sync::mpsc::UnboundedSender<Arrival>,
+) -> Result<tokio::task::JoinHandle<()>> {
+    let channel = web_push_channel(&mut exclusive(vault), service.url("/push/bench"))?;
+    set_wake_channel(vault, client, &channel, &now_unix).await?;
+    let mut taken = service.script.forward();
+    let vault = vault.clone();
+    Ok(tokio::spawn(async move {
+        while let Some(message) = taken.recv().await {
+            trigger.poll_now();
+            let vault = vault.clone();
+            let read = tokio::task::spawn_blocking(move || {
+                receive_wakeup(&vault, &message.body, now_unix())
+            })
+            .await;
+            if let Ok(Ok(woken)) = read {
+                let _ = arrivals.send((Instant::now(), woken.request));
+            }
+        }
+    }))
+}
+
+async fn measure(
+    server: &Server,
+    logins: usize,
+    woken_by: Option<&push_services::Running>,
+) -> Result<Figures> {
     let dir = tempfile::tempdir()?;
     let vault = Arc::new(Mutex::new(Vault::open(
         &dir.path().join("pocket.sqlite"),
         Box::new(MemoryStore::default()),
     )?));
     let client = PushClient::new()?;
+    let trigger = PollTrigger::default();
+    let (sender, mut arrivals) = tokio::sync::mpsc::unbounded_channel::<Arrival>();
+    let wake_ups = match woken_by {
+        Some(service) => {
+            Some(take_wake_ups(&vault, &client, service, trigger.clone(), sender.clone()).await?)
+        }
+        None => None,
+    };
     let link = server.enrollment_link().await?;
     let token = enroll(&vault, &client, &link, false, now_unix())
         .await?
         .token;
 
     // The app's poller, exactly; its callback is where the app emits the prompt event.
-    let (sender, mut arrivals) = tokio::sync::mpsc::unbounded_channel();
     let poller = tokio::spawn(run_poller(
         vault.clone(),
         client.clone(),
-        PollTrigger::default(),
+        trigger,
         now_unix,
         move |round| {
             for (_, request) in round.new {
@@ -153,6 +202,9 @@ async fn measure(server: &Server, logins: usize) -> Result<Figures> {
         server.confirm(pending).await?;
     }
     poller.abort();
+    if let Some(wake_ups) = wake_ups {
+        wake_ups.abort();
+    }
     Ok(figures)
 }
 
@@ -177,31 +229,44 @@ async fn main() -> Result<()> {
     };
     let mut runs = Vec::new();
     let pi = Server::PrivacyIdea(PrivacyIdea::start().await?);
-    runs.push(("privacyIDEA 3.14, polling", measure(&pi, logins).await?));
+    runs.push((
+        "privacyIDEA 3.14, polling",
+        measure(&pi, logins, None).await?,
+    ));
     drop(pi);
+    let pi = PrivacyIdea::start().await?;
+    let relay = Relay::start().await?;
+    pi.use_relay(&relay.gateway(), SECRET).await?;
+    let push_service = push_services::web_push().await;
+    let pi = Server::PrivacyIdea(pi);
+    runs.push((
+        "privacyIDEA 3.14, woken",
+        measure(&pi, logins, Some(&push_service)).await?,
+    ));
+    drop((pi, relay));
     let polling = ["--no-number-matching", "--no-instant-delivery"];
     let reference = Server::Reference(ReferenceService::start(&polling)?);
     runs.push((
         "reference service, polling",
-        measure(&reference, logins).await?,
+        measure(&reference, logins, None).await?,
     ));
     drop(reference);
     let reference = Server::Reference(ReferenceService::start(&["--no-number-matching"])?);
     runs.push((
         "reference service, instant",
-        measure(&reference, logins).await?,
+        measure(&reference, logins, None).await?,
     ));
 
     println!(
         "push logins on loopback: {logins} per server at spread moments; Pocket polls every {} s \
-         unless the server offers instant delivery",
+         unless the server offers instant delivery or a wake-up comes",
         POLL_INTERVAL.as_secs()
     );
     println!(
         "  {:<28} {:>26}   {:>26}",
         "", "login -> prompt event", "tap -> server accepted"
     );
-    let polling_median = ms(at(&mut runs[1].1.to_prompt, 50));
+    let polling_median = ms(at(&mut runs[0].1.to_prompt, 50));
     for (name, figures) in &mut runs {
         let prompt = (
             at(&mut figures.to_prompt, 50),
@@ -213,7 +278,7 @@ async fn main() -> Result<()> {
         );
         println!(
             "  {name:<28} median {:>6.0} ms p95 {:>6.0} ms   median {:>6.0} ms p95 {:>6.0} ms   \
-             median / reference polling {:.3}",
+             median / privacyIDEA polling {:.3}",
             ms(prompt.0),
             ms(prompt.1),
             ms(tap.0),

@@ -236,6 +236,16 @@ impl App {
         self.driver.eventually(what, limit, check).await
     }
 
+    /// Waits until `count` elements match `css`.
+    pub async fn wait_for_count(&self, css: &str, count: usize) -> Result<()> {
+        let what = format!("{count} of `{css}`");
+        self.eventually(&what, Duration::from_secs(20), || async {
+            let found = self.driver.find_all(css).await?.len();
+            Ok(Look::when(found == count, || format!("{found}")))
+        })
+        .await
+    }
+
     /// Opens "Add account", pastes `uri` and submits.
     pub async fn add_account_uri(&self, uri: &str) -> Result<()> {
         if !self.exists("[data-testid=add-screen]").await? {

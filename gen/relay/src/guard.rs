@@ -22,7 +22,7 @@ pub fn is_public(ip: IpAddr) -> bool {
 }
 
 fn is_public_v4(ip: Ipv4Addr) -> bool {
-    let [a, b, ..] = ip.octets();
+    let [a, b, c, _] = ip.octets();
     !(ip.is_unspecified()
         || ip.is_loopback()
         || ip.is_private()
@@ -32,19 +32,22 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
         || ip.is_multicast()
         || a == 0
         || a >= 240
-        // Carrier-grade NAT, 100.64.0.0/10.
-        || (a == 100 && (64..128).contains(&b)))
+        // Carrier-grade NAT 100.64.0.0/10, IETF protocol assignments 192.0.0.0/24,
+        // benchmarking 198.18.0.0/15.
+        || (a == 100 && (64..128).contains(&b))
+        || (a == 192 && b == 0 && c == 0)
+        || (a == 198 && (b == 18 || b == 19)))
 }
 
+/// Only global unicast (2000::/3) is public, and within it not the prefixes that carry an
+/// IPv4 address into another network (6to4, Teredo) or are for documentation. NAT64's
+/// prefixes (64:ff9b::/96, 64:ff9b:1::/48), site-local and the rest lie outside 2000::/3.
 fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
-    !(ip.is_unspecified()
-        || ip.is_loopback()
-        || ip.is_multicast()
-        // Unique local fc00::/7, link-local fe80::/10, documentation 2001:db8::/32.
-        || (first & 0xfe00) == 0xfc00
-        || (first & 0xffc0) == 0xfe80
-        || (first == 0x2001 && ip.segments()[1] == 0x0db8))
+    let [first, second, ..] = ip.segments();
+    let global_unicast = (first & 0xe000) == 0x2000;
+    let six_to_four = first == 0x2002;
+    let teredo_or_documentation = first == 0x2001 && (second == 0 || second == 0x0db8);
+    global_unicast && !six_to_four && !teredo_or_documentation
 }
 
 /// Refuses an endpoint whose host is an address that is not public.

@@ -240,6 +240,17 @@ async fn requests_without_the_secret_or_out_of_bounds_are_refused_and_nothing_is
         (status, answer["reason"].as_str()),
         (422, Some("this relay has no apns configured"))
     );
+    // Another app's Firebase token: this relay cannot reach that phone, and says so.
+    let (status, answer) = relay
+        .post("cXyZ123:APA91bHq-someone-elses-token", &challenge())
+        .await;
+    assert_eq!(
+        (status, answer["reason"].as_str()),
+        (
+            422,
+            Some("the registration is not one this relay can deliver to")
+        )
+    );
     let (status, answer) = relay.post("no firebase token", &challenge()).await;
     assert_eq!(
         (status, answer["result"].as_str()),

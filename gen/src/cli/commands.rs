@@ -199,6 +199,7 @@ pub(super) fn inspect(uri: &str) -> (serde_json::Value, bool) {
 pub(super) struct ServeOptions {
     pub number_matching: bool,
     pub instant_delivery: bool,
+    pub wake_ups: bool,
     pub public_url: Option<url::Url>,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub enrollment_ttl: i64,
@@ -227,6 +228,9 @@ pub(super) async fn serve(
         .with_trusted_proxies(options.trusted_proxies);
     if !options.instant_delivery {
         service = service.without_long_poll();
+    }
+    if options.wake_ups {
+        service = service.with_wake_ups()?;
     }
     if fresh {
         let password = generate_password()?;

@@ -105,6 +105,10 @@ enum Command {
         /// privacyIDEA does.
         #[arg(long)]
         no_instant_delivery: bool,
+        /// Do not wake phones that gave a Web Push (UnifiedPush) registration: they find
+        /// requests by polling only.
+        #[arg(long)]
+        no_wake_ups: bool,
         /// Where browsers and phones reach the service, when that is not the listening
         /// address (behind a TLS proxy, say); pairing codes point phones there.
         #[arg(long, value_name = "URL")]
@@ -336,6 +340,7 @@ pub fn run() -> Result<()> {
             db,
             no_number_matching,
             no_instant_delivery,
+            no_wake_ups,
             public_url,
             trusted_proxies,
             enrollment_ttl,
@@ -343,6 +348,7 @@ pub fn run() -> Result<()> {
             let options = ServeOptions {
                 number_matching: !no_number_matching,
                 instant_delivery: !no_instant_delivery,
+                wake_ups: !no_wake_ups,
                 public_url,
                 trusted_proxies,
                 enrollment_ttl,

@@ -44,7 +44,7 @@ impl Device {
     }
 
     async fn set_channel(&self, channel: &WakeChannel) -> Result<Vec<serde_json::Value>> {
-        let failures = set_wake_channel(&self.vault, &self.client, channel, now_unix()).await?;
+        let failures = set_wake_channel(&self.vault, &self.client, channel, &now_unix).await?;
         Ok(failures
             .iter()
             .map(|(token, error)| json!({"token": token, "error": error.to_string()}))

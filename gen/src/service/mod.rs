@@ -23,7 +23,7 @@ use url::Url;
 pub use error::ServiceError;
 pub use push_server::{
     COOL_DOWN_SECONDS, LONG_POLL_MAX_SECONDS, MAX_OPEN_REQUESTS, Pairing, PushServer,
-    REJECTIONS_BEFORE_COOL_DOWN, TransactionStatus, Triggered,
+    REJECTIONS_BEFORE_COOL_DOWN, TransactionStatus, Triggered, WakeUpSent,
 };
 pub use sessions::{
     COOKIE, LIFETIME_SECONDS, LoginState, PRESESSION_COOKIE, Session, Sessions, cookie,
@@ -137,6 +137,12 @@ impl LoginService {
         self.push = self.push.without_long_poll();
         self
     }
+
+    /// Each request also wakes its phone where the phone gave a Web Push registration.
+    pub fn with_wake_ups(mut self) -> Result<LoginService, ServiceError> {
+        self.push = self.push.with_wake_ups()?;
+        Ok(self)
+    }
 }
 
 /// What `lock` guards, also after a panic elsewhere left it poisoned: the database's writes
@@ -164,6 +170,7 @@ pub fn app(service: Arc<LoginService>) -> Router {
         .route("/security", get(web::security::page))
         .route("/security/pair", post(web::security::pair))
         .route("/security/status", get(web::security::status))
+        .route("/security/test-request", post(web::security::test_request))
         .route("/static/app.js", get(web::script))
         .route("/static/app.css", get(web::stylesheet))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

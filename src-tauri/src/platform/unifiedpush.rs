@@ -4,9 +4,10 @@
 //! the user picks another in Settings. Which one, and what its calls mean, is pocket-core's.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use futures_util::StreamExt;
-use pocket_core::flows::{chosen_distributor, connector_token};
+use pocket_core::flows::{chosen_distributor, connector_token, new_connector_token};
 use pocket_core::push::unifiedpush::{
     ARG_DESCRIPTION, ARG_ENDPOINT, ARG_MESSAGE, ARG_REASON, ARG_SERVICE, ARG_SUCCESS, ARG_TOKEN,
     CONNECTOR_PATH, DESCRIPTION, DISTRIBUTOR_PATH, DISTRIBUTOR_PREFIX, DISTRIBUTOR_VARIABLE,
@@ -34,12 +35,27 @@ pub fn start(handler: WakeHandler) {
     });
 }
 
+/// What the connector accepts calls for: the token given to the distributor, and the
+/// distributor's own connection on the bus (its unique name). A call from anyone else, with
+/// any token, is not the distributor's.
+#[derive(Default)]
+struct Listening {
+    token: String,
+    distributor: Option<String>,
+}
+
+type Shared = Arc<Mutex<Listening>>;
+
 async fn run(handler: WakeHandler) -> Result<(), String> {
     let state = handler.app().state::<AppState>();
     let token = state
         .with_vault(connector_token)
         .await
         .map_err(|e| e.message)?;
+    let listening: Shared = Arc::new(Mutex::new(Listening {
+        token,
+        distributor: None,
+    }));
     let connection = zbus::connection::Builder::session()
         .and_then(|b| b.name(BUS_NAME))
         .and_then(|b| {
@@ -47,7 +63,7 @@ async fn run(handler: WakeHandler) -> Result<(), String> {
                 CONNECTOR_PATH,
                 Connector {
                     handler: handler.clone(),
-                    token: token.clone(),
+                    listening: listening.clone(),
                 },
             )
         })
@@ -56,7 +72,7 @@ async fn run(handler: WakeHandler) -> Result<(), String> {
                 CONNECTOR_PATH,
                 ConnectorV1 {
                     handler: handler.clone(),
-                    token: token.clone(),
+                    listening: listening.clone(),
                 },
             )
         })
@@ -86,42 +102,62 @@ async fn run(handler: WakeHandler) -> Result<(), String> {
             .await
             .unwrap_or_default();
         let from_environment = std::env::var(DISTRIBUTOR_VARIABLE).ok();
-        let distributor =
-            choose_distributor(&names, chosen.as_deref(), from_environment.as_deref());
+        let distributor = choose_distributor(
+            &names,
+            chosen.as_deref(),
+            from_environment.as_deref(),
+            registered_with.as_deref(),
+        );
         let mut running: Vec<String> = names
             .iter()
             .filter(|name| name.starts_with(DISTRIBUTOR_PREFIX))
             .map(|name| distributor_label(name).to_string())
             .collect();
         running.sort();
-        handler.status(|s| s.distributors = running);
-        if distributor != registered_with {
-            if let Some(old) = &registered_with {
-                unregister(&connection, old, &token).await;
+        // One update, before anything is awaited: Settings never shows the list of one moment
+        // with the choice of another.
+        let switching = distributor != registered_with;
+        handler.status(|s| {
+            s.distributors = running;
+            if switching {
+                s.distributor = distributor
+                    .as_deref()
+                    .map(|name| distributor_label(name).to_string());
+                s.registration = match distributor {
+                    Some(_) => Registration::Registering,
+                    // Gone from the bus (stopped, or one D-Bus starts on demand): the servers
+                    // keep the endpoint, which works again once the distributor runs.
+                    None => Registration::NoDistributor,
+                };
             }
-            match &distributor {
-                Some(name) => {
-                    let label = distributor_label(name).to_string();
-                    handler.status(|s| {
-                        s.distributor = Some(label);
-                        s.registration = Registration::Registering;
-                    });
-                    if let Err(reason) = register(&connection, name, &token).await {
+        });
+        if switching {
+            if let Some(old) = registered_with.take() {
+                let token = lock(&listening).token.clone();
+                unregister(&connection, &old, &token).await;
+                // The one left behind keeps a token that no longer opens anything.
+                let token = state
+                    .with_vault(new_connector_token)
+                    .await
+                    .map_err(|e| e.message)?;
+                *lock(&listening) = Listening {
+                    token,
+                    distributor: None,
+                };
+            }
+            if let Some(name) = &distributor {
+                let owner = bus_owner(&bus, name).await;
+                lock(&listening).distributor = owner;
+                let token = lock(&listening).token.clone();
+                match register(&connection, name, &token).await {
+                    Ok(()) => registered_with = distributor.clone(),
+                    // Tried again when a distributor comes or goes, or the user picks one.
+                    Err(reason) => {
                         log::warn!("the distributor {name} refused: {reason}");
                         handler.status(|s| s.registration = Registration::Failed(reason));
                     }
                 }
-                None => {
-                    handler.status(|s| {
-                        s.distributor = None;
-                        s.registration = Registration::NoDistributor;
-                    });
-                    if registered_with.is_some() {
-                        handler.unregistered().await;
-                    }
-                }
             }
-            registered_with = distributor;
         }
         // Until a distributor comes or goes, or the user picks another.
         loop {
@@ -138,6 +174,51 @@ async fn run(handler: WakeHandler) -> Result<(), String> {
                 _ = rechoose.notified() => break,
             }
         }
+    }
+}
+
+fn lock(listening: &Shared) -> std::sync::MutexGuard<'_, Listening> {
+    listening.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The unique name (`:1.42`) that owns `name` on the bus now.
+async fn bus_owner(bus: &zbus::fdo::DBusProxy<'_>, name: &str) -> Option<String> {
+    let name = zbus::names::BusName::try_from(name).ok()?;
+    bus.get_name_owner(name)
+        .await
+        .ok()
+        .map(|owner| owner.to_string())
+}
+
+/// Whether a call comes from the distributor registered with, carrying its token.
+fn from_distributor(listening: &Shared, header: &zbus::message::Header<'_>, token: &str) -> bool {
+    lock(listening).accepts(header.sender().map(|sender| sender.as_str()), token)
+}
+
+impl Listening {
+    fn accepts(&self, sender: Option<&str>, token: &str) -> bool {
+        sender.is_some() && sender == self.distributor.as_deref() && token == self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_registered_distributors_connection_with_its_token_is_heard() {
+        let listening = Listening {
+            token: "t-1".into(),
+            distributor: Some(":1.7".into()),
+        };
+        assert!(listening.accepts(Some(":1.7"), "t-1"));
+        // Another program on the bus, even one that learned the token.
+        assert!(!listening.accepts(Some(":1.9"), "t-1"));
+        assert!(!listening.accepts(None, "t-1"));
+        // The distributor with an old token (one left behind before).
+        assert!(!listening.accepts(Some(":1.7"), "t-0"));
+        // Before any registration nobody is heard.
+        assert!(!Listening::default().accepts(Some(":1.7"), ""));
     }
 }
 
@@ -226,13 +307,17 @@ fn bytes(args: &Dictionary, key: &str) -> Option<Vec<u8>> {
 /// `org.unifiedpush.Connector2`: the distributor's calls, each a dictionary.
 struct Connector {
     handler: WakeHandler,
-    token: String,
+    listening: Shared,
 }
 
 #[zbus::interface(name = "org.unifiedpush.Connector2")]
 impl Connector {
-    async fn message(&self, args: Dictionary) -> Dictionary {
-        if text(&args, ARG_TOKEN) == self.token
+    async fn message(
+        &self,
+        args: Dictionary,
+        #[zbus(header)] header: zbus::message::Header<'_>,
+    ) -> Dictionary {
+        if from_distributor(&self.listening, &header, &text(&args, ARG_TOKEN))
             && let Some(body) = bytes(&args, ARG_MESSAGE)
         {
             let handler = self.handler.clone();
@@ -241,8 +326,12 @@ impl Connector {
         Dictionary::new()
     }
 
-    async fn new_endpoint(&self, args: Dictionary) -> Dictionary {
-        if text(&args, ARG_TOKEN) == self.token {
+    async fn new_endpoint(
+        &self,
+        args: Dictionary,
+        #[zbus(header)] header: zbus::message::Header<'_>,
+    ) -> Dictionary {
+        if from_distributor(&self.listening, &header, &text(&args, ARG_TOKEN)) {
             let handler = self.handler.clone();
             let endpoint = text(&args, ARG_ENDPOINT);
             tauri::async_runtime::spawn(async move { handler.new_endpoint(&endpoint).await });
@@ -250,8 +339,12 @@ impl Connector {
         Dictionary::new()
     }
 
-    async fn unregistered(&self, args: Dictionary) -> Dictionary {
-        if text(&args, ARG_TOKEN) == self.token {
+    async fn unregistered(
+        &self,
+        args: Dictionary,
+        #[zbus(header)] header: zbus::message::Header<'_>,
+    ) -> Dictionary {
+        if from_distributor(&self.listening, &header, &text(&args, ARG_TOKEN)) {
             let handler = self.handler.clone();
             tauri::async_runtime::spawn(async move { handler.unregistered().await });
         }
@@ -262,27 +355,38 @@ impl Connector {
 /// `org.unifiedpush.Connector1`: the same calls with plain arguments.
 struct ConnectorV1 {
     handler: WakeHandler,
-    token: String,
+    listening: Shared,
 }
 
 #[zbus::interface(name = "org.unifiedpush.Connector1")]
 impl ConnectorV1 {
-    async fn message(&self, token: String, message: Vec<u8>, _id: String) {
-        if token == self.token {
+    async fn message(
+        &self,
+        token: String,
+        message: Vec<u8>,
+        _id: String,
+        #[zbus(header)] header: zbus::message::Header<'_>,
+    ) {
+        if from_distributor(&self.listening, &header, &token) {
             let handler = self.handler.clone();
             tauri::async_runtime::spawn(async move { handler.message(message).await });
         }
     }
 
-    async fn new_endpoint(&self, token: String, endpoint: String) {
-        if token == self.token {
+    async fn new_endpoint(
+        &self,
+        token: String,
+        endpoint: String,
+        #[zbus(header)] header: zbus::message::Header<'_>,
+    ) {
+        if from_distributor(&self.listening, &header, &token) {
             let handler = self.handler.clone();
             tauri::async_runtime::spawn(async move { handler.new_endpoint(&endpoint).await });
         }
     }
 
-    async fn unregistered(&self, token: String) {
-        if token == self.token {
+    async fn unregistered(&self, token: String, #[zbus(header)] header: zbus::message::Header<'_>) {
+        if from_distributor(&self.listening, &header, &token) {
             let handler = self.handler.clone();
             tauri::async_runtime::spawn(async move { handler.unregistered().await });
         }

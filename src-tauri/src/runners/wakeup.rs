@@ -42,6 +42,8 @@ pub struct WakeStatus {
     state: Mutex<WakeState>,
     /// Wakes the connector to register again after the user picked another distributor.
     rechoose: Arc<Notify>,
+    /// One channel change at a time reaches the servers, so two never interleave.
+    telling: tokio::sync::Mutex<()>,
 }
 
 impl WakeStatus {
@@ -126,11 +128,11 @@ impl WakeHandler {
         self.status(|s| s.registration = Registration::NoDistributor);
     }
 
-    /// A message a distributor delivered. A verified request is announced as a poll's is;
-    /// anything else is dropped unseen. Either way the poller looks now.
+    /// A message a distributor delivered. A verified request is announced as a poll's is, and
+    /// the poller looks at once for any others; anything else is dropped unseen (and cannot
+    /// make Pocket poll: whoever knows the endpoint can post to it).
     pub async fn message(&self, body: Vec<u8>) {
         let state = self.state();
-        state.poll_trigger.poll_now();
         let (Ok(vault), Ok(_)) = (state.shared_vault(), state.push_client()) else {
             return;
         };
@@ -143,7 +145,8 @@ impl WakeHandler {
         };
         match read {
             Ok(Ok(woken)) => {
-                super::push::announce(&self.app, &vault, &[(woken.token, woken.request)])
+                super::push::announce(&self.app, &vault, &[(woken.token, woken.request)]);
+                state.poll_trigger.poll_now();
             }
             // Only the kind: what a dropped message said is not for the log.
             Ok(Err(error)) => log::info!("a wake-up message was dropped: {}", error.kind().code()),
@@ -153,10 +156,11 @@ impl WakeHandler {
 
     async fn tell_servers(&self, channel: &WakeChannel) {
         let state = self.state();
+        let _one_at_a_time = state.wake.telling.lock().await;
         let (Ok(vault), Ok(client)) = (state.shared_vault(), state.push_client()) else {
             return;
         };
-        match set_wake_channel(&vault, client, channel, pocket_core::clock::now_unix()).await {
+        match set_wake_channel(&vault, client, channel, &pocket_core::clock::now_unix).await {
             Ok(failures) => {
                 for (token, error) in failures {
                     log::warn!("the server of {token} was not told the new channel: {error}");

@@ -15,8 +15,11 @@ mod challenges;
 mod codes;
 mod registration;
 mod requests;
+mod wakeups;
 
 pub use requests::{COOL_DOWN_SECONDS, MAX_OPEN_REQUESTS, REJECTIONS_BEFORE_COOL_DOWN};
+pub use wakeups::WakeUpSent;
+use wakeups::WakeUps;
 
 use super::error::ServiceError;
 
@@ -95,6 +98,8 @@ pub struct PushServer {
     pub(crate) long_poll: bool,
     /// Seconds within which a QR code must be used.
     pub(crate) enrollment_ttl: i64,
+    /// Where requests also go to wake the phone; none: phones are only polled.
+    wake_ups: Option<Arc<WakeUps>>,
 }
 
 /// A login request the relying page waits on.
@@ -154,7 +159,14 @@ impl PushServer {
             waiters: Mutex::default(),
             long_poll: true,
             enrollment_ttl: ENROLLMENT_TTL_SECONDS,
+            wake_ups: None,
         })
+    }
+
+    /// Requests also wake phones that gave a Web Push registration.
+    pub fn with_wake_ups(mut self) -> Result<PushServer, ServiceError> {
+        self.wake_ups = Some(Arc::new(WakeUps::new()?));
+        Ok(self)
     }
 
     pub fn with_enrollment_ttl(mut self, seconds: i64) -> PushServer {

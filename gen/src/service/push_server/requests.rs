@@ -18,8 +18,22 @@ pub const COOL_DOWN_SECONDS: i64 = 600;
 
 impl PushServer {
     /// Raises a login request on the token's phone, unless the token already has
-    /// `MAX_OPEN_REQUESTS` waiting or its user rejected several requests in a row lately.
+    /// `MAX_OPEN_REQUESTS` waiting or its user rejected several requests in a row lately; its
+    /// wake-up goes out at once, on its own.
     pub fn trigger(
+        &self,
+        serial: &str,
+        title: &str,
+        question: &str,
+        number_matching: bool,
+    ) -> Result<Triggered, ServiceError> {
+        let triggered = self.raise(serial, title, question, number_matching)?;
+        self.send_wake_up(&triggered.transaction_id);
+        Ok(triggered)
+    }
+
+    /// `trigger` without the wake-up, for a caller that sends it itself (`wake_up`).
+    pub fn raise(
         &self,
         serial: &str,
         title: &str,

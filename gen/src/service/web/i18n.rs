@@ -71,6 +71,44 @@ impl Lang {
             (Lang::Nl, ConfirmPassword) => {
                 "Pocket staat al aan voor je account. Voer je wachtwoord in om over te stappen op een nieuwe telefoon."
             }
+            (Lang::En, SendTestRequest) => "Send a test request to my phone",
+            (Lang::Nl, SendTestRequest) => "Stuur een testverzoek naar mijn telefoon",
+            (Lang::En, TestRequestQuestion) => {
+                "A test from the security page: nothing logs in, whatever you answer."
+            }
+            (Lang::Nl, TestRequestQuestion) => {
+                "Een test vanaf de beveiligingspagina: er logt niets in, wat je ook antwoordt."
+            }
+            (Lang::En, TestWoken) => {
+                "Sent, and handed to your phone's push service: Pocket shows it even while closed."
+            }
+            (Lang::Nl, TestWoken) => {
+                "Verstuurd en afgegeven aan de pushdienst van je telefoon: Pocket toont het ook als het dicht is."
+            }
+            (Lang::En, TestPolled) => {
+                "Sent. Your phone is not woken (it has no UnifiedPush distributor): Pocket shows the request while it is open."
+            }
+            (Lang::Nl, TestPolled) => {
+                "Verstuurd. Je telefoon wordt niet gewekt (hij heeft geen UnifiedPush-distributor): Pocket toont het verzoek zolang het open is."
+            }
+            (Lang::En, TestRetrying) => {
+                "Sent; your phone's push service is busy and is tried again."
+            }
+            (Lang::Nl, TestRetrying) => {
+                "Verstuurd; de pushdienst van je telefoon is bezet en wordt opnieuw geprobeerd."
+            }
+            (Lang::En, TestFailed) => {
+                "Sent, but the wake-up did not reach your phone's push service ({reason}): Pocket shows the request while it is open."
+            }
+            (Lang::Nl, TestFailed) => {
+                "Verstuurd, maar de wekker bereikte de pushdienst van je telefoon niet ({reason}): Pocket toont het verzoek zolang het open is."
+            }
+            (Lang::En, TestNotNow) => {
+                "Not sent: answer the requests already waiting on your phone first."
+            }
+            (Lang::Nl, TestNotNow) => {
+                "Niet verstuurd: beantwoord eerst de verzoeken die al op je telefoon wachten."
+            }
             (Lang::En, SwitchToNewPhone) => "Switch to a new phone",
             (Lang::Nl, SwitchToNewPhone) => "Overstappen op een nieuwe telefoon",
             (Lang::En, FormExpired) => "This form has expired. Reload the page and try again.",
@@ -157,6 +195,13 @@ pub enum Key {
     TooManyAttempts,
     ConfirmPassword,
     SwitchToNewPhone,
+    SendTestRequest,
+    TestRequestQuestion,
+    TestWoken,
+    TestPolled,
+    TestRetrying,
+    TestFailed,
+    TestNotNow,
     FormExpired,
     SignedInAs,
     LogOut,

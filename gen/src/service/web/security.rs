@@ -15,7 +15,7 @@ use super::i18n::{Key, Lang};
 use super::{ClientAddress, session, too_many};
 use crate::service::LoginService;
 use crate::service::error::ServiceError;
-use crate::service::push_server::Pairing;
+use crate::service::push_server::{Pairing, WakeUpSent};
 use crate::service::sessions::{LoginState, Sessions};
 use crate::service::users::User;
 
@@ -31,6 +31,22 @@ fn signed_in(
         return Ok(None);
     };
     Ok(service.users.by_id(user_id)?.map(|user| (user, session)))
+}
+
+/// The signed-in user behind a form whose token is theirs; otherwise the answer to give (the
+/// login page, or 403 for a forged form).
+fn form_user(
+    service: &LoginService,
+    headers: &HeaderMap,
+    csrf: &str,
+) -> Result<Result<(User, crate::service::Session), Response>, ServiceError> {
+    let Some((user, session)) = signed_in(service, headers)? else {
+        return Ok(Err(Redirect::to("/login").into_response()));
+    };
+    if !Sessions::csrf_ok(&session, csrf) {
+        return Ok(Err(StatusCode::FORBIDDEN.into_response()));
+    }
+    Ok(Ok((user, session)))
 }
 
 /// The button that shows a pairing code. A user who has a second factor already must prove
@@ -57,6 +73,24 @@ fn pair_button(lang: Lang, csrf: &str, user: &User, error: Option<&str>, label: 
     )
 }
 
+/// The button that sends the paired phone a test request, and what became of the last one.
+fn test_request_button(lang: Lang, csrf: &str, notice: Option<&str>) -> String {
+    let notice = notice
+        .map(|text| {
+            format!(
+                "<p role=\"status\" data-testid=\"test-request-sent\">{}</p>",
+                escape(text)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<form method=\"post\" action=\"/security/test-request\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <button type=\"submit\" class=\"secondary\" data-testid=\"test-request\">{}</button></form>{notice}",
+        escape(csrf),
+        lang.t(Key::SendTestRequest)
+    )
+}
+
 fn security_page(
     lang: Lang,
     user: &User,
@@ -64,10 +98,22 @@ fn security_page(
     status: StatusCode,
     error: Option<&str>,
 ) -> Response {
+    security_page_with(lang, user, session, status, error, None)
+}
+
+fn security_page_with(
+    lang: Lang,
+    user: &User,
+    session: &crate::service::Session,
+    status: StatusCode,
+    error: Option<&str>,
+    notice: Option<&str>,
+) -> Response {
     let body = if user.push_serial.is_some() {
         format!(
-            "<p class=\"ok\" data-testid=\"paired\">✓ {}</p>{}",
+            "<p class=\"ok\" data-testid=\"paired\">✓ {}</p>{}{}",
             lang.t(Key::Paired),
+            test_request_button(lang, &session.csrf, notice),
             pair_button(lang, &session.csrf, user, error, Key::SwitchToNewPhone)
         )
     } else {
@@ -123,12 +169,10 @@ pub async fn pair(
     Form(form): Form<PairForm>,
 ) -> Result<Response, ServiceError> {
     let lang = Lang::from_headers(&headers);
-    let Some((user, session)) = signed_in(&service, &headers)? else {
-        return Ok(Redirect::to("/login").into_response());
+    let (user, session) = match form_user(&service, &headers, &form.csrf)? {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return Ok(answer),
     };
-    if !Sessions::csrf_ok(&session, &form.csrf) {
-        return Ok(StatusCode::FORBIDDEN.into_response());
-    }
     if user.push_serial.is_some() {
         let refused = match service
             .check_password(&user.email, &form.password, client)
@@ -170,6 +214,63 @@ pub async fn pair(
         home = home_link(lang),
     );
     Ok(html::page(lang, lang.t(Key::SecurityTitle), &body))
+}
+
+#[derive(Deserialize)]
+pub struct TestRequestForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// A test login request to the paired phone, so the whole path (the wake-up included) can be
+/// tried by hand: nothing logs in whatever the answer. The page says how it went out.
+pub async fn test_request(
+    State(service): State<Arc<LoginService>>,
+    headers: HeaderMap,
+    Form(form): Form<TestRequestForm>,
+) -> Result<Response, ServiceError> {
+    let lang = Lang::from_headers(&headers);
+    let (user, session) = match form_user(&service, &headers, &form.csrf)? {
+        Ok(signed_in) => signed_in,
+        Err(answer) => return Ok(answer),
+    };
+    let Some(serial) = &user.push_serial else {
+        return Ok(security_page(
+            lang,
+            &user,
+            &session,
+            StatusCode::CONFLICT,
+            None,
+        ));
+    };
+    let raised = service.push.raise(
+        serial,
+        "Pocket reference",
+        lang.t(Key::TestRequestQuestion),
+        false,
+    );
+    let notice = match raised {
+        Ok(triggered) => match service.push.wake_up(&triggered.transaction_id).await? {
+            WakeUpSent::Delivered => lang.t(Key::TestWoken).to_string(),
+            WakeUpSent::NotWoken => lang.t(Key::TestPolled).to_string(),
+            WakeUpSent::Retrying => lang.t(Key::TestRetrying).to_string(),
+            WakeUpSent::Gone(why) | WakeUpSent::Failed(why) => {
+                lang.t(Key::TestFailed).replace("{reason}", &why)
+            }
+        },
+        Err(ServiceError::TooManyOpenRequests) | Err(ServiceError::PushPaused) => {
+            lang.t(Key::TestNotNow).to_string()
+        }
+        Err(other) => return Err(other),
+    };
+    Ok(security_page_with(
+        lang,
+        &user,
+        &session,
+        StatusCode::OK,
+        None,
+        Some(&notice),
+    ))
 }
 
 /// Where the pairing stands, for the page's script: "waiting", "paired", "expired" or "none".

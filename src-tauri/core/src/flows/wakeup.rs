@@ -31,6 +31,11 @@ pub fn connector_token(vault: &mut Vault) -> Result<String> {
     if let Some(token) = vault.setting(CONNECTOR_TOKEN_SETTING)? {
         return Ok(token);
     }
+    new_connector_token(vault)
+}
+
+/// A new token, for a new distributor: the one left behind no longer holds a valid one.
+pub fn new_connector_token(vault: &mut Vault) -> Result<String> {
     let token = uuid::Uuid::new_v4().to_string();
     vault.set_setting(CONNECTOR_TOKEN_SETTING, Some(&token))?;
     Ok(token)
@@ -52,8 +57,10 @@ pub fn web_push_keys(vault: &mut Vault) -> Result<WebPushKeys> {
         return Ok(keys);
     }
     let keys = WebPushKeys::generate()?;
-    let mut kept = keys.private_bytes();
-    kept.extend_from_slice(&keys.auth());
+    // Sized at once: growing it would leave the private scalar in a freed buffer.
+    let mut kept = zeroize::Zeroizing::new(Vec::with_capacity(PRIVATE_BYTES + 16));
+    kept.extend_from_slice(&keys.private_bytes());
+    kept.extend_from_slice(zeroize::Zeroizing::new(keys.auth()).as_slice());
     vault.set_keychain_item(WEB_PUSH_KEYS_ITEM, Some(&kept))?;
     Ok(keys)
 }
@@ -83,14 +90,15 @@ pub fn web_push_channel(vault: &mut Vault, endpoint: url::Url) -> Result<WakeCha
     )
 }
 
-/// Makes `channel` the one that wakes this phone and tells every push token's server. The
-/// channel is kept even where a server could not be told (it is told again with the next
-/// change, and a polled phone still gets its requests); those tokens come back with why.
+/// Makes `channel` the one that wakes this phone and tells every push token's server, each
+/// update signed at the time it is sent (`now`). The channel is kept even where a server
+/// could not be told (it is told again with the next change, and a polled phone still gets
+/// its requests); those tokens come back with why.
 pub async fn set_wake_channel(
     vault: &SharedVault,
     client: &PushClient,
     channel: &WakeChannel,
-    now: u64,
+    now: &(dyn Fn() -> u64 + Sync),
 ) -> Result<Vec<(String, Error)>> {
     let tokens = {
         let mut vault = exclusive(vault);
@@ -103,7 +111,7 @@ pub async fn set_wake_channel(
         let told = match key {
             Ok(key) => {
                 client
-                    .update_registration(&token.token, &key, channel, now)
+                    .update_registration(&token.token, &key, channel, now())
                     .await
             }
             Err(error) => Err(error),

@@ -103,6 +103,10 @@ impl WakeChannel {
         let Some(rest) = text.strip_prefix(PREFIX) else {
             return Ok(WakeChannel::PollOnly);
         };
+        // The signed update joins the registration to other fields with `|`.
+        if rest.contains('|') {
+            return Err(invalid("a registration holds no `|`".into()));
+        }
         let (kind, rest) = rest.split_once(':').unwrap_or((rest, ""));
         match kind {
             WEB_PUSH => parse_web_push(rest),
@@ -324,6 +328,10 @@ mod tests {
         assert_eq!(
             refused("pocket:1:sms:123"),
             "the channel \"sms\" is not one Pocket knows"
+        );
+        assert_eq!(
+            refused(&format!("pocket:1:webpush:{keys}:https://push.example/a|b")),
+            "a registration holds no `|`"
         );
         assert!(matches!(
             WakeChannel::parse(&"x".repeat(MAX_REGISTRATION_BYTES + 1)),

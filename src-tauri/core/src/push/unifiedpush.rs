@@ -30,12 +30,15 @@ pub const DISTRIBUTOR_VARIABLE: &str = "UNIFIEDPUSH_DISTRIBUTOR";
 pub const DESCRIPTION: &str = "Pocket: login requests";
 
 /// The distributor to register with, among the names on the bus: the one the user chose if it
-/// runs; else the one the environment names (only that one); else the first by name, so the
-/// choice is the same every time. `None` when no distributor runs.
+/// runs; else the one the environment names (only that one); else the one registered with now
+/// while it runs (a name that appears later does not take over: any program on the bus can
+/// own one); else the first by name, so the choice is the same every time. `None` when no
+/// distributor runs.
 pub fn choose_distributor(
     bus_names: &[String],
     chosen: Option<&str>,
     from_environment: Option<&str>,
+    current: Option<&str>,
 ) -> Option<String> {
     let mut running: Vec<&String> = bus_names
         .iter()
@@ -54,10 +57,13 @@ pub fn choose_distributor(
     if let Some(chosen) = chosen.and_then(named) {
         return Some(chosen);
     }
-    match from_environment.filter(|short| !short.is_empty()) {
-        Some(short) => named(short),
-        None => running.first().map(|name| name.to_string()),
+    if let Some(short) = from_environment.filter(|short| !short.is_empty()) {
+        return named(short);
     }
+    if let Some(current) = current.filter(|current| running.iter().any(|name| name == current)) {
+        return Some(current.to_string());
+    }
+    running.first().map(|name| name.to_string())
 }
 
 /// A distributor's name as the user sees it: its bus name without the prefix.
@@ -100,21 +106,40 @@ mod tests {
             "org.unifiedpush.Distributor.",
         ]);
         assert_eq!(
-            choose_distributor(&bus, None, None).as_deref(),
+            choose_distributor(&bus, None, None, None).as_deref(),
             Some("org.unifiedpush.Distributor.kde")
         );
         assert_eq!(
-            choose_distributor(&bus, Some("ntfy"), Some("kde")).as_deref(),
+            choose_distributor(&bus, Some("ntfy"), Some("kde"), None).as_deref(),
             Some("org.unifiedpush.Distributor.ntfy")
         );
         // A chosen one that no longer runs gives way.
         assert_eq!(
-            choose_distributor(&bus, Some("gone"), Some("ntfy")).as_deref(),
+            choose_distributor(&bus, Some("gone"), Some("ntfy"), None).as_deref(),
             Some("org.unifiedpush.Distributor.ntfy")
         );
         // The environment names only that one.
-        assert_eq!(choose_distributor(&bus, None, Some("other")), None);
-        assert_eq!(choose_distributor(&names(&[":1.1"]), None, None), None);
+        assert_eq!(choose_distributor(&bus, None, Some("other"), None), None);
+        assert_eq!(
+            choose_distributor(&names(&[":1.1"]), None, None, None),
+            None
+        );
+        // A distributor that appears later (first by name) does not take over a working one.
+        let current = Some("org.unifiedpush.Distributor.ntfy");
+        assert_eq!(
+            choose_distributor(&bus, None, None, current).as_deref(),
+            current
+        );
+        // Unless the user chooses it, or the current one is gone.
+        assert_eq!(
+            choose_distributor(&bus, Some("kde"), None, current).as_deref(),
+            Some("org.unifiedpush.Distributor.kde")
+        );
+        assert_eq!(
+            choose_distributor(&bus, None, None, Some("org.unifiedpush.Distributor.gone"))
+                .as_deref(),
+            Some("org.unifiedpush.Distributor.kde")
+        );
         assert_eq!(distributor_label("org.unifiedpush.Distributor.kde"), "kde");
     }
 
