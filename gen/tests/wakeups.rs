@@ -201,7 +201,10 @@ async fn a_wake_up_message_brings_its_login_request_once_and_nothing_else() {
 async fn the_reference_service_wakes_a_phone_that_gave_a_web_push_channel() {
     use axum::http::StatusCode;
     use pocket_core::clock::now_unix;
-    use pocket_core::flows::{enroll, receive_wakeup, set_wake_channel, web_push_channel};
+    use pocket_core::flows::{
+        enroll, notification_for_wakeup, receive_wakeup, set_wake_channel, web_push_channel,
+        web_push_keys,
+    };
     use pocket_core::push::{Answer, PushClient};
     use pocket_core::vault::exclusive;
     use pocket_gen::service::app;
@@ -295,7 +298,38 @@ async fn the_reference_service_wakes_a_phone_that_gave_a_web_push_channel() {
     browser.log_in(EMAIL, PASSWORD).await;
     let status = status_url_of(&browser.get("/login/wait").await.body);
     let body = taken(2).await;
+    // A phone whose app is closed: its push library decrypts, and the database alone says what
+    // to show (or nothing, for a forged or a seen request).
+    let db = phone_dir.path().join("phone.sqlite");
+    let plaintext = web_push_keys(&mut exclusive(&vault))
+        .unwrap()
+        .decrypt(&body)
+        .unwrap();
+    let shown = notification_for_wakeup(&db, &plaintext, now_unix()).unwrap();
+    assert_eq!(
+        shown,
+        Some((
+            "Pocket reference service".to_string(),
+            "Log in to the Pocket reference service?".to_string()
+        ))
+    );
+    let mut forged: serde_json::Value = serde_json::from_slice(&plaintext).unwrap();
+    forged["question"] = "Log in from somewhere else?".into();
+    let forged = serde_json::to_vec(&forged).unwrap();
+    assert_eq!(
+        notification_for_wakeup(&db, &forged, now_unix()).unwrap(),
+        None
+    );
+    assert_eq!(
+        notification_for_wakeup(&db, b"not json", now_unix()).unwrap(),
+        None
+    );
     let woken = receive_wakeup(&vault, &body, now_unix()).unwrap();
+    assert_eq!(
+        notification_for_wakeup(&db, &plaintext, now_unix()).unwrap(),
+        None,
+        "seen"
+    );
     answer_now(
         &vault,
         &client,

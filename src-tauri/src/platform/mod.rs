@@ -21,6 +21,8 @@ pub use unifiedpush::start as start_unifiedpush;
 #[cfg(not(target_os = "linux"))]
 pub fn start_unifiedpush(_: crate::runners::WakeHandler) {}
 
+#[cfg(target_os = "android")]
+mod android_wakeup;
 #[cfg(mobile)]
 mod mobile;
 #[cfg(mobile)]

@@ -166,3 +166,39 @@ pub fn receive_wakeup(vault: &SharedVault, body: &[u8], now: u64) -> Result<Woke
     }
     Ok(WokenBy { token, request })
 }
+
+/// What a phone shows for a wake-up whose app is not running (its push library decrypted the
+/// message): the notification's title and text when the message carries a verified request
+/// (its token's, signed by its server) not seen before; `None` for anything else, which is
+/// dropped unseen. Only reads the database (no keychain, nothing written): the request is
+/// recorded when Pocket opens and polls.
+pub fn notification_for_wakeup(
+    db_path: &std::path::Path,
+    plaintext: &[u8],
+    now: u64,
+) -> Result<Option<(String, String)>> {
+    if plaintext.len() > crate::push::webpush::MAX_MESSAGE_BYTES {
+        return Ok(None);
+    }
+    let Ok(challenge) = challenge_from_message(plaintext) else {
+        return Ok(None);
+    };
+    let vault = Vault::open_read_only(db_path)?;
+    let Some(token) = vault
+        .push_tokens()?
+        .into_iter()
+        .find(|token| token.token.serial == challenge.serial)
+    else {
+        return Ok(None);
+    };
+    let Ok(request) = verify_challenge(&token.token, &challenge, now) else {
+        return Ok(None);
+    };
+    if vault.request(&token.id, &request.nonce)?.is_some() {
+        return Ok(None);
+    }
+    Ok(Some(crate::push::notification_text(
+        &token.token.issuer,
+        &request,
+    )))
+}

@@ -63,6 +63,31 @@ pub struct Vault {
     on_change: Option<Box<dyn Fn() + Send>>,
 }
 
+/// The keychain of a vault opened for reading only: there is none.
+struct NoSecrets;
+
+impl SecretStore for NoSecrets {
+    fn put(&self, _: &str, _: &crate::otp::SecretKey) -> Result<()> {
+        Err(no_keychain())
+    }
+    fn get(&self, _: &str) -> Result<crate::otp::SecretKey> {
+        Err(no_keychain())
+    }
+    fn put_bytes(&self, _: &str, _: &[u8]) -> Result<()> {
+        Err(no_keychain())
+    }
+    fn get_bytes(&self, _: &str) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+        Err(no_keychain())
+    }
+    fn delete(&self, _: &str) -> Result<()> {
+        Err(no_keychain())
+    }
+}
+
+fn no_keychain() -> Error {
+    Error::KeychainUnavailable("the vault is open for reading only".into())
+}
+
 /// What start-up reconciliation did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct ReconcileReport {
@@ -77,6 +102,18 @@ impl Vault {
         Ok(Vault {
             db: Db::open(db_path)?,
             secrets: Arc::from(secrets),
+            cache: HashMap::new(),
+            device_keys: HashMap::new(),
+            on_change: None,
+        })
+    }
+
+    /// The vault's database for reading only, without the keychain: what a phone's background
+    /// service may look at (push tokens, their servers' public keys, past requests).
+    pub fn open_read_only(db_path: &Path) -> Result<Vault> {
+        Ok(Vault {
+            db: Db::open_read_only(db_path)?,
+            secrets: Arc::new(NoSecrets),
             cache: HashMap::new(),
             device_keys: HashMap::new(),
             on_change: None,

@@ -170,6 +170,22 @@ impl Db {
         Ok(db)
     }
 
+    /// The database as it is, for reading only: nothing is migrated or written (a phone's
+    /// background service reads it while the app may be writing). One written by another
+    /// version of Pocket is refused.
+    pub fn open_read_only(path: &Path) -> Result<Db> {
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let known = MIGRATIONS.len() as i64;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found != known {
+            return Err(Error::DatabaseTooNew { found, known });
+        }
+        Ok(Db { conn })
+    }
+
     fn migrate(&mut self) -> Result<()> {
         let known = MIGRATIONS.len() as i64;
         let found: i64 = self
