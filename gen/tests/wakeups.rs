@@ -202,8 +202,8 @@ async fn the_reference_service_wakes_a_phone_that_gave_a_web_push_channel() {
     use axum::http::StatusCode;
     use pocket_core::clock::now_unix;
     use pocket_core::flows::{
-        enroll, notification_for_wakeup, receive_wakeup, set_wake_channel, web_push_channel,
-        web_push_keys,
+        enroll, notification_for_wakeup, receive_plaintext, receive_wakeup, set_wake_channel,
+        web_push_channel, web_push_keys,
     };
     use pocket_core::push::{Answer, PushClient};
     use pocket_core::vault::exclusive;
@@ -324,7 +324,16 @@ async fn the_reference_service_wakes_a_phone_that_gave_a_web_push_channel() {
         notification_for_wakeup(&db, b"not json", now_unix()).unwrap(),
         None
     );
-    let woken = receive_wakeup(&vault, &body, now_unix()).unwrap();
+    // What Android's push library hands over (it decrypted): read the same way, once.
+    let woken = receive_plaintext(&vault, &plaintext, now_unix()).unwrap();
+    assert!(matches!(
+        receive_plaintext(&vault, &plaintext, now_unix()),
+        Err(pocket_core::Error::ServerReply(why)) if why.contains("arrived before")
+    ));
+    assert!(matches!(
+        receive_wakeup(&vault, &body, now_unix()),
+        Err(pocket_core::Error::ServerReply(why)) if why.contains("arrived before")
+    ));
     assert_eq!(
         notification_for_wakeup(&db, &plaintext, now_unix()).unwrap(),
         None,

@@ -35,6 +35,8 @@ pub fn run() {
     let builder = builder.plugin(tauri_plugin_biometric::init());
     #[cfg(target_os = "ios")]
     let builder = builder.plugin(tauri_plugin_barcode_scanner::init());
+    #[cfg(target_os = "android")]
+    let builder = builder.plugin(tauri_plugin_pocket_wakeup::init());
     builder
         .on_permission_request(|_webview, kind| platform::answer_permission(kind))
         .setup(|app| {

@@ -38,6 +38,6 @@ async fn shown(state: &AppState) -> Result<LoginRequestsDto, IpcError> {
     Ok(LoginRequestsDto::new(
         &channel,
         &state.wake.get(),
-        cfg!(target_os = "linux"),
+        cfg!(any(target_os = "linux", target_os = "android")),
     ))
 }

@@ -16,9 +16,11 @@ mod unifiedpush;
 #[cfg(target_os = "linux")]
 pub use unifiedpush::start as start_unifiedpush;
 
-/// Phones are woken through their own plugin, macOS and Windows not at all (yet): requests
-/// come while Pocket is open.
-#[cfg(not(target_os = "linux"))]
+#[cfg(target_os = "android")]
+pub use android_wakeup::start as start_unifiedpush;
+
+/// iOS, macOS and Windows are not woken (yet): requests come while Pocket is open.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub fn start_unifiedpush(_: crate::runners::WakeHandler) {}
 
 #[cfg(target_os = "android")]

@@ -6,9 +6,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use pocket_core::flows::{receive_wakeup, set_wake_channel, web_push_channel};
+use pocket_core::flows::{WokenBy, set_wake_channel};
 use pocket_core::push::WakeChannel;
-use pocket_core::push::unifiedpush::endpoint_from_distributor;
 use tauri::{AppHandle, Manager};
 use tokio::sync::Notify;
 
@@ -51,6 +50,7 @@ impl WakeStatus {
         self.state.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    #[cfg(target_os = "linux")]
     pub fn rechoose(&self) -> Arc<Notify> {
         self.rechoose.clone()
     }
@@ -100,26 +100,40 @@ impl WakeHandler {
 
     /// A distributor gave this device an endpoint: it becomes the Web Push channel, and every
     /// push token's server learns it.
+    #[cfg(target_os = "linux")]
     pub async fn new_endpoint(&self, endpoint: &str) {
-        let endpoint = match endpoint_from_distributor(endpoint) {
+        let endpoint = match pocket_core::push::unifiedpush::endpoint_from_distributor(endpoint) {
             Ok(endpoint) => endpoint,
-            Err(error) => {
-                log::warn!("the distributor's endpoint is refused: {error}");
-                self.status(|s| s.registration = Registration::Failed(error.kind().code().into()));
-                return;
-            }
+            Err(error) => return self.refuse_endpoint(error),
         };
-        let state = self.state();
-        let channel = state
-            .with_vault(move |vault| web_push_channel(vault, endpoint))
+        let channel = self
+            .state()
+            .with_vault(move |vault| pocket_core::flows::web_push_channel(vault, endpoint))
             .await;
         match channel {
-            Ok(channel) => {
-                self.tell_servers(&channel).await;
-                self.status(|s| s.registration = Registration::Registered);
-            }
+            Ok(channel) => self.use_channel(channel).await,
             Err(error) => log::warn!("no Web Push channel: {}", error.code),
         }
+    }
+
+    /// An endpoint whose Web Push keys the platform's push library keeps (Android's
+    /// UnifiedPush connector): it decrypts, and hands over plaintext (`message_plaintext`).
+    #[cfg(target_os = "android")]
+    pub async fn new_endpoint_with_keys(&self, endpoint: &str, p256dh: &str, auth: &str) {
+        match pocket_core::flows::web_push_channel_with_keys(endpoint, p256dh, auth) {
+            Ok(channel) => self.use_channel(channel).await,
+            Err(error) => self.refuse_endpoint(error),
+        }
+    }
+
+    fn refuse_endpoint(&self, error: pocket_core::Error) {
+        log::warn!("the distributor's endpoint is refused: {error}");
+        self.status(|s| s.registration = Registration::Failed(error.kind().code().into()));
+    }
+
+    async fn use_channel(&self, channel: WakeChannel) {
+        self.tell_servers(&channel).await;
+        self.status(|s| s.registration = Registration::Registered);
     }
 
     /// The distributor dropped this device: it is polled only, and the servers learn that.
@@ -131,7 +145,27 @@ impl WakeHandler {
     /// A message a distributor delivered. A verified request is announced as a poll's is, and
     /// the poller looks at once for any others; anything else is dropped unseen (and cannot
     /// make Pocket poll: whoever knows the endpoint can post to it).
+    #[cfg(target_os = "linux")]
     pub async fn message(&self, body: Vec<u8>) {
+        self.read_message(move |vault, now| pocket_core::flows::receive_wakeup(vault, &body, now))
+            .await;
+    }
+
+    /// A message the platform's push library decrypted already.
+    #[cfg(target_os = "android")]
+    pub async fn message_plaintext(&self, plaintext: Vec<u8>) {
+        self.read_message(move |vault, now| {
+            pocket_core::flows::receive_plaintext(vault, &plaintext, now)
+        })
+        .await;
+    }
+
+    async fn read_message(
+        &self,
+        receive: impl FnOnce(&pocket_core::vault::SharedVault, u64) -> pocket_core::Result<WokenBy>
+        + Send
+        + 'static,
+    ) {
         let state = self.state();
         let (Ok(vault), Ok(_)) = (state.shared_vault(), state.push_client()) else {
             return;
@@ -139,7 +173,7 @@ impl WakeHandler {
         let read = {
             let vault = vault.clone();
             tauri::async_runtime::spawn_blocking(move || {
-                receive_wakeup(&vault, &body, pocket_core::clock::now_unix())
+                receive(&vault, pocket_core::clock::now_unix())
             })
             .await
         };

@@ -21,6 +21,6 @@ pub use poller::{POLL_INTERVAL, PollTrigger, run_poller};
 pub use push::{Answered, Enrolled, PollRound, answer, enroll, poll_once, poll_token, poll_tokens};
 pub use wakeup::{
     WokenBy, choose_distributor, chosen_distributor, connector_token, new_connector_token,
-    notification_for_wakeup, receive_wakeup, set_wake_channel, wake_channel, web_push_channel,
-    web_push_keys,
+    notification_for_wakeup, receive_plaintext, receive_wakeup, set_wake_channel, wake_channel,
+    web_push_channel, web_push_channel_with_keys, web_push_keys,
 };

@@ -90,6 +90,27 @@ pub fn web_push_channel(vault: &mut Vault, endpoint: url::Url) -> Result<WakeCha
     )
 }
 
+/// The Web Push channel for `endpoint` with keys the platform's push library made (base64url,
+/// as UnifiedPush's connectors hand them out), checked as any registration is.
+pub fn web_push_channel_with_keys(endpoint: &str, p256dh: &str, auth: &str) -> Result<WakeChannel> {
+    use base64::Engine;
+    let endpoint = crate::push::unifiedpush::endpoint_from_distributor(endpoint)?;
+    let key = |text: &str, param: &'static str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text.trim_end_matches('='))
+            .map_err(|_| Error::invalid(param, "not base64url"))
+    };
+    // Through the text, so that a channel is only ever one the relay will read.
+    WakeChannel::parse(
+        &WakeChannel::WebPush {
+            endpoint,
+            p256dh: key(p256dh, "p256dh")?,
+            auth: key(auth, "auth")?,
+        }
+        .registration(),
+    )
+}
+
 /// Makes `channel` the one that wakes this phone and tells every push token's server, each
 /// update signed at the time it is sent (`now`). The channel is kept even where a server
 /// could not be told (it is told again with the next change, and a polled phone still gets
@@ -135,12 +156,24 @@ pub struct WokenBy {
 /// signature) and recorded. A message that fails any step, or that brings a request already
 /// seen (a replay, or one a poll found first), is refused with why and leaves nothing behind.
 pub fn receive_wakeup(vault: &SharedVault, body: &[u8], now: u64) -> Result<WokenBy> {
-    let mut vault = exclusive(vault);
-    let keys = kept_web_push_keys(&vault)?.ok_or_else(|| {
+    let keys = kept_web_push_keys(&exclusive(vault))?.ok_or_else(|| {
         Error::Crypto("this phone has no Web Push keys to read the message".into())
     })?;
     let plaintext = keys.decrypt(body)?;
-    let challenge = challenge_from_message(&plaintext)?;
+    receive_plaintext(vault, &plaintext, now)
+}
+
+/// `receive_wakeup` for a message the platform's push library has decrypted already (Android's
+/// UnifiedPush connector keeps its own Web Push keys).
+pub fn receive_plaintext(vault: &SharedVault, plaintext: &[u8], now: u64) -> Result<WokenBy> {
+    if plaintext.len() > crate::push::webpush::MAX_MESSAGE_BYTES {
+        return Err(Error::TooLong {
+            param: "wake-up message",
+            limit: crate::push::webpush::MAX_MESSAGE_BYTES,
+        });
+    }
+    let mut vault = exclusive(vault);
+    let challenge = challenge_from_message(plaintext)?;
     let token = vault
         .push_tokens()?
         .into_iter()
@@ -201,4 +234,42 @@ pub fn notification_for_wakeup(
         &token.token.issuer,
         &request,
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_push_librarys_keys_make_a_channel_only_when_a_relay_would_take_it() {
+        let p256dh = format!("BAcH{}Bwc", "BwcH".repeat(20));
+        let auth = "CQkJCQkJCQkJCQkJCQkJCQ";
+        let endpoint = "https://ntfy.example.net/upX?up=1";
+        let channel = web_push_channel_with_keys(endpoint, &p256dh, auth).unwrap();
+        assert_eq!(channel.kind(), "webpush");
+        // Padded base64url, as some libraries write it, reads the same.
+        let padded =
+            web_push_channel_with_keys(endpoint, &format!("{p256dh}="), &format!("{auth}=="))
+                .unwrap();
+        assert_eq!(padded, channel);
+        for (endpoint, key, auth, why) in [
+            (
+                "http://ntfy.example.net/up",
+                p256dh.as_str(),
+                auth,
+                "https://",
+            ),
+            ("https://ntfy.example.net/up", "AAAA", auth, "65 bytes"),
+            (
+                "https://ntfy.example.net/up",
+                p256dh.as_str(),
+                "not*base64",
+                "base64url",
+            ),
+        ] {
+            let error = web_push_channel_with_keys(endpoint, key, auth).unwrap_err();
+            assert_eq!(error.code(), "invalid_parameter", "{endpoint}");
+            assert!(error.to_string().contains(why), "{error}");
+        }
+    }
 }

@@ -56,6 +56,16 @@ describe('LoginRequestsSettings', () => {
     expect(screen.queryByTestId('login-requests-service')).toBeNull();
   });
 
+  it('says a distributor wakes Pocket where the phone does not name it (Android)', () => {
+    render(LoginRequestsSettings, {
+      settings: settingsShowing({ distributors: [], distributor: null }),
+    });
+    expect(screen.getByTestId('login-requests-delivery').textContent).toContain(
+      'your UnifiedPush distributor wakes Pocket',
+    );
+    expect(screen.queryByTestId('login-requests-no-distributor')).toBeNull();
+  });
+
   it("shows a distributor's refusal as an alert with its reason", () => {
     render(LoginRequestsSettings, {
       settings: settingsShowing({ delivery: 'while_open', registration: 'failed', reason: 'VAPID_REQUIRED' }),

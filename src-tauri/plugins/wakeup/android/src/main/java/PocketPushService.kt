@@ -1,0 +1,45 @@
+// UnifiedPush's events. The connector library keeps the Web Push keys and decrypts; what a
+// message means is Rust's to decide: while Pocket runs it gets the plaintext, and while it
+// does not, WakeUpCheck (Rust, through JNI) says what the notification shows, or nothing.
+package app.pocketauth.wakeup
+
+import android.util.Base64
+import app.tauri.plugin.JSObject
+import org.unifiedpush.android.connector.FailedReason
+import org.unifiedpush.android.connector.PushService
+import org.unifiedpush.android.connector.data.PushEndpoint
+import org.unifiedpush.android.connector.data.PushMessage
+
+class PocketPushService : PushService() {
+    override fun onNewEndpoint(endpoint: PushEndpoint, instance: String) {
+        val keys = endpoint.pubKeySet
+        val event = if (keys == null) {
+            JSObject().put("kind", "failed").put("reason", "NO_WEB_PUSH_KEYS")
+        } else {
+            JSObject().put("kind", "endpoint").put("endpoint", endpoint.url)
+                .put("p256dh", keys.pubKey).put("auth", keys.auth)
+        }
+        WakeUpEvents.send(this, event)
+    }
+
+    override fun onMessage(message: PushMessage, instance: String) {
+        // Pocket's servers always encrypt (RFC 8291): anything else is not theirs.
+        if (!message.decrypted) return
+        if (WakeUpEvents.attached) {
+            val plaintext = Base64.encodeToString(message.content, Base64.NO_WRAP)
+            WakeUpEvents.send(this, JSObject().put("kind", "message").put("plaintext", plaintext))
+            return
+        }
+        val database = WakeUpEvents.database(this) ?: return
+        val shown = WakeUpCheck.notification(database, message.content) ?: return
+        WakeUpNotification.show(this, shown[0], shown[1])
+    }
+
+    override fun onRegistrationFailed(reason: FailedReason, instance: String) {
+        WakeUpEvents.send(this, JSObject().put("kind", "failed").put("reason", reason.name))
+    }
+
+    override fun onUnregistered(instance: String) {
+        WakeUpEvents.send(this, JSObject().put("kind", "unregistered"))
+    }
+}
