@@ -32,11 +32,11 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_fs::init());
     #[cfg(mobile)]
-    let builder = builder.plugin(tauri_plugin_biometric::init());
+    let builder = builder
+        .plugin(tauri_plugin_biometric::init())
+        .plugin(tauri_plugin_pocket_wakeup::init());
     #[cfg(target_os = "ios")]
     let builder = builder.plugin(tauri_plugin_barcode_scanner::init());
-    #[cfg(target_os = "android")]
-    let builder = builder.plugin(tauri_plugin_pocket_wakeup::init());
     builder
         .on_permission_request(|_webview, kind| platform::answer_permission(kind))
         .setup(|app| {

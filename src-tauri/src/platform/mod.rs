@@ -16,11 +16,13 @@ mod unifiedpush;
 #[cfg(target_os = "linux")]
 pub use unifiedpush::start as start_unifiedpush;
 
-#[cfg(target_os = "android")]
-pub use android_wakeup::start as start_unifiedpush;
+#[cfg(mobile)]
+mod phone_wakeup;
+#[cfg(mobile)]
+pub use phone_wakeup::start as start_unifiedpush;
 
-/// iOS, macOS and Windows are not woken (yet): requests come while Pocket is open.
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+/// macOS and Windows are not woken (yet): requests come while Pocket is open.
+#[cfg(not(any(target_os = "linux", mobile)))]
 pub fn start_unifiedpush(_: crate::runners::WakeHandler) {}
 
 #[cfg(target_os = "android")]

@@ -118,9 +118,18 @@ impl WakeHandler {
 
     /// An endpoint whose Web Push keys the platform's push library keeps (Android's
     /// UnifiedPush connector): it decrypts, and hands over plaintext (`message_plaintext`).
-    #[cfg(target_os = "android")]
+    #[cfg(mobile)]
     pub async fn new_endpoint_with_keys(&self, endpoint: &str, p256dh: &str, auth: &str) {
         match pocket_core::flows::web_push_channel_with_keys(endpoint, p256dh, auth) {
+            Ok(channel) => self.use_channel(channel).await,
+            Err(error) => self.refuse_endpoint(error),
+        }
+    }
+
+    /// A token from the system's push service (APNs, FCM): the channel, once it reads as one.
+    #[cfg(mobile)]
+    pub async fn use_token(&self, channel: WakeChannel) {
+        match WakeChannel::parse(&channel.registration()) {
             Ok(channel) => self.use_channel(channel).await,
             Err(error) => self.refuse_endpoint(error),
         }
@@ -152,7 +161,7 @@ impl WakeHandler {
     }
 
     /// A message the platform's push library decrypted already.
-    #[cfg(target_os = "android")]
+    #[cfg(mobile)]
     pub async fn message_plaintext(&self, plaintext: Vec<u8>) {
         self.read_message(move |vault, now| {
             pocket_core::flows::receive_plaintext(vault, &plaintext, now)

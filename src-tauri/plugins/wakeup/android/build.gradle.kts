@@ -26,6 +26,11 @@ kotlin {
     }
 }
 
+// Store builds add FCM (fcm.gradle.kts); the default build stays free of Google libraries.
+if (findProperty("pocket.fcm") == "true") {
+    apply(from = "fcm.gradle.kts")
+}
+
 dependencies {
     implementation("org.unifiedpush.android:connector:3.0.10")
     implementation("androidx.core:core-ktx:1.9.0")

@@ -1,12 +1,16 @@
-//! Pocket's wake-ups on phones, the platform's side: on Android, UnifiedPush's connector
-//! library (any distributor the user installed; no Google) registers, keeps the Web Push keys
-//! and decrypts; this plugin hands its endpoint and every message to Rust, which decides
-//! everything else (pocket-core's flows). While Pocket is not running, the plugin's push
-//! service asks Rust through JNI what to show (`WakeUpCheck`). iOS is not written yet.
+//! Pocket's wake-ups on phones, the platform's side. Android: UnifiedPush's connector library
+//! (any distributor the user installed; no Google) registers, keeps the Web Push keys and
+//! decrypts, and store builds add FCM; this plugin hands the channel and every message to
+//! Rust, which decides everything else (pocket-core's flows); while Pocket is not running the
+//! plugin's services ask Rust through JNI what to show (`WakeUpCheck`). iOS: APNs, whose
+//! device token this plugin hands over; the system shows the relay's alert itself.
 
 use serde::Deserialize;
-#[cfg(target_os = "android")]
+#[cfg(mobile)]
 use serde::Serialize;
+
+#[cfg(target_os = "ios")]
+tauri::ios_plugin_binding!(init_plugin_pocket_wakeup);
 use tauri::Runtime;
 use tauri::plugin::{Builder, TauriPlugin};
 
@@ -24,13 +28,17 @@ pub enum WakeEvent {
     Message { plaintext: String },
     /// The distributor dropped Pocket.
     Unregistered,
+    /// An FCM registration token (Android store builds).
+    Fcm { token: String },
+    /// An APNs device token, hex (iOS).
+    Apns { token: String, development: bool },
     /// Registration failed (no distributor, or the distributor's reason).
     Failed { reason: String },
 }
 
 /// What `start` passes: where the vault's database is (the push service reads it while the
 /// app is not running) and the channel events come back on.
-#[cfg(target_os = "android")]
+#[cfg(mobile)]
 #[derive(Serialize)]
 struct StartArgs<C> {
     database: String,
@@ -40,11 +48,14 @@ struct StartArgs<C> {
 pub fn init<R: Runtime>() -> TauriPlugin<R> {
     Builder::new("pocket-wakeup")
         .setup(|_app, _api| {
-            #[cfg(target_os = "android")]
+            #[cfg(mobile)]
             {
                 use tauri::Manager;
+                #[cfg(target_os = "android")]
                 let handle =
                     _api.register_android_plugin("app.pocketauth.wakeup", "WakeupPlugin")?;
+                #[cfg(target_os = "ios")]
+                let handle = _api.register_ios_plugin(init_plugin_pocket_wakeup)?;
                 _app.manage(Wakeup(handle));
             }
             Ok(())
@@ -52,13 +63,14 @@ pub fn init<R: Runtime>() -> TauriPlugin<R> {
         .build()
 }
 
-/// The plugin in the app's state (Android).
-#[cfg(target_os = "android")]
+/// The plugin in the app's state (phones).
+#[cfg(mobile)]
 pub struct Wakeup<R: Runtime>(tauri::plugin::PluginHandle<R>);
 
-#[cfg(target_os = "android")]
+#[cfg(mobile)]
 impl<R: Runtime> Wakeup<R> {
-    /// Registers with the user's distributor; `on_event` hears the library from now on.
+    /// Registers with the platform's push service (the user's distributor, FCM, APNs);
+    /// `on_event` hears it from now on.
     pub fn start(
         &self,
         database: &std::path::Path,
@@ -107,6 +119,19 @@ mod tests {
             }
         );
         assert_eq!(read(r#"{"kind":"unregistered"}"#), WakeEvent::Unregistered);
+        assert_eq!(
+            read(r#"{"kind":"apns","token":"0a1b","development":true}"#),
+            WakeEvent::Apns {
+                token: "0a1b".into(),
+                development: true
+            }
+        );
+        assert_eq!(
+            read(r#"{"kind":"fcm","token":"cX:APA91b"}"#),
+            WakeEvent::Fcm {
+                token: "cX:APA91b".into()
+            }
+        );
         assert!(serde_json::from_str::<WakeEvent>(r#"{"kind":"other"}"#).is_err());
     }
 }

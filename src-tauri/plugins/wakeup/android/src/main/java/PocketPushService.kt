@@ -3,7 +3,6 @@
 // does not, WakeUpCheck (Rust, through JNI) says what the notification shows, or nothing.
 package app.pocketauth.wakeup
 
-import android.util.Base64
 import app.tauri.plugin.JSObject
 import org.unifiedpush.android.connector.FailedReason
 import org.unifiedpush.android.connector.PushService
@@ -25,14 +24,7 @@ class PocketPushService : PushService() {
     override fun onMessage(message: PushMessage, instance: String) {
         // Pocket's servers always encrypt (RFC 8291): anything else is not theirs.
         if (!message.decrypted) return
-        if (WakeUpEvents.attached) {
-            val plaintext = Base64.encodeToString(message.content, Base64.NO_WRAP)
-            WakeUpEvents.send(this, JSObject().put("kind", "message").put("plaintext", plaintext))
-            return
-        }
-        val database = WakeUpEvents.database(this) ?: return
-        val shown = WakeUpCheck.notification(database, message.content) ?: return
-        WakeUpNotification.show(this, shown[0], shown[1])
+        WakeUpMessages.received(this, message.content)
     }
 
     override fun onRegistrationFailed(reason: FailedReason, instance: String) {

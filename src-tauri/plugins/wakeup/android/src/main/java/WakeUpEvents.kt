@@ -1,5 +1,6 @@
-// Where the push service's events go: to Rust while Pocket runs (its channel); an endpoint
-// that comes while it does not is kept and handed over at the next start. Messages that come
+// Where the push services' events go: to Rust while Pocket runs (its channel); a channel (an
+// endpoint, an FCM token) that comes while it does not is kept and handed over at the next
+// start. Messages that come
 // while it does not are not kept: the service shows their notification, and Pocket's poll
 // at start finds the request.
 package app.pocketauth.wakeup
@@ -11,7 +12,7 @@ import app.tauri.plugin.JSObject
 object WakeUpEvents {
     const val INSTANCE = "pocket"
     private const val STORE = "pocket-wakeup"
-    private const val PENDING_ENDPOINT = "pending-endpoint"
+    private const val PENDING_CHANNEL = "pending-channel"
     private const val DATABASE = "database"
 
     @Volatile
@@ -24,8 +25,8 @@ object WakeUpEvents {
         val store = context.getSharedPreferences(STORE, Context.MODE_PRIVATE)
         store.edit().putString(DATABASE, database).apply()
         this.channel = channel
-        store.getString(PENDING_ENDPOINT, null)?.let { pending ->
-            store.edit().remove(PENDING_ENDPOINT).apply()
+        store.getString(PENDING_CHANNEL, null)?.let { pending ->
+            store.edit().remove(PENDING_CHANNEL).apply()
             channel.send(JSObject(pending))
         }
     }
@@ -38,9 +39,9 @@ object WakeUpEvents {
         val open = channel
         if (open != null) {
             open.send(event)
-        } else if (event.getString("kind") == "endpoint") {
+        } else if (event.getString("kind") in listOf("endpoint", "fcm")) {
             context.getSharedPreferences(STORE, Context.MODE_PRIVATE)
-                .edit().putString(PENDING_ENDPOINT, event.toString()).apply()
+                .edit().putString(PENDING_CHANNEL, event.toString()).apply()
         }
     }
 }

@@ -25,6 +25,12 @@ class WakeupPlugin(private val activity: Activity) : Plugin(activity) {
         val args = invoke.parseArgs(StartArgs::class.java)
         val context = activity.applicationContext
         WakeUpEvents.attach(context, args.database, args.channel)
+        // Store builds (fcm.gradle.kts) also ask Firebase for a token.
+        runCatching {
+            Class.forName("app.pocketauth.wakeup.FcmTokens")
+                .getMethod("request", android.content.Context::class.java)
+                .invoke(null, context)
+        }
         UnifiedPush.tryUseCurrentOrDefaultDistributor(activity) { found ->
             if (found) {
                 UnifiedPush.register(context, WakeUpEvents.INSTANCE, "Pocket: login requests")
