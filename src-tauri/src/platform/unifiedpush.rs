@@ -56,26 +56,14 @@ async fn run(handler: WakeHandler) -> Result<(), String> {
         token,
         distributor: None,
     }));
+    let ears = Ears {
+        handler: handler.clone(),
+        listening: listening.clone(),
+    };
     let connection = zbus::connection::Builder::session()
         .and_then(|b| b.name(BUS_NAME))
-        .and_then(|b| {
-            b.serve_at(
-                CONNECTOR_PATH,
-                Connector {
-                    handler: handler.clone(),
-                    listening: listening.clone(),
-                },
-            )
-        })
-        .and_then(|b| {
-            b.serve_at(
-                CONNECTOR_PATH,
-                ConnectorV1 {
-                    handler: handler.clone(),
-                    listening: listening.clone(),
-                },
-            )
-        })
+        .and_then(|b| b.serve_at(CONNECTOR_PATH, Connector(ears.clone())))
+        .and_then(|b| b.serve_at(CONNECTOR_PATH, ConnectorV1(ears.clone())))
         .map_err(|e| e.to_string())?
         .build()
         .await
@@ -304,11 +292,30 @@ fn bytes(args: &Dictionary, key: &str) -> Option<Vec<u8>> {
         .and_then(|value| Vec::<u8>::try_from(value.clone()).ok())
 }
 
-/// `org.unifiedpush.Connector2`: the distributor's calls, each a dictionary.
-struct Connector {
+/// What both connector interfaces share: the calls they hear, and whom they go to.
+#[derive(Clone)]
+struct Ears {
     handler: WakeHandler,
     listening: Shared,
 }
+
+impl Ears {
+    /// The handler, for a call from the registered distributor with its token; it runs the
+    /// call's work off the bus's thread.
+    fn heard<F: std::future::Future<Output = ()> + Send + 'static>(
+        &self,
+        header: &zbus::message::Header<'_>,
+        token: &str,
+        work: impl FnOnce(WakeHandler) -> F,
+    ) {
+        if from_distributor(&self.listening, header, token) {
+            tauri::async_runtime::spawn(work(self.handler.clone()));
+        }
+    }
+}
+
+/// `org.unifiedpush.Connector2`: the distributor's calls, each a dictionary.
+struct Connector(Ears);
 
 #[zbus::interface(name = "org.unifiedpush.Connector2")]
 impl Connector {
@@ -317,12 +324,15 @@ impl Connector {
         args: Dictionary,
         #[zbus(header)] header: zbus::message::Header<'_>,
     ) -> Dictionary {
-        if from_distributor(&self.listening, &header, &text(&args, ARG_TOKEN))
-            && let Some(body) = bytes(&args, ARG_MESSAGE)
-        {
-            let handler = self.handler.clone();
-            tauri::async_runtime::spawn(async move { handler.message(body).await });
-        }
+        // The body is taken out only for a call that is heard.
+        self.0.heard(&header, &text(&args, ARG_TOKEN), |handler| {
+            let body = bytes(&args, ARG_MESSAGE);
+            async move {
+                if let Some(body) = body {
+                    handler.message(body).await
+                }
+            }
+        });
         Dictionary::new()
     }
 
@@ -331,11 +341,11 @@ impl Connector {
         args: Dictionary,
         #[zbus(header)] header: zbus::message::Header<'_>,
     ) -> Dictionary {
-        if from_distributor(&self.listening, &header, &text(&args, ARG_TOKEN)) {
-            let handler = self.handler.clone();
-            let endpoint = text(&args, ARG_ENDPOINT);
-            tauri::async_runtime::spawn(async move { handler.new_endpoint(&endpoint).await });
-        }
+        let endpoint = text(&args, ARG_ENDPOINT);
+        self.0
+            .heard(&header, &text(&args, ARG_TOKEN), |handler| async move {
+                handler.new_endpoint(&endpoint).await
+            });
         Dictionary::new()
     }
 
@@ -344,19 +354,16 @@ impl Connector {
         args: Dictionary,
         #[zbus(header)] header: zbus::message::Header<'_>,
     ) -> Dictionary {
-        if from_distributor(&self.listening, &header, &text(&args, ARG_TOKEN)) {
-            let handler = self.handler.clone();
-            tauri::async_runtime::spawn(async move { handler.unregistered().await });
-        }
+        self.0
+            .heard(&header, &text(&args, ARG_TOKEN), |handler| async move {
+                handler.unregistered().await
+            });
         Dictionary::new()
     }
 }
 
 /// `org.unifiedpush.Connector1`: the same calls with plain arguments.
-struct ConnectorV1 {
-    handler: WakeHandler,
-    listening: Shared,
-}
+struct ConnectorV1(Ears);
 
 #[zbus::interface(name = "org.unifiedpush.Connector1")]
 impl ConnectorV1 {
@@ -367,10 +374,9 @@ impl ConnectorV1 {
         _id: String,
         #[zbus(header)] header: zbus::message::Header<'_>,
     ) {
-        if from_distributor(&self.listening, &header, &token) {
-            let handler = self.handler.clone();
-            tauri::async_runtime::spawn(async move { handler.message(message).await });
-        }
+        self.0.heard(&header, &token, |handler| async move {
+            handler.message(message).await
+        });
     }
 
     async fn new_endpoint(
@@ -379,16 +385,14 @@ impl ConnectorV1 {
         endpoint: String,
         #[zbus(header)] header: zbus::message::Header<'_>,
     ) {
-        if from_distributor(&self.listening, &header, &token) {
-            let handler = self.handler.clone();
-            tauri::async_runtime::spawn(async move { handler.new_endpoint(&endpoint).await });
-        }
+        self.0.heard(&header, &token, |handler| async move {
+            handler.new_endpoint(&endpoint).await
+        });
     }
 
     async fn unregistered(&self, token: String, #[zbus(header)] header: zbus::message::Header<'_>) {
-        if from_distributor(&self.listening, &header, &token) {
-            let handler = self.handler.clone();
-            tauri::async_runtime::spawn(async move { handler.unregistered().await });
-        }
+        self.0.heard(&header, &token, |handler| async move {
+            handler.unregistered().await
+        });
     }
 }

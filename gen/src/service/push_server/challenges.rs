@@ -16,12 +16,7 @@ impl PushServer {
         timestamp: &str,
         signature: &str,
     ) -> Result<Vec<wire::Challenge>, ServiceError> {
-        self.verify_timestamped(
-            serial,
-            timestamp,
-            signature,
-            &wire::poll_message(serial, timestamp),
-        )?;
+        self.verify_poll(serial, timestamp, signature)?;
         Ok(self
             .open_challenges(serial)?
             .into_iter()
@@ -37,12 +32,7 @@ impl PushServer {
         signature: &str,
         wait: Duration,
     ) -> Result<Vec<wire::Challenge>, ServiceError> {
-        self.verify_timestamped(
-            serial,
-            timestamp,
-            signature,
-            &wire::poll_message(serial, timestamp),
-        )?;
+        self.verify_poll(serial, timestamp, signature)?;
         let notify = self.waiter(serial);
         // Registered before looking, so a request raised in between still wakes us.
         let woken = notify.notified();
@@ -57,6 +47,16 @@ impl PushServer {
             _ = tokio::time::sleep(wait) => open,
         };
         Ok(open.into_iter().map(|(c, _)| c).collect())
+    }
+
+    fn verify_poll(
+        &self,
+        serial: &str,
+        timestamp: &str,
+        signature: &str,
+    ) -> Result<(), ServiceError> {
+        let signed = wire::poll_message(serial, timestamp);
+        self.verify_timestamped(serial, timestamp, signature, &signed)
     }
 
     /// A request the phone signed with a timestamp (a poll, a registration update): the
