@@ -239,12 +239,12 @@ deps-privacyidea:
 		$(PRIVACYIDEA_VENV)/bin/pip install --quiet "privacyIDEA==$(PRIVACYIDEA_VERSION).*"; }
 
 deps-peers:
-	$(call apt_ensure,python3-venv)
+	$(call apt_ensure,python3-venv zip)
 	@[ -x $(PEERS_VENV)/bin/python ] || { rm -rf $(PEERS_VENV) && python3 -m venv $(PEERS_VENV); }
-	@$(PEERS_VENV)/bin/python -c 'import pyotp, google.protobuf, cryptography, nacl.bindings, http_ece, jwt' 2>/dev/null || { \
-		echo "Installing the peers (pyotp, protobuf, cryptography, PyNaCl, http_ece, PyJWT) into $(PEERS_VENV)"; \
+	@$(PEERS_VENV)/bin/python -c 'import pyotp, google.protobuf, cryptography, nacl.bindings, http_ece, jwt, pyzipper, pykeepass' 2>/dev/null || { \
+		echo "Installing the peers (pyotp, protobuf, cryptography, PyNaCl, http_ece, PyJWT, pyzipper, pykeepass) into $(PEERS_VENV)"; \
 		$(PEERS_VENV)/bin/pip install --quiet "pyotp==2.9.*" "protobuf==5.*" "cryptography==44.*" "pynacl==1.5.*" \
-			"http-ece==1.2.*" "PyJWT==2.*"; }
+			"http-ece==1.2.*" "PyJWT==2.*" "pyzipper==0.3.*" "pykeepass==4.*"; }
 
 deps-tauri-driver:
 	@[ -x $(TAURI_DRIVER) ] || command -v tauri-driver >/dev/null || cargo install tauri-driver --locked --version "^2"

@@ -2,7 +2,7 @@
 that app's published format and independently of Pocket: the crypto comes from pyca's
 cryptography and from libsodium (PyNaCl), as the apps themselves use it.
 
-usage: export_as.py FORMAT [--password P] [--hostile] < accounts.json > export
+usage: export_as.py FORMAT [--password P] [--hostile] [--key-file PATH] < accounts.json > export
 
 accounts.json is a list of {issuer, name, secret (Base32), type (totp, hotp or steam),
 algorithm, digits, period, counter}. FORMAT is one of the names in WRITERS. --hostile names
@@ -294,11 +294,19 @@ WRITERS = {
     "authenticator-pro-legacy-2020": lambda a, p, h: authenticator_pro(a, p, h, legacy="2020"),
 }
 
+import export_more
+
+WRITERS.update(export_more.WRITERS)
+WRITERS["authenticator-plus"] = lambda a, p, h: export_more.authenticator_plus(a, p, h, uri)
+WRITERS["authenticator-plus-aes"] = lambda a, p, h: export_more.authenticator_plus(a, p, h, uri, aes=True)
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("format", choices=sorted(WRITERS))
     parser.add_argument("--password")
     parser.add_argument("--hostile", action="store_true")
+    parser.add_argument("--key-file", help="where a KeePass writer puts the database's key file")
     args = parser.parse_args()
+    export_more.KEY_FILE_OUT = args.key_file
     accounts = json.load(sys.stdin)
     sys.stdout.buffer.write(WRITERS[args.format](accounts, args.password, args.hostile))

@@ -1,9 +1,14 @@
 //! andOTP's backups: a plain JSON array of entries, or the encrypted `.json.aes` file, which
 //! is the iteration count (4 bytes, big-endian), a 12-byte salt, a 12-byte nonce, then that
-//! JSON sealed with AES-256-GCM under PBKDF2-HMAC-SHA1 of the password.
+//! JSON sealed with AES-256-GCM under PBKDF2-HMAC-SHA1 of the password. Before 0.6.3 the file
+//! was only the nonce and the sealed JSON, keyed by SHA-256 of the password; nothing in the
+//! file tells the two apart, so the old (cheap) way is tried first and the tag decides.
 
 use serde::Deserialize;
 use serde_json::Value;
+
+use sha2::Digest;
+use zeroize::Zeroizing;
 
 use super::crypto::{Pbkdf2, aes_gcm_open, damaged, pbkdf2};
 use super::exported::{ExportedAccount, ExportedKind, ExportedSecret, label};
@@ -60,6 +65,32 @@ fn encrypted_header(file: &[u8]) -> Option<u32> {
     ITERATIONS.contains(&iterations).then_some(iterations)
 }
 
+/// Files that start like these are pictures, documents or databases, not andOTP's: its old
+/// encrypted file has no mark of its own, so any other binary file may be one.
+const NOT_ANDOTP: &[&[u8]] = &[
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"%PDF",
+    b"SQLite format 3",
+    b"\x1f\x8b",
+    b"\x7fELF",
+    b"PK",
+];
+
+/// A binary file long enough to be the old encryption of an empty list.
+fn maybe_old(file: &[u8]) -> bool {
+    file.len() >= NONCE + 16 + 2
+        && super::text(file).is_none()
+        && !NOT_ANDOTP.iter().any(|magic| file.starts_with(magic))
+}
+
+/// The old encryption: a nonce, then the list sealed under SHA-256 of the password.
+fn open_old(file: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>> {
+    let key = Zeroizing::new(<[u8; 32]>::from(sha2::Sha256::digest(password.as_bytes())));
+    aes_gcm_open(key.as_slice(), &file[..NONCE], &file[NONCE..], &[])
+}
+
 impl Format for AndOtp {
     fn name(&self) -> &'static str {
         "andotp"
@@ -69,38 +100,25 @@ impl Format for AndOtp {
         let array = super::text(file).is_some_and(|text| text.trim_start().starts_with('['));
         (array && super::names_keys(file, &["secret", "label", "type"]))
             || encrypted_header(file).is_some()
+            || maybe_old(file)
     }
 
     fn is_encrypted(&self, file: &[u8]) -> bool {
-        encrypted_header(file).is_some()
+        encrypted_header(file).is_some() || maybe_old(file)
     }
 
     fn read(&self, file: &[u8], password: Option<&str>, kdf: &mut KdfBudget) -> Result<Imported> {
-        let entries = Entries(match encrypted_header(file) {
-            Some(iterations) => {
-                let password = password.ok_or(Error::BackupPasswordRequired)?;
-                if file.len() < HEADER + 16 {
-                    return Err(damaged("the backup is cut short"));
-                }
-                if iterations > MAX_ITERATIONS {
-                    return Err(Error::BackupTooCostly);
-                }
-                let salt = &file[4..4 + SALT];
-                let key = pbkdf2(Pbkdf2::Sha1, password.as_bytes(), salt, iterations, kdf)?;
-                let plain = aes_gcm_open(
-                    key.as_slice(),
-                    &file[4 + SALT..HEADER],
-                    &file[HEADER..],
-                    &[],
-                )?;
-                std::str::from_utf8(&plain)
-                    .ok()
-                    .and_then(plain_entries)
-                    .ok_or_else(|| damaged("the decrypted backup is not andOTP's list"))?
-            }
-            None => super::text(file)
+        let entries = Entries(if super::text(file).is_some() {
+            super::text(file)
                 .and_then(plain_entries)
-                .ok_or_else(|| damaged("not an andOTP backup"))?,
+                .ok_or_else(|| damaged("not an andOTP backup"))?
+        } else {
+            let password = password.ok_or(Error::BackupPasswordRequired)?;
+            let plain = decrypt(file, password, kdf)?;
+            std::str::from_utf8(&plain)
+                .ok()
+                .and_then(plain_entries)
+                .ok_or_else(|| damaged("the decrypted backup is not andOTP's list"))?
         });
         let mut imported = Imported::default();
         for entry in entries.iter() {
@@ -114,10 +132,44 @@ impl Format for AndOtp {
     }
 }
 
+/// Either encryption: the old one first (it costs one hash), then the iteration count's.
+fn decrypt(file: &[u8], password: &str, kdf: &mut KdfBudget) -> Result<Zeroizing<Vec<u8>>> {
+    let old = if maybe_old(file) {
+        open_old(file, password)
+    } else {
+        Err(damaged("the backup is cut short"))
+    };
+    let Some(iterations) = encrypted_header(file) else {
+        return old;
+    };
+    if old.is_ok() {
+        return old;
+    }
+    if file.len() < HEADER + 16 {
+        return Err(damaged("the backup is cut short"));
+    }
+    if iterations > MAX_ITERATIONS {
+        return Err(Error::BackupTooCostly);
+    }
+    let salt = &file[4..4 + SALT];
+    let key = pbkdf2(Pbkdf2::Sha1, password.as_bytes(), salt, iterations, kdf)?;
+    aes_gcm_open(
+        key.as_slice(),
+        &file[4 + SALT..HEADER],
+        &file[HEADER..],
+        &[],
+    )
+}
+
 fn read_entry(entry: &Entry) -> Result<crate::otp::AccountDraft> {
-    // Older andOTP versions kept "Issuer:name" in the label and no issuer field.
-    let (issuer, name) = match (entry.issuer.trim(), entry.label.split_once(':')) {
+    // Older andOTP versions had no issuer field: the label held "Issuer - name" (before
+    // that, "Issuer:name").
+    let (issuer, name) = match (entry.issuer.trim(), entry.label.split_once(" - ")) {
         ("", Some((issuer, name))) => (issuer, name),
+        ("", None) => match entry.label.split_once(':') {
+            Some((issuer, name)) => (issuer, name),
+            None => ("", entry.label.as_str()),
+        },
         (issuer, _) => (issuer, entry.label.as_str()),
     };
     ExportedAccount {

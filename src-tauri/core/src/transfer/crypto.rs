@@ -15,11 +15,12 @@ pub(crate) fn damaged(reason: impl Into<String>) -> Error {
     Error::BackupDamaged(reason.into())
 }
 
-/// PBKDF2 with HMAC-SHA1 or HMAC-SHA256, 32 bytes.
+/// PBKDF2 with HMAC-SHA1, -SHA256 or -SHA512, 32 bytes.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Pbkdf2 {
     Sha1,
     Sha256,
+    Sha512,
 }
 
 pub(crate) fn pbkdf2(
@@ -33,16 +34,20 @@ pub(crate) fn pbkdf2(
         return Err(damaged("the key derivation has no iterations"));
     }
     kdf.spend(&[KdfCost::pbkdf2(iterations)])?;
+    Ok(pbkdf2_paid(hash, password, salt, iterations))
+}
+
+/// PBKDF2 whose cost the caller has already spent from the import's budget (a file with
+/// many derivations prices them all before the first).
+pub(crate) fn pbkdf2_paid(hash: Pbkdf2, password: &[u8], salt: &[u8], iterations: u32) -> Key {
     let mut key = Zeroizing::new([0u8; 32]);
+    let out = key.as_mut_slice();
     match hash {
-        Pbkdf2::Sha1 => {
-            pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations, key.as_mut_slice())
-        }
-        Pbkdf2::Sha256 => {
-            pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, iterations, key.as_mut_slice())
-        }
+        Pbkdf2::Sha1 => pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations, out),
+        Pbkdf2::Sha256 => pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, iterations, out),
+        Pbkdf2::Sha512 => pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, iterations, out),
     }
-    Ok(key)
+    key
 }
 
 /// Argon2id with `memory_kib`, `passes` and `lanes`, 32 bytes.

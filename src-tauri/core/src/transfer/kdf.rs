@@ -65,6 +65,16 @@ impl KdfCost {
         }
     }
 
+    /// KeePass's AES-KDF: `rounds` AES encryptions of two blocks, no memory to speak of;
+    /// a round costs about an eighth of a PBKDF2 iteration.
+    pub fn aes_kdf(rounds: u64) -> KdfCost {
+        KdfCost {
+            memory_bytes: 0,
+            work: rounds.saturating_mul(64),
+            memory_limit: 0,
+        }
+    }
+
     /// Argon2 with `memory_kib` and `passes` (its time cost).
     pub fn argon2(memory_kib: u32, passes: u32) -> KdfCost {
         let memory = u64::from(memory_kib) * 1024;

@@ -6,14 +6,21 @@
 
 mod aegis;
 mod andotp;
+mod archive;
+mod authenticator_plus;
 mod authenticator_pro;
 mod bitwarden;
 mod crypto;
 mod ente;
 mod exported;
-mod freeotp_plus;
+mod freeotp;
 pub mod kdf;
+mod keepass;
+mod lastpass;
 mod proton;
+mod proton_pass;
+mod steam;
+mod totp_authenticator;
 mod twofas;
 mod uri_list;
 mod wipe;
@@ -23,6 +30,7 @@ use std::path::Path;
 
 pub use aegis::{read_aegis, write_aegis};
 pub use kdf::{KdfBudget, KdfCost};
+pub use keepass::read_keepass;
 pub use uri_list::{read_uri_list, write_uri_list};
 
 use crate::error::{Error, Result};
@@ -73,14 +81,22 @@ pub trait Format: Sync {
 /// formats go by the keys only they have; the loosest (andOTP's binary file, CSV, link lists)
 /// come last.
 pub const FORMATS: &[&dyn Format] = &[
+    &freeotp::FreeOtpBackup,
+    &keepass::KeePass,
+    &proton_pass::ProtonPass,
+    &authenticator_plus::AuthenticatorPlus,
     &aegis::Aegis,
     &twofas::TwoFas,
     &bitwarden::BitwardenJson,
     &ente::EnteEncrypted,
     &proton::Proton,
     &authenticator_pro::AuthenticatorPro,
-    &freeotp_plus::FreeOtpPlus,
+    &freeotp::FreeOtpPlus,
+    &lastpass::LastPass,
+    &steam::Steam,
     &andotp::AndOtp,
+    &freeotp::FreeOtpTokens,
+    &totp_authenticator::TotpAuthenticator,
     &bitwarden::BitwardenCsv,
     &ente::EnteText,
     &uri_list::Links,
@@ -108,6 +124,12 @@ pub fn identify(file: &[u8]) -> Result<&'static dyn Format> {
     if cut_short {
         return Err(Error::BackupDamaged(
             "the file ends too soon: it was cut short".into(),
+        ));
+    }
+    // A zip archive whose directory cannot be read (it is at the end) was cut short too.
+    if archive::is_zip(file) && archive::names(file).is_none() {
+        return Err(Error::BackupDamaged(
+            "the zip archive is not complete: it was cut short".into(),
         ));
     }
     Err(Error::BackupFormatUnknown)
@@ -182,5 +204,7 @@ pub fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
 mod format_tests;
 #[cfg(test)]
 mod icon_tests;
+#[cfg(test)]
+mod quirk_tests;
 #[cfg(test)]
 mod tests;
