@@ -138,3 +138,100 @@ fn a_file_that_cannot_be_read_at_all_exits_1_with_its_kind() {
         );
     }
 }
+
+/// The second wave through the CLI, each file from the independent writer: every format is
+/// read, a Steam folder from its manifest (the files beside it read too), a KeePass database
+/// with its key file.
+#[test]
+fn reads_the_second_wave_of_formats() {
+    use pocket_tests::tools::run_peer;
+    let github = serde_json::json!({"issuer": "GitHub", "name": "alice", "secret": "JBSWY3DPEHPK3PXP",
+        "type": "totp", "algorithm": "SHA1", "digits": 6, "period": 30, "counter": 0});
+    let steam = serde_json::json!({"issuer": "Steam", "name": "dave", "secret": "ONSWG4TFOQYTEMZU",
+        "type": "steam", "algorithm": "SHA1", "digits": 5, "period": 30, "counter": 0});
+    let accounts = serde_json::json!([github, steam]).to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let password = "pässword 1";
+    // Each writer with the kinds its app has: all, time-based codes only, or Steam only.
+    for (writer, encrypted, kinds) in [
+        ("freeotp-2", true, "all"),
+        ("freeotp-1", false, "all"),
+        ("lastpass", false, "totp"),
+        ("steam-mafile", false, "steam"),
+        ("proton-pass", false, "totp"),
+        ("keepass-3", true, "all"),
+        ("totp-authenticator", true, "totp"),
+        ("authenticator-plus", true, "all"),
+        ("andotp-old", true, "all"),
+        ("2fas-v1", false, "totp"),
+    ] {
+        let written = match kinds {
+            "all" => serde_json::json!([github, steam]),
+            "totp" => serde_json::json!([github]),
+            _ => serde_json::json!([steam]),
+        };
+        let mut args = vec![writer];
+        if encrypted {
+            args.extend(["--password", password]);
+        }
+        let bytes = run_peer("export_as.py", &args, written.to_string().as_bytes()).unwrap();
+        let file = dir.path().join(writer);
+        std::fs::write(&file, bytes).unwrap();
+        let out = import(&file, encrypted.then_some(password));
+        assert!(out.status.success(), "{writer}: {out:?}");
+        let links = lines(&out.stdout);
+        let expected = written.as_array().unwrap().len();
+        assert_eq!(links.len(), expected, "{writer}: {out:?}");
+        // Only the deleted account some writers add is left out, and said so.
+        let trash = "skipped: Old site (old): in_trash: ";
+        assert!(
+            lines(&out.stderr)
+                .iter()
+                .all(|line| line.starts_with(trash)),
+            "{writer}: {out:?}"
+        );
+        for link in &links {
+            parse_uri(link).unwrap();
+        }
+    }
+
+    // The maFiles folder, unzipped, from its manifest.
+    let steam_only = serde_json::json!([steam]).to_string();
+    let zip = run_peer(
+        "export_as.py",
+        &["steam-folder", "--password", password],
+        steam_only.as_bytes(),
+    )
+    .unwrap();
+    let folder = dir.path().join("unzipped");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    archive.extract(&folder).unwrap();
+    let manifest = folder.join("maFiles").join("manifest.json");
+    let out = import(&manifest, Some(password));
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(lines(&out.stdout).len(), 1, "{out:?}");
+    assert!(lines(&out.stdout)[0].contains("encoder=steam"), "{out:?}");
+    let wrong = import(&manifest, Some("wrong"));
+    assert!(String::from_utf8_lossy(&wrong.stderr).starts_with("error: wrong_backup_password"));
+
+    // A KeePass database locked with a key file alone.
+    let key = dir.path().join("db.keyx");
+    let key_arg = key.to_string_lossy().into_owned();
+    let bytes = run_peer(
+        "export_as.py",
+        &["keepass-key-file", "--key-file", &key_arg],
+        accounts.as_bytes(),
+    )
+    .unwrap();
+    let database = dir.path().join("db.kdbx");
+    std::fs::write(&database, bytes).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pocket-gen"));
+    command
+        .arg("import")
+        .arg(&database)
+        .arg("--key-file")
+        .arg(&key);
+    let out = run(&mut command, Duration::from_secs(60)).unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(lines(&out.stdout).len(), 2, "{out:?}");
+}

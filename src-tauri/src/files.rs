@@ -5,7 +5,9 @@
 
 use std::io::{Read, Write};
 
-use pocket_core::transfer::{MAX_BACKUP_BYTES, write_private};
+use pocket_core::transfer::{
+    MAX_BACKUP_BYTES, bundle_steam_folder, is_steam_manifest, write_private,
+};
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_dialog::{DialogExt, FilePath};
 use tauri_plugin_fs::{FsExt, OpenOptions};
@@ -38,11 +40,24 @@ pub async fn pick_to_import<R: Runtime>(
         let name = display_name(&path);
         let mut options = OpenOptions::new();
         options.read(true);
-        let file = app.fs().open(path, options).map_err(IpcError::file)?;
-        Ok(Some(Picked {
-            name,
-            bytes: read_capped(file, MAX_BACKUP_BYTES)?,
-        }))
+        let file = app
+            .fs()
+            .open(path.clone(), options)
+            .map_err(IpcError::file)?;
+        let mut bytes = read_capped(file, MAX_BACKUP_BYTES)?;
+        // Steam Desktop Authenticator's manifest names the files beside it: on a computer
+        // they are read and bundled with it, as the folder zipped would be.
+        if let (true, FilePath::Path(manifest)) = (is_steam_manifest(&bytes), &path) {
+            let folder = manifest.parent().unwrap_or(std::path::Path::new("."));
+            let bundled = bundle_steam_folder(&bytes, |name| {
+                let file = std::fs::File::open(folder.join(name))?;
+                read_capped(file, MAX_BACKUP_BYTES)
+                    .map(|bytes| bytes.to_vec())
+                    .map_err(|_| std::io::Error::other("too large"))
+            })?;
+            bytes = Zeroizing::new(bundled);
+        }
+        Ok(Some(Picked { name, bytes }))
     })
     .await
     .map_err(|e| IpcError::internal(&e))?

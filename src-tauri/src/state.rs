@@ -62,9 +62,17 @@ fn poll_trigger() -> PollTrigger {
 
 /// A file picked for import, and what it holds once read with its password (its secrets are
 /// wiped when it goes).
+/// A picked file's bytes and its key file's.
+pub type PickedBytes = (
+    zeroize::Zeroizing<Vec<u8>>,
+    Option<zeroize::Zeroizing<Vec<u8>>>,
+);
+
 struct PickedFile {
     handle: String,
     file: crate::files::Picked,
+    /// A KeePass database's key file, when the user chose one.
+    key_file: Option<zeroize::Zeroizing<Vec<u8>>>,
     read: Option<Imported>,
 }
 
@@ -201,16 +209,37 @@ impl AppState {
         *self.picked() = Some(PickedFile {
             handle: handle.clone(),
             file,
+            key_file: None,
             read: None,
         });
         handle
     }
 
-    /// The bytes of the picked file with `handle`; they stay kept for another try.
-    pub fn picked_bytes(&self, handle: &str) -> Result<zeroize::Zeroizing<Vec<u8>>, IpcError> {
+    /// The bytes of the picked file with `handle` and of its key file, if one was chosen;
+    /// they stay kept for another try.
+    pub fn picked_bytes(&self, handle: &str) -> Result<PickedBytes, IpcError> {
         match &*self.picked() {
-            Some(picked) if picked.handle == handle => Ok(picked.file.bytes.clone()),
+            Some(picked) if picked.handle == handle => {
+                Ok((picked.file.bytes.clone(), picked.key_file.clone()))
+            }
             _ => Err(pocket_core::Error::FileExpired.into()),
+        }
+    }
+
+    /// Keeps `key_file` for the picked file with `handle`; what was read without it is
+    /// dropped.
+    pub fn keep_key_file(
+        &self,
+        handle: &str,
+        key_file: zeroize::Zeroizing<Vec<u8>>,
+    ) -> Result<(), IpcError> {
+        match self.picked().as_mut().filter(|p| p.handle == handle) {
+            Some(picked) => {
+                picked.key_file = Some(key_file);
+                picked.read = None;
+                Ok(())
+            }
+            None => Err(pocket_core::Error::FileExpired.into()),
         }
     }
 

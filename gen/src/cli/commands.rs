@@ -97,11 +97,32 @@ pub(super) async fn run_device(
 
 /// `pocket-gen import`: the accounts as links on standard output, the skipped ones and any
 /// error on standard error; false when the file could not be read.
-pub(super) fn import(file: &std::path::Path, password: Option<&str>) -> Result<bool> {
+pub(super) fn import(
+    file: &std::path::Path,
+    password: Option<&str>,
+    key_file: Option<&std::path::Path>,
+) -> Result<bool> {
+    use pocket_core::transfer::{bundle_steam_folder, is_steam_manifest, read_backup_with};
     use std::io::Write;
-    let read = read_limited(file).and_then(|bytes| {
-        pocket_core::transfer::read_backup(&bytes, password).map_err(anyhow::Error::from)
-    });
+    let read = (|| -> Result<pocket_core::transfer::Imported> {
+        let mut bytes = read_limited(file)?;
+        if is_steam_manifest(&bytes) {
+            let folder = file.parent().unwrap_or(std::path::Path::new("."));
+            bytes = bundle_steam_folder(&bytes, |name| {
+                let mut listed = Vec::new();
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(
+                        std::fs::File::open(folder.join(name))?,
+                        pocket_core::transfer::MAX_BACKUP_BYTES as u64 + 1,
+                    ),
+                    &mut listed,
+                )?;
+                Ok(listed)
+            })?;
+        }
+        let key = key_file.map(read_limited).transpose()?;
+        Ok(read_backup_with(&bytes, password, key.as_deref())?)
+    })();
     let imported = match read {
         Ok(imported) => imported,
         Err(error) => {

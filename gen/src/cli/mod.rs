@@ -143,10 +143,15 @@ enum Command {
     /// otpauth:// link per account on standard output, each account Pocket cannot take on
     /// standard error with the reason. Exit status 1 when the file cannot be read at all.
     Import {
+        /// The export; for Steam Desktop Authenticator, its maFiles folder's manifest.json
+        /// (the files it lists are read from beside it) or the folder zipped.
         file: PathBuf,
         /// The file's password, when it is encrypted.
         #[arg(long)]
         password: Option<String>,
+        /// A KeePass database's key file, alone or with its password.
+        #[arg(long)]
+        key_file: Option<PathBuf>,
     },
 }
 
@@ -374,8 +379,12 @@ pub fn run() -> Result<()> {
                 code_at(&draft.params, &draft.secret, time)
             ))?;
         }
-        Command::Import { file, password } => {
-            if !import(&file, password.as_deref())? {
+        Command::Import {
+            file,
+            password,
+            key_file,
+        } => {
+            if !import(&file, password.as_deref(), key_file.as_deref())? {
                 std::process::exit(1);
             }
         }

@@ -5,7 +5,7 @@
 
 use pocket_core::clock;
 use pocket_core::otp::write_migration;
-use pocket_core::transfer::{identify, read_backup, write_aegis, write_uri_list};
+use pocket_core::transfer::{identify, read_backup_with, write_aegis, write_uri_list};
 use pocket_core::vault::Vault;
 use tauri::{AppHandle, Runtime, State};
 use zeroize::Zeroizing;
@@ -49,6 +49,22 @@ pub async fn pick_import_file<R: Runtime>(
     }))
 }
 
+/// Asks for the key file of the picked KeePass database and keeps it with the database;
+/// its name, or `null` when the user closed the dialog.
+#[tauri::command]
+pub async fn pick_key_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    handle: String,
+    title: String,
+) -> Result<Option<String>, IpcError> {
+    let Some(picked) = files::pick_to_import(&app, title, None).await? else {
+        return Ok(None);
+    };
+    state.keep_key_file(&handle, picked.bytes)?;
+    Ok(Some(picked.name))
+}
+
 /// Reads the picked file with its password (wiped once used), off the async threads: a key
 /// derivation takes a while.
 async fn read_picked(
@@ -56,10 +72,14 @@ async fn read_picked(
     handle: &str,
     password: Option<String>,
 ) -> Result<pocket_core::transfer::Imported, IpcError> {
-    let file = state.picked_bytes(handle)?;
+    let (file, key_file) = state.picked_bytes(handle)?;
     let password = password.filter(|p| !p.is_empty()).map(Zeroizing::new);
     tauri::async_runtime::spawn_blocking(move || {
-        read_backup(&file, password.as_ref().map(|p| p.as_str()))
+        read_backup_with(
+            &file,
+            password.as_ref().map(|p| p.as_str()),
+            key_file.as_ref().map(|k| k.as_slice()),
+        )
     })
     .await
     .map_err(|e| IpcError::internal(&e))?

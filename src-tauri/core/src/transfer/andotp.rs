@@ -71,18 +71,27 @@ const NOT_ANDOTP: &[&[u8]] = &[
     b"\x89PNG",
     b"\xff\xd8\xff",
     b"GIF8",
+    b"BM",
+    b"RIFF",
     b"%PDF",
     b"SQLite format 3",
     b"\x1f\x8b",
     b"\x7fELF",
     b"PK",
+    // KeePass 1 (KeePass 2's own signature is read as a database before andOTP is asked).
+    b"\x03\xd9\xa2\x9a",
+    // UTF-16 text with its byte-order mark.
+    b"\xff\xfe",
+    b"\xfe\xff",
 ];
 
-/// A binary file long enough to be the old encryption of an empty list.
+/// A binary file long enough to be the old encryption of an empty list, and not one of
+/// the kinds above (nor HEIF/AVIF/MP4, which say `ftyp` at byte 4).
 fn maybe_old(file: &[u8]) -> bool {
     file.len() >= NONCE + 16 + 2
         && super::text(file).is_none()
         && !NOT_ANDOTP.iter().any(|magic| file.starts_with(magic))
+        && file.get(4..8) != Some(b"ftyp")
 }
 
 /// The old encryption: a nonce, then the list sealed under SHA-256 of the password.

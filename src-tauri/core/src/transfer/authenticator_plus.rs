@@ -1,7 +1,7 @@
 //! Authenticator Plus's "Export as text": a password-protected zip (the traditional zip
 //! encryption or AES) holding `Accounts.txt`, one otpauth:// link a line, and an HTML copy.
 
-use super::archive;
+use super::archive::{self, Archive};
 use super::crypto::damaged;
 use super::kdf::KdfBudget;
 use super::uri_list::read_uri_list;
@@ -13,11 +13,8 @@ const ACCOUNTS: &str = "Accounts.txt";
 pub struct AuthenticatorPlus;
 
 /// The path of `Accounts.txt` in the archive, at any depth.
-fn accounts_in(file: &[u8]) -> Option<String> {
-    if !archive::is_zip(file) {
-        return None;
-    }
-    archive::names(file)?
+fn accounts_in(names: Vec<String>) -> Option<String> {
+    names
         .into_iter()
         .find(|name| name.rsplit('/').next() == Some(ACCOUNTS))
 }
@@ -28,16 +25,18 @@ impl Format for AuthenticatorPlus {
     }
 
     fn recognises(&self, file: &[u8]) -> bool {
-        accounts_in(file).is_some()
+        archive::is_zip(file) && archive::names(file).and_then(accounts_in).is_some()
     }
 
     fn is_encrypted(&self, file: &[u8]) -> bool {
-        archive::any_encrypted(file)
+        Archive::open(file).is_ok_and(|mut archive| archive.any_encrypted())
     }
 
     fn read(&self, file: &[u8], password: Option<&str>, _: &mut KdfBudget) -> Result<Imported> {
-        let path = accounts_in(file).ok_or_else(|| damaged("the archive has no Accounts.txt"))?;
-        let text = archive::read(file, &path, password)?;
+        let mut archive = Archive::open(file)?;
+        let path = accounts_in(archive.names())
+            .ok_or_else(|| damaged("the archive has no Accounts.txt"))?;
+        let text = archive.read(&path, password)?;
         let text = std::str::from_utf8(&text).map_err(|_| damaged("Accounts.txt is not text"))?;
         read_uri_list(text)
     }

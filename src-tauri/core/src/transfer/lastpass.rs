@@ -109,7 +109,7 @@ impl Format for LastPass {
         let export: Export =
             serde_json::from_str(text).map_err(|_| damaged("the export is not complete JSON"))?;
         let mut accounts = Entries(export.accounts);
-        accounts.0.sort_by_key(place);
+        accounts.0.sort_by_cached_key(place);
         let mut imported = Imported::default();
         for account in accounts.iter() {
             match entry_as::<Account>(account) {

@@ -31,6 +31,7 @@ use std::path::Path;
 pub use aegis::{read_aegis, write_aegis};
 pub use kdf::{KdfBudget, KdfCost};
 pub use keepass::read_keepass;
+pub use steam::{bundle_steam_folder, is_steam_manifest};
 pub use uri_list::{read_uri_list, write_uri_list};
 
 use crate::error::{Error, Result};
@@ -138,7 +139,27 @@ pub fn identify(file: &[u8]) -> Result<&'static dyn Format> {
 /// Reads a file of any known format. One call is one import: its key derivations share one
 /// budget.
 pub fn read_backup(file: &[u8], password: Option<&str>) -> Result<Imported> {
-    identify(file)?.read(file, password, &mut KdfBudget::default())
+    read_backup_with(file, password, None)
+}
+
+/// [`read_backup`], with the key file a KeePass database may be locked with too.
+pub fn read_backup_with(
+    file: &[u8],
+    password: Option<&str>,
+    key_file: Option<&[u8]>,
+) -> Result<Imported> {
+    let format = identify(file)?;
+    let mut kdf = KdfBudget::default();
+    match key_file {
+        None => format.read(file, password, &mut kdf),
+        Some(key_file) if format.name() == keepass::KeePass.name() => {
+            read_keepass(file, password, Some(key_file), &mut kdf)
+        }
+        Some(_) => Err(Error::invalid(
+            "key_file",
+            "only a KeePass database opens with a key file",
+        )),
+    }
 }
 
 /// Whether `file` is text naming each of `keys` as a JSON key. Formats are told apart this

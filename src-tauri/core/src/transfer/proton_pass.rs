@@ -7,7 +7,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::archive;
+use super::archive::{self, Archive};
 use super::crypto::damaged;
 use super::exported::label;
 use super::kdf::KdfBudget;
@@ -123,9 +123,14 @@ impl Format for ProtonPass {
         is_export_zip(file) || is_plain_json(file)
     }
 
-    fn read(&self, file: &[u8], _: Option<&str>, _: &mut KdfBudget) -> Result<Imported> {
+    /// The export is a plain zip; one the user protected with a zip password asks for it.
+    fn is_encrypted(&self, file: &[u8]) -> bool {
+        Archive::open(file).is_ok_and(|mut archive| archive.any_encrypted())
+    }
+
+    fn read(&self, file: &[u8], password: Option<&str>, _: &mut KdfBudget) -> Result<Imported> {
         let json = if archive::is_zip(file) {
-            archive::read(file, DATA, None)?
+            Archive::open(file)?.read(DATA, password)?
         } else {
             zeroize::Zeroizing::new(file.to_vec())
         };

@@ -108,22 +108,55 @@ fn steam_folders_stay_inside_themselves_and_price_every_file_first() {
     let loose = zipped(&[("a.maFile", MA_FILE), ("b.maFile", MA_FILE)]);
     assert_eq!(read_backup(&loose, None).unwrap().accounts.len(), 2);
 
-    // An encrypted folder listing thousands of files: refused before the first derivation.
-    let entry = r#"{"filename": "1.maFile", "steamid": 1, "encryption_iv": "AAAAAAAAAAAAAAAAAAAAAA==", "encryption_salt": "AAAAAAAAAAA="}"#;
+    // An encrypted folder of hundreds of files: every derivation priced, and refused,
+    // before the first runs.
+    let entries: Vec<String> = (0..400)
+        .map(|n| format!(r#"{{"filename": "{n}.maFile", "steamid": {n}, "encryption_iv": "AAAAAAAAAAAAAAAAAAAAAA==", "encryption_salt": "AAAAAAAAAAA="}}"#))
+        .collect();
     let many = format!(
         r#"{{"encrypted": true, "entries": [{}]}}"#,
-        vec![entry; 5000].join(",")
+        entries.join(",")
     );
-    let hostile = zipped(&[
-        ("maFiles/manifest.json", many.as_bytes()),
-        ("maFiles/1.maFile", b"AAAA"),
-    ]);
+    let mut files: Vec<(String, &[u8])> = vec![("maFiles/manifest.json".into(), many.as_bytes())];
+    files.extend((0..400).map(|n| (format!("maFiles/{n}.maFile"), &b"AAAA"[..])));
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), *b)).collect();
+    let hostile = zipped(&files);
     let started = std::time::Instant::now();
     assert_eq!(
         read_backup(&hostile, Some("x")).unwrap_err().code(),
         "backup_too_costly"
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    // A manifest naming one file thousands of times, or more files than the folder holds.
+    let repeated = format!(
+        r#"{{"encrypted": false, "entries": [{}]}}"#,
+        vec![r#"{"filename": "2.maFile"}"#; 5000].join(",")
+    );
+    let folder = zipped(&[
+        ("maFiles/manifest.json", repeated.as_bytes()),
+        ("maFiles/2.maFile", MA_FILE),
+    ]);
+    assert_eq!(read_backup(&folder, None).unwrap().accounts.len(), 1);
+    let listed: Vec<String> = (0..50)
+        .map(|n| format!(r#"{{"filename": "{n}.maFile"}}"#))
+        .collect();
+    let overlisted = format!(
+        r#"{{"encrypted": false, "entries": [{}]}}"#,
+        listed.join(",")
+    );
+    let folder = zipped(&[
+        ("maFiles/manifest.json", overlisted.as_bytes()),
+        ("maFiles/2.maFile", MA_FILE),
+    ]);
+    assert_eq!(
+        read_backup(&folder, None).unwrap_err().code(),
+        "backup_damaged"
+    );
+    // Names Windows would take for a drive or a device are not files of the folder.
+    for name in ["C:x.maFile", "CON.maFile", "com1.maFile", "notes.txt"] {
+        assert!(!super::steam::in_folder(name), "{name}");
+    }
+    assert!(super::steam::in_folder("76561190000000000.maFile"));
 }
 
 #[test]

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::archive;
+use super::archive::{self, Archive};
 use super::crypto::{Pbkdf2, aes_cbc_open, damaged, pbkdf2_paid};
 use super::kdf::{KdfBudget, KdfCost};
 use super::{Format, Imported};
@@ -61,8 +61,63 @@ fn is_ma_file(file: &[u8]) -> bool {
 }
 
 /// A manifest on its own: it names the files but holds no secret.
-pub(crate) fn is_manifest(file: &[u8]) -> bool {
+pub fn is_steam_manifest(file: &[u8]) -> bool {
     super::names_keys(file, &["entries", "encrypted", "steamid"])
+}
+
+/// Names Windows keeps for devices, whatever follows the dot ("CON.maFile" is the console).
+const DEVICES: &[&str] = &["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"];
+
+/// Whether a name from the manifest is a plain `.maFile` name, in its folder, on any system:
+/// no separator, no drive, no device.
+pub(super) fn in_folder(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let numbered_device = (stem.starts_with("COM") || stem.starts_with("LPT"))
+        && stem.len() == 4
+        && stem.as_bytes()[3].is_ascii_digit();
+    name.ends_with(EXTENSION)
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', ':'])
+        && !DEVICES.contains(&stem.as_str())
+        && !numbered_device
+}
+
+/// The maFiles folder as the zip a phone would carry: the manifest and each file it lists,
+/// read by `read` (a name in the folder; at most [`super::MAX_BACKUP_BYTES`] in all). What
+/// a desktop does when the user picks the manifest itself.
+pub fn bundle_steam_folder(
+    manifest_file: &[u8],
+    mut read: impl FnMut(&str) -> std::io::Result<Vec<u8>>,
+) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let listed = manifest(manifest_file)?;
+    let failed =
+        |e: zip::result::ZipError| damaged(format!("the folder could not be bundled: {e}"));
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    archive
+        .start_file(format!("maFiles/{MANIFEST}"), options)
+        .map_err(failed)?;
+    archive
+        .write_all(manifest_file)
+        .map_err(|e| failed(e.into()))?;
+    let mut total = manifest_file.len();
+    for entry in listed.entries.iter().filter(|e| in_folder(&e.filename)) {
+        let Ok(bytes) = read(&entry.filename) else {
+            // A file that is not there is named in the import's report, as a zip without it.
+            continue;
+        };
+        total = total.saturating_add(bytes.len());
+        if total > super::MAX_BACKUP_BYTES {
+            return Err(Error::BackupTooLarge);
+        }
+        archive
+            .start_file(format!("maFiles/{}", entry.filename), options)
+            .map_err(failed)?;
+        archive.write_all(&bytes).map_err(|e| failed(e.into()))?;
+    }
+    Ok(archive.finish().map_err(failed)?.into_inner())
 }
 
 pub(crate) fn manifest(file: &[u8]) -> Result<Manifest> {
@@ -92,15 +147,21 @@ impl Format for Steam {
 
     fn recognises(&self, file: &[u8]) -> bool {
         is_ma_file(file)
-            || is_manifest(file)
+            || is_steam_manifest(file)
             || (archive::is_zip(file)
                 && archive::names(file).is_some_and(|names| folder_in(&names).is_some()))
     }
 
     fn is_encrypted(&self, file: &[u8]) -> bool {
-        let folder = archive::names(file).and_then(|names| folder_in(&names));
-        match folder {
-            Some((folder, true)) => archive::read(file, &format!("{folder}{MANIFEST}"), None)
+        let Ok(mut archive) = Archive::open(file) else {
+            return false;
+        };
+        if archive.any_encrypted() {
+            return true;
+        }
+        match folder_in(&archive.names()) {
+            Some((folder, true)) => archive
+                .read(&format!("{folder}{MANIFEST}"), None)
                 .ok()
                 .and_then(|m| manifest(&m).ok())
                 .is_some_and(|m| m.encrypted),
@@ -118,52 +179,63 @@ impl Format for Steam {
             imported.take(|| shown, read);
             return Ok(imported);
         }
-        if is_manifest(file) {
+        if is_steam_manifest(file) {
             return Err(damaged(
                 "the manifest only lists the accounts: choose the maFiles folder as a zip",
             ));
         }
-        let names =
-            archive::names(file).ok_or_else(|| damaged("the zip archive is not readable"))?;
+        // One opening: what every file unpacks to counts against one cap.
+        let mut archive = Archive::open(file)?;
+        let names = archive.names();
         let Some((folder, true)) = folder_in(&names) else {
             // Loose .maFile files, unencrypted (encrypted ones need the manifest's salts).
             for name in names.iter().filter(|n| n.ends_with(EXTENSION)) {
-                let bytes = archive::read(file, name, None)?;
+                let bytes = archive.read(name, password)?;
                 let (shown, read) = read_ma_file(&bytes, name);
                 imported.take(|| shown, read);
             }
             return Ok(imported);
         };
-        let manifest = manifest(&archive::read(file, &format!("{folder}{MANIFEST}"), None)?)?;
-        let password = match (manifest.encrypted, password) {
+        let mut manifest = manifest(&archive.read(&format!("{folder}{MANIFEST}"), password)?)?;
+        // Each file once, and no more files than the archive holds.
+        let mut seen = std::collections::HashSet::new();
+        manifest.entries.retain(|e| seen.insert(e.filename.clone()));
+        if manifest.entries.len() > archive.len() {
+            return Err(damaged(
+                "the manifest lists more files than the folder holds",
+            ));
+        }
+        let key_password = match (manifest.encrypted, password) {
             (false, _) => None,
             (true, None) => return Err(Error::BackupPasswordRequired),
             (true, Some(password)) => Some(password),
         };
         // Each file has its own salt: every derivation is paid for before the first runs.
-        if password.is_some() {
+        if key_password.is_some() {
             kdf.spend(&vec![KdfCost::pbkdf2(ITERATIONS); manifest.entries.len()])?;
         }
         for entry in &manifest.entries {
             // A name from the file stays a name: no path inside the archive but the folder.
-            if entry.filename.contains(['/', '\\']) || entry.filename.starts_with('.') {
+            if !in_folder(&entry.filename) {
                 imported.take(
                     || entry.filename.clone(),
                     Err(damaged("the manifest names a file outside its folder")),
                 );
                 continue;
             }
-            let path = format!("{folder}{}", entry.filename);
-            let bytes = match archive::read(file, &path, None) {
+            let bytes = match archive.read(&format!("{folder}{}", entry.filename), password) {
                 Ok(bytes) => bytes,
+                Err(error @ (Error::BackupTooLarge | Error::WrongBackupPassword)) => {
+                    return Err(error);
+                }
                 Err(error) => {
                     imported.take(|| entry.filename.clone(), Err(error));
                     continue;
                 }
             };
-            let plain = match password {
+            let plain = match key_password {
                 None => bytes,
-                Some(password) => decrypt(&bytes, entry, password)?,
+                Some(key_password) => decrypt(&bytes, entry, key_password)?,
             };
             let (shown, read) = read_ma_file(&plain, &entry.filename);
             imported.take(|| shown, read);

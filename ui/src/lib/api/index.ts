@@ -158,6 +158,9 @@ export const api = {
    * (`fromBackups`) opens in the backup folder. */
   pickImportFile: (title: string, fromBackups = false) =>
     call<PickedFile | null>('pick_import_file', { title, fromBackups }),
+  /** The picked KeePass database's key file, in the system's open dialog: its name, or
+   * null when the user closed it. */
+  pickKeyFile: (handle: string, title: string) => call<string | null>('pick_key_file', { handle, title }),
   /** What the picked file holds, read with its password, before anything is imported. */
   previewPicked: (handle: string, password: string | null) =>
     call<Preview>('preview_picked', { handle, password }),

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use zeroize::{Zeroize, Zeroizing};
 
+use super::super::MAX_BACKUP_BYTES;
 use super::super::crypto::damaged;
 use crate::error::Result;
 
@@ -57,6 +58,9 @@ impl Drop for StringMap {
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// The text the map holds so far, references counted at full length: a back reference
+    /// costs five bytes of file and a copy of what it names.
+    text_bytes: usize,
     /// The strings read so far by handle (the class description and the map take the first
     /// two handles and are not strings).
     strings: Vec<Option<Zeroizing<String>>>,
@@ -132,16 +136,27 @@ impl<'a> Reader<'a> {
             TC_REFERENCE => {
                 let handle = self.u32()?;
                 let index = handle.checked_sub(BASE_HANDLE).map(|i| i as usize);
-                return index
+                let named = index
                     .and_then(|i| self.strings.get(i))
                     .and_then(|s| s.clone())
-                    .ok_or_else(|| damaged("the backup refers to something it does not hold"));
+                    .ok_or_else(|| damaged("the backup refers to something it does not hold"))?;
+                self.count(named.len())?;
+                return Ok(named);
             }
             _ => return Err(damaged("the backup holds something other than text")),
         };
         let text = modified_utf8(self.take(length)?)?;
+        self.count(text.len())?;
         self.strings.push(Some(text.clone()));
         Ok(text)
+    }
+
+    fn count(&mut self, length: usize) -> Result<()> {
+        self.text_bytes = self.text_bytes.saturating_add(length);
+        if self.text_bytes > MAX_BACKUP_BYTES {
+            return Err(damaged("the backup holds more text than any backup does"));
+        }
+        Ok(())
     }
 }
 
@@ -185,6 +200,7 @@ pub(crate) fn read_string_map(bytes: &[u8]) -> Result<StringMap> {
     let mut reader = Reader {
         bytes,
         at: 0,
+        text_bytes: 0,
         strings: Vec::new(),
     };
     reader.expect(&MAGIC, "the file's header")?;
@@ -299,6 +315,33 @@ mod tests {
         let mut trailing = bytes.clone();
         trailing.push(0);
         assert!(refused(&trailing).unwrap().contains("after its end"));
+        // A long string named again and again by reference: refused once the copies would
+        // pass what any backup holds.
+        let mut copies = bytes[..bytes.len() - 10].to_vec();
+        let size_at = copies
+            .windows(2)
+            .position(|w| w == [TC_BLOCKDATA, 8])
+            .unwrap()
+            + 6;
+        copies[size_at..size_at + 4].copy_from_slice(&20_004u32.to_be_bytes());
+        // "b" (handle 4) → "a"; "c" (handle 5) → 4,000 bytes of "x" (handle 6).
+        copies.extend_from_slice(&[TC_STRING, 0, 1, b'b', TC_REFERENCE, 0, 0x7E, 0, 2]);
+        copies.extend_from_slice(&[TC_STRING, 0, 1, b'c', TC_LONGSTRING]);
+        copies.extend_from_slice(&4_000u64.to_be_bytes());
+        copies.extend_from_slice(&[b'x'; 4_000]);
+        for n in 0..20_000u32 {
+            let key = format!("{n:05}");
+            copies.extend_from_slice(&[TC_STRING, 0, 5]);
+            copies.extend_from_slice(key.as_bytes());
+            // The handle of the 4,000-byte string "x…".
+            copies.extend_from_slice(&[TC_REFERENCE, 0, 0x7E, 0, 6]);
+        }
+        copies.push(TC_ENDBLOCKDATA);
+        assert!(
+            refused(&copies)
+                .unwrap()
+                .contains("more text than any backup")
+        );
         // A lone surrogate or a four-byte sequence is not modified UTF-8.
         assert!(modified_utf8(&[0xED, 0xA0, 0x80]).is_err());
         assert!(modified_utf8("😀".as_bytes()).is_err());

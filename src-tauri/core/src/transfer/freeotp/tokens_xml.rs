@@ -59,8 +59,15 @@ impl Format for FreeOtpTokens {
             value.zeroize();
         }
         // The app's order first; anything it does not list after, as stored.
-        let place = |name: &str| order.iter().position(|o| o == name).unwrap_or(usize::MAX);
-        tokens.sort_by_key(|(name, _)| place(name));
+        let places: std::collections::HashMap<&str, usize> = order
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(place, name)| (name.as_str(), place))
+            .collect();
+        tokens.sort_by_cached_key(|(name, _)| {
+            places.get(name.as_str()).copied().unwrap_or(usize::MAX)
+        });
         let mut imported = Imported::default();
         for (name, token) in &mut tokens {
             if token.is_object() {

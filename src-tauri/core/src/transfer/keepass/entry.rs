@@ -46,7 +46,7 @@ pub(super) fn code_of(entry: &keepass::db::Entry) -> Option<Code> {
             Ok(text.as_bytes().to_vec())
         } else if let Some(hex) = named("Secret-Hex") {
             data_encoding::HEXLOWER_PERMISSIVE
-                .decode(hex.replace(' ', "").as_bytes())
+                .decode(Zeroizing::new(hex.replace(' ', "")).as_bytes())
                 .map_err(|_| Error::invalid("secret", "the key is not hexadecimal"))
         } else if let Some(base32) = named("Secret-Base32") {
             crate::otp::SecretKey::from_base32(base32).map(|key| key.as_bytes().to_vec())

@@ -18,6 +18,9 @@ use crate::error::{Error, Result};
 
 pub struct KeePass;
 
+/// The stack the library reads a database on.
+const LIBRARY_STACK_BYTES: usize = 64 << 20;
+
 impl Format for KeePass {
     fn name(&self) -> &'static str {
         "keepass"
@@ -43,13 +46,15 @@ pub fn read_keepass(
     key_file: Option<&[u8]>,
     kdf: &mut KdfBudget,
 ) -> Result<Imported> {
-    let cost = header::kdf_cost(file)?;
+    let header = header::read(file)?;
+    let cost = header.cost;
     if password.is_none() && key_file.is_none() {
         return Err(Error::BackupPasswordRequired);
     }
     kdf.spend(&[cost])?;
     // The library allocates Argon2's memory itself and aborts if it cannot: ask for it here
-    // first, fallibly, so a phone short of memory refuses the file instead.
+    // first, fallibly. With the system overcommitting memory this catches only what it
+    // would never give (more than the phone has), not every shortage.
     let probe: std::result::Result<Vec<u8>, _> = {
         let mut probe = Vec::new();
         probe
@@ -68,15 +73,30 @@ pub fn read_keepass(
             .map_err(|e| damaged(format!("the key file is not readable: {e}")))?;
     }
     // The library is not ours to vouch for on every damaged file: a panic in it is a damaged
-    // file, not a crash.
-    let opened = catch_unwind(AssertUnwindSafe(|| keepass::Database::parse(file, key)))
-        .map_err(|_| damaged("the database is not readable"))?;
+    // file, not a crash. It reads the database's XML recursively, so it runs with a stack
+    // deep enough for any real nesting of groups.
+    let unreadable = || damaged("the database is not readable");
+    let opened = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("keepass".into())
+            .stack_size(LIBRARY_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                catch_unwind(AssertUnwindSafe(|| keepass::Database::parse(file, key)))
+            })
+            .map_err(|_| unreadable())?
+            .join()
+            .map_err(|_| unreadable())?
+            .map_err(|_| unreadable())
+    })?;
     let database = opened.map_err(|error| match error {
         keepass::error::DatabaseOpenError::Key(keepass::error::DatabaseKeyError::IncorrectKey) => {
             Error::WrongBackupPassword
         }
-        // KDBX 3.1 has no MAC before its payload: a wrong key shows as bad padding.
-        keepass::error::DatabaseOpenError::Cryptography(_) => Error::WrongBackupPassword,
+        // KDBX 3.1 has no MAC before its payload: a wrong key shows as bad padding (the
+        // header's sizes were checked, so nothing else there fails this way).
+        keepass::error::DatabaseOpenError::Cryptography(_) if header.major == 3 => {
+            Error::WrongBackupPassword
+        }
         other => damaged(format!("the database is not readable: {other}")),
     })?;
 

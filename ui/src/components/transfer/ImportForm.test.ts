@@ -1,0 +1,49 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { afterEach, describe, expect, it } from 'vitest';
+import ImportForm from './ImportForm.svelte';
+import { AccountsState } from '../../lib/accounts.svelte';
+import type { PickedFile } from '../../lib/api';
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+const database: PickedFile = { handle: 'h1', name: 'Passwords.kdbx', format: 'keepass', needsPassword: true };
+
+/** The window's side of the import commands; records what each was sent. */
+function backend(picked: PickedFile, keyFile: string | null) {
+  const calls: { cmd: string; args: Record<string, unknown> }[] = [];
+  mockIPC((cmd, args) => {
+    calls.push({ cmd, args: args as Record<string, unknown> });
+    if (cmd === 'pick_import_file') return picked;
+    if (cmd === 'pick_key_file') return keyFile;
+    if (cmd === 'import_picked') return { added: [], duplicates: 0, skipped: [] };
+    return null;
+  });
+  return calls;
+}
+
+describe('ImportForm', () => {
+  it('offers a key file for a KeePass database and keeps it with that database', async () => {
+    const calls = backend(database, 'Passwords.keyx');
+    render(ImportForm, { accounts: new AccountsState() });
+    await fireEvent.click(screen.getByTestId('import-choose'));
+    await waitFor(() => expect(screen.getByTestId('import-picked').dataset.format).toBe('keepass'));
+    await fireEvent.click(screen.getByTestId('import-key-file'));
+    await waitFor(() =>
+      expect(screen.getByTestId('import-key-file-name').textContent).toContain('Passwords.keyx'),
+    );
+    expect(calls.find((c) => c.cmd === 'pick_key_file')?.args.handle).toBe('h1');
+  });
+
+  it('offers no key file for other files', async () => {
+    backend({ ...database, name: 'aegis.json', format: 'aegis', needsPassword: false }, null);
+    render(ImportForm, { accounts: new AccountsState() });
+    await fireEvent.click(screen.getByTestId('import-choose'));
+    await waitFor(() => expect(screen.getByTestId('import-picked').dataset.format).toBe('aegis'));
+    expect(screen.queryByTestId('import-key-file')).toBeNull();
+    expect(screen.queryByTestId('import-password')).toBeNull();
+  });
+});
