@@ -364,7 +364,7 @@ def keepass_fields(a, i):
                    f"&period={a['period']}&digits={a['digits']}&issuer={quote(a['issuer'])}&algorithm={a['algorithm']}"}
 
 
-def keepass(accounts, password, hostile, version=4, key_file=None, argon2id=False):
+def keepass(accounts, password, hostile, version=4, key_file=None, argon2id=False, memory=8 << 20):
     from pykeepass import create_database
     from construct import Container
     from pykeepass.kdbx_parsing import KDBX
@@ -403,7 +403,7 @@ def keepass(accounts, password, hostile, version=4, key_file=None, argon2id=Fals
         kp.trash_entry(old)
         if version == 4:
             parameters = kp.kdbx.header.value.dynamic_header.kdf_parameters.data.dict
-            parameters["M"].value = 8 << 20
+            parameters["M"].value = memory
             parameters["I"].value = 2
             parameters["P"].value = 2
             if argon2id:
@@ -469,3 +469,43 @@ WRITERS.update({
     "keepass-key-file": keepass_writer(4, key_file=True),
     "keepass-3-key-file": keepass_writer(3, key_file=True),
 })
+
+
+# --- Raivo OTP: a list of accounts, every value text; exported as an AES zip. ---------------
+
+def raivo(accounts, password, hostile):
+    rows = [{"issuer": a["issuer"], "account": a["name"], "secret": a["secret"], "algorithm": a["algorithm"],
+             "digits": str(a["digits"]), "kind": a["type"].upper(), "timer": str(a["period"]),
+             "counter": str(a["counter"]), "pinned": "false", "iconType": "", "iconValue": ""}
+            for a in accounts]
+    text = json.dumps(rows).encode()
+    if password is None:
+        return text
+    import pyzipper
+    out = io.BytesIO()
+    # As Raivo's SSZipArchive writes it: stored (no compression), WinZip AES.
+    with pyzipper.AESZipFile(out, "w", compression=pyzipper.ZIP_STORED, encryption=pyzipper.WZ_AES) as archive:
+        archive.setpassword(password.encode())
+        archive.writestr("raivo-otp-export.json", text)
+        archive.writestr("raivo-otp-export.html", b"<html><body>accounts</body></html>")
+    return out.getvalue()
+
+
+# --- Duo Mobile, from a rooted phone: duokit/accounts.json. ---------------------------------
+
+def duo(accounts, password, hostile):
+    rows = []
+    for a in accounts:
+        generator = {"otpSecret": a["secret"]}
+        if a["type"] == "hotp":
+            generator["counter"] = a["counter"]
+        rows.append({"version": 1.0, "accountType": "OtpAccount", "name": a["issuer"], "otpGenerator": generator,
+                     "logoUri": "android.resource://com.duosecurity.duomobile/drawable/no_logo",
+                     "pkey": str(uuid.uuid4()), "serviceTypeLabelIsCustom": False})
+    # A Duo Push account, which has no code to move.
+    rows.append({"version": 1.0, "accountType": "DuoAccount", "name": "Work VPN", "pkey": str(uuid.uuid4()),
+                 "akey": "DAXXXXXXXXXXXXXXXXXX"})
+    return json.dumps(rows).encode()
+
+
+WRITERS.update({"raivo": raivo, "duo": duo})

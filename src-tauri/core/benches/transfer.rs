@@ -1,7 +1,10 @@
 //! Imports and backups at scale (`make bench`): a plain Aegis vault and a link list of 10,000
-//! accounts each read (goal: under a second), and a backup of 1,000 accounts written, read
-//! back and checked, beside what its key derivation alone costs (the backup derives the key
-//! twice: once to write, once to check).
+//! accounts each read (goal: under a second); the slowest of the second wave, a KeePass
+//! database of 1,000 entries under KeePassXC's default Argon2 (64 MiB) and a FreeOTP 2
+//! backup of 200 tokens (PBKDF2-SHA512, 100,000 iterations), each beside what its key
+//! derivation alone costs (fixtures from tests/peers/export_more.py); and a backup of 1,000
+//! accounts written, read back and checked, beside its key derivation alone (the backup
+//! derives the key twice: once to write, once to check).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use pocket_core::otp::{AccountDraft, OtpParams, SecretKey};
@@ -58,6 +61,46 @@ fn imports(c: &mut Criterion) {
                 read_backup(links.as_bytes(), None).unwrap().accounts.len(),
                 10_000
             )
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("import the slowest new formats");
+    group.sample_size(10);
+    let keepass = include_bytes!("fixtures/keepass-1000.kdbx");
+    group.bench_function("KeePass, 1000 entries, Argon2d 64 MiB", |b| {
+        b.iter(|| {
+            let read = read_backup(keepass, Some("bench password")).unwrap();
+            assert_eq!(read.accounts.len(), 1000)
+        })
+    });
+    group.bench_function(
+        "its key derivation alone (Argon2d 64 MiB, 2 passes, 2 lanes)",
+        |b| {
+            let params = argon2::Params::new(64 << 10, 2, 2, Some(32)).unwrap();
+            let argon =
+                argon2::Argon2::new(argon2::Algorithm::Argon2d, argon2::Version::V0x13, params);
+            b.iter(|| {
+                let mut key = [0u8; 32];
+                argon
+                    .hash_password_into(b"bench password", &[7u8; 32], &mut key)
+                    .unwrap();
+                key
+            })
+        },
+    );
+    let freeotp = include_bytes!("fixtures/freeotp-200.bin");
+    group.bench_function("FreeOTP 2 backup, 200 tokens", |b| {
+        b.iter(|| {
+            let read = read_backup(freeotp, Some("bench password")).unwrap();
+            assert_eq!(read.accounts.len(), 200)
+        })
+    });
+    group.bench_function("its key derivation alone (PBKDF2-SHA512, 100,000)", |b| {
+        b.iter(|| {
+            let mut key = [0u8; 32];
+            pbkdf2::pbkdf2_hmac::<sha2::Sha512>(b"bench password", &[7u8; 32], 100_000, &mut key);
+            key
         })
     });
     group.finish();

@@ -332,6 +332,10 @@ const OTHER_APPS: &[&str] = &[
     r#"{"encrypted":false,"vaults":{"s":{"name":"P","items":[{"state":1,"data":{"metadata":{"name":"A"},"type":"login","content":{"itemEmail":"a@b","totpUri":"otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP"},"extraFields":[{"fieldName":"x","type":"totp","data":{"totpUri":"JBSWY3DP"}}]}}]}}}"#,
     r#"{"schemaVersion":1,"services":[{"name":"A","secret":"JBSWY3DPEHPK3PXP","otp":{"account":"a","issuer":"A"}}]}"#,
     "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3ODkrLw==",
+    // Raivo, Duo, Battle.net.
+    r#"[{"issuer":"A","account":"a","secret":"JBSWY3DPEHPK3PXP","algorithm":"SHA1","digits":"6","kind":"HOTP","timer":"30","counter":"4"}]"#,
+    r#"[{"accountType":"OtpAccount","name":"A","pkey":"p","otpGenerator":{"otpSecret":"JBSWY3DPEHPK3PXP","counter":2}},{"accountType":"DuoAccount","name":"B","pkey":"q"}]"#,
+    "<map><string name=\"com.blizzard.bma.AUTH_STORE.HASH\">09ec179861450806035080d113c5f05e62f67316110eec1bd495a9cdb65a3cb3f93b1f80b80b4507f0c8894e25fb5d494b31692d76b8bc5fac</string></map>",
 ];
 
 fn other_app(rng: &mut Rng) -> String {
@@ -377,6 +381,9 @@ fn push_enrollment_links_never_panic() {
     });
 }
 
+const PROTON_PASS: &str = OTHER_APPS[OTHER_APPS.len() - 6];
+const MA_FILE: &str = OTHER_APPS[OTHER_APPS.len() - 7];
+
 /// xorshift's bytes, damaging a binary export: flipped, cut, inserted and lengthened bytes.
 fn damage(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
     let mut bytes = seed.to_vec();
@@ -414,13 +421,13 @@ fn binary_exports() -> Vec<Vec<u8>> {
     vec![
         include_bytes!("fixtures/imports/freeotp-2-cheap.bin").to_vec(),
         include_bytes!("fixtures/imports/keepass-3-cheap.kdbx").to_vec(),
-        zipped(&[("Proton Pass/data.json", OTHER_APPS[OTHER_APPS.len() - 3])]),
+        zipped(&[("Proton Pass/data.json", PROTON_PASS)]),
         zipped(&[
             (
                 "maFiles/manifest.json",
                 r#"{"encrypted":false,"entries":[{"filename":"1.maFile","steamid":1}]}"#,
             ),
-            ("maFiles/1.maFile", OTHER_APPS[OTHER_APPS.len() - 4]),
+            ("maFiles/1.maFile", MA_FILE),
         ]),
         zipped(&[(
             "Accounts.txt",

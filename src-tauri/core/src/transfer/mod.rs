@@ -9,8 +9,10 @@ mod andotp;
 mod archive;
 mod authenticator_plus;
 mod authenticator_pro;
+mod battlenet;
 mod bitwarden;
 mod crypto;
+mod duo;
 mod ente;
 mod exported;
 mod freeotp;
@@ -19,6 +21,7 @@ mod keepass;
 mod lastpass;
 mod proton;
 mod proton_pass;
+mod raivo;
 mod steam;
 mod totp_authenticator;
 mod twofas;
@@ -86,6 +89,7 @@ pub const FORMATS: &[&dyn Format] = &[
     &keepass::KeePass,
     &proton_pass::ProtonPass,
     &authenticator_plus::AuthenticatorPlus,
+    &raivo::Raivo,
     &aegis::Aegis,
     &twofas::TwoFas,
     &bitwarden::BitwardenJson,
@@ -94,9 +98,11 @@ pub const FORMATS: &[&dyn Format] = &[
     &authenticator_pro::AuthenticatorPro,
     &freeotp::FreeOtpPlus,
     &lastpass::LastPass,
+    &duo::Duo,
     &steam::Steam,
     &andotp::AndOtp,
     &freeotp::FreeOtpTokens,
+    &battlenet::BattleNet,
     &totp_authenticator::TotpAuthenticator,
     &bitwarden::BitwardenCsv,
     &ente::EnteText,

@@ -38,6 +38,14 @@ describe('ImportForm', () => {
     expect(calls.find((c) => c.cmd === 'pick_key_file')?.args.handle).toBe('h1');
   });
 
+  it('says which apps have no export and what to do instead', () => {
+    backend(database, null);
+    render(ImportForm, { accounts: new AccountsState() });
+    const note = screen.getByTestId('import-no-export').textContent ?? '';
+    expect(note).toContain('Authy and Microsoft Authenticator');
+    expect(note).toContain('set up each one again');
+  });
+
   it('offers no key file for other files', async () => {
     backend({ ...database, name: 'aegis.json', format: 'aegis', needsPassword: false }, null);
     render(ImportForm, { accounts: new AccountsState() });
