@@ -255,6 +255,17 @@ const VARIANTS: &[Variant] = &[
         ..variant("2fas-v1", "2fas", false)
     },
     Variant {
+        totp_only: true,
+        with_trash: true,
+        ..variant("proton-pass-pgp", "proton_pass", true)
+    },
+    Variant {
+        totp_only: true,
+        with_trash: true,
+        cut_is_wrong_password: true,
+        ..variant("proton-pass-pgp-old", "openpgp", true)
+    },
+    Variant {
         without_steam: true,
         ..variant("raivo", "raivo", false)
     },

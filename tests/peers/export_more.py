@@ -509,3 +509,43 @@ def duo(accounts, password, hostile):
 
 
 WRITERS.update({"raivo": raivo, "duo": duo})
+
+
+# --- Proton Pass, encrypted: GnuPG's password encryption (AES-256, iterated and salted
+# SHA-256 at its highest count, no compression), as Proton's OpenPGP.js writes it. ------------
+
+def gpg_symmetric(data, password):
+    with tempfile.TemporaryDirectory() as home:
+        with open(os.path.join(home, "password"), "w") as f:
+            f.write(password)
+        with open(os.path.join(home, "in"), "wb") as f:
+            f.write(data)
+        try:
+            subprocess.run(["gpg", "--homedir", home, "--batch", "--yes", "--quiet", "--no-symkey-cache",
+                            "--pinentry-mode", "loopback", "--passphrase-file", os.path.join(home, "password"),
+                            "--symmetric", "--cipher-algo", "AES256", "--s2k-mode", "3", "--s2k-digest-algo", "SHA256",
+                            "--s2k-count", "65011712", "--compress-algo", "none", "--armor",
+                            "-o", os.path.join(home, "out"), os.path.join(home, "in")], check=True)
+        finally:
+            subprocess.run(["gpgconf", "--homedir", home, "--kill", "all"], check=False)
+        with open(os.path.join(home, "out"), "rb") as f:
+            return f.read()
+
+
+def proton_pass_pgp(accounts, password, hostile, whole_zip=False):
+    plain = proton_pass(accounts, None, hostile)
+    if whole_zip:
+        # Older exports: the whole zip as one message (a .pgp file).
+        return gpg_symmetric(plain, password)
+    with zipfile.ZipFile(io.BytesIO(plain)) as archive:
+        data = archive.read("Proton Pass/data.json")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("Proton Pass/data.pgp", gpg_symmetric(data, password))
+    return out.getvalue()
+
+
+WRITERS.update({
+    "proton-pass-pgp": proton_pass_pgp,
+    "proton-pass-pgp-old": lambda a, p, h: proton_pass_pgp(a, p, h, whole_zip=True),
+})

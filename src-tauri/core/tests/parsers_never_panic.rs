@@ -415,12 +415,14 @@ fn zipped(files: &[(&str, &str)]) -> Vec<u8> {
     archive.finish().unwrap().into_inner()
 }
 
-/// The binary exports: FreeOTP 2's serialised map and a KeePass 3.1 database (each with its
-/// key derivation cut to one round), and the zip exports.
+/// The binary exports: FreeOTP 2's serialised map, a KeePass 3.1 database and an OpenPGP
+/// message (each with its key derivation cut to the least), and the zip exports.
 fn binary_exports() -> Vec<Vec<u8>> {
     vec![
         include_bytes!("fixtures/imports/freeotp-2-cheap.bin").to_vec(),
         include_bytes!("fixtures/imports/keepass-3-cheap.kdbx").to_vec(),
+        // GnuPG's password encryption of a link, its S2K count at the least.
+        include_bytes!("fixtures/imports/openpgp-cheap.pgp").to_vec(),
         zipped(&[("Proton Pass/data.json", PROTON_PASS)]),
         zipped(&[
             (
@@ -446,7 +448,7 @@ fn binary_exports_never_panic() {
     }
     let share = hammer_any(
         "read_backup",
-        INPUTS_PER_PARSER / 50,
+        INPUTS_PER_PARSER / 100,
         |rng| {
             let seed = rng.pick(&seeds);
             damage(rng, seed)

@@ -19,6 +19,7 @@ mod freeotp;
 pub mod kdf;
 mod keepass;
 mod lastpass;
+mod openpgp;
 mod proton;
 mod proton_pass;
 mod raivo;
@@ -87,6 +88,7 @@ pub trait Format: Sync {
 pub const FORMATS: &[&dyn Format] = &[
     &freeotp::FreeOtpBackup,
     &keepass::KeePass,
+    &openpgp::OpenPgp,
     &proton_pass::ProtonPass,
     &authenticator_plus::AuthenticatorPlus,
     &raivo::Raivo,

@@ -2,7 +2,9 @@
 //! its items. A login item may carry a code as `content.totpUri` and any item more of them as
 //! extra fields of type `totp`; each is an otpauth:// link or a bare Base32 key, and blank
 //! when the item has none. Trashed items (`state` 2) stay behind. The same JSON unzipped is
-//! read too.
+//! read too. The encrypted export is the zip with `Proton Pass/data.pgp`, the JSON as a
+//! password-encrypted OpenPGP message (older ones were the whole zip as one, read by
+//! `openpgp`).
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -11,12 +13,15 @@ use super::archive::{self, Archive};
 use super::crypto::damaged;
 use super::exported::label;
 use super::kdf::KdfBudget;
+use super::openpgp;
 use super::wipe::{Entries, entry_as, wipe};
 use super::{Format, Imported};
 use crate::error::{Error, Result};
 use crate::otp::{AccountDraft, OtpParams, SecretKey, parse_uri};
 
 const DATA: &str = "Proton Pass/data.json";
+/// The encrypted export's data: the JSON as a password-encrypted OpenPGP message.
+const SEALED_DATA: &str = "Proton Pass/data.pgp";
 const TRASHED: u64 = 2;
 
 pub struct ProtonPass;
@@ -111,7 +116,8 @@ fn is_plain_json(file: &[u8]) -> bool {
 }
 
 fn is_export_zip(file: &[u8]) -> bool {
-    archive::is_zip(file) && archive::names(file).is_some_and(|n| n.iter().any(|n| n == DATA))
+    archive::is_zip(file)
+        && archive::names(file).is_some_and(|n| n.iter().any(|n| n == DATA || n == SEALED_DATA))
 }
 
 impl Format for ProtonPass {
@@ -123,14 +129,24 @@ impl Format for ProtonPass {
         is_export_zip(file) || is_plain_json(file)
     }
 
-    /// The export is a plain zip; one the user protected with a zip password asks for it.
+    /// The encrypted export seals its data with OpenPGP; a plain one the user protected
+    /// with a zip password asks for that.
     fn is_encrypted(&self, file: &[u8]) -> bool {
-        Archive::open(file).is_ok_and(|mut archive| archive.any_encrypted())
+        Archive::open(file).is_ok_and(|mut archive| {
+            archive.names().iter().any(|n| n == SEALED_DATA) || archive.any_encrypted()
+        })
     }
 
-    fn read(&self, file: &[u8], password: Option<&str>, _: &mut KdfBudget) -> Result<Imported> {
+    fn read(&self, file: &[u8], password: Option<&str>, kdf: &mut KdfBudget) -> Result<Imported> {
         let json = if archive::is_zip(file) {
-            Archive::open(file)?.read(DATA, password)?
+            let mut archive = Archive::open(file)?;
+            if archive.names().iter().any(|n| n == SEALED_DATA) {
+                let sealed = archive.read(SEALED_DATA, None)?;
+                let password = password.ok_or(Error::BackupPasswordRequired)?;
+                openpgp::decrypt(&sealed, password, kdf)?
+            } else {
+                archive.read(DATA, password)?
+            }
         } else {
             zeroize::Zeroizing::new(file.to_vec())
         };
