@@ -239,7 +239,7 @@ deps-privacyidea:
 		$(PRIVACYIDEA_VENV)/bin/pip install --quiet "privacyIDEA==$(PRIVACYIDEA_VERSION).*"; }
 
 deps-peers:
-	$(call apt_ensure,python3-venv zip)
+	$(call apt_ensure,python3-venv zip gnupg)
 	@[ -x $(PEERS_VENV)/bin/python ] || { rm -rf $(PEERS_VENV) && python3 -m venv $(PEERS_VENV); }
 	@$(PEERS_VENV)/bin/python -c 'import pyotp, google.protobuf, cryptography, nacl.bindings, http_ece, jwt, pyzipper, pykeepass' 2>/dev/null || { \
 		echo "Installing the peers (pyotp, protobuf, cryptography, PyNaCl, http_ece, PyJWT, pyzipper, pykeepass) into $(PEERS_VENV)"; \
