@@ -295,8 +295,10 @@ WRITERS = {
 }
 
 import export_more
+import export_vaults
 
 WRITERS.update(export_more.WRITERS)
+WRITERS.update(export_vaults.WRITERS)
 WRITERS["authenticator-plus"] = lambda a, p, h: export_more.authenticator_plus(a, p, h, uri)
 WRITERS["authenticator-plus-aes"] = lambda a, p, h: export_more.authenticator_plus(a, p, h, uri, aes=True)
 
@@ -307,6 +309,6 @@ if __name__ == "__main__":
     parser.add_argument("--hostile", action="store_true")
     parser.add_argument("--key-file", help="where a KeePass writer puts the database's key file")
     args = parser.parse_args()
-    export_more.KEY_FILE_OUT = args.key_file
+    export_vaults.KEY_FILE_OUT = args.key_file
     accounts = json.load(sys.stdin)
     sys.stdout.buffer.write(WRITERS[args.format](accounts, args.password, args.hostile))

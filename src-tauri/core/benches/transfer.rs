@@ -2,9 +2,9 @@
 //! accounts each read (goal: under a second); the slowest of the second wave, a KeePass
 //! database of 1,000 entries under KeePassXC's default Argon2 (64 MiB) and a FreeOTP 2
 //! backup of 200 tokens (PBKDF2-SHA512, 100,000 iterations), each beside what its key
-//! derivation alone costs (fixtures from tests/peers/export_more.py); and a backup of 1,000
-//! accounts written, read back and checked, beside its key derivation alone (the backup
-//! derives the key twice: once to write, once to check).
+//! derivation alone costs (fixtures from tests/peers/export_vaults.py and export_more.py);
+//! and a backup of 1,000 accounts written, read back and checked, beside its key derivation
+//! alone (the backup derives the key twice: once to write, once to check).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use pocket_core::otp::{AccountDraft, OtpParams, SecretKey};
