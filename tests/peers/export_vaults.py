@@ -187,14 +187,13 @@ def gpg_symmetric(data, password):
     with tempfile.TemporaryDirectory() as home:
         with open(os.path.join(home, "password"), "w") as f:
             f.write(password)
-        with open(os.path.join(home, "in"), "wb") as f:
-            f.write(data)
         try:
+            # From a pipe, as OpenPGP.js streams it: the data packet has partial lengths.
             subprocess.run(["gpg", "--homedir", home, "--batch", "--yes", "--quiet", "--no-symkey-cache",
                             "--pinentry-mode", "loopback", "--passphrase-file", os.path.join(home, "password"),
                             "--symmetric", "--cipher-algo", "AES256", "--s2k-mode", "3", "--s2k-digest-algo", "SHA256",
                             "--s2k-count", "65011712", "--compress-algo", "none", "--armor",
-                            "-o", os.path.join(home, "out"), os.path.join(home, "in")], check=True)
+                            "-o", os.path.join(home, "out")], input=data, check=True)
         finally:
             subprocess.run(["gpgconf", "--homedir", home, "--kill", "all"], check=False)
         with open(os.path.join(home, "out"), "rb") as f:

@@ -27,17 +27,19 @@ pub struct BattleNet;
 /// The text of a masked value.
 fn unmask(hex: &str) -> Result<zeroize::Zeroizing<String>> {
     let bad = || damaged("a value in the file is not the app's");
-    let bytes = zeroize::Zeroizing::new(
-        data_encoding::HEXLOWER_PERMISSIVE
-            .decode(hex.trim().as_bytes())
-            .map_err(|_| bad())?,
-    );
-    if bytes.len() > MASK.len() {
+    let hex = hex.trim();
+    if hex.len() > 2 * MASK.len() {
         return Err(bad());
     }
-    let plain: Vec<u8> = bytes.iter().zip(MASK).map(|(b, m)| b ^ m).collect();
-    String::from_utf8(plain)
-        .map(zeroize::Zeroizing::new)
+    let bytes = zeroize::Zeroizing::new(
+        data_encoding::HEXLOWER_PERMISSIVE
+            .decode(hex.as_bytes())
+            .map_err(|_| bad())?,
+    );
+    let plain: zeroize::Zeroizing<Vec<u8>> =
+        zeroize::Zeroizing::new(bytes.iter().zip(MASK).map(|(b, m)| b ^ m).collect());
+    std::str::from_utf8(&plain)
+        .map(|text| zeroize::Zeroizing::new(text.to_string()))
         .map_err(|_| bad())
 }
 

@@ -74,7 +74,12 @@ impl Format for Duo {
                     counter: account.otp_generator.counter,
                 }
                 .draft(),
-                Err(_) => Err(Error::UnsupportedOtpType("Duo Push".into())),
+                // Duo Push accounts have no code; any other entry that does not read is
+                // incomplete.
+                Err(_) if account.get("otpGenerator").is_none() => {
+                    Err(Error::UnsupportedOtpType("Duo Push".into()))
+                }
+                Err(_) => Err(Error::invalid("secret", "this account is incomplete")),
             };
             imported.take(|| name, read);
         }

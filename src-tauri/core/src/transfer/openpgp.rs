@@ -1,11 +1,13 @@
 //! OpenPGP messages encrypted with a password (Proton Pass's encrypted export, WinAuth's):
 //! armored or binary, opened with the `pgp` library, and what is inside read as whatever
-//! file it is. Before the library derives a key, the message's password packets (SKESK) are
-//! read here and their key derivations priced: iterated and salted hashing is bounded by the
-//! format, Argon2 is not. A message encrypted to someone's key rather than a password is an
-//! export locked to that app's account.
+//! file it is. The library parses the message (which derives nothing), then every password
+//! packet it would try is priced from that parse before any key is derived: iterated and
+//! salted hashing is bounded by the format, Argon2 is not; more than a few password packets
+//! are refused before the parse. A message encrypted to someone's key rather than a
+//! password is an export locked to that app's account.
 
 use std::io::Read;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use zeroize::Zeroizing;
 
@@ -17,6 +19,10 @@ use crate::error::{Error, Result};
 const ARMOR: &str = "-----BEGIN PGP MESSAGE-----";
 const SKESK: u8 = 3;
 const PKESK: u8 = 1;
+const MARKER: u8 = 10;
+const PADDING: u8 = 21;
+/// Exports have one password packet; a few more would be odd, thousands hostile.
+const MAX_SESSION_PACKETS: usize = 8;
 
 pub struct OpenPgp;
 
@@ -67,7 +73,7 @@ fn binary(file: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
 fn packet(bytes: &[u8]) -> Result<(u8, &[u8], &[u8])> {
     let cut = || damaged("the message is cut short");
     let first = *bytes.first().ok_or_else(cut)?;
-    let (tag, length, header) = if first & 0x40 != 0 {
+    let (tag, length, header): (u8, usize, usize) = if first & 0x40 != 0 {
         // New format: one, two or five length octets (a partial length never starts a
         // password packet).
         let octet = usize::from(*bytes.get(1).ok_or_else(cut)?);
@@ -107,62 +113,74 @@ fn packet(bytes: &[u8]) -> Result<(u8, &[u8], &[u8])> {
             _ => return Err(damaged("the message's packets are not readable")),
         }
     };
-    let end = header + length;
+    let end = header.checked_add(length).ok_or_else(cut)?;
     let body = bytes.get(header..end).ok_or_else(cut)?;
     Ok((tag, body, &bytes[end..]))
 }
 
-/// What a password packet's string-to-key asks for (RFC 9580 §3.7).
-fn s2k_cost(s2k: &[u8]) -> Result<KdfCost> {
-    let bad = || damaged("the message's key derivation is not readable");
+/// What a password packet's string-to-key asks for (RFC 9580 §3.7), as the library parsed it.
+fn s2k_cost(s2k: Option<&pgp::types::StringToKey>) -> Result<KdfCost> {
+    use pgp::types::StringToKey;
     match s2k {
-        // Simple and salted: one hash.
-        [0, ..] | [1, ..] => Ok(KdfCost::pbkdf2(1)),
-        // Iterated and salted: `count` bytes hashed, at most some 65 MB; an HMAC iteration
-        // of PBKDF2 hashes about 128.
-        [3, _hash, salt @ ..] if salt.len() > 8 => {
-            let coded = u32::from(salt[8]);
-            let count = (16 + (coded & 15)) << ((coded >> 4) + 6);
-            Ok(KdfCost::pbkdf2(count / 128))
+        Some(StringToKey::Simple { .. } | StringToKey::Salted { .. }) => Ok(KdfCost::pbkdf2(1)),
+        // Iterated and salted: `count` bytes hashed, at most some 65 MB, twice over for a
+        // key longer than the hash; an HMAC iteration of PBKDF2 hashes about 128.
+        Some(StringToKey::IteratedAndSalted { count, .. }) => {
+            let coded = u32::from(*count);
+            let hashed = (16 + (coded & 15)) << ((coded >> 4) + 6);
+            Ok(KdfCost::pbkdf2(hashed / 64))
         }
-        // Argon2: a 16-byte salt, passes, lanes, and 2^m KiB.
-        [4, rest @ ..] if rest.len() >= 19 => {
-            let (passes, exponent) = (rest[16], rest[18]);
-            if exponent > 31 {
+        // Argon2: passes, lanes, and 2^m KiB.
+        Some(StringToKey::Argon2 { t, m_enc, .. }) => {
+            if *m_enc > 31 {
                 return Err(Error::BackupTooCostly);
             }
-            Ok(KdfCost::argon2(1u32 << exponent, u32::from(passes)))
+            Ok(KdfCost::argon2(1u32 << m_enc, u32::from(*t)))
         }
-        _ => Err(bad()),
+        _ => Err(damaged(
+            "the message's key derivation is not one Pocket reads",
+        )),
     }
 }
 
-/// Prices every password packet before the library runs any; a key packet means the
-/// message is not for a password.
-fn price(message: &[u8], kdf: &mut KdfBudget) -> Result<()> {
-    let mut costs = Vec::new();
-    let mut rest = message;
-    loop {
-        let (tag, body, after) = packet(rest)?;
-        match tag {
-            SKESK => {
-                let s2k = match body {
-                    [4, _cipher, s2k @ ..] => s2k,
-                    [5, _cipher, _aead, s2k @ ..] => s2k,
-                    [6, _count, _cipher, _aead, length, s2k @ ..] => s2k
-                        .get(..usize::from(*length))
-                        .ok_or_else(|| damaged("the message is cut short"))?,
-                    _ => return Err(damaged("the message's password packet is not readable")),
-                };
-                costs.push(s2k_cost(s2k)?);
+/// Counts the password and key packets before the encrypted data, passing over markers
+/// and padding as the library does, so that a flood of them is refused before it parses
+/// them all.
+fn count_session_packets(bytes: &[u8]) -> Result<usize> {
+    let mut count = 0;
+    let mut rest = bytes;
+    while let Some(tag @ (SKESK | PKESK | MARKER | PADDING)) = first_tag(rest) {
+        let (_, _, after) = packet(rest)?;
+        if matches!(tag, SKESK | PKESK) {
+            count += 1;
+            if count > MAX_SESSION_PACKETS {
+                return Err(damaged(
+                    "the message has more password packets than any export",
+                ));
             }
-            PKESK => return Err(Error::ExportTiedToAccount),
-            _ => break,
         }
         rest = after;
     }
+    Ok(count)
+}
+
+/// Prices every password packet of the parsed message, all of which the library tries,
+/// before it derives any key; a message with key packets only is locked to someone's key.
+fn price(message: &pgp::composed::Message<'_>, kdf: &mut KdfBudget) -> Result<()> {
+    let pgp::composed::Message::Encrypted { esk, .. } = message else {
+        return Err(damaged("the message is not encrypted"));
+    };
+    let mut costs = Vec::new();
+    for packet in esk {
+        if let pgp::composed::Esk::SymKeyEncryptedSessionKey(password) = packet {
+            costs.push(s2k_cost(password.s2k())?);
+        }
+    }
     if costs.is_empty() {
-        return Err(damaged("the message holds no password packet"));
+        return Err(match esk.is_empty() {
+            true => damaged("the message holds no password packet"),
+            false => Error::ExportTiedToAccount,
+        });
     }
     kdf.spend(&costs)
 }
@@ -174,18 +192,27 @@ pub(crate) fn decrypt(
     kdf: &mut KdfBudget,
 ) -> Result<Zeroizing<Vec<u8>>> {
     let bytes = binary(file)?;
-    price(&bytes, kdf)?;
-    let message = pgp::composed::Message::from_bytes(bytes.as_slice())
+    count_session_packets(&bytes)?;
+    // The library is not ours to vouch for on every damaged message: a panic in it is a
+    // damaged file, not a crash.
+    catch_unwind(AssertUnwindSafe(|| open(&bytes, password, kdf)))
+        .map_err(|_| damaged("the message is not readable"))?
+}
+
+fn open(bytes: &[u8], password: &str, kdf: &mut KdfBudget) -> Result<Zeroizing<Vec<u8>>> {
+    // Parsing reads the packets, derives nothing.
+    let message = pgp::composed::Message::from_bytes(bytes)
         .map_err(|e| damaged(format!("the message is not readable: {e}")))?;
+    price(&message, kdf)?;
     // A wrong password and a damaged message fail the same check: the session key opens
     // nothing, or the integrity code does not match.
-    let mut message = message
+    let message = message
         .decrypt_with_password(&pgp::types::Password::from(password))
-        .map_err(|_| Error::WrongBackupPassword)?;
-    if message.is_compressed() {
-        message = message
-            .decompress()
-            .map_err(|e| damaged(format!("the message's contents are not readable: {e}")))?;
+        .map_err(|_| Error::WrongBackupPassword)?
+        .decompress()
+        .map_err(|e| damaged(format!("the message's contents are not readable: {e}")))?;
+    if message.is_encrypted() {
+        return Err(damaged("the message holds another encrypted message"));
     }
     let mut plain = Zeroizing::new(Vec::new());
     message
@@ -226,50 +253,67 @@ impl Format for OpenPgp {
 mod tests {
     use super::*;
 
-    /// A password packet (version 4, AES-256) with `s2k`, then the start of encrypted data.
-    fn message(s2k: &[u8]) -> Vec<u8> {
+    /// A password packet (version 4, AES-256) with `s2k`.
+    fn password_packet(s2k: &[u8]) -> Vec<u8> {
         let mut body = vec![4, 9];
         body.extend_from_slice(s2k);
         let mut bytes = vec![0xC3, body.len() as u8];
         bytes.extend_from_slice(&body);
-        bytes.extend_from_slice(&[0xD2, 3, 1, 0, 0]);
         bytes
     }
 
+    fn argon2(passes: u8, exponent: u8) -> Vec<u8> {
+        let mut s2k = vec![4];
+        s2k.extend_from_slice(&[0; 16]);
+        s2k.extend_from_slice(&[passes, 4, exponent]);
+        password_packet(&s2k)
+    }
+
+    /// `packets`, then encrypted data (SEIPD v1) of a few bytes.
+    fn message(packets: &[Vec<u8>]) -> Vec<u8> {
+        let mut bytes = packets.concat();
+        bytes.extend_from_slice(&[0xD2, 0x13, 1]);
+        bytes.extend_from_slice(&[0; 18]);
+        bytes
+    }
+
+    fn priced(bytes: &[u8]) -> Result<()> {
+        count_session_packets(bytes)?;
+        let parsed = pgp::composed::Message::from_bytes(bytes).map_err(|_| damaged("parse"))?;
+        price(&parsed, &mut KdfBudget::default())
+    }
+
     #[test]
-    fn password_packets_are_priced_before_the_library_runs() {
+    fn every_password_packet_is_priced_before_the_library_runs() {
         // Iterated and salted at the format's most (count octet 255): within the budget.
         let mut iterated = vec![3, 8];
         iterated.extend_from_slice(&[0; 8]);
         iterated.push(255);
-        price(&message(&iterated), &mut KdfBudget::default()).unwrap();
-        // Argon2 at 2^31 KiB (2 TiB), and at 1 GiB with 1,000 passes: refused unrun.
-        let argon2 = |passes: u8, exponent: u8| {
-            let mut s2k = vec![4];
-            s2k.extend_from_slice(&[0; 16]);
-            s2k.extend_from_slice(&[passes, 4, exponent]);
-            message(&s2k)
-        };
-        price(&argon2(3, 16), &mut KdfBudget::default()).unwrap();
-        for hostile in [argon2(1, 31), argon2(250, 20), argon2(1, 40)] {
-            let refused = price(&hostile, &mut KdfBudget::default()).unwrap_err();
-            assert_eq!(refused.code(), "backup_too_costly");
+        priced(&message(&[password_packet(&iterated)])).unwrap();
+        priced(&message(&[argon2(3, 16)])).unwrap();
+        // Argon2 at 2^31 KiB (2 TiB), 1 GiB with 250 passes, or behind a cheap packet and
+        // a marker (the library tries them all): refused unrun.
+        let marker = vec![0xCA, 3, b'P', b'G', b'P'];
+        for hostile in [
+            message(&[argon2(1, 31)]),
+            message(&[argon2(250, 20)]),
+            message(&[
+                argon2(3, 16),
+                marker.clone(),
+                argon2(32, 21),
+                argon2(32, 21),
+            ]),
+        ] {
+            assert_eq!(priced(&hostile).unwrap_err().code(), "backup_too_costly");
         }
-        // Encrypted to a key, not a password.
-        let for_a_key = [0xC1, 3, 3, 0, 0];
-        assert_eq!(
-            price(&for_a_key, &mut KdfBudget::default())
-                .unwrap_err()
-                .code(),
-            "export_tied_to_account"
-        );
-        // Cut inside the packet.
-        let whole = message(&iterated);
-        assert_eq!(
-            price(&whole[..6], &mut KdfBudget::default())
-                .unwrap_err()
-                .code(),
-            "backup_damaged"
+        // More password packets than any export has, markers between them passed over.
+        let flood: Vec<Vec<u8>> = (0..20)
+            .flat_map(|_| [argon2(1, 3), marker.clone()])
+            .collect();
+        let refused = priced(&message(&flood)).unwrap_err();
+        assert!(
+            refused.to_string().contains("more password packets"),
+            "{refused}"
         );
     }
 }

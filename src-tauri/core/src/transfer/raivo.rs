@@ -71,9 +71,10 @@ impl Account {
 }
 
 fn export_in(names: Vec<String>) -> Option<String> {
+    // Archives made on Windows may separate folders with a backslash.
     names
         .into_iter()
-        .find(|n| n.rsplit('/').next() == Some(EXPORT))
+        .find(|n| n.rsplit(['/', '\\']).next() == Some(EXPORT))
 }
 
 fn is_plain(file: &[u8]) -> bool {
