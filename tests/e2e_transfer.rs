@@ -1,13 +1,15 @@
 //! Import, edit, search and export in the real window: a plain Aegis vault and an encrypted
 //! one come in (with the password asked for, a wrong one refused, what Pocket cannot take
 //! and what it has already named); an account renamed stays renamed after a restart; the
-//! search narrows the list; the encrypted export is private and reads back.
+//! search narrows the list; the encrypted export is private and reads back. A KeePass
+//! database comes in with its key file, and a Steam Desktop Authenticator folder from its
+//! manifest.
 
 use anyhow::{Context, Result, ensure};
 use pocket_core::otp::{AccountDraft, OtpParams, SecretKey};
 use pocket_core::transfer::{read_aegis, write_aegis};
 use pocket_tests::app::unix_now;
-use pocket_tests::tools::oathtool_totp;
+use pocket_tests::tools::{oathtool_totp, run_peer, run_python};
 use pocket_tests::{AppDriver, Desktop, serial};
 
 const PLAIN_VAULT: &str = r#"{"version": 1, "header": {"slots": null, "params": null}, "db": {"version": 3, "entries": [
@@ -178,5 +180,67 @@ async fn the_window_stays_usable_while_a_slow_import_runs() -> Result<()> {
     );
     println!("click answered after {reacted:?}; import finished after {finished:?}");
     app.quit().await?;
+    Ok(())
+}
+
+/// The second wave's two desktop paths in the real window: the key-file button and its own
+/// dialog for a KeePass database, and a Steam maFiles folder picked by its manifest (the
+/// files beside it read by the app).
+#[tokio::test]
+async fn a_keepass_key_file_and_a_steam_folder_in_the_app() -> Result<()> {
+    let _serial = serial().await;
+    let desktop = Desktop::start().await?;
+    let driver = AppDriver::start(&desktop).await?;
+    let app = driver.launch().await?;
+    let totp = serde_json::json!({"issuer": "GitHub", "name": "alice", "secret": "JBSWY3DPEHPK3PXP",
+        "type": "totp", "algorithm": "SHA1", "digits": 6, "period": 30, "counter": 0});
+    let steam = serde_json::json!({"issuer": "Steam", "name": "dave", "secret": "ONSWG4TFOQYTEMZU",
+        "type": "steam", "algorithm": "SHA1", "digits": 5, "period": 30, "counter": 0});
+
+    let key = desktop.home().join("Passwords.keyx");
+    let database = desktop.home().join("Passwords.kdbx");
+    let key_arg = key.to_string_lossy().into_owned();
+    let args = [
+        "keepass-key-file",
+        "--password",
+        "db password",
+        "--key-file",
+        &key_arg,
+    ];
+    let written = serde_json::json!([totp, steam]).to_string();
+    std::fs::write(
+        &database,
+        run_peer("export_as.py", &args, written.as_bytes())?,
+    )?;
+    app.open_transfer().await?;
+    app.choose_import_file(&desktop, &database).await?;
+    app.choose_key_file(&desktop, &key).await?;
+    app.import_chosen(Some("db password")).await?;
+    let report = app.import_report().await?;
+    ensure!(report.added == 2, "{report:?}");
+    ensure!(
+        report.skipped.len() == 1 && report.skipped[0].starts_with("Old site (old)"),
+        "{report:?}"
+    );
+
+    // The maFiles folder as it lies on a computer: the manifest picked, the files beside it.
+    let gamer = serde_json::json!({"issuer": "Steam", "name": "gamer", "secret": "MFRGGZDFMZTWQ2LK",
+        "type": "steam", "algorithm": "SHA1", "digits": 5, "period": 30, "counter": 0});
+    let written = serde_json::json!([gamer]).to_string();
+    let args = ["steam-folder", "--password", "steam password"];
+    let zipped = run_peer("export_as.py", &args, written.as_bytes())?;
+    let home = desktop.home().to_string_lossy().into_owned();
+    let unzip = format!(
+        "import io, sys, zipfile; zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read())).extractall({home:?})"
+    );
+    run_python(&unzip, &zipped)?;
+    let manifest = desktop.home().join("maFiles").join("manifest.json");
+    app.choose_import_file(&desktop, &manifest).await?;
+    app.import_chosen(Some("steam password")).await?;
+    let report = app.import_report().await?;
+    ensure!(
+        report.added == 1 && report.duplicates.is_empty(),
+        "{report:?}"
+    );
     Ok(())
 }

@@ -57,6 +57,17 @@ impl App {
         .await
     }
 
+    /// Chooses the picked KeePass database's key file in its own dialog; waits until the
+    /// form names it.
+    pub async fn choose_key_file(&self, desktop: &Desktop, path: &std::path::Path) -> Result<()> {
+        self.click("[data-testid=import-key-file]").await?;
+        desktop
+            .answer_file_dialog("Choose the database's key file", path)
+            .await?;
+        self.wait_for("[data-testid=import-key-file-name]").await?;
+        Ok(())
+    }
+
     /// Imports the chosen file, with `password` where the file asks for one.
     pub async fn import_chosen(&self, password: Option<&str>) -> Result<()> {
         if let Some(password) = password {
