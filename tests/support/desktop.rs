@@ -315,8 +315,10 @@ impl Desktop {
     }
 
     async fn answer_dialog(&self, title: &str, path: &Path, accept: &str) -> Result<()> {
+        // The system's dialog on a new desktop can take over 20 s to come up while the
+        // Android check compiles beside the tests (seen in clean `make test` runs).
         let window = self
-            .window_titled(title, Duration::from_secs(20))
+            .window_titled(title, Duration::from_secs(60))
             .await
             .with_context(|| format!("the file dialog {title:?}"))?;
         // Keys go through XTEST to the focused dialog, as a keyboard's would.
