@@ -14,6 +14,17 @@ use super::webdriver::{Driver, Limits, Node};
 
 const WAIT: Duration = Duration::from_secs(15);
 
+/// Whether the element (the first argument) moved or changed size within 150 ms.
+const STAYS_PUT: &str = r#"
+    const [element, done] = [arguments[0], arguments[arguments.length - 1]];
+    const box = () => {
+        const r = element.getBoundingClientRect();
+        return [r.x, r.y, r.width, r.height].join();
+    };
+    const before = box();
+    setTimeout(() => done(box() !== before), 150);
+"#;
+
 /// The app binary: `POCKET_APP`, else the workspace's debug build (built by `make test`).
 pub fn app_binary() -> Result<PathBuf> {
     match std::env::var_os("POCKET_APP") {
@@ -185,6 +196,10 @@ impl App {
     /// Clicks what matches `css` once it is there, brought to the middle of the window first
     /// as a user scrolls to it (WebDriver's own scrolling stops at the edge, where the
     /// floating Add button may lie over it).
+    ///
+    /// WebDriver clicks where the element was when it looked: a part of the page above that
+    /// fills in a moment later (a status read at start) moves it, and the click lands on
+    /// nothing. So the click waits until the element has stayed put for a moment.
     pub async fn click(&self, css: &str) -> Result<()> {
         let element = self.wait_for(css).await?;
         self.driver
@@ -193,7 +208,43 @@ impl App {
                 vec![element.as_argument()?],
             )
             .await?;
+        let argument = element.as_argument()?;
+        self.driver
+            .eventually(&format!("`{css}` to stay put"), WAIT, || async {
+                let moved = self
+                    .driver
+                    .execute_async(STAYS_PUT, vec![argument.clone()])
+                    .await?;
+                Ok(Look::when(moved == json!(false), || moved.to_string()))
+            })
+            .await?;
         element.click().await
+    }
+
+    /// Clicks `css`, a control that opens the system's dialog titled `title`. A click can
+    /// still land on nothing when the page moves just as it is sent; the app's controls are
+    /// disabled while their dialog is asked for, so one still enabled with no dialog after a
+    /// while was not clicked, and is clicked again.
+    pub async fn click_for_dialog(&self, desktop: &Desktop, css: &str, title: &str) -> Result<()> {
+        self.click(css).await?;
+        if desktop
+            .window_comes_up(title, Duration::from_secs(10))
+            .await?
+        {
+            return Ok(());
+        }
+        let enabled = self
+            .driver
+            .execute(
+                "const e = document.querySelector(arguments[0]); return e !== null && !e.disabled;",
+                vec![json!(css)],
+            )
+            .await?;
+        if enabled == json!(true) {
+            eprintln!("no dialog {title:?} 10 s after clicking `{css}`: clicking again");
+            self.click(css).await?;
+        }
+        Ok(())
     }
 
     /// Runs `script` in the page and returns what it returns.

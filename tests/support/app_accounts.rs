@@ -35,7 +35,8 @@ impl App {
         desktop: &Desktop,
         path: &std::path::Path,
     ) -> Result<()> {
-        self.click("[data-testid=import-choose]").await?;
+        self.click_for_dialog(desktop, "[data-testid=import-choose]", "Import into Pocket")
+            .await?;
         desktop
             .answer_file_dialog("Import into Pocket", path)
             .await?;
@@ -60,7 +61,12 @@ impl App {
     /// Chooses the picked KeePass database's key file in its own dialog; waits until the
     /// form names it.
     pub async fn choose_key_file(&self, desktop: &Desktop, path: &std::path::Path) -> Result<()> {
-        self.click("[data-testid=import-key-file]").await?;
+        self.click_for_dialog(
+            desktop,
+            "[data-testid=import-key-file]",
+            "Choose the database's key file",
+        )
+        .await?;
         desktop
             .answer_file_dialog("Choose the database's key file", path)
             .await?;
@@ -129,7 +135,8 @@ impl App {
             .await?
             .send_keys(password)
             .await?;
-        self.click("[data-testid=export-submit]").await?;
+        self.click_for_dialog(desktop, "[data-testid=export-submit]", "Export from Pocket")
+            .await?;
         desktop
             .answer_file_dialog("Export from Pocket", path)
             .await?;

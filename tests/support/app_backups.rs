@@ -31,7 +31,12 @@ impl App {
     /// Chooses `folder` for backups in the system's folder dialog; waits until Settings
     /// shows it.
     pub async fn choose_backup_folder(&self, desktop: &Desktop, folder: &Path) -> Result<()> {
-        self.click("[data-testid=backup-choose-folder]").await?;
+        self.click_for_dialog(
+            desktop,
+            "[data-testid=backup-choose-folder]",
+            "Where Pocket keeps its backups",
+        )
+        .await?;
         desktop
             .answer_folder_dialog("Where Pocket keeps its backups", folder)
             .await?;
@@ -93,7 +98,12 @@ impl App {
         path: &Path,
         password: &str,
     ) -> Result<Vec<String>> {
-        self.click("[data-testid=restore-choose]").await?;
+        self.click_for_dialog(
+            desktop,
+            "[data-testid=restore-choose]",
+            "Restore from a backup",
+        )
+        .await?;
         desktop
             .answer_file_dialog("Restore from a backup", path)
             .await?;

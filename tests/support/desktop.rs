@@ -282,12 +282,16 @@ impl Desktop {
     /// The window titled `title`, once it is on the screen.
     async fn window_titled(&self, title: &str, limit: Duration) -> Result<String> {
         self.eventually(&format!("a window titled {title:?}"), limit, || async {
-            let windows = self.windows_titled(title)?;
-            Ok(Look::found(windows.into_iter().next(), || {
-                "no such window".into()
-            }))
+            self.first_window_titled(title)
         })
         .await
+    }
+
+    fn first_window_titled(&self, title: &str) -> Result<Look<String>> {
+        let windows = self.windows_titled(title)?;
+        Ok(Look::found(windows.into_iter().next(), || {
+            "no such window".into()
+        }))
     }
 
     /// Gives the window titled `title` the keyboard focus, as clicking on it would: with no
@@ -314,11 +318,18 @@ impl Desktop {
         .await
     }
 
+    /// Whether a window titled `title` comes up within `limit`.
+    pub async fn window_comes_up(&self, title: &str, limit: Duration) -> Result<bool> {
+        let found = holds_within(&format!("a window titled {title:?}"), limit, || async {
+            self.first_window_titled(title)
+        })
+        .await?;
+        Ok(found.is_some())
+    }
+
     async fn answer_dialog(&self, title: &str, path: &Path, accept: &str) -> Result<()> {
-        // The system's dialog on a new desktop can take over 20 s to come up while the
-        // Android check compiles beside the tests (seen in clean `make test` runs).
         let window = self
-            .window_titled(title, Duration::from_secs(60))
+            .window_titled(title, Duration::from_secs(30))
             .await
             .with_context(|| format!("the file dialog {title:?}"))?;
         // Keys go through XTEST to the focused dialog, as a keyboard's would.

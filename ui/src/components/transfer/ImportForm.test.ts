@@ -46,6 +46,25 @@ describe('ImportForm', () => {
     expect(note).toContain('set up each one again');
   });
 
+  it('keeps its button disabled while the system dialog is up, so a second press opens no second one', async () => {
+    let answer: (file: PickedFile | null) => void = () => {};
+    let asked = 0;
+    mockIPC((cmd) => {
+      if (cmd !== 'pick_import_file') return null;
+      asked += 1;
+      return new Promise<PickedFile | null>((resolve) => (answer = resolve));
+    });
+    render(ImportForm, { accounts: new AccountsState() });
+    const choose = screen.getByTestId('import-choose') as HTMLButtonElement;
+    await fireEvent.click(choose);
+    await waitFor(() => expect(choose.disabled).toBe(true));
+    // As a press does: a disabled button gets no click.
+    choose.click();
+    expect(asked).toBe(1);
+    answer(null);
+    await waitFor(() => expect(choose.disabled).toBe(false));
+  });
+
   it('offers no key file for other files', async () => {
     backend({ ...database, name: 'aegis.json', format: 'aegis', needsPassword: false }, null);
     render(ImportForm, { accounts: new AccountsState() });
