@@ -3,7 +3,7 @@
 //! with only Tab, Enter and typing, each control showing its focus ring.
 
 use anyhow::{Context, Result, ensure};
-use pocket_tests::app_keyboard::ENTER;
+use pocket_tests::app_keyboard::{ARROW_UP, ENTER};
 use pocket_tests::deadline::Look;
 use pocket_tests::reference::{ReferenceService, WebSession};
 use pocket_tests::{AppDriver, Desktop, serial};
@@ -43,7 +43,7 @@ async fn add_copy_answer_and_delete_with_the_keyboard_alone() -> Result<()> {
     // Copy the code account's code; the clipboard holds it.
     let row = format!("[data-account-id='{}']", paired.account_id);
     let code_button = format!("{row} [data-testid=code]");
-    app.tab_to(&code_button).await?;
+    app.tab_to(&format!("{row} [data-testid=copy]")).await?;
     let before = app.wait_for(&code_button).await?.attr("data-code").await?;
     app.press(ENTER).await?;
     app.wait_for("[data-testid=toast]").await?;
@@ -88,8 +88,15 @@ async fn add_copy_answer_and_delete_with_the_keyboard_alone() -> Result<()> {
     app.press(ENTER).await?;
     app.wait_gone("[data-testid=push-outcome]").await?;
 
-    // Delete the code account: its delete button, then the dialog's Delete.
-    app.tab_to(&format!("{row} [data-testid=delete]")).await?;
+    // Delete the code account: its menu button opens the menu on its first item; Arrow up
+    // wraps to the last, Delete; then the dialog's Delete.
+    app.tab_to(&format!("{row} [data-testid=row-menu]")).await?;
+    app.press(ENTER).await?;
+    app.wait_for("[role=menu] [data-testid=menu-edit]:focus")
+        .await?;
+    app.press(ARROW_UP).await?;
+    app.wait_for("[role=menu] [data-testid=menu-delete]:focus")
+        .await?;
     app.press(ENTER).await?;
     app.wait_for("[data-testid=confirm-delete]").await?;
     app.tab_to("[data-testid=confirm-delete-button]").await?;

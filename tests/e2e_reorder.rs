@@ -1,8 +1,10 @@
-//! Reordering the accounts in the real window: a row dragged by its handle with the mouse
-//! and with a finger, moved with the arrow keys on the handle and with the edit form's
-//! Move down, and the order as left still there after a restart.
+//! Reordering the accounts in the real window: a long press opens a row's menu and its Move
+//! starts reordering; a row dragged by its handle with the mouse and with a finger, moved with
+//! the arrow keys on the handle (each move said aloud), Escape ends it with the focus back on
+//! the row; the edit form's Move down; and the order as left still there after a restart.
 
 use anyhow::{Context, Result, ensure};
+use pocket_tests::app_keyboard::{ARROW_UP, ESCAPE};
 use pocket_tests::app_reorder::Pointer;
 use pocket_tests::{AppDriver, Desktop, serial};
 
@@ -16,8 +18,6 @@ const VAULT: &str = r#"{"version": 1, "header": {"slots": null, "params": null},
   {"type": "totp", "uuid": "4", "name": "alice.with.a.long.address@example.com", "issuer": "Dropbox", "icon": null,
    "info": {"secret": "KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF", "algo": "SHA256", "digits": 8, "period": 30}}
 ], "groups": []}}"#;
-
-const ARROW_UP: &str = "\u{E013}";
 
 #[tokio::test]
 async fn drag_by_mouse_and_finger_arrow_keys_and_the_order_survives_a_restart() -> Result<()> {
@@ -43,6 +43,22 @@ async fn drag_by_mouse_and_finger_arrow_keys_and_the_order_survives_a_restart() 
     app.wait_for_order(&[&github, &gitlab, &steam, &dropbox])
         .await?;
 
+    // A finger held on Dropbox opens its menu; Move starts reordering there.
+    app.long_press(&dropbox, Pointer::Finger).await?;
+    app.wait_for("[role=menu]").await?;
+    app.choose_in_menu("move").await?;
+    app.wait_for("[data-testid=reorder-bar]").await?;
+    // (The window is not active yet, so `:focus` cannot match: the page's own record.)
+    let focused = app
+        .run_script(&format!(
+            "return document.activeElement.matches(\"[data-account-id='{dropbox}'] [data-drag-handle]\");"
+        ))
+        .await?;
+    ensure!(
+        focused == serde_json::Value::Bool(true),
+        "the focus is on the handle of the row chosen"
+    );
+
     // The mouse takes Dropbox from the bottom to the top.
     app.drag_past(&dropbox, &github, Pointer::Mouse).await?;
     app.wait_for_order(&[&dropbox, &github, &gitlab, &steam])
@@ -58,16 +74,27 @@ async fn drag_by_mouse_and_finger_arrow_keys_and_the_order_survives_a_restart() 
     let gitlab_handle = format!("[data-account-id='{gitlab}'] [data-drag-handle]");
     app.tab_to(&gitlab_handle).await?;
     app.press(ARROW_UP).await?;
+
     app.wait_for_order(&[&gitlab, &dropbox, &steam, &github])
         .await?;
     ensure!(
         app.exists(&format!("{gitlab_handle}:focus")).await?,
         "the focus left the handle as its row moved"
     );
-
-    // The edit form's Move down, the other keyboard way.
-    app.click(&format!("[data-account-id='{steam}'] [data-testid=edit]"))
+    app.wait_for_toast("GitLab moved to position 1 of 4")
         .await?;
+
+    // Escape ends reordering, and the focus is on GitLab's row again.
+    app.press(ESCAPE).await?;
+    app.wait_gone("[data-testid=reorder-bar]").await?;
+    ensure!(
+        app.exists(&format!("[data-account-id='{gitlab}'] button.main:focus"))
+            .await?,
+        "the focus went back to the row moved"
+    );
+
+    // The edit form's Move down, the other keyboard way (Edit in the row's menu).
+    app.row_menu(&steam, "edit").await?;
     app.click("[data-testid=move-down]").await?;
     let expected = [&*gitlab, &dropbox, &github, &steam];
     app.wait_for_order(&expected).await?;

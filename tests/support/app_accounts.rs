@@ -147,10 +147,10 @@ impl App {
             .context("no path on the export's report")
     }
 
-    /// Renames the account in row `account_id` with its edit form.
+    /// Renames the account in row `account_id` with its edit form (Edit, in its menu).
     pub async fn rename_account(&self, account_id: &str, issuer: &str, name: &str) -> Result<()> {
         let row = format!("[data-account-id='{account_id}']");
-        self.click(&format!("{row} [data-testid=edit]")).await?;
+        self.row_menu(account_id, "edit").await?;
         for (field, value) in [("edit-issuer", issuer), ("edit-name", name)] {
             let input = self
                 .wait_for(&format!("{row} [data-testid={field}]"))
@@ -160,7 +160,8 @@ impl App {
         }
         self.click(&format!("{row} [data-testid=edit-save]"))
             .await?;
-        self.wait_for(&format!("{row} [data-testid=edit]")).await?;
+        self.wait_for(&format!("{row} [data-testid=row-menu]"))
+            .await?;
         Ok(())
     }
 

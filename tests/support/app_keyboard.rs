@@ -9,6 +9,9 @@ use super::webdriver::actions::{InputSource, KeyAction, KeyActions};
 
 pub const TAB: &str = "\u{E004}";
 pub const ENTER: &str = "\u{E007}";
+pub const ESCAPE: &str = "\u{E00C}";
+pub const ARROW_UP: &str = "\u{E013}";
+pub const ARROW_DOWN: &str = "\u{E015}";
 
 /// Enough Tab presses to go round any of Pocket's screens.
 const MOST_TABS: usize = 80;

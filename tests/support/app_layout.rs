@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail, ensure};
 use serde_json::json;
 
 use super::app::App;
+use super::app_keyboard::ESCAPE;
 use super::deadline::{Look, holds_within};
 
 /// What the page measures of itself.
@@ -184,19 +185,34 @@ impl App {
     }
 
     /// Goes to one of the screens: home, scan, link, key, delete (the confirmation for the
-    /// first account), edit (the first account's form), transfer, or history.
+    /// first account), edit (the first account's form), menu (the first account's menu),
+    /// reorder (reordering, from the first account), transfer, or history.
     pub async fn show(&self, screen: &str) -> Result<()> {
         self.back_home().await?;
         match screen {
             // The home screen as it is: empty on first run, with the notice after a pairing.
             "home" | "first-run" | "paired" => {}
-            "delete" => {
-                self.click("[data-testid=delete]").await?;
-                self.wait_for("[data-testid=confirm-delete]").await?;
+            "delete" | "edit" => {
+                self.click("[data-testid=account] [data-testid=row-menu]")
+                    .await?;
+                self.choose_in_menu(screen).await?;
+                let shown = if screen == "edit" {
+                    "edit-form"
+                } else {
+                    "confirm-delete"
+                };
+                self.wait_for(&format!("[data-testid={shown}]")).await?;
             }
-            "edit" => {
-                self.click("[data-testid=edit]").await?;
-                self.wait_for("[data-testid=edit-form]").await?;
+            "menu" => {
+                self.click("[data-testid=account] [data-testid=row-menu]")
+                    .await?;
+                self.wait_for("[role=menu]").await?;
+            }
+            "reorder" => {
+                self.click("[data-testid=account] [data-testid=row-menu]")
+                    .await?;
+                self.choose_in_menu("move").await?;
+                self.wait_for("[data-testid=reorder-bar]").await?;
             }
             "transfer" => self.open_transfer().await?,
             "settings" => self.open_settings().await?,
@@ -214,6 +230,14 @@ impl App {
 
     /// Closes whatever screen or dialog is open, back to the account list.
     pub async fn back_home(&self) -> Result<()> {
+        if self.exists("[role=menu]").await? {
+            self.press(ESCAPE).await?;
+            self.wait_gone("[role=menu]").await?;
+        }
+        if self.exists("[data-testid=reorder-bar]").await? {
+            self.click("[data-testid=reorder-done]").await?;
+            self.wait_gone("[data-testid=reorder-bar]").await?;
+        }
         if self.exists("[data-testid=confirm-delete]").await? {
             self.click("[data-testid=confirm-cancel]").await?;
             self.wait_gone("[data-testid=confirm-delete]").await?;

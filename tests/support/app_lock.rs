@@ -164,6 +164,22 @@ impl App {
 }
 
 impl App {
+    /// Waits until the toast says `message`.
+    pub async fn wait_for_toast(&self, message: &str) -> Result<()> {
+        let limit = Duration::from_secs(5);
+        self.eventually(&format!("the toast {message:?}"), limit, || async {
+            let shown = self
+                .run_script(
+                    "return document.querySelector('[data-testid=toast]')?.textContent ?? null;",
+                )
+                .await?;
+            Ok(Look::when(shown.as_str() == Some(message), || {
+                shown.to_string()
+            }))
+        })
+        .await
+    }
+
     /// Waits until no toast covers the window (they go by themselves), for a clean picture.
     pub async fn wait_for_no_toast(&self) -> Result<()> {
         self.wait_gone("[data-testid=toast]").await

@@ -1,5 +1,6 @@
-//! Reordering in the real window: a row's handle dragged with the mouse or a finger through
-//! WebDriver's pointer actions, as the input devices themselves would send them.
+//! Reordering in the real window, and a row's menu: a long press or the menu button opens
+//! it, Move starts reordering, and a row's handle is dragged with the mouse or a finger
+//! through WebDriver's pointer actions, as the input devices themselves would send them.
 
 use anyhow::{Context, Result};
 use std::time::Duration;
@@ -16,6 +17,9 @@ const DRAG_STEPS: u32 = 12;
 const STEP_TIME: Duration = Duration::from_millis(25);
 /// CSS pixels a drag keeps from the window's top and bottom edges.
 const EDGE_MARGIN: f64 = 90.0;
+
+/// Longer than the app's long press (half a second).
+const LONG_PRESS: Duration = Duration::from_millis(800);
 
 /// What does the dragging.
 #[derive(Clone, Copy, Debug)]
@@ -77,19 +81,87 @@ impl App {
         steps.push(PointerAction::Up {
             button: MOUSE_BUTTON_LEFT,
         });
-        let what = format!("drag {account_id} by {dy} with the {by:?}");
+        self.send_pointer(
+            &format!("drag {account_id} by {dy} with the {by:?}"),
+            steps,
+            by,
+        )
+        .await
+    }
+
+    /// Holds `by` still on the account `account_id`'s row for longer than a long press.
+    pub async fn long_press(&self, account_id: &str, by: Pointer) -> Result<()> {
+        let row = self
+            .wait_for(&format!("[data-account-id='{account_id}'] button.main"))
+            .await?;
+        let steps = [
+            PointerAction::MoveToElement {
+                element: row.element(),
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            },
+            PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            },
+            PointerAction::Pause {
+                duration: LONG_PRESS,
+            },
+            PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            },
+        ];
+        self.send_pointer(&format!("long press on {account_id}"), steps, by)
+            .await
+    }
+
+    /// Opens the menu of the account `account_id` with its button and chooses `item`
+    /// (`edit`, `move`, `delete`).
+    pub async fn row_menu(&self, account_id: &str, item: &str) -> Result<()> {
+        self.click(&format!(
+            "[data-account-id='{account_id}'] [data-testid=row-menu]"
+        ))
+        .await?;
+        self.choose_in_menu(item).await
+    }
+
+    /// Chooses `item` in the row menu that is open.
+    pub async fn choose_in_menu(&self, item: &str) -> Result<()> {
+        self.click(&format!("[role=menu] [data-testid=menu-{item}]"))
+            .await?;
+        self.wait_gone("[role=menu]").await
+    }
+
+    /// Move, in the menu of `account_id`: the list shows its handles.
+    pub async fn start_reordering(&self, account_id: &str) -> Result<()> {
+        self.row_menu(account_id, "move").await?;
+        self.wait_for("[data-testid=reorder-bar]").await.map(|_| ())
+    }
+
+    /// Done: the rows are rows again.
+    pub async fn finish_reordering(&self) -> Result<()> {
+        self.click("[data-testid=reorder-done]").await?;
+        self.wait_gone("[data-testid=reorder-bar]").await
+    }
+
+    async fn send_pointer(
+        &self,
+        what: &str,
+        steps: impl IntoIterator<Item = PointerAction>,
+        by: Pointer,
+    ) -> Result<()> {
         match by {
             Pointer::Mouse => {
                 let actions = steps
                     .into_iter()
                     .fold(MouseActions::new("mouse".into()), |a, s| a.then(s));
-                self.driver.perform_actions(&what, actions).await
+                self.driver.perform_actions(what, actions).await
             }
             Pointer::Finger => {
                 let actions = steps
                     .into_iter()
                     .fold(TouchActions::new("finger".into()), |a, s| a.then(s));
-                self.driver.perform_actions(&what, actions).await
+                self.driver.perform_actions(what, actions).await
             }
         }
     }

@@ -7,6 +7,7 @@ pub mod app;
 pub mod app_a11y;
 pub mod app_accounts;
 pub mod app_backups;
+pub mod app_density;
 pub mod app_keyboard;
 pub mod app_layout;
 pub mod app_lock;

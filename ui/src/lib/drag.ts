@@ -12,7 +12,7 @@ export interface DragReorder {
   onarrange: (ids: string[]) => void;
   /** The rows stay in the order shown: save it. */
   onsettle: () => void;
-  /** A key press moved the row: to `position` (from 1) of `count`. */
+  /** A key press or a drag moved the row: to `position` (from 1) of `count`. */
   onmoved?: (position: number, count: number) => void;
 }
 
@@ -90,7 +90,10 @@ export function dragReorder(row: HTMLElement, initial: DragReorder) {
       flushSync();
       return;
     }
-    if (!sameOrder(before, ids())) options.onsettle();
+    const after = ids();
+    if (sameOrder(before, after)) return;
+    options.onsettle();
+    options.onmoved?.(after.indexOf(options.id) + 1, after.length);
   }
 
   function onpointerdown(event: PointerEvent): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fractionLeft, groupCode, secondsLeft, steppedFractionLeft } from './format';
+import { fractionLeft, groupCode, secondsLeft, spokenStep, steppedFractionLeft } from './format';
 
 describe('groupCode', () => {
   it.each([
@@ -33,5 +33,16 @@ describe('countdown arithmetic', () => {
     expect(steppedFractionLeft(0, 30_000, 15_999)).toBe(0.5);
     expect(steppedFractionLeft(0, 30_000, 45_000)).toBe(0);
     expect(steppedFractionLeft(5, 5, 0)).toBe(0);
+  });
+});
+
+describe('spokenStep', () => {
+  it('changes only as the time left passes a few steps', () => {
+    const heard = new Set(Array.from({ length: 121 }, (_, left) => spokenStep(left)));
+    expect([...heard]).toEqual([10, 30, 60, 120]);
+    expect(spokenStep(90)).toBe(120);
+    expect(spokenStep(30)).toBe(30);
+    expect(spokenStep(29)).toBe(30);
+    expect(spokenStep(5000)).toBe(5100);
   });
 });

@@ -23,3 +23,14 @@ export function steppedFractionLeft(fromMs: number, untilMs: number, nowMs: numb
   if (span <= 0) return 0;
   return Math.min(1, (secondsLeft(untilMs, nowMs) * 1000) / span);
 }
+
+/** Where a countdown is read aloud: the first of these at or above the seconds left. */
+const SPOKEN_STEPS = [10, 30, 60, 120, 300] as const;
+/** Past the last step, whole five minutes. */
+const LONG_STEP = 300;
+
+/** The seconds left as a reader hears them, "less than" a step: the text (and a live region
+ *  holding it) changes a few times in a countdown, not every second. */
+export function spokenStep(left: number): number {
+  return SPOKEN_STEPS.find((step) => left <= step) ?? Math.ceil(left / LONG_STEP) * LONG_STEP;
+}

@@ -9,6 +9,7 @@ export const icons = {
   settings: 'M4 7h9M17 7h3M15 5v4M4 17h3M11 17h9M9 15v4',
   lock: 'M6 11h12v9H6zM8 11V8a4 4 0 0 1 8 0v3',
   grip: 'M5 9h14M5 15h14',
+  more: 'M12 5.5v.01M12 12v.01M12 18.5v.01',
   torch: 'M7 3h10v4l-2 3v11H9V10L7 7zM7 7h10M12 13v2',
 } as const;
 

@@ -59,7 +59,11 @@ export class PushState {
     if (current && current.expiresAtMs <= nowMs && !this.busy) {
       this.answered = { request: current, outcome: 'expired', error: null };
     }
-    this.queue = this.queue.filter((r) => r.expiresAtMs > nowMs || (r === current && this.busy));
+    const kept = this.queue.filter((r) => r.expiresAtMs > nowMs || (r === current && this.busy));
+    // Only a change is written: the clock's effect calls this every tick, and a new list each
+    // time would wake that effect again without end (Svelte stops such a loop with an error,
+    // which a flushSync elsewhere then throws).
+    if (kept.length !== this.queue.length) this.queue = kept;
   }
 
   /** Sends the answer; `passcode` is the unlock step an Accept may need first. */

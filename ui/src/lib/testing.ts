@@ -78,3 +78,21 @@ export function scanCapabilitiesReply(overrides: Partial<ScanCapabilities> = {})
     ...overrides,
   };
 }
+
+/** A pointer event as a finger (or mouse) makes one; jsdom has no PointerEvent. */
+export function firePointer(
+  target: EventTarget,
+  type: string,
+  at: { x?: number; y: number },
+  pointerType = 'touch',
+): void {
+  const event = new MouseEvent(type, {
+    bubbles: true,
+    cancelable: true,
+    clientX: at.x ?? 0,
+    clientY: at.y,
+    button: 0,
+  });
+  Object.defineProperties(event, { pointerId: { value: 7 }, pointerType: { value: pointerType } });
+  target.dispatchEvent(event);
+}

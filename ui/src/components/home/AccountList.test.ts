@@ -6,6 +6,7 @@ import type { Account } from '../../lib/api';
 import { AccountsState } from '../../lib/accounts.svelte';
 import { firstCodes } from '../../lib/startup.svelte';
 import { toast } from '../../lib/toast.svelte';
+import { firePointer } from '../../lib/testing';
 
 const account = (id: string, issuer: string): Account => ({
   id,
@@ -79,6 +80,16 @@ async function shownList(): Promise<AccountsState> {
   return accounts;
 }
 
+const rowOf = (issuer: string) =>
+  screen.getAllByTestId('account').find((row) => row.textContent?.includes(issuer))!;
+
+/** Move, in the row menu of `issuer`: the list goes into reordering. */
+async function reorderFrom(issuer: string): Promise<void> {
+  await fireEvent.click(rowOf(issuer).querySelector('[data-testid=row-menu]')!);
+  await fireEvent.click(screen.getByRole('menuitem', { name: 'Move' }));
+  await vi.waitFor(() => expect(screen.getByTestId('reorder-bar')).toBeTruthy());
+}
+
 const shownOrder = () => screen.getAllByTestId('issuer').map((el) => el.textContent);
 const handleOf = (issuer: string) =>
   screen
@@ -86,16 +97,13 @@ const handleOf = (issuer: string) =>
     .find((row) => row.textContent?.includes(issuer))
     ?.querySelector<HTMLElement>('[data-drag-handle]');
 
-/** A pointer event as a finger (or mouse) makes one; jsdom has no PointerEvent. */
-function pointer(target: EventTarget, type: string, clientY: number, pointerType = 'touch'): void {
-  const event = new MouseEvent(type, { bubbles: true, cancelable: true, clientY, button: 0 });
-  Object.defineProperties(event, { pointerId: { value: 7 }, pointerType: { value: pointerType } });
-  target.dispatchEvent(event);
-}
+const pointer = (target: EventTarget, type: string, clientY: number, pointerType = 'touch') =>
+  firePointer(target, type, { y: clientY }, pointerType);
 
 describe('drag to reorder', () => {
   it('follows a finger, makes room as the row passes, and saves once when let go', async () => {
     await shownList();
+    await reorderFrom('Steam');
     const steam = handleOf('Steam')!;
     pointer(steam, 'pointerdown', 340);
     pointer(window, 'pointermove', 230); // Steam's middle passes GitLab's
@@ -110,12 +118,14 @@ describe('drag to reorder', () => {
 
     pointer(window, 'pointerup', 120);
     await vi.waitFor(() => expect(saves).toEqual([['c', 'a', 'b']]));
+    expect(toast.message).toBe('Steam moved to position 1 of 3');
     expect(row.classList.contains('dragging')).toBe(false);
     expect(row.style.transform).toBe('');
   });
 
   it('works with the mouse too, and a press without a move changes nothing', async () => {
     await shownList();
+    await reorderFrom('GitHub');
     const github = handleOf('GitHub')!;
     pointer(github, 'pointerdown', 140, 'mouse');
     pointer(window, 'pointermove', 142, 'mouse');
@@ -129,6 +139,7 @@ describe('drag to reorder', () => {
 
   it('puts the row back when Escape is pressed or the system takes the pointer', async () => {
     await shownList();
+    await reorderFrom('Steam');
     const steam = handleOf('Steam')!;
     pointer(steam, 'pointerdown', 340);
     pointer(window, 'pointermove', 120);
@@ -146,12 +157,13 @@ describe('drag to reorder', () => {
 
   it('moves one place with the arrow keys on the handle, keeping the focus there', async () => {
     await shownList();
+    await reorderFrom('GitHub');
     const github = handleOf('GitHub')!;
     github.focus();
     await fireEvent.keyDown(github, { key: 'ArrowDown' });
     expect(shownOrder()).toEqual(['GitLab', 'GitHub', 'Steam']);
     expect(document.activeElement).toBe(github);
-    expect(toast.message).toBe('Moved to place 2 of 3');
+    expect(toast.message).toBe('GitHub moved to position 2 of 3');
     await fireEvent.keyDown(github, { key: 'ArrowDown' });
     await fireEvent.keyDown(github, { key: 'ArrowDown' }); // already last: nothing to save
     await vi.waitFor(() =>
@@ -164,6 +176,7 @@ describe('drag to reorder', () => {
 
   it('shows the saved order again, and says why, when saving fails', async () => {
     const accounts = await shownList();
+    await reorderFrom('Steam');
     failSaves = true;
     const steam = handleOf('Steam')!;
     pointer(steam, 'pointerdown', 340);
@@ -172,6 +185,26 @@ describe('drag to reorder', () => {
     await vi.waitFor(() => expect(shownOrder()).toEqual(['GitHub', 'GitLab', 'Steam']));
     expect(accounts.accounts.map((a) => a.id)).toEqual(['a', 'b', 'c']);
     await vi.waitFor(() => expect(toast.message).toMatch(/^Pocket could not use its data folder/));
+  });
+
+  it('is a mode: Move in a row menu starts it on that row, Done or Escape ends it there', async () => {
+    await shownList();
+    expect(screen.queryByTestId('drag')).toBeNull();
+    await reorderFrom('GitLab');
+    expect(screen.getAllByTestId('drag')).toHaveLength(3);
+    expect(document.activeElement).toBe(handleOf('GitLab'));
+    expect(toast.message).toContain('Reordering. Move GitLab with');
+    // No copying and no menus while reordering.
+    expect(screen.queryByTestId('copy')).toBeNull();
+    expect(screen.queryByTestId('row-menu')).toBeNull();
+    await fireEvent.click(screen.getByTestId('reorder-done'));
+    await vi.waitFor(() => expect(document.activeElement).toBe(rowOf('GitLab').querySelector('button.main')));
+    expect(screen.queryByTestId('drag')).toBeNull();
+
+    await reorderFrom('Steam');
+    await fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    await vi.waitFor(() => expect(screen.queryByTestId('reorder-bar')).toBeNull());
+    await vi.waitFor(() => expect(document.activeElement).toBe(rowOf('Steam').querySelector('button.main')));
   });
 
   it('offers no handle to a lone account', async () => {

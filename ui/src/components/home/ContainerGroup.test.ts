@@ -41,6 +41,12 @@ function listWith(containers: Container[]) {
   return accounts;
 }
 
+/** Delete, in the menu of the first account row in `scope`. */
+async function deleteFirstAccount(scope: HTMLElement): Promise<void> {
+  await fireEvent.click(scope.querySelector('[data-testid=account] [data-testid=row-menu]') as HTMLElement);
+  await fireEvent.click(scope.querySelector('[data-testid=menu-delete]') as HTMLElement);
+}
+
 describe('a container in the list', () => {
   it('groups the tokens it manages under "Managed by", apart from the phone\'s own', () => {
     mockIPC(() => null);
@@ -100,20 +106,16 @@ describe('a container in the list', () => {
   it('says what deleting a managed token does, or that the server does not allow it', async () => {
     mockIPC(() => null);
     render(AccountList, { accounts: listWith([container]), onadd: () => {} });
-    const group = screen.getByTestId('container');
-    await fireEvent.click(group.querySelector('[data-testid=delete]') as HTMLElement);
+    await deleteFirstAccount(screen.getByTestId('container'));
     expect(screen.getByTestId('confirm-delete').textContent).toContain('does not remove it at the server');
     cleanup();
     render(AccountList, { accounts: listWith([{ ...container, canDeleteTokens: false }]), onadd: () => {} });
-    await fireEvent.click(
-      screen.getByTestId('container').querySelector('[data-testid=delete]') as HTMLElement,
-    );
+    await deleteFirstAccount(screen.getByTestId('container'));
     expect(screen.getByTestId('confirm-delete').textContent).toContain('does not allow deleting it');
     // The phone's own accounts keep the plain question.
     cleanup();
     render(AccountList, { accounts: listWith([container]), onadd: () => {} });
-    const own = screen.getByTestId('account-list');
-    await fireEvent.click(own.querySelector('[data-testid=delete]') as HTMLElement);
+    await deleteFirstAccount(screen.getByTestId('account-list'));
     expect(screen.getByTestId('confirm-delete').textContent).not.toContain('server');
   });
 

@@ -1,3 +1,4 @@
+import { flushSync } from 'svelte';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -57,6 +58,12 @@ describe('PushPrompt', () => {
     render(PushPrompt, { push, settings: new SettingsState(), nowMs: 30_000 });
     expect(screen.getByTestId('push-question').textContent).toBe('Log in from 192.0.2.7?');
     expect(screen.getByTestId('push-time-left').textContent).toContain('90 s');
+    // The alert dialog names the service and asks the question.
+    const dialog = screen.getByRole('alertdialog', {
+      name: 'Login request ACME login',
+      description: 'Log in from 192.0.2.7? privacyIDEA PIPU0001',
+    });
+    expect(dialog).toBeTruthy();
     expect(screen.getByText(/privacyIDEA/).textContent?.match(/PIPU0001/g)).toHaveLength(1);
     await fireEvent.click(screen.getByTestId('push-accept'));
     expect(answers).toEqual([{ kind: 'accept' }]);
@@ -82,6 +89,8 @@ describe('PushPrompt', () => {
     expect(screen.queryByTestId('push-accept')).toBeNull();
     const choices = screen.getAllByTestId('push-choice').map((b) => b.textContent?.trim());
     expect(choices).toEqual(['11', '17', '21']);
+    // Each says what it does, not a bare number.
+    expect(screen.getByRole('button', { name: 'Pick 17' })).toBe(screen.getAllByTestId('push-choice')[1]);
     await fireEvent.click(screen.getAllByTestId('push-choice')[1] as HTMLElement);
     expect(answers).toEqual([{ kind: 'choice', option: '17' }]);
   });
@@ -96,6 +105,26 @@ describe('PushPrompt', () => {
     expect((await screen.findByTestId('push-outcome')).textContent).toContain('Login rejected');
   });
 
+  it('reads the time left at a few steps, not every second', async () => {
+    const push = new PushState();
+    push.receive(request());
+    const { rerender } = render(PushPrompt, { push, settings: new SettingsState(), nowMs: 30_000 });
+    const spoken = screen.getByTestId('push-time-spoken');
+    expect(spoken.getAttribute('aria-live')).toBe('polite');
+    expect(screen.getByTestId('push-time-left').getAttribute('aria-hidden')).toBe('true');
+    const heard = new Set<string>();
+    for (let now = 30_000; now <= 120_000; now += 1_000) {
+      await rerender({ push, settings: new SettingsState(), nowMs: now });
+      heard.add(spoken.textContent?.trim() ?? '');
+    }
+    expect([...heard]).toEqual([
+      'Less than 120 seconds left to answer',
+      'Less than 60 seconds left to answer',
+      'Less than 30 seconds left to answer',
+      'Less than 10 seconds left to answer',
+    ]);
+  });
+
   it('turns a request past its time into "expired", and ignores repeats', () => {
     const push = new PushState();
     push.receive(request());
@@ -104,6 +133,24 @@ describe('PushPrompt', () => {
     push.expire(120_000);
     expect(push.queue).toHaveLength(0);
     expect(push.answered?.outcome).toBe('expired');
+  });
+
+  it('writes nothing when nothing expired, so the clock effect that calls it settles', () => {
+    const push = new PushState();
+    push.receive(request());
+    let runs = 0;
+    const stop = $effect.root(() => {
+      $effect(() => {
+        runs += 1;
+        push.expire(60_000);
+      });
+    });
+    flushSync();
+    flushSync(() => push.receive(request({ nonce: 'another' })));
+    stop();
+    // Once at the start and once for the second request: no loop.
+    expect(runs).toBe(2);
+    expect(push.queue).toHaveLength(2);
   });
 
   it('asks for the passcode before an Accept when every approval is confirmed, and keeps the request on a wrong one', async () => {
