@@ -14,9 +14,11 @@ APT_BUILD := libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev curl \
 	$(APT_SCREEN_CAPTURE)
 # time: peak memory of hostile-input runs; openssl and socat: a company CA and a TLS front;
 # xdotool: answers the system's file dialogs in the real window; xclip: reads what Pocket
-# copied; faketime: runs Pocket with its clock off.
+# copied; faketime: runs Pocket with its clock off; python3-pyatspi: reads the window's
+# accessibility tree as Orca does (tests/tools/atspi_tree.py).
 APT_TEST := xvfb xauth x11-utils webkit2gtk-driver gnome-keyring dbus libsecret-tools oathtool imagemagick \
-	chromium chromium-driver time openssl socat xdotool xclip e2fsprogs faketime
+	chromium chromium-driver time openssl socat xdotool xclip e2fsprogs faketime \
+	python3-pyatspi
 # Only for `cargo check` of the Android target: libsqlite3-sys compiles SQLite's C source even
 # when checking. A real Android build uses the NDK's compiler instead (see the README).
 APT_ANDROID_CHECK := gcc-aarch64-linux-gnu libc6-dev-arm64-cross

@@ -206,6 +206,7 @@ async fn x_tools_that_never_exit_are_killed_with_their_children_within_the_limit
     let desktop = Desktop::start_with(DesktopOptions {
         tools_first: Some(tools.path().to_path_buf()),
         tool_limit: Duration::from_secs(1),
+        ..DesktopOptions::default()
     })
     .await?;
 

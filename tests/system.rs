@@ -17,6 +17,7 @@ mod e2e_lock;
 mod e2e_push;
 mod e2e_reorder;
 mod e2e_scan;
+mod e2e_screen_reader;
 mod e2e_transfer;
 mod e2e_wakeup;
 mod e2e_web;

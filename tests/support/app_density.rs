@@ -57,6 +57,20 @@ const UNDER_ADD_BUTTON: &str = r#"
 "#;
 
 impl App {
+    /// Waits until the first countdown shows more than `seconds` left.
+    pub async fn wait_for_seconds_left_above(&self, seconds: u64) -> Result<()> {
+        let limit = std::time::Duration::from_secs(35);
+        self.eventually(&format!("over {seconds} s left"), limit, || async {
+            let left = self
+                .run_script("return Number(document.querySelector('[data-testid=countdown]')?.dataset.left ?? 0);")
+                .await?
+                .as_u64()
+                .unwrap_or(0);
+            Ok(super::deadline::Look::when(left > seconds, || format!("{left} s")))
+        })
+        .await
+    }
+
     /// The services of the account rows the window shows whole, scrolled to the top.
     pub async fn accounts_wholly_shown(&self) -> Result<Vec<String>> {
         Ok(serde_json::from_value(

@@ -30,6 +30,9 @@ pub struct DesktopOptions {
     pub tools_first: Option<PathBuf>,
     /// How long one X tool (xdotool, xclip, xwininfo) or secret-tool may run.
     pub tool_limit: Duration,
+    /// The toolkit publishes its accessibility tree (AT-SPI), as for a screen reader. Off
+    /// otherwise: the accessibility bus is not part of what the other tests check.
+    pub accessible: bool,
 }
 
 impl Default for DesktopOptions {
@@ -37,6 +40,7 @@ impl Default for DesktopOptions {
         DesktopOptions {
             tools_first: None,
             tool_limit: Duration::from_secs(10),
+            accessible: false,
         }
     }
 }
@@ -96,6 +100,7 @@ impl Desktop {
             display,
             bus_address,
             path: std::env::join_paths(path)?,
+            accessible: options.accessible,
         };
         // Xvfb reports its number once it listens; a client may still be refused for a
         // moment while the display just freed by a previous test is cleaned up. Every
@@ -376,6 +381,7 @@ struct SessionEnv {
     display: String,
     bus_address: String,
     path: std::ffi::OsString,
+    accessible: bool,
 }
 
 impl SessionEnv {
@@ -393,10 +399,10 @@ impl SessionEnv {
             .env("DISPLAY", display)
             .env("GDK_BACKEND", "x11")
             .env("DBUS_SESSION_BUS_ADDRESS", bus_address)
-            // The accessibility bus is not part of what is tested and only adds noise.
-            .env("NO_AT_BRIDGE", "1")
-            .env("GTK_A11Y", "none")
             .env("LANG", "C.UTF-8");
+        if !self.accessible {
+            command.env("NO_AT_BRIDGE", "1").env("GTK_A11Y", "none");
+        }
         if let Some(level) = std::env::var_os("RUST_LOG") {
             command.env("RUST_LOG", level);
         }

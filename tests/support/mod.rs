@@ -14,6 +14,7 @@ pub mod app_lock;
 pub mod app_push;
 pub mod app_reorder;
 pub mod app_startup;
+pub mod atspi;
 pub mod browser;
 pub mod camera_bridge;
 pub mod deadline;

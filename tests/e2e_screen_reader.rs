@@ -1,0 +1,234 @@
+//! What a screen reader reads on Linux: Orca reads the AT-SPI tree that GTK and WebKitGTK
+//! publish, read here on the test desktop's own bus. On the home screen and the scan screen
+//! every control has a role and a real name; an account is one button named service,
+//! account and its code digit by digit, with the time left as its description; nothing in
+//! the tree that is read aloud by itself (a live region) changes while the screen sits idle.
+//! A login request is an alert dialog named with its kind and service, its question as the
+//! description, and number buttons that say "Pick 42"; its time left is a live region that
+//! does not change every second. The reading transcripts, digits masked, match
+//! `tests/fixtures/screen-reader/` (written again with POCKET_UPDATE_TRANSCRIPTS=1) and are
+//! what the README shows.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, ensure};
+use pocket_tests::atspi::{AxNode, accessibility_tree, masked};
+use pocket_tests::desktop::DesktopOptions;
+use pocket_tests::reference::{ReferenceService, WebSession};
+use pocket_tests::{App, AppDriver, Desktop, serial};
+
+const GITHUB: &str = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
+const BANK: &str = "otpauth://totp/Example%20Bank:alice%40example.com?secret=GEZDGNBVGY3TQOJQ&issuer=Example%20Bank&digits=8";
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/screen-reader")
+        .join(format!("{name}.txt"))
+}
+
+/// The screen's transcript, digits masked, is the expected one (or becomes it).
+fn reads_as_expected(name: &str, document: &AxNode) -> Result<()> {
+    reads_as_expected_text(name, &masked(&document.transcript()))
+}
+
+fn reads_as_expected_text(name: &str, transcript: &str) -> Result<()> {
+    let transcript = format!("{transcript}\n");
+    let path = fixture(name);
+    if std::env::var_os("POCKET_UPDATE_TRANSCRIPTS").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().context("a folder")?)?;
+        std::fs::write(&path, &transcript)?;
+        return Ok(());
+    }
+    let expected = std::fs::read_to_string(&path)
+        .with_context(|| format!("{}: POCKET_UPDATE_TRANSCRIPTS=1 writes it", path.display()))?;
+    ensure!(
+        transcript == expected,
+        "{name} reads differently from {}:\n{transcript}",
+        path.display()
+    );
+    Ok(())
+}
+
+/// The live regions' words: what a reader would say by itself when they change.
+fn live_words(tree: &AxNode) -> Vec<String> {
+    tree.walk()
+        .into_iter()
+        .filter(|n| n.live.is_some())
+        .map(|n| format!("{} {:?} {:?}", n.role, n.name, n.text))
+        .collect()
+}
+
+/// The tree once the app has drawn `css` and the tree shows `expected` somewhere.
+async fn tree_showing(app: &App, desktop: &Desktop, expected: &str) -> Result<AxNode> {
+    let limit = Duration::from_secs(20);
+    app.eventually(
+        &format!("the AT-SPI tree to show {expected:?}"),
+        limit,
+        || async {
+            let tree = accessibility_tree(desktop)?;
+            let found = tree.walk().iter().any(|n| n.name.contains(expected));
+            let summary = || masked(&tree.transcript());
+            Ok(if found {
+                pocket_tests::deadline::Look::Done(tree.clone())
+            } else {
+                pocket_tests::deadline::Look::NotYet(summary())
+            })
+        },
+    )
+    .await
+}
+
+/// A desktop whose toolkit publishes its accessibility tree.
+async fn accessible_desktop() -> Result<Desktop> {
+    Desktop::start_with(DesktopOptions {
+        accessible: true,
+        ..DesktopOptions::default()
+    })
+    .await
+}
+
+#[tokio::test]
+async fn home_and_scan_read_as_one_item_per_account_and_nothing_ticks() -> Result<()> {
+    let _serial = serial().await;
+    let desktop = accessible_desktop().await?;
+    let driver = AppDriver::start(&desktop).await?;
+    let app = driver.launch().await?;
+    app.resize(390, 844).await?;
+    for uri in [GITHUB, BANK] {
+        app.add_account_uri(uri).await?;
+        app.wait_for("[data-testid=add-account]").await?;
+    }
+    app.accounts_with_codes(2).await?;
+    app.click("[data-testid=lock-offer-later]").await?;
+    app.wait_gone("[data-testid=lock-offer]").await?;
+    app.wait_for_no_toast().await?;
+
+    // Home: one button per account, its code as digits, the time left its description. Read
+    // early in a period, before the next code shows in the last ten seconds.
+    app.wait_for_seconds_left_above(15).await?;
+    let tree = tree_showing(&app, &desktop, "GitHub, alice, ").await?;
+    let unnamed = tree.unnamed_controls();
+    ensure!(
+        unnamed.is_empty(),
+        "controls without a real name: {unnamed:?}"
+    );
+    let github = tree
+        .walk()
+        .into_iter()
+        .find(|n| n.name.starts_with("GitHub, alice, "))
+        .context("no GitHub item")?
+        .clone();
+    let code = github.name.trim_start_matches("GitHub, alice, ");
+    let digits: Vec<&str> = code.split(", ").collect();
+    ensure!(
+        digits.len() == 2
+            && digits.iter().all(|g| g
+                .split(' ')
+                .all(|d| d.len() == 1 && d.chars().all(|c| c.is_ascii_digit()))),
+        "the code is not read digit by digit: {:?}",
+        github.name
+    );
+    ensure!(
+        github.role.contains("button") && github.description.contains("seconds left"),
+        "{github:?}"
+    );
+    let document = tree.document()?;
+    reads_as_expected("home", document)?;
+
+    // Idle for three seconds: no live region changes (the countdowns are drawn only).
+    let before = live_words(&tree);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let after = live_words(&accessibility_tree(&desktop)?);
+    ensure!(
+        before == after,
+        "live regions changed while idle:\n{before:?}\n{after:?}"
+    );
+
+    // The scan screen.
+    app.show("scan").await?;
+    let tree = tree_showing(&app, &desktop, "Scan").await?;
+    let unnamed = tree.unnamed_controls();
+    ensure!(
+        unnamed.is_empty(),
+        "scan: controls without a real name: {unnamed:?}"
+    );
+    reads_as_expected("scan", tree.document()?)?;
+    app.quit().await
+}
+
+#[tokio::test]
+async fn a_login_request_is_an_alert_with_its_question_and_says_what_each_number_does() -> Result<()>
+{
+    let _serial = serial().await;
+    let desktop = accessible_desktop().await?;
+    let service = ReferenceService::start(&[])?;
+    let driver = AppDriver::start(&desktop).await?;
+    let app = driver.launch().await?;
+    app.resize(390, 844).await?;
+    let (email, password) = (&service.demo_email, &service.demo_password);
+    let web = WebSession::new(&service)?;
+    web.log_in(email, password).await?;
+    let link = web.start_pairing().await?;
+    let serial = pocket_core::push::parse_enrollment(&link)?.serial;
+    app.add_account_uri(&link).await?;
+    app.wait_for_push_token(&serial).await?;
+
+    let login = WebSession::new(&service)?;
+    login.log_in(email, password).await?;
+    app.wait_for_push_prompt().await?;
+    let choices = app.push_choices().await?;
+    let tree = tree_showing(&app, &desktop, "Login request").await?;
+    let dialog = tree
+        .walk()
+        .into_iter()
+        .find(|n| n.name.starts_with("Login request"))
+        .context("no login request in the tree")?
+        .clone();
+    ensure!(
+        dialog.role == "alert" || dialog.role.contains("dialog"),
+        "the request is a {:?}, not an alert dialog",
+        dialog.role
+    );
+    ensure!(
+        dialog
+            .description
+            .contains("Log in to the Pocket reference service?"),
+        "{dialog:?}"
+    );
+    for number in &choices {
+        let pick = format!("Pick {number}");
+        ensure!(
+            dialog
+                .walk()
+                .iter()
+                .any(|n| n.role.contains("button") && n.name == pick),
+            "no button {pick:?}"
+        );
+    }
+    let unnamed = tree.unnamed_controls();
+    ensure!(
+        unnamed.is_empty(),
+        "controls without a real name: {unnamed:?}"
+    );
+    // The serial is new each run: read as "SERIAL".
+    let whole = format!(
+        "{}: {} ({})\n{}",
+        dialog.role,
+        dialog.name,
+        dialog.description,
+        dialog.transcript()
+    );
+    let transcript = masked(&whole).replace(&masked(&serial), "SERIAL");
+    reads_as_expected_text("login-request", &transcript)?;
+
+    // Three seconds on: the seconds on screen went on, what is read by itself did not.
+    let before = live_words(&tree);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let after = live_words(&accessibility_tree(&desktop)?);
+    ensure!(
+        before == after,
+        "live regions changed:\n{before:?}\n{after:?}"
+    );
+    app.quit().await
+}
