@@ -175,7 +175,7 @@ load: deps-build
 # Renews the README's pictures (docs/screenshots/) from the end-to-end tests.
 screenshots: deps-test deps-nextest app
 	POCKET_UPDATE_SCREENSHOTS=1 cargo nextest run -p pocket-tests \
-		-E 'test(/^(e2e_web|e2e_app_web|e2e_camera|e2e_backups|e2e_containers|e2e_lock|e2e_clock|e2e_layout|e2e_wakeup)::/)'
+		-E 'test(/^(e2e_web|e2e_app_web|e2e_camera|e2e_backups|e2e_containers|e2e_lock|e2e_clock|e2e_layout|e2e_wakeup|e2e_screen_reader)::/)'
 
 # --- building --------------------------------------------------------------------------------
 

@@ -1,11 +1,12 @@
-//! What a screen reader reads on Linux: Orca reads the AT-SPI tree that GTK and WebKitGTK
-//! publish, read here on the test desktop's own bus. On the home screen and the scan screen
-//! every control has a role and a real name; an account is one button named service,
-//! account and its code digit by digit, with the time left as its description; nothing in
-//! the tree that is read aloud by itself (a live region) changes while the screen sits idle.
-//! A login request is an alert dialog named with its kind and service, its question as the
-//! description, and number buttons that say "Pick 42"; its time left is a live region that
-//! does not change every second. The reading transcripts, digits masked, match
+//! What a screen reader reads. On Linux Orca reads the AT-SPI tree that GTK and WebKitGTK
+//! publish, read here on the test desktop's own bus; TalkBack reads Chromium's tree through
+//! Android's webview, read here from Chromium over the built UI. On the home screen (both
+//! engines) and the scan screen every control has a role and a real name; an account is one
+//! button named service, account and its code digit by digit, with the time left as its
+//! description; nothing read aloud by itself (a live region) changes while the screen sits
+//! idle. A login request is an alert dialog named with its kind and service, its question
+//! as the description, and number buttons that say "Pick 42"; its time left is a live
+//! region that does not change every second. The reading transcripts, digits masked, match
 //! `tests/fixtures/screen-reader/` (written again with POCKET_UPDATE_TRANSCRIPTS=1) and are
 //! what the README shows.
 
@@ -14,9 +15,12 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
 use pocket_tests::atspi::{AxNode, accessibility_tree, masked};
+use pocket_tests::browser::Browser;
+use pocket_tests::camera_bridge::CameraBridge;
+use pocket_tests::chromium_tree::chromium_tree;
 use pocket_tests::desktop::DesktopOptions;
 use pocket_tests::reference::{ReferenceService, WebSession};
-use pocket_tests::{App, AppDriver, Desktop, serial};
+use pocket_tests::{App, AppDriver, Desktop, serial, shots};
 
 const GITHUB: &str = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
 const BANK: &str = "otpauth://totp/Example%20Bank:alice%40example.com?secret=GEZDGNBVGY3TQOJQ&issuer=Example%20Bank&digits=8";
@@ -231,4 +235,132 @@ async fn a_login_request_is_an_alert_with_its_question_and_says_what_each_number
         "live regions changed:\n{before:?}\n{after:?}"
     );
     app.quit().await
+}
+
+/// Chromium's tree of the built UI (what TalkBack reads through Android's webview), with the
+/// same checks: named controls, an account as one button, the code digit by digit, nothing
+/// live changing while idle.
+#[tokio::test]
+async fn chromium_reads_the_home_screen_the_same_way() -> Result<()> {
+    let _serial = serial().await;
+    let bridge = CameraBridge::start().await?;
+    bridge
+        .calls
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .shown = vec![
+        ("GitHub".into(), "alice".into(), "492039".into()),
+        (
+            "Example Bank".into(),
+            "alice@example.com".into(),
+            "12345678".into(),
+        ),
+    ];
+    let browser = Browser::start(390, 844, "en").await?;
+    browser.go(&bridge.url).await?;
+    browser
+        .wait_for("[data-testid=account] [data-testid=code]")
+        .await?;
+    let tree = chromium_tree(browser.driver()).await?;
+    let unnamed = tree.unnamed_controls();
+    ensure!(
+        unnamed.is_empty(),
+        "controls without a real name: {unnamed:?}"
+    );
+    let github = tree
+        .walk()
+        .into_iter()
+        .find(|n| n.name == "GitHub, alice, 4 9 2, 0 3 9")
+        .with_context(|| format!("no GitHub button in\n{}", tree.transcript()))?
+        .clone();
+    ensure!(
+        github.role == "button" && github.description.contains("seconds left"),
+        "{github:?}"
+    );
+    reads_as_expected("home-chromium", tree.document()?)?;
+
+    let before = live_words(&tree);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let after = live_words(&chromium_tree(browser.driver()).await?);
+    ensure!(
+        before == after,
+        "live regions changed while idle:\n{before:?}\n{after:?}"
+    );
+
+    // Forced colours (a high-contrast theme): the menu buttons keep an edge and the ring a
+    // system colour; the README's pictures, of home and of a login request.
+    browser
+        .driver()
+        .chromium_devtools(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({ "features": [{ "name": "forced-colors", "value": "active" }] }),
+        )
+        .await?;
+    let seen = browser
+        .driver()
+        .execute(
+            "const menu = getComputedStyle(document.querySelector('[data-testid=row-menu]'));
+             const ring = getComputedStyle(document.querySelector('[data-testid=countdown] circle.left'));
+             return [matchMedia('(forced-colors: active)').matches, menu.borderTopStyle, ring.stroke];",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        seen[0] == true
+            && seen[1] == "solid"
+            && seen[2]
+                .as_str()
+                .is_some_and(|s| !s.contains("rgba(0, 0, 0, 0)")),
+        "in forced colours: {seen}"
+    );
+    browser
+        .screenshot(&shots::dir()?.join("home-forced-colours.png"))
+        .await?;
+
+    // A login request, as Chromium reads it: an alert dialog with its question, and the
+    // numbers saying what they do.
+    bridge
+        .calls
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .request = Some(serde_json::json!({
+        "tokenId": "t1", "nonce": "n1", "issuer": "Example Bank", "label": "alice@example.com",
+        "serial": "PIPU0001", "title": "Example Bank", "question": "Log in to Example Bank?",
+        "presenceOptions": ["17", "42", "83"], "takesDeclineReason": false,
+        "expiresAtMs": pocket_core::clock::now_millis() + 120_000, "unlockRequired": false,
+    }));
+    browser.go(&bridge.url).await?;
+    browser.wait_for("[data-testid=push-prompt]").await?;
+    let tree = chromium_tree(browser.driver()).await?;
+    let dialog = tree
+        .walk()
+        .into_iter()
+        .find(|n| n.role == "alertdialog")
+        .with_context(|| format!("no alert dialog in\n{}", tree.transcript()))?
+        .clone();
+    ensure!(
+        dialog.name == "Login request Example Bank"
+            && dialog.description.starts_with("Log in to Example Bank?"),
+        "{dialog:?}"
+    );
+    for number in ["17", "42", "83"] {
+        let pick = format!("Pick {number}");
+        ensure!(
+            dialog
+                .walk()
+                .iter()
+                .any(|n| n.role == "button" && n.name == pick),
+            "no button {pick:?} in\n{}",
+            dialog.transcript()
+        );
+    }
+    let unnamed = tree.unnamed_controls();
+    ensure!(
+        unnamed.is_empty(),
+        "login request: unnamed controls: {unnamed:?}"
+    );
+    browser
+        .screenshot(&shots::dir()?.join("prompt-forced-colours.png"))
+        .await?;
+    browser.quit().await
 }

@@ -54,7 +54,7 @@ impl AxNode {
     pub fn document(&self) -> Result<&AxNode> {
         self.walk()
             .into_iter()
-            .find(|n| n.role.starts_with("document"))
+            .find(|n| n.role.starts_with("document") || n.role == "RootWebArea")
             .context("no document in the window's tree")
     }
 
@@ -63,7 +63,9 @@ impl AxNode {
         self.walk()
             .into_iter()
             .filter(|n| n.has("focusable") && n.has("showing"))
-            .filter(|n| !n.role.starts_with("document") && n.role != "frame")
+            .filter(|n| {
+                !n.role.starts_with("document") && n.role != "RootWebArea" && n.role != "frame"
+            })
             .filter(|n| {
                 n.role.is_empty()
                     || n.role == "unknown"
@@ -139,4 +141,17 @@ pub fn masked(transcript: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::masked;
+
+    #[test]
+    fn every_run_of_digits_is_one_mark() {
+        assert_eq!(
+            masked("GitHub, alice, 4 9 2, 0 3 9 (Tap to copy. 25 seconds left)"),
+            "GitHub, alice, # # #, # # # (Tap to copy. # seconds left)"
+        );
+    }
 }

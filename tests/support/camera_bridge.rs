@@ -2,7 +2,7 @@
 //! a loopback server that serves `ui/dist` with a stand-in for Tauri's IPC, which posts each
 //! command here. `scan_frame` runs pocket-core's frame path and classifies what it finds as
 //! the app does; `add_scanned` adds it; the commands the rest of the UI calls at start get
-//! the answers of an empty, unlocked Pocket.
+//! the answers of an unlocked Pocket, empty or holding the accounts a test put in `shown`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +29,11 @@ pub struct Calls {
     pub last_frame_size: Option<(u32, u32)>,
     /// The accounts `add_scanned` added.
     pub added: Vec<AccountDraft>,
+    /// Accounts the home screen lists, each with the code it shows all period (service,
+    /// account, code); none unless a test sets them.
+    pub shown: Vec<(String, String, String)>,
+    /// A login request waiting (as `open_push_requests` gives it), if a test set one.
+    pub request: Option<Value>,
     pending: HashMap<String, AccountDraft>,
 }
 
@@ -279,11 +284,12 @@ fn answer(command: &str, request: &Request, calls: &Mutex<Calls>) -> Result<Valu
             account
         }
         "home_screen" => json!({
-            "accounts": [], "pushTokens": [], "containers": [],
-            "codes": { "nowMs": 0, "codes": [] }, "hideCodes": false, "firstRows": 12,
+            "accounts": shown_accounts(&calls.shown), "pushTokens": [], "containers": [],
+            "codes": shown_codes(&calls.shown), "hideCodes": false, "firstRows": 12,
         }),
-        "account_codes" => json!({ "nowMs": pocket_core::clock::now_millis(), "codes": [] }),
-        "list_accounts" | "open_push_requests" | "push_history" => json!([]),
+        "account_codes" => shown_codes(&calls.shown),
+        "open_push_requests" => calls.request.iter().cloned().collect(),
+        "list_accounts" | "push_history" => json!([]),
         "lock_status" => json!({
             "locked": false, "method": "off", "waitSeconds": 0, "requestWaiting": false,
             "language": "en", "theme": "light",
@@ -291,6 +297,37 @@ fn answer(command: &str, request: &Request, calls: &Mutex<Calls>) -> Result<Valu
         "plugin:event|listen" => json!(1),
         _ => Value::Null,
     })
+}
+
+/// The accounts a test set, as `home_screen` lists them (ids a1, a2, …).
+fn shown_accounts(shown: &[(String, String, String)]) -> Value {
+    shown
+        .iter()
+        .enumerate()
+        .map(|(n, (issuer, name, code))| {
+            json!({
+                "id": format!("a{}", n + 1), "issuer": issuer, "name": name,
+                "kind": "totp", "digits": code.len(), "period": 30,
+            })
+        })
+        .collect()
+}
+
+/// Their codes, valid for the 30-second period under way.
+fn shown_codes(shown: &[(String, String, String)]) -> Value {
+    let now = pocket_core::clock::now_millis();
+    let from = now - now % 30_000;
+    let codes: Vec<Value> = shown
+        .iter()
+        .enumerate()
+        .map(|(n, (_, _, code))| {
+            json!({
+                "id": format!("a{}", n + 1), "code": code, "nextCode": null,
+                "validFromMs": from, "validUntilMs": from + 30_000, "error": null,
+            })
+        })
+        .collect();
+    json!({ "nowMs": now, "codes": codes })
 }
 
 /// A scan report as the app's `scan_frame` gives it, keeping accounts to add.

@@ -17,6 +17,7 @@ pub mod app_startup;
 pub mod atspi;
 pub mod browser;
 pub mod camera_bridge;
+pub mod chromium_tree;
 pub mod deadline;
 pub mod desktop;
 pub mod distributor;

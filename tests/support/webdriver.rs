@@ -109,6 +109,17 @@ impl Driver {
         }
     }
 
+    /// Chromium's own DevTools command `cmd` with `params`, through chromedriver (its
+    /// `goog/cdp/execute` extension); what the command returns.
+    pub async fn chromium_devtools(&self, cmd: &str, params: Value) -> Result<Value> {
+        let command = DevToolsCommand {
+            cmd: cmd.to_string(),
+            params,
+        };
+        self.request(format!("DevTools {cmd}"), self.client.issue_cmd(command))
+            .await
+    }
+
     /// The failure of a request for `step` that did not come back in time.
     async fn no_answer(&self, step: &str) -> anyhow::Error {
         let step = format!("WebDriver {step}");
@@ -384,5 +395,30 @@ fn first_words(script: &str) -> String {
     match line.char_indices().nth(60) {
         Some((cut, _)) => format!("{}…", &line[..cut]),
         None => line,
+    }
+}
+
+/// chromedriver's route to Chromium's DevTools protocol.
+#[derive(Debug)]
+struct DevToolsCommand {
+    cmd: String,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevToolsCommand {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
     }
 }
