@@ -112,11 +112,7 @@ async fn home_and_scan_read_as_one_item_per_account_and_nothing_ticks() -> Resul
     // early in a period, before the next code shows in the last ten seconds.
     app.wait_for_seconds_left_above(15).await?;
     let tree = tree_showing(&app, &desktop, "GitHub, alice, ").await?;
-    let unnamed = tree.unnamed_controls();
-    ensure!(
-        unnamed.is_empty(),
-        "controls without a real name: {unnamed:?}"
-    );
+    tree.ensure_all_named("home")?;
     let github = tree
         .walk()
         .into_iter()
@@ -152,11 +148,7 @@ async fn home_and_scan_read_as_one_item_per_account_and_nothing_ticks() -> Resul
     // The scan screen.
     app.show("scan").await?;
     let tree = tree_showing(&app, &desktop, "Scan").await?;
-    let unnamed = tree.unnamed_controls();
-    ensure!(
-        unnamed.is_empty(),
-        "scan: controls without a real name: {unnamed:?}"
-    );
+    tree.ensure_all_named("scan")?;
     reads_as_expected("scan", tree.document()?)?;
     app.quit().await
 }
@@ -210,11 +202,7 @@ async fn a_login_request_is_an_alert_with_its_question_and_says_what_each_number
             "no button {pick:?}"
         );
     }
-    let unnamed = tree.unnamed_controls();
-    ensure!(
-        unnamed.is_empty(),
-        "controls without a real name: {unnamed:?}"
-    );
+    tree.ensure_all_named("login request")?;
     // The serial is new each run: read as "SERIAL".
     let whole = format!(
         "{}: {} ({})\n{}",
@@ -262,11 +250,7 @@ async fn chromium_reads_the_home_screen_the_same_way() -> Result<()> {
         .wait_for("[data-testid=account] [data-testid=code]")
         .await?;
     let tree = chromium_tree(browser.driver()).await?;
-    let unnamed = tree.unnamed_controls();
-    ensure!(
-        unnamed.is_empty(),
-        "controls without a real name: {unnamed:?}"
-    );
+    tree.ensure_all_named("home in Chromium")?;
     let github = tree
         .walk()
         .into_iter()
@@ -354,11 +338,7 @@ async fn chromium_reads_the_home_screen_the_same_way() -> Result<()> {
             dialog.transcript()
         );
     }
-    let unnamed = tree.unnamed_controls();
-    ensure!(
-        unnamed.is_empty(),
-        "login request: unnamed controls: {unnamed:?}"
-    );
+    tree.ensure_all_named("login request in Chromium")?;
     browser
         .screenshot(&shots::dir()?.join("prompt-forced-colours.png"))
         .await?;

@@ -75,6 +75,15 @@ impl AxNode {
             .collect()
     }
 
+    /// Fails on `what` unless every control a user can reach has a role and a real name.
+    pub fn ensure_all_named(&self, what: &str) -> Result<()> {
+        let unnamed = self.unnamed_controls();
+        if !unnamed.is_empty() {
+            bail!("{what}: controls without a real name: {unnamed:?}");
+        }
+        Ok(())
+    }
+
     /// The tree in reading order, a line per item that says something: its role and name
     /// (and description), or the words it holds.
     pub fn transcript(&self) -> String {
