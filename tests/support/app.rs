@@ -13,6 +13,8 @@ use super::process::{Guarded, free_port, listening};
 use super::webdriver::{Driver, Limits, Node};
 
 const WAIT: Duration = Duration::from_secs(15);
+/// How long a launched app may take to show its first screen.
+const FIRST_SCREEN: Duration = Duration::from_secs(45);
 
 /// Whether the element (the first argument) moved or changed size within 150 ms.
 const STAYS_PUT: &str = r#"
@@ -135,10 +137,14 @@ impl AppDriver {
         .await
         .context("cannot open a WebDriver session on the app")?;
         let app = App::over(driver);
-        app.wait_for(
-            "[data-testid=add-account], [data-testid=add-screen], [data-testid=lock-screen]",
-        )
-        .await?;
+        // The first screen of a new profile: a run under faketime was seen blank past 15 s
+        // on a loaded machine (twice in clean runs), so it has longer than later waits.
+        app.driver
+            .wait_for_within(
+                "[data-testid=add-account], [data-testid=add-screen], [data-testid=lock-screen]",
+                FIRST_SCREEN,
+            )
+            .await?;
         Ok(app)
     }
 }
