@@ -99,6 +99,8 @@ impl GenDevice {
         let mut command = match self.clock_off_seconds {
             Some(seconds) => {
                 let mut faketime = Command::new("faketime");
+                // The wall clock only, as for the app (`App::launch_with_clock_off`).
+                faketime.env("FAKETIME_DONT_FAKE_MONOTONIC", "1");
                 faketime.arg("-f").arg(format!("{seconds:+}s")).arg(binary);
                 faketime
             }
