@@ -11,6 +11,8 @@ export class BackupsState {
   /** The last change the user asked for that failed (shown beside the control). */
   error = $state<IpcError | null>(null);
   busy = $state(false);
+  /** The first read has ended, read or not. */
+  loaded = $state(false);
   #listeners = new Listeners();
 
   /** Backups are on and the last try failed: the home screen says so until one succeeds. */
@@ -24,6 +26,8 @@ export class BackupsState {
       this.status = await api.backupStatus();
     } catch (caught) {
       this.error = asIpcError(caught);
+    } finally {
+      this.loaded = true;
     }
   }
 

@@ -19,6 +19,8 @@ export class SettingsState {
   clock = $state<ClockStatus | null>(null);
   about = $state<About | null>(null);
   loginRequests = $state<LoginRequests | null>(null);
+  /** The first read has ended, read or not: Settings shows its sections from then on. */
+  loaded = $state(false);
   error = $state<IpcError | null>(null);
   busy = $state(false);
   #listeners = new Listeners();
@@ -41,6 +43,8 @@ export class SettingsState {
       this.error = null;
     } catch (error) {
       this.error = asIpcError(error);
+    } finally {
+      this.loaded = true;
     }
   }
 

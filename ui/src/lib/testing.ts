@@ -96,3 +96,22 @@ export function firePointer(
   Object.defineProperties(event, { pointerId: { value: 7 }, pointerType: { value: pointerType } });
   target.dispatchEvent(event);
 }
+
+/** A field's description as a screen reader gets it: the text of the elements its
+ *  aria-describedby names, in order. Fails when it names an element that is not there. */
+export function describedText(field: Element): string {
+  const ids = field.getAttribute('aria-describedby')?.split(/\s+/).filter(Boolean) ?? [];
+  return ids
+    .map((id) => {
+      const element = field.ownerDocument.getElementById(id);
+      if (!element) throw new Error(`aria-describedby names #${id}, which is not in the document`);
+      return element.textContent?.trim() ?? '';
+    })
+    .join(' ');
+}
+
+/** Whether a field is marked invalid for screen readers. */
+export function isInvalid(field: Element): boolean {
+  const value = field.getAttribute('aria-invalid');
+  return value !== null && value !== 'false';
+}

@@ -3,6 +3,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import AddByLink from './AddByLink.svelte';
 import { AccountsState } from '../../lib/accounts.svelte';
+import { describedText, isInvalid } from '../../lib/testing';
 
 afterEach(() => {
   cleanup();
@@ -117,5 +118,60 @@ describe('AddByLink', () => {
     // The code account the server sent along is offered on the home screen, not added.
     expect(accounts.accounts).toEqual([]);
     expect(accounts.paired?.offered.pendingId).toBe('o1');
+  });
+
+  it("ties a wrong link's error to the link field, after its hint", async () => {
+    mockIPC((command) => {
+      if (command === 'scan_text') {
+        return {
+          items: [{ kind: 'invalid', error: { code: 'invalid_parameter', message: 'x', field: 'secret' } }],
+          batch: null,
+        };
+      }
+    });
+    render(AddByLink, { accounts: new AccountsState(), onadded: () => {} });
+    const field = screen.getByTestId('uri-input');
+    expect(isInvalid(field)).toBe(false);
+    expect(field.getAttribute('aria-describedby')).toBe('uri-hint');
+    await paste('otpauth://totp/A:b?secret=!!');
+    await screen.findByTestId('form-error');
+    expect(isInvalid(field)).toBe(true);
+    expect(field.getAttribute('aria-describedby')).toBe('uri-hint uri-error');
+    expect(describedText(field)).toContain('The setup key is not valid');
+  });
+
+  it('ties a refused container registration to its passphrase, not to the link', async () => {
+    mockIPC((command) => {
+      if (command === 'scan_text') {
+        return {
+          items: [
+            {
+              kind: 'container',
+              pendingId: 'p1',
+              name: 'Corp (SMPH1)',
+              host: 'pi.corp.example',
+              sendsPassphrase: true,
+              passphrasePrompt: 'Your company PIN',
+              offerable: [],
+            },
+          ],
+          batch: null,
+        };
+      }
+      if (command === 'add_scanned') throw { code: 'container_registration_refused', message: 'no' };
+    });
+    render(AddByLink, { accounts: new AccountsState(), onadded: () => {} });
+    await paste('pia://container/SMPH1');
+    const passphrase = await screen.findByTestId('scan-passphrase');
+    expect(isInvalid(passphrase)).toBe(false);
+    expect(passphrase.hasAttribute('aria-describedby')).toBe(false);
+    await fireEvent.input(passphrase, { target: { value: '1234' } });
+    await fireEvent.click(screen.getByTestId('scan-add'));
+    await screen.findByTestId('form-error');
+    await vi.waitFor(() => expect(isInvalid(passphrase)).toBe(true));
+    expect(describedText(passphrase)).toContain('The server did not accept the registration');
+    const link = screen.getByTestId('uri-input');
+    expect(isInvalid(link)).toBe(false);
+    expect(link.getAttribute('aria-describedby')).toBe('uri-hint');
   });
 });

@@ -3,7 +3,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import ScanPanel from './ScanPanel.svelte';
 import { AccountsState } from '../../lib/accounts.svelte';
-import { scanCapabilitiesReply } from '../../lib/testing';
+import { describedText, isInvalid, scanCapabilitiesReply } from '../../lib/testing';
 
 // jsdom's Blob lacks arrayBuffer(), which every browser engine Tauri uses has.
 if (!Blob.prototype.arrayBuffer) {
@@ -72,5 +72,38 @@ describe('ScanPanel on a desktop', () => {
       ]),
     );
     field.remove();
+  });
+
+  it('ties a refused container registration to its passphrase, where the scan shows the error', async () => {
+    mockIPC((command) => {
+      if (command === 'scan_capabilities')
+        return scanCapabilitiesReply({ screen: true, appSettings: false, binaryFrames: true });
+      if (command === 'scan_screen') {
+        return {
+          items: [
+            {
+              kind: 'container',
+              pendingId: 'p1',
+              name: 'Corp (SMPH1)',
+              host: 'pi.corp.example',
+              sendsPassphrase: true,
+              passphrasePrompt: 'Your company PIN',
+              offerable: [],
+            },
+          ],
+          batch: null,
+        };
+      }
+      if (command === 'add_scanned') throw { code: 'container_registration_refused', message: 'no' };
+    });
+    render(ScanPanel, { accounts: new AccountsState(), onadded: () => {} });
+    await fireEvent.click(await screen.findByTestId('scan-screen'));
+    const passphrase = await screen.findByTestId('scan-passphrase');
+    expect(isInvalid(passphrase)).toBe(false);
+    await fireEvent.input(passphrase, { target: { value: '1234' } });
+    await fireEvent.click(screen.getByTestId('scan-add'));
+    await vi.waitFor(() => expect(isInvalid(passphrase)).toBe(true));
+    expect(passphrase.getAttribute('aria-describedby')).toBe('scan-error');
+    expect(describedText(passphrase)).toContain('The server did not accept the registration');
   });
 });

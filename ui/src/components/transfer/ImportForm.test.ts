@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import ImportForm from './ImportForm.svelte';
 import { AccountsState } from '../../lib/accounts.svelte';
 import type { PickedFile } from '../../lib/api';
+import { describedText, isInvalid } from '../../lib/testing';
 
 afterEach(() => {
   cleanup();
@@ -72,5 +73,32 @@ describe('ImportForm', () => {
     await waitFor(() => expect(screen.getByTestId('import-picked').dataset.format).toBe('aegis'));
     expect(screen.queryByTestId('import-key-file')).toBeNull();
     expect(screen.queryByTestId('import-password')).toBeNull();
+  });
+
+  it.each([
+    ['wrong_backup_password', true],
+    ['backup_password_required', true],
+    ['file_unreadable', false],
+  ] as const)('ties %s to the password field: %s', async (code, tied) => {
+    mockIPC((cmd) => {
+      if (cmd === 'pick_import_file') return { ...database, name: 'aegis.json', format: 'aegis' };
+      if (cmd === 'import_picked') throw { code, message: 'no' };
+      return null;
+    });
+    render(ImportForm, { accounts: new AccountsState() });
+    await fireEvent.click(screen.getByTestId('import-choose'));
+    const password = await screen.findByTestId('import-password');
+    expect(isInvalid(password)).toBe(false);
+    expect(password.hasAttribute('aria-describedby')).toBe(false);
+    await fireEvent.input(password, { target: { value: 'guess' } });
+    await fireEvent.click(screen.getByTestId('import-submit'));
+    const shown = await screen.findByTestId('form-error');
+    expect(isInvalid(password)).toBe(tied);
+    if (tied) {
+      expect(password.getAttribute('aria-describedby')).toBe('import-error');
+      expect(describedText(password)).toBe(shown.textContent?.trim());
+    } else {
+      expect(password.hasAttribute('aria-describedby')).toBe(false);
+    }
   });
 });
