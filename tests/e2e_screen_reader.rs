@@ -6,107 +6,31 @@
 //! description; nothing read aloud by itself (a live region) changes while the screen sits
 //! idle. A login request is an alert dialog named with its kind and service, its question
 //! as the description, and number buttons that say "Pick 42"; its time left is a live
-//! region that does not change every second. The reading transcripts, digits masked, match
+//! region that does not change every second; the answer's outcome takes the focus on its Done
+//! button, and History starts on its title. The reading transcripts, digits masked, match
 //! `tests/fixtures/screen-reader/` (written again with POCKET_UPDATE_TRANSCRIPTS=1) and are
 //! what the README shows.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result, ensure};
-use pocket_tests::atspi::{AxNode, accessibility_tree, masked};
+use pocket_tests::atspi::{accessibility_tree, masked};
 use pocket_tests::browser::Browser;
 use pocket_tests::camera_bridge::CameraBridge;
 use pocket_tests::chromium_tree::chromium_tree;
-use pocket_tests::desktop::DesktopOptions;
 use pocket_tests::reference::{ReferenceService, WebSession};
-use pocket_tests::{App, AppDriver, Desktop, serial, shots};
-
-const GITHUB: &str = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
-const BANK: &str = "otpauth://totp/Example%20Bank:alice%40example.com?secret=GEZDGNBVGY3TQOJQ&issuer=Example%20Bank&digits=8";
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/screen-reader")
-        .join(format!("{name}.txt"))
-}
-
-/// The screen's transcript, digits masked, is the expected one (or becomes it).
-fn reads_as_expected(name: &str, document: &AxNode) -> Result<()> {
-    reads_as_expected_text(name, &masked(&document.transcript()))
-}
-
-fn reads_as_expected_text(name: &str, transcript: &str) -> Result<()> {
-    let transcript = format!("{transcript}\n");
-    let path = fixture(name);
-    if std::env::var_os("POCKET_UPDATE_TRANSCRIPTS").is_some_and(|v| v == "1") {
-        std::fs::create_dir_all(path.parent().context("a folder")?)?;
-        std::fs::write(&path, &transcript)?;
-        return Ok(());
-    }
-    let expected = std::fs::read_to_string(&path)
-        .with_context(|| format!("{}: POCKET_UPDATE_TRANSCRIPTS=1 writes it", path.display()))?;
-    ensure!(
-        transcript == expected,
-        "{name} reads differently from {}:\n{transcript}",
-        path.display()
-    );
-    Ok(())
-}
-
-/// The live regions' words: what a reader would say by itself when they change.
-fn live_words(tree: &AxNode) -> Vec<String> {
-    tree.walk()
-        .into_iter()
-        .filter(|n| n.live.is_some())
-        .map(|n| format!("{} {:?} {:?}", n.role, n.name, n.text))
-        .collect()
-}
-
-/// The tree once the app has drawn `css` and the tree shows `expected` somewhere.
-async fn tree_showing(app: &App, desktop: &Desktop, expected: &str) -> Result<AxNode> {
-    let limit = Duration::from_secs(20);
-    app.eventually(
-        &format!("the AT-SPI tree to show {expected:?}"),
-        limit,
-        || async {
-            let tree = accessibility_tree(desktop)?;
-            let found = tree.walk().iter().any(|n| n.name.contains(expected));
-            let summary = || masked(&tree.transcript());
-            Ok(if found {
-                pocket_tests::deadline::Look::Done(tree.clone())
-            } else {
-                pocket_tests::deadline::Look::NotYet(summary())
-            })
-        },
-    )
-    .await
-}
-
-/// A desktop whose toolkit publishes its accessibility tree.
-async fn accessible_desktop() -> Result<Desktop> {
-    Desktop::start_with(DesktopOptions {
-        accessible: true,
-        ..DesktopOptions::default()
-    })
-    .await
-}
+use pocket_tests::screen_reader::{
+    accessible_desktop, app_with_two_accounts, live_words, reads_as_expected,
+    reads_as_expected_text, tree_focused_on, tree_showing,
+};
+use pocket_tests::{AppDriver, serial, shots};
 
 #[tokio::test]
 async fn home_and_scan_read_as_one_item_per_account_and_nothing_ticks() -> Result<()> {
     let _serial = serial().await;
     let desktop = accessible_desktop().await?;
     let driver = AppDriver::start(&desktop).await?;
-    let app = driver.launch().await?;
-    app.resize(390, 844).await?;
-    for uri in [GITHUB, BANK] {
-        app.add_account_uri(uri).await?;
-        app.wait_for("[data-testid=add-account]").await?;
-    }
-    app.accounts_with_codes(2).await?;
-    app.click("[data-testid=lock-offer-later]").await?;
-    app.wait_gone("[data-testid=lock-offer]").await?;
-    app.wait_for_no_toast().await?;
+    let app = app_with_two_accounts(&driver).await?;
 
     // Home: one button per account, its code as digits, the time left its description. Read
     // early in a period, before the next code shows in the last ten seconds.
@@ -222,6 +146,22 @@ async fn a_login_request_is_an_alert_with_its_question_and_says_what_each_number
         before == after,
         "live regions changed:\n{before:?}\n{after:?}"
     );
+
+    // The answer: the outcome is a dialog of its own with its Done button focused; then
+    // History starts on its title and goes back to the button that opened it.
+    let number = login
+        .waiting_number()
+        .context("the login page showed no number")?;
+    app.pick_push_number(&number).await?;
+    let outcome = tree_focused_on(&app, &desktop, "push button: Done").await?;
+    outcome.ensure_all_named("the outcome")?;
+    app.dismiss_push_outcome().await?;
+    app.click("[data-testid=open-history]").await?;
+    let history = tree_focused_on(&app, &desktop, "heading: History").await?;
+    history.ensure_all_named("history")?;
+    app.click("[data-testid=history-screen] [data-testid=back]")
+        .await?;
+    tree_focused_on(&app, &desktop, "push button: History").await?;
     app.quit().await
 }
 

@@ -18,6 +18,7 @@ mod e2e_push;
 mod e2e_reorder;
 mod e2e_scan;
 mod e2e_screen_reader;
+mod e2e_screen_reader_screens;
 mod e2e_transfer;
 mod e2e_wakeup;
 mod e2e_web;

@@ -12,6 +12,8 @@ use anyhow::{Context, Result};
 use pocket_core::otp::AccountDraft;
 use pocket_core::scan::{ScanItem, classify, decode_frame};
 use serde_json::{Value, json};
+
+use super::bridge_replies::{self, error};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
@@ -34,6 +36,10 @@ pub struct Calls {
     pub shown: Vec<(String, String, String)>,
     /// A login request waiting (as `open_push_requests` gives it), if a test set one.
     pub request: Option<Value>,
+    /// A push token is set up (`bridge_replies::TOKEN_ID`), with a history of one login.
+    pub push_token: bool,
+    /// The app is locked with a passcode (`bridge_replies::PASSCODE`).
+    pub locked: bool,
     pending: HashMap<String, AccountDraft>,
 }
 
@@ -284,18 +290,14 @@ fn answer(command: &str, request: &Request, calls: &Mutex<Calls>) -> Result<Valu
             account
         }
         "home_screen" => json!({
-            "accounts": shown_accounts(&calls.shown), "pushTokens": [], "containers": [],
+            "accounts": shown_accounts(&calls.shown), "pushTokens": bridge_replies::push_tokens(&calls), "containers": [],
             "codes": shown_codes(&calls.shown), "hideCodes": false, "firstRows": 12,
         }),
         "account_codes" => shown_codes(&calls.shown),
         "open_push_requests" => calls.request.iter().cloned().collect(),
-        "list_accounts" | "push_history" => json!([]),
-        "lock_status" => json!({
-            "locked": false, "method": "off", "waitSeconds": 0, "requestWaiting": false,
-            "language": "en", "theme": "light",
-        }),
+        "list_accounts" => shown_accounts(&calls.shown),
         "plugin:event|listen" => json!(1),
-        _ => Value::Null,
+        _ => return bridge_replies::answer(command, &args(), &calls).unwrap_or(Ok(Value::Null)),
     })
 }
 
@@ -352,8 +354,4 @@ fn report(text: &str, calls: &mut Calls) -> Value {
         })
         .collect();
     json!({ "items": items, "batch": null })
-}
-
-fn error(code: &str) -> Value {
-    json!({ "code": code, "message": code })
 }

@@ -80,8 +80,13 @@ fn build(node: &Value, by_id: &HashMap<&str, &Value>, depth: usize) -> Vec<AxNod
         (name, None)
     };
     let mut states = vec!["showing".to_string()];
-    if property(node, "focusable") == Some(Value::Bool(true)) {
-        states.push("focusable".into());
+    for state in ["focusable", "focused"] {
+        if property(node, state) == Some(Value::Bool(true)) {
+            states.push(state.into());
+        }
+    }
+    if property(node, "invalid").is_some_and(|v| v != "false") {
+        states.push("invalid".into());
     }
     let live = property(node, "live")
         .and_then(|v| v.as_str().map(str::to_string))

@@ -23,6 +23,7 @@ STATES = {
     pyatspi.STATE_MODAL: "modal",
     pyatspi.STATE_EXPANDED: "expanded",
     pyatspi.STATE_SENSITIVE: "sensitive",
+    pyatspi.STATE_INVALID_ENTRY: "invalid",
 }
 # A deep page is a bug of its own; this keeps a runaway tree from hanging the test.
 MOST_NODES = 20_000
@@ -52,6 +53,25 @@ def own_text(node):
     return " ".join(words.replace("\ufffc", " ").split())
 
 
+def described_by(node):
+    """The words of what the node's described-by relation points at. WebKitGTK leaves an
+    entry's description empty and gives aria-describedby as this relation only; a reader
+    reads it as the description."""
+    words = []
+    try:
+        relations = node.getRelationSet() or []
+    except Exception:
+        return ""
+    for relation in relations:
+        if relation.getRelationType() != pyatspi.RELATION_DESCRIBED_BY:
+            continue
+        for index in range(relation.getNTargets()):
+            target = relation.getTarget(index)
+            if target is not None:
+                words.append(target.name or own_text(target))
+    return " ".join(word for word in words if word)
+
+
 def walk(node, budget):
     if budget[0] <= 0:
         raise RuntimeError(f"more than {MOST_NODES} nodes")
@@ -67,7 +87,7 @@ def walk(node, budget):
     found = {
         "role": role,
         "name": name,
-        "description": description,
+        "description": description or described_by(node),
         "states": [label for state, label in STATES.items() if states.contains(state)],
     }
     attrs = attributes(node)
