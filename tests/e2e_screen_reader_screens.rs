@@ -311,6 +311,10 @@ async fn chromium_reads_every_screen_the_same_way() -> Result<()> {
         menu_button,
     )
     .await?;
+    chromium_reads(&browser, more, "row menu", "menuitem: Edit").await?;
+    let handle = "button: Move GitHub (alice)";
+    chromium_reads(&browser, "[data-testid=menu-move]", "reorder", handle).await?;
+    browser.click("[data-testid=reorder-done]").await?;
 
     chromium_reads(
         &browser,
@@ -321,12 +325,30 @@ async fn chromium_reads_every_screen_the_same_way() -> Result<()> {
     .await?;
     for (tab, name) in [
         ("scan", "Scan QR code"),
-        ("link", "Paste link"),
         ("key", "Enter setup key"),
+        ("link", "Paste link"),
     ] {
         let css = format!("[data-testid=tab-{tab}]");
         chromium_reads(&browser, &css, tab, &format!("tab: {name}")).await?;
     }
+    // A link that is not one: the error is the field's. Two links: the results take the focus.
+    browser
+        .type_into("[data-testid=uri-input]", "otpauth://nonsense")
+        .await?;
+    browser.click("[data-testid=submit-uri]").await?;
+    chromium_when(&browser, "the link error on its field", |tree| {
+        tied(tree, "otpauth:// link", "")
+    })
+    .await?;
+    let two = format!("{GITHUB}\notpauth://totp/Forum:bob?secret=MFRGGZDFMZTWQ2LK&issuer=Forum");
+    browser.type_into("[data-testid=uri-input]", &two).await?;
+    chromium_reads(
+        &browser,
+        "[data-testid=submit-uri]",
+        "scan results",
+        "heading: QR codes found: 2",
+    )
+    .await?;
 
     // The lock screen: its passcode field focused, a wrong passcode that field's error.
     bridge.calls().locked = true;

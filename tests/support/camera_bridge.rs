@@ -265,7 +265,7 @@ fn answer(command: &str, request: &Request, calls: &Mutex<Calls>) -> Result<Valu
                 None => Value::Null,
                 Some(text) => {
                     calls.frames_with_code += 1;
-                    report(&text, &mut calls)
+                    report(&[text], &mut calls)
                 }
             }
         }
@@ -296,6 +296,14 @@ fn answer(command: &str, request: &Request, calls: &Mutex<Calls>) -> Result<Valu
         "account_codes" => shown_codes(&calls.shown),
         "open_push_requests" => calls.request.iter().cloned().collect(),
         "list_accounts" => shown_accounts(&calls.shown),
+        // Pasted text: a code's text on each line.
+        "scan_text" => {
+            let text = args()["text"].as_str().unwrap_or_default().to_string();
+            report(
+                &text.lines().map(str::to_string).collect::<Vec<_>>(),
+                &mut calls,
+            )
+        }
         "plugin:event|listen" => json!(1),
         _ => return bridge_replies::answer(command, &args(), &calls).unwrap_or(Ok(Value::Null)),
     })
@@ -333,8 +341,8 @@ fn shown_codes(shown: &[(String, String, String)]) -> Value {
 }
 
 /// A scan report as the app's `scan_frame` gives it, keeping accounts to add.
-fn report(text: &str, calls: &mut Calls) -> Value {
-    let report = classify(&[text.to_string()], |_| Ok(false));
+fn report(texts: &[String], calls: &mut Calls) -> Value {
+    let report = classify(texts, |_| Ok(false));
     let items: Vec<Value> = report
         .items
         .into_iter()
@@ -350,7 +358,7 @@ fn report(text: &str, calls: &mut Calls) -> Value {
                 calls.pending.insert(pending_id, draft);
                 item
             }
-            _ => json!({ "kind": "other", "preview": text.chars().take(40).collect::<String>() }),
+            _ => json!({ "kind": "other", "preview": texts.concat().chars().take(40).collect::<String>() }),
         })
         .collect();
     json!({ "items": items, "batch": null })
