@@ -12,7 +12,7 @@ use super::super::crypto::{Pbkdf2, aes_gcm_open, damaged, pbkdf2};
 use super::super::kdf::KdfBudget;
 use super::super::{Format, Imported};
 use super::java_map::{looks_like_map, read_string_map};
-use super::{Token, label_of};
+use super::{Token, java_bytes, label_of};
 use crate::error::{Error, Result};
 
 /// FreeOTP writes 100,000; this is twenty times that.
@@ -45,13 +45,9 @@ struct SealedEntry {
     key: String,
 }
 
-/// Java's signed bytes as bytes.
-fn java_bytes(values: &[i16], what: &str) -> Result<Vec<u8>> {
-    values
-        .iter()
-        .map(|&b| i8::try_from(b).map(|b| b as u8))
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|_| damaged(format!("the {what} holds values that are not bytes")))
+/// Java's signed bytes as bytes, or the file is damaged.
+fn bytes_of(values: &[i16], what: &str) -> Result<Vec<u8>> {
+    java_bytes(values).ok_or_else(|| damaged(format!("the {what} holds values that are not bytes")))
 }
 
 /// The nonce from DER `GCMParameters ::= SEQUENCE { nonce OCTET STRING, tagLength INTEGER
@@ -82,8 +78,8 @@ impl Sealed {
                 self.m_cipher
             )));
         }
-        let parameters = java_bytes(&self.m_parameters, "cipher's parameters")?;
-        let sealed = java_bytes(&self.m_cipher_text, "encrypted key")?;
+        let parameters = bytes_of(&self.m_parameters, "cipher's parameters")?;
+        let sealed = bytes_of(&self.m_cipher_text, "encrypted key")?;
         aes_gcm_open(
             key,
             gcm_nonce(&parameters)?,
@@ -103,7 +99,7 @@ impl MasterKey {
         if self.m_iterations > MAX_ITERATIONS {
             return Err(Error::BackupTooCostly);
         }
-        let salt = java_bytes(&self.m_salt, "salt")?;
+        let salt = bytes_of(&self.m_salt, "salt")?;
         let wrapping = pbkdf2(hash, password.as_bytes(), &salt, self.m_iterations, kdf)?;
         let master = self.m_encrypted_key.open(wrapping.as_slice())?;
         if master.len() != 32 {

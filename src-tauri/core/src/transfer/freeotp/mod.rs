@@ -58,16 +58,14 @@ impl Token {
         label(self.issuer(), &self.label)
     }
 
-    /// The secret the token holds itself: Java's bytes are signed, -128..127 stand for
-    /// 0x80..0x7f.
+    /// The secret the token holds itself.
     fn own_secret(&self) -> Result<Vec<u8>> {
-        self.secret
+        let values = self
+            .secret
             .as_deref()
-            .ok_or(Error::MissingParameter("secret"))?
-            .iter()
-            .map(|&b| i8::try_from(b).map(|b| b as u8))
-            .collect::<std::result::Result<Vec<u8>, _>>()
-            .map_err(|_| Error::invalid("secret", "the secret holds values that are not bytes"))
+            .ok_or(Error::MissingParameter("secret"))?;
+        java_bytes(values)
+            .ok_or_else(|| Error::invalid("secret", "the secret holds values that are not bytes"))
     }
 
     fn draft(&self, secret: Vec<u8>) -> Result<AccountDraft> {
@@ -94,6 +92,14 @@ impl Token {
 }
 
 /// What the user knows a token by when it could not be read as one.
+/// Java's bytes are signed: -128..127 stand for 0x80..0x7f. None when a value is no byte.
+fn java_bytes(values: &[i16]) -> Option<Vec<u8>> {
+    values
+        .iter()
+        .map(|&b| i8::try_from(b).ok().map(|b| b as u8))
+        .collect()
+}
+
 fn label_of(token: &Value) -> String {
     let text = |key: &str| token.get(key).and_then(Value::as_str).unwrap_or("");
     label(text("issuerExt"), text("label"))
@@ -110,5 +116,20 @@ fn take_token(imported: &mut super::Imported, token: &Value) {
             || label_of(token),
             Err(Error::invalid("secret", "this token is incomplete")),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::java_bytes;
+
+    #[test]
+    fn java_bytes_are_signed_and_nothing_else_is_a_byte() {
+        assert_eq!(
+            java_bytes(&[-128, -1, 0, 127]),
+            Some(vec![0x80, 0xff, 0x00, 0x7f])
+        );
+        assert_eq!(java_bytes(&[128]), None);
+        assert_eq!(java_bytes(&[0, -129]), None);
     }
 }
