@@ -104,7 +104,18 @@ async fn every_screen_names_its_controls_and_the_focus_follows_the_user() -> Res
         ("settings", "Settings", "Settings"),
         ("transfer", "Import and export", "Import / export"),
     ] {
-        screen_reads(&app, &desktop, screen, &format!("heading: {title}")).await?;
+        let tree = screen_reads(&app, &desktop, screen, &format!("heading: {title}")).await?;
+        if screen == "settings" {
+            // A field is named by its label alone, not also by its value ("Language As the
+            // system"), which WebKitGTK gives a field its label wraps.
+            ensure!(
+                tree.walk()
+                    .iter()
+                    .any(|n| n.role == "combo box" && n.name == "Language"),
+                "the language field's name:\n{}",
+                tree.transcript()
+            );
+        }
         back_to(
             &app,
             &desktop,
