@@ -1,5 +1,6 @@
-//! Every screen as Orca reads it (the real window's AT-SPI tree): each control has a role and a
-//! real name; the focus lands where the user expects after each change of screen and each
+//! Every screen as Orca reads it (the real window's AT-SPI tree), from the first run on, and
+//! as TalkBack's engine does (Chromium's tree over the built UI): each control has a role and
+//! a real name; the focus lands where the user expects after each change of screen and each
 //! dialog (a new screen on its title, a menu on its first item, a dialog on its safe choice,
 //! back home on the control that left it); an error is tied to its field (the field is
 //! invalid and the error is its description); scan results and an import report take the
@@ -17,7 +18,7 @@ use pocket_tests::chromium_tree::chromium_tree;
 use pocket_tests::gen_device::pocket_gen;
 use pocket_tests::process::run;
 use pocket_tests::screen_reader::{
-    GITHUB, accessible_desktop, app_with_two_accounts, focused, tree_focused_on, tree_when,
+    GITHUB, accessible_desktop, add_two_accounts, focused, tree_focused_on, tree_showing, tree_when,
 };
 use pocket_tests::{App, AppDriver, Desktop, serial};
 
@@ -60,7 +61,12 @@ async fn every_screen_names_its_controls_and_the_focus_follows_the_user() -> Res
     let _serial = serial().await;
     let desktop = accessible_desktop().await?;
     let driver = AppDriver::start(&desktop).await?;
-    let app = app_with_two_accounts(&driver).await?;
+    let app = driver.launch().await?;
+    app.resize(390, 844).await?;
+    // The first run: an empty list with its ways to add an account.
+    let first = tree_showing(&app, &desktop, "No accounts yet").await?;
+    first.ensure_all_named("the first run")?;
+    add_two_accounts(&app).await?;
 
     // The row menu and its dialogs: the menu opens on its first item; Delete's dialog on
     // its safe choice, and back on the menu button when cancelled; Edit on its first field.
@@ -180,6 +186,10 @@ async fn every_screen_names_its_controls_and_the_focus_follows_the_user() -> Res
     })
     .await?;
     report.ensure_all_named("import report")?;
+    // Google Authenticator's transfer codes: pictures named by what they are.
+    app.click("[data-testid=google-export-show]").await?;
+    let codes = tree_showing(&app, &desktop, "Transfer code 1 of 1").await?;
+    codes.ensure_all_named("transfer codes")?;
     app.back_home().await?;
 
     // The lock screen opens on its passcode field; a wrong passcode is that field's error.

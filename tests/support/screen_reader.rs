@@ -126,6 +126,12 @@ pub async fn accessible_desktop() -> Result<Desktop> {
 pub async fn app_with_two_accounts(driver: &AppDriver) -> Result<App> {
     let app = driver.launch().await?;
     app.resize(390, 844).await?;
+    add_two_accounts(&app).await?;
+    Ok(app)
+}
+
+/// Adds GITHUB and BANK, puts the lock's offer off and waits for the toasts to go.
+pub async fn add_two_accounts(app: &App) -> Result<()> {
     for uri in [GITHUB, BANK] {
         app.add_account_uri(uri).await?;
         app.wait_for("[data-testid=add-account]").await?;
@@ -134,5 +140,5 @@ pub async fn app_with_two_accounts(driver: &AppDriver) -> Result<App> {
     app.click("[data-testid=lock-offer-later]").await?;
     app.wait_gone("[data-testid=lock-offer]").await?;
     app.wait_for_no_toast().await?;
-    Ok(app)
+    Ok(())
 }
