@@ -1,6 +1,15 @@
 // Replies the tests' mocked Rust side gives, typed so that a field the Rust side adds fails
 // the type check here instead of going missing in one test's copy.
-import type { Account, AccountCode, AppSettings, Codes, Home, PushToken, ScanCapabilities } from './api';
+import type {
+  Account,
+  AccountCode,
+  AppSettings,
+  Codes,
+  Home,
+  PushToken,
+  ScanCapabilities,
+  ScanItem,
+} from './api';
 
 /** No codes, at time zero. */
 export const noCodes: Codes = { nowMs: 0, codes: [] };
@@ -80,6 +89,19 @@ export function scanCapabilitiesReply(overrides: Partial<ScanCapabilities> = {})
 }
 
 /** A pointer event as a finger (or mouse) makes one; jsdom has no PointerEvent. */
+/** A scanned privacyIDEA container registration that asks for a passphrase. */
+export function scannedContainer(): Extract<ScanItem, { kind: 'container' }> {
+  return {
+    kind: 'container',
+    pendingId: 'p1',
+    name: 'Corp (SMPH1)',
+    host: 'pi.corp.example',
+    sendsPassphrase: true,
+    passphrasePrompt: 'Your company PIN',
+    offerable: [],
+  };
+}
+
 export function firePointer(
   target: EventTarget,
   type: string,

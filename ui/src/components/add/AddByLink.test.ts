@@ -3,7 +3,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import AddByLink from './AddByLink.svelte';
 import { AccountsState } from '../../lib/accounts.svelte';
-import { describedText, isInvalid } from '../../lib/testing';
+import { describedText, isInvalid, scannedContainer } from '../../lib/testing';
 
 afterEach(() => {
   cleanup();
@@ -144,17 +144,7 @@ describe('AddByLink', () => {
     mockIPC((command) => {
       if (command === 'scan_text') {
         return {
-          items: [
-            {
-              kind: 'container',
-              pendingId: 'p1',
-              name: 'Corp (SMPH1)',
-              host: 'pi.corp.example',
-              sendsPassphrase: true,
-              passphrasePrompt: 'Your company PIN',
-              offerable: [],
-            },
-          ],
+          items: [scannedContainer()],
           batch: null,
         };
       }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import ScanResults from './ScanResults.svelte';
 import { AccountsState } from '../../lib/accounts.svelte';
 import { ScanFlow } from '../../lib/scan.svelte';
-import { homeReply, noCodes } from '../../lib/testing';
+import { homeReply, noCodes, scannedContainer } from '../../lib/testing';
 
 afterEach(() => {
   cleanup();
@@ -45,17 +45,7 @@ describe('a scanned container registration', () => {
       return null;
     });
     const flow = new ScanFlow(new AccountsState());
-    flow.items = [
-      {
-        kind: 'container',
-        pendingId: 'p1',
-        name: 'Corp (SMPH1)',
-        host: 'pi.corp.example',
-        sendsPassphrase: true,
-        passphrasePrompt: 'Your company PIN',
-        offerable: [],
-      },
-    ];
+    flow.items = [scannedContainer()];
     render(ScanResults, { flow });
     const add = screen.getByTestId('scan-add') as HTMLButtonElement;
     expect(screen.getByTestId('scan-container').textContent).toContain('managed by their server');

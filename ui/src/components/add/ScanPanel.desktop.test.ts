@@ -3,7 +3,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import ScanPanel from './ScanPanel.svelte';
 import { AccountsState } from '../../lib/accounts.svelte';
-import { describedText, isInvalid, scanCapabilitiesReply } from '../../lib/testing';
+import { describedText, isInvalid, scanCapabilitiesReply, scannedContainer } from '../../lib/testing';
 
 // jsdom's Blob lacks arrayBuffer(), which every browser engine Tauri uses has.
 if (!Blob.prototype.arrayBuffer) {
@@ -80,17 +80,7 @@ describe('ScanPanel on a desktop', () => {
         return scanCapabilitiesReply({ screen: true, appSettings: false, binaryFrames: true });
       if (command === 'scan_screen') {
         return {
-          items: [
-            {
-              kind: 'container',
-              pendingId: 'p1',
-              name: 'Corp (SMPH1)',
-              host: 'pi.corp.example',
-              sendsPassphrase: true,
-              passphrasePrompt: 'Your company PIN',
-              offerable: [],
-            },
-          ],
+          items: [scannedContainer()],
           batch: null,
         };
       }
