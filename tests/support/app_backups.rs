@@ -17,7 +17,9 @@ const MOST_CODES: usize = 50;
 impl App {
     pub async fn open_settings(&self) -> Result<()> {
         self.click("[data-testid=open-settings]").await?;
-        self.wait_for("[data-testid=settings-screen]").await?;
+        // The sections appear together once the statuses are read; the theme is the first.
+        self.wait_for("[data-testid=settings-screen] [data-testid=settings-theme]")
+            .await?;
         Ok(())
     }
 

@@ -31,6 +31,7 @@ impl App {
 
     /// Picks `value` in the `<select>` `testid`, as a user would.
     pub async fn choose(&self, testid: &str, value: &str) -> Result<()> {
+        self.wait_for(&format!("[data-testid={testid}]")).await?;
         let script = r#"
             const select = document.querySelector(`[data-testid=${arguments[0]}]`);
             select.value = arguments[1];
