@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describedBy, fieldsInError } from './fieldError';
+import { describedBy, errorAttributes, fieldsInError } from './fieldError';
 import type { IpcError } from './api';
 
 const error = (code: IpcError['code'], field?: string): IpcError => ({
@@ -18,6 +18,26 @@ describe('describedBy', () => {
     expect(describedBy(null, 'uri-error')).toBe('uri-error');
     expect(describedBy(undefined, false, null, '')).toBeUndefined();
     expect(describedBy()).toBeUndefined();
+  });
+});
+
+describe('errorAttributes', () => {
+  it('marks the field invalid and adds the error after its hints while it is in error', () => {
+    expect(errorAttributes(true, 'secret-error', 'secret-hint')).toEqual({
+      'aria-invalid': true,
+      'aria-describedby': 'secret-hint secret-error',
+    });
+  });
+
+  it('keeps only the hints, or no description, while it is not', () => {
+    expect(errorAttributes(false, 'secret-error', 'secret-hint')).toEqual({
+      'aria-invalid': false,
+      'aria-describedby': 'secret-hint',
+    });
+    expect(errorAttributes(false, 'secret-error')).toEqual({
+      'aria-invalid': false,
+      'aria-describedby': undefined,
+    });
   });
 });
 

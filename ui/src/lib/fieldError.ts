@@ -12,6 +12,16 @@ export function describedBy(...ids: (string | false | null | undefined)[]): stri
   return shown.length > 0 ? shown.join(' ') : undefined;
 }
 
+/** A field's two error attributes, to spread on it: invalid while `inError`, and described by
+ *  its `hints`, then by the error (`errorId`) while `inError`. One call keeps them in step. */
+export function errorAttributes(
+  inError: boolean,
+  errorId: string | null | undefined,
+  ...hints: string[]
+): { 'aria-invalid': boolean; 'aria-describedby': string | undefined } {
+  return { 'aria-invalid': inError, 'aria-describedby': describedBy(...hints, inError && errorId) };
+}
+
 export interface FieldRules<F extends string> {
   /** The field an error naming no field concerns (a one-field form's field, a wrong password
    *  on a form where the password is what is checked). None: such an error marks no field. */
